@@ -1,0 +1,16 @@
+"""The JSON API at /api/v1/ on studio hosts: wires the routers of each area, nothing else."""
+
+from ninja import NinjaAPI
+
+from core.api.errors import install_error_handlers
+from portal.api import router as studio_router
+
+api = NinjaAPI(
+    title="FitWell Pro API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/studio", studio_router)

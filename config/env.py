@@ -1,0 +1,104 @@
+"""Settings read from the environment, in one place (house rule 9).
+
+Every setting the deployment may change is read here, typed, with a development default only where
+a default is safe. Production asks for `required=True` values and refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import dj_database_url
+
+
+class ImproperlyConfiguredEnv(RuntimeError):
+    """A required environment variable is missing or malformed."""
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if required:
+            raise ImproperlyConfiguredEnv(f"The environment variable {name} must be set.")
+        return default if default is not None else ""
+    return value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfiguredEnv(f"{name} must be a boolean (true/false), not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfiguredEnv(f"{name} must be an integer, not {value!r}.") from exc
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fitwell"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def database_config(*, default_url: str = DEFAULT_DATABASE_URL) -> dict[str, Any]:
+    """The default database, on django-tenants' schema-aware backend."""
+    config = dj_database_url.parse(env_str("DATABASE_URL", default_url), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    config["ENGINE"] = "django_tenants.postgresql_backend"
+    return config
+
+
+def storage_config() -> dict[str, Any]:
+    """Media on the filesystem by default, on an S3-compatible bucket when MEDIA_S3_BUCKET is set."""
+    bucket = env_str("MEDIA_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "core.storage.TenantFileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("MEDIA_S3_REGION") or None,
+        "access_key": env_str("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "custom_domain": env_str("MEDIA_S3_CUSTOM_DOMAIN") or None,
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "core.storage.TenantS3Storage", "OPTIONS": options}
+
+
+def email_config() -> dict[str, Any]:
+    """EMAIL_URL-style choice: console (default), smtp, or locmem (tests)."""
+    backend = env_str("EMAIL_BACKEND", "console")
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    if backend not in backends and "." not in backend:
+        raise ImproperlyConfiguredEnv(f"EMAIL_BACKEND must be one of {sorted(backends)} or a dotted path.")
+    return {
+        "EMAIL_BACKEND": backends.get(backend, backend),
+        "EMAIL_HOST": env_str("EMAIL_HOST", "localhost"),
+        "EMAIL_PORT": env_int("EMAIL_PORT", 25),
+        "EMAIL_HOST_USER": env_str("EMAIL_HOST_USER"),
+        "EMAIL_HOST_PASSWORD": env_str("EMAIL_HOST_PASSWORD"),
+        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False),
+        "DEFAULT_FROM_EMAIL": env_str("DEFAULT_FROM_EMAIL", "FitWell Pro <no-reply@fitwell.local>"),
+    }

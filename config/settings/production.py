@@ -1,0 +1,16 @@
+"""Production: every secret from the environment, HTTPS everywhere."""
+
+from config import env
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = env.env_str("SECRET_KEY", required=True)
+DATABASES = {"default": env.database_config(default_url=env.env_str("DATABASE_URL", required=True))}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Health probes come over plain HTTP from the load balancer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

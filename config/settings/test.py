@@ -1,0 +1,11 @@
+"""Tests: fast hashing, in-memory email, no pool refills in the background."""
+
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# Tests fill the pool explicitly where they exercise it.
+STUDIO_SCHEMA_POOL_SIZE = 0

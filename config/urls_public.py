@@ -1,0 +1,14 @@
+"""URLs of the public site (the bare PLATFORM_DOMAIN): marketing, sign-up, platform console."""
+
+from django.contrib import admin
+from django.urls import path
+
+from core import health
+from tenants import views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("", views.landing, name="landing"),
+]

@@ -1,0 +1,45 @@
+"""Errors domain code raises; one handler (core/api/errors.py) maps them to 4xx JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A request that cannot be honoured for a reason the user can act on."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, code: str = "invalid", extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.extra = extra or {}
+
+
+class ValidationError(ApplicationError):
+    """Input that fails a business rule; `fields` maps field names to messages."""
+
+    def __init__(self, message: str, *, code: str = "validation_error", fields: dict[str, str] | None = None) -> None:
+        super().__init__(message, code=code, extra={"fields": fields} if fields else None)
+
+
+class NotFoundError(ApplicationError):
+    status_code = 404
+
+    def __init__(self, message: str = "Not found.", *, code: str = "not_found") -> None:
+        super().__init__(message, code=code)
+
+
+class PermissionDeniedError(ApplicationError):
+    status_code = 403
+
+    def __init__(self, message: str = "You do not have permission to do this.", *, code: str = "forbidden") -> None:
+        super().__init__(message, code=code)
+
+
+class ConflictError(ApplicationError):
+    status_code = 409
+
+    def __init__(self, message: str, *, code: str = "conflict") -> None:
+        super().__init__(message, code=code)

@@ -1,0 +1,71 @@
+"""Host-based routing: the platform domain is the public site, `<slug>.<domain>` is a studio."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sentry_sdk
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import set_urlconf
+from django.utils.translation import gettext as _
+
+from core.context import studio_var
+from tenants.models import Domain, Studio
+
+ALWAYS_ANSWERED = ("/healthz", "/readyz")
+
+
+def studio_for_host(host: str) -> Studio | None:
+    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
+    return domain.tenant if domain else None
+
+
+def is_public_host(host: str) -> bool:
+    return host in (settings.PLATFORM_DOMAIN, f"www.{settings.PLATFORM_DOMAIN}")
+
+
+class StudioRoutingMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection.set_schema_to_public()
+        request.tenant = None  # type: ignore[attr-defined]
+        host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
+
+        if is_public_host(host):
+            self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
+            studio_var.set("public")
+            return self.get_response(request)
+
+        studio = studio_for_host(host)
+        if studio is None or studio.status in (Studio.Status.PROVISIONING, Studio.Status.CLOSED):
+            self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
+            return render(request, "public/studio_not_found.html", {"host": host}, status=404)
+
+        connection.set_tenant(studio)
+        request.tenant = studio  # type: ignore[attr-defined]
+        self._use_urlconf(request, settings.ROOT_URLCONF)
+        studio_var.set(studio.slug)
+        sentry_sdk.set_tag("studio", studio.slug)
+
+        if studio.status == Studio.Status.SUSPENDED and not request.path.startswith(ALWAYS_ANSWERED):
+            return self._suspended(request, studio)
+        return self.get_response(request)
+
+    @staticmethod
+    def _use_urlconf(request: HttpRequest, urlconf: str) -> None:
+        request.urlconf = urlconf  # type: ignore[attr-defined]
+        set_urlconf(urlconf)
+
+    @staticmethod
+    def _suspended(request: HttpRequest, studio: Studio) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("This studio is suspended."), "code": "studio_suspended"},
+                status=403,
+            )
+        return render(request, "public/studio_suspended.html", {"studio": studio}, status=403)

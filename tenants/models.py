@@ -1,0 +1,81 @@
+"""The platform's record of studios (public schema)."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone as dj_timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1A2B3C."))
+
+
+def studio_logo_path(instance: Studio, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"branding/logo-{dj_timezone.now():%Y%m%d%H%M%S}.{extension}"
+
+
+class Studio(TenantMixin):
+    """A fitness business: its own schema, subdomain, branding and locale."""
+
+    class Status(models.TextChoices):
+        PROVISIONING = "provisioning", _("Provisioning")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROVISIONING)
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+    locale = models.CharField(_("language"), max_length=10, default="en")
+    logo = models.ImageField(_("logo"), upload_to=studio_logo_path, blank=True)
+    primary_color = models.CharField(_("primary colour"), max_length=7, default="#1F6FEB", validators=[HEX_COLOUR])
+    accent_color = models.CharField(_("accent colour"), max_length=7, default="#F97316", validators=[HEX_COLOUR])
+    created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Provisioning (tenants/services.py) creates the schema itself, inside its own transaction.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(slug__regex=r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"), name="studio_slug_format"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(primary_color__regex=r"^#[0-9a-fA-F]{6}$"), name="studio_primary_color_hex"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accent_color__regex=r"^#[0-9a-fA-F]{6}$"), name="studio_accent_color_hex"
+            ),
+            models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="studio_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class Domain(DomainMixin):
+    """A host name that routes to a studio (`<slug>.<PLATFORM_DOMAIN>`, later custom domains)."""
+
+
+class PooledSchema(models.Model):
+    """A studio schema cloned from the template ahead of time, waiting to be claimed by a sign-up."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.schema_name

@@ -1,0 +1,246 @@
+"""Studio provisioning: all-or-nothing, fast (a pooled schema is claimed by rename when one is ready)."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context, schema_exists
+
+from core.exceptions import ValidationError
+from core.models import Role, User
+from tenants import schemas
+from tenants.models import Domain, Studio
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
+SLUG_MIN, SLUG_MAX = 3, 40
+RESERVED_SLUGS = frozenset(
+    {
+        "www",
+        "api",
+        "admin",
+        "app",
+        "static",
+        "media",
+        "mail",
+        "email",
+        "smtp",
+        "ftp",
+        "public",
+        "platform",
+        "console",
+        "dashboard",
+        "status",
+        "help",
+        "support",
+        "docs",
+        "blog",
+        "billing",
+        "stripe",
+        "auth",
+        "login",
+        "signup",
+        "account",
+        "accounts",
+        "assets",
+        "cdn",
+        "dev",
+        "staging",
+        "test",
+        "demo-admin",
+        "root",
+        "system",
+        "template",
+        "pool",
+        "healthz",
+        "readyz",
+        "fitwell",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ProvisionedStudio:
+    studio: Studio
+    owner: User
+    from_pool: bool
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def studio_slug_check(*, slug: str) -> str:
+    """The normalised slug, or a ValidationError saying exactly what is wrong with it."""
+    slug = (slug or "").strip().lower()
+    if not SLUG_MIN <= len(slug) <= SLUG_MAX:
+        raise ValidationError(
+            _("The address must be between %(min)d and %(max)d characters long.") % {"min": SLUG_MIN, "max": SLUG_MAX},
+            code="slug_length",
+            fields={"slug": _("Use %(min)d to %(max)d characters.") % {"min": SLUG_MIN, "max": SLUG_MAX}},
+        )
+    if not SLUG_PATTERN.match(slug):
+        raise ValidationError(
+            _(
+                "The address may contain only lowercase letters, digits and hyphens, "
+                "and cannot start or end with a hyphen."
+            ),
+            code="slug_invalid",
+            fields={"slug": _("Use lowercase letters, digits and hyphens.")},
+        )
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(
+            _("The address “%(slug)s” is reserved. Please choose another.") % {"slug": slug},
+            code="slug_reserved",
+            fields={"slug": _("This address is reserved.")},
+        )
+    if Studio.objects.filter(slug=slug).exists() or schema_exists(schemas.studio_schema_name(slug)):
+        raise ValidationError(
+            _("The address “%(slug)s” is already taken.") % {"slug": slug},
+            code="slug_taken",
+            fields={"slug": _("This address is already taken.")},
+        )
+    return slug
+
+
+def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str) -> None:
+    fields: dict[str, str] = {}
+    if not name.strip() or len(name) > 120:
+        fields["name"] = _("Give the studio a name of at most 120 characters.")
+    if timezone not in _timezones():
+        fields["timezone"] = _("“%(tz)s” is not a known time zone.") % {"tz": timezone}
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        fields["currency"] = _("Use a three-letter ISO currency code such as USD or EUR.")
+    if locale not in dict(settings.LANGUAGES):
+        fields["locale"] = _("“%(locale)s” is not a supported language.") % {"locale": locale}
+    if fields:
+        raise ValidationError(" ".join(fields.values()), code="studio_invalid", fields=fields)
+
+
+def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
+    """The normalised email, or a ValidationError naming the field at fault."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
+        ) from exc
+    try:
+        validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
+    except DjangoValidationError as exc:
+        message = " ".join(exc.messages)
+        raise ValidationError(message, code="password_invalid", fields={"password": message}) from exc
+    return email
+
+
+def studio_defaults_create(*, studio: Studio, owner: User) -> None:
+    """Per-studio default rows (the shared starter data is already in the template schema)."""
+    # Domain areas add their per-studio defaults here as they land (e.g. cancellation policy).
+
+
+@transaction.atomic
+def studio_provision(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    owner_password: str,
+    owner_first_name: str = "",
+    owner_last_name: str = "",
+    timezone: str = "UTC",
+    currency: str = "USD",
+    locale: str = "en",
+) -> ProvisionedStudio:
+    """Create a live studio: schema, domain, owner, defaults — or nothing at all.
+
+    Everything (including the schema rename or clone, which PostgreSQL runs transactionally)
+    happens in one transaction, so a failure at any step leaves no schema, domain or row behind.
+    """
+    slug = studio_slug_check(slug=slug)
+    currency = (currency or "").upper()
+    _check_studio_fields(name=name, timezone=timezone, currency=currency, locale=locale)
+    owner_email = user_fields_check(
+        email=owner_email, password=owner_password, first_name=owner_first_name, last_name=owner_last_name
+    )
+
+    schema_name = schemas.studio_schema_name(slug)
+    from_pool = schemas.pool_claim(target=schema_name)
+    if not from_pool:
+        schemas.schema_clone_from_template(schema_name)
+
+    try:
+        with transaction.atomic():
+            studio = Studio.objects.create(
+                schema_name=schema_name,
+                slug=slug,
+                name=name.strip(),
+                timezone=timezone,
+                currency=currency,
+                locale=locale,
+                status=Studio.Status.PROVISIONING,
+            )
+    except IntegrityError as exc:  # a concurrent sign-up took the slug between the check and the insert
+        raise ValidationError(
+            _("The address “%(slug)s” is already taken.") % {"slug": slug},
+            code="slug_taken",
+            fields={"slug": _("This address is already taken.")},
+        ) from exc
+    Domain.objects.create(domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=studio, is_primary=True)
+
+    with schema_context(schema_name):
+        owner = User.objects.create_user(
+            email=owner_email,
+            password=owner_password,
+            first_name=owner_first_name.strip(),
+            last_name=owner_last_name.strip(),
+            role=Role.OWNER,
+        )
+        studio_defaults_create(studio=studio, owner=owner)
+
+    studio.status = Studio.Status.ACTIVE
+    studio.save(update_fields=["status", "updated_at"])
+
+    transaction.on_commit(_schedule_pool_refill)
+    return ProvisionedStudio(studio=studio, owner=owner, from_pool=from_pool)
+
+
+def _schedule_pool_refill() -> None:
+    if settings.STUDIO_SCHEMA_POOL_SIZE <= 0:
+        return
+    from tenants.tasks import studio_pool_refill
+
+    studio_pool_refill.delay()
+
+
+@transaction.atomic
+def studio_user_create(
+    *, studio: Studio, email: str, password: str, role: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """A person of this studio with a role; used by the create_user command and invitations."""
+    if role not in {r.value for r in (Role.OWNER, Role.MANAGER, Role.TRAINER, Role.CLIENT)}:
+        raise ValidationError(
+            _("“%(role)s” is not a studio role.") % {"role": role},
+            code="role_invalid",
+            fields={"role": _("Choose owner, manager, trainer or client.")},
+        )
+    email = user_fields_check(email=email, password=password, first_name=first_name, last_name=last_name)
+    with schema_context(studio.schema_name):
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("%(email)s already has an account at this studio.") % {"email": email},
+                code="email_taken",
+                fields={"email": _("This email already has an account.")},
+            )
+        return User.objects.create_user(
+            email=email, password=password, role=role, first_name=first_name, last_name=last_name
+        )
