@@ -64,6 +64,17 @@ def database_config(*, default_url: str = DEFAULT_DATABASE_URL) -> dict[str, Any
     return config
 
 
+def cache_config(redis_url: str) -> dict[str, Any]:
+    """Redis by default; CACHE_BACKEND=locmem when no Redis is around (the dev runner's fallback)."""
+    keys = {"KEY_FUNCTION": "django_tenants.cache.make_key", "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key"}
+    backend = env_str("CACHE_BACKEND", "redis")
+    if backend == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **keys}
+    if backend != "redis":
+        raise ImproperlyConfiguredEnv("CACHE_BACKEND must be redis or locmem.")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, **keys}
+
+
 def storage_config() -> dict[str, Any]:
     """Media on the filesystem by default, on an S3-compatible bucket when MEDIA_S3_BUCKET is set."""
     bucket = env_str("MEDIA_S3_BUCKET")

@@ -81,7 +81,7 @@ def _timezones() -> frozenset[str]:
 
 def studio_slug_check(*, slug: str) -> str:
     """The normalised slug, or a ValidationError saying exactly what is wrong with it."""
-    slug = (slug or "").strip().lower()
+    slug = (slug or "").strip()
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
         raise ValidationError(
             _("The address must be between %(min)d and %(max)d characters long.") % {"min": SLUG_MIN, "max": SLUG_MAX},

@@ -115,14 +115,7 @@ STORAGES = {
 
 # --- Cache, Celery ------------------------------------------------------------------------------
 REDIS_URL = env.env_str("REDIS_URL", env.DEFAULT_REDIS_URL)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_FUNCTION": "django_tenants.cache.make_key",
-        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
-}
+CACHES = {"default": env.cache_config(REDIS_URL)}
 CELERY_BROKER_URL = env.env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env.env_str("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env.env_bool("CELERY_TASK_ALWAYS_EAGER", False)

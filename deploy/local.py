@@ -1,0 +1,208 @@
+"""Local runner behind `make run` and `make test`: finds (or starts) PostgreSQL and Redis, then runs.
+
+PostgreSQL, in order: $DATABASE_URL; else 127.0.0.1:5432 (user postgres, trust auth); else an
+embedded PostgreSQL from the `pgserver` pip package with its data under .data/pg.
+Redis: $REDIS_URL or 127.0.0.1:6379; without it Celery tasks run inline and the cache is in-memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".data"
+PYTHON = sys.executable
+DB_NAME = "fitwell"
+
+DEMO_PASSWORD = "Demo-studio-2026"
+DEMO_PEOPLE = [
+    ("owner", "owner@demo.fitwell.test", "Olivia", "Owner"),
+    ("trainer", "trainer@demo.fitwell.test", "Theo", "Trainer"),
+    ("client", "client@demo.fitwell.test", "Chloe", "Client"),
+]
+
+
+def say(message: str) -> None:
+    print(f"[fitwell] {message}", flush=True)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _postgres_accepts(url: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def _ensure_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+
+
+def find_postgres(db_name: str = DB_NAME) -> str:
+    """A DATABASE_URL for a running PostgreSQL, starting an embedded one if none is reachable."""
+    if os.environ.get("DATABASE_URL"):
+        say("PostgreSQL: using $DATABASE_URL")
+        return (
+            os.environ["DATABASE_URL"]
+            if db_name == DB_NAME
+            else os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{db_name}"
+        )
+    local = "postgres://postgres@127.0.0.1:5432/postgres"
+    if _port_open("127.0.0.1", 5432) and _postgres_accepts(local):
+        _ensure_database(local, db_name)
+        say("PostgreSQL: 127.0.0.1:5432")
+        return f"postgres://postgres@127.0.0.1:5432/{db_name}"
+    import pgserver
+
+    pgdata = DATA / "pg"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    server = pgserver.get_server(str(pgdata), cleanup_mode="stop")
+    globals()["_embedded_server"] = server  # keep a reference: the server stops when it is collected
+    socket_dir = urlparse(server.get_uri()).query.removeprefix("host=") or str(pgdata)
+    admin = f"postgres://postgres@{quote(socket_dir, safe='')}/postgres"
+    _ensure_database(admin, db_name)
+    say(f"PostgreSQL: embedded (pgserver) in {time.monotonic() - started:.1f}s, data in {pgdata}")
+    return f"postgres://postgres@{quote(socket_dir, safe='')}/{db_name}"
+
+
+def find_redis() -> str | None:
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    parsed = urlparse(url)
+    if _port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379):
+        say(f"Redis: {parsed.hostname}:{parsed.port or 6379}")
+        return url
+    return None
+
+
+def base_env(database_url: str, redis_url: str | None, settings: str) -> dict[str, str]:
+    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE=settings, PYTHONUNBUFFERED="1")
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    else:
+        env.update(CELERY_TASK_ALWAYS_EAGER="true", CACHE_BACKEND="locmem")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], env=env, cwd=ROOT, check=True)
+
+
+DEMO_SCRIPT = """
+from django_tenants.utils import schema_context
+from core.models import User
+from tenants.models import Studio
+from tenants.services import studio_provision, studio_user_create
+studio = Studio.objects.filter(slug="demo").first()
+people = {people!r}
+if studio is None:
+    role, email, first, last = people[0]
+    studio = studio_provision(
+        slug="demo", name="Demo Fitness Studio", owner_email=email, owner_password={pw!r},
+        owner_first_name=first, owner_last_name=last, timezone="Europe/London", currency="GBP",
+    ).studio
+for role, email, first, last in people[1:]:
+    with schema_context(studio.schema_name):
+        exists = User.objects.filter(email=email).exists()
+    if not exists:
+        studio_user_create(studio=studio, email=email, password={pw!r}, role=role, first_name=first, last_name=last)
+"""
+
+
+def prepare(env: dict[str, str]) -> None:
+    manage(env, "migrate_schemas", "--verbosity", "0")
+    manage(env, "shell", "--verbosity", "0", "-c", DEMO_SCRIPT.format(people=DEMO_PEOPLE, pw=DEMO_PASSWORD))
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run(port: int) -> int:
+    DATA.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    database_url = find_postgres()
+    redis_url = find_redis()
+    env = base_env(database_url, redis_url, "config.settings.local")
+    prepare(env)
+    children: list[subprocess.Popen[bytes]] = []
+    if redis_url:
+        celery = [PYTHON, "-m", "celery", "-A", "config"]
+        children.append(
+            subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"], env=env, cwd=ROOT)
+        )
+        beat_schedule = str(DATA / "celerybeat-schedule")
+        children.append(
+            subprocess.Popen([*celery, "beat", "--loglevel", "INFO", "-s", beat_schedule], env=env, cwd=ROOT)
+        )
+        say("Celery worker and beat started")
+    else:
+        say("Redis is not reachable: background tasks run inline (CELERY_TASK_ALWAYS_EAGER) and the cache is in memory")
+    manage(env, "studio_pool", "--verbosity", "0")
+    say("")
+    say(f"Public site:  http://localhost:{port}")
+    say(f"Demo studio:  http://demo.localhost:{port}")
+    for role, email, _first, _last in DEMO_PEOPLE:
+        say(f"  {role:<8} {email}  /  {DEMO_PASSWORD}")
+    say("Ctrl-C stops everything started here.")
+    server = subprocess.Popen([PYTHON, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}"], env=env, cwd=ROOT)
+    children.append(server)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def test(pytest_args: list[str]) -> int:
+    env = base_env(find_postgres(), find_redis(), "config.settings.test")
+    return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=ROOT, check=False).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run", help="migrate, create the demo studio and serve on :8000")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    test_parser = sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    if args.command == "run":
+        return run(args.port)
+    return test(args.pytest_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

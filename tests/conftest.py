@@ -1,0 +1,91 @@
+"""Test studios are provisioned once per session; each test runs in a transaction rolled back after it.
+
+`studio` and `other_studio` are real provisioned studios (schema, domain, owner) committed before
+the first test. Tests that touch studio data use the `tenant` fixture (connection on the studio's
+schema) and the `studio_client` (a Django test client whose Host is the studio's subdomain).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from core.models import User
+from tenants.models import Studio
+from tenants.services import studio_provision
+from tests.factories.tenants import STRONG_PASSWORD
+
+STUDIO_SLUG = "alpha"
+OTHER_STUDIO_SLUG = "beta"
+
+
+def _provision(slug: str, name: str) -> Studio:
+    existing = Studio.objects.filter(slug=slug).first()
+    if existing:  # --reuse-db
+        return existing
+    return studio_provision(
+        slug=slug, name=name, owner_email=f"owner@{slug}.test", owner_password=STRONG_PASSWORD, timezone="Europe/London"
+    ).studio
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _studios(django_db_setup: None, django_db_blocker) -> tuple[Studio, Studio]:
+    """Autouse and session-scoped so it runs before any test's transaction opens (and is committed)."""
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        return _provision(STUDIO_SLUG, "Alpha Strength"), _provision(OTHER_STUDIO_SLUG, "Beta Barbell")
+
+
+@pytest.fixture
+def studio(_studios: tuple[Studio, Studio], db: None) -> Studio:
+    return Studio.objects.get(pk=_studios[0].pk)
+
+
+@pytest.fixture
+def other_studio(_studios: tuple[Studio, Studio], db: None) -> Studio:
+    return Studio.objects.get(pk=_studios[1].pk)
+
+
+@pytest.fixture
+def tenant(studio: Studio) -> Iterator[Studio]:
+    """The connection on the studio's schema for the test's duration."""
+    connection.set_tenant(studio)
+    yield studio
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public() -> Iterator[None]:
+    yield
+    if hasattr(connection, "set_schema_to_public"):
+        connection.set_schema_to_public()
+
+
+def host_of(studio: Studio) -> str:
+    return f"{studio.slug}.{settings.PLATFORM_DOMAIN}"
+
+
+@pytest.fixture
+def studio_client(studio: Studio) -> Client:
+    return Client(HTTP_HOST=host_of(studio))
+
+
+@pytest.fixture
+def other_studio_client(other_studio: Studio) -> Client:
+    return Client(HTTP_HOST=host_of(other_studio))
+
+
+@pytest.fixture
+def public_client(db: None) -> Client:
+    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+
+
+@pytest.fixture
+def studio_owner(studio: Studio) -> User:
+    with schema_context(studio.schema_name):
+        return User.objects.get(email=f"owner@{studio.slug}.test")
