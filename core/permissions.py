@@ -85,3 +85,18 @@ def sees_all_clients(user: Any) -> bool:
 def matrix() -> list[tuple[str, list[str]]]:
     """(action, roles) rows for documentation and the permissions page."""
     return [(action, sorted(role.value for role in roles)) for action, roles in sorted(PERMISSIONS.items())]
+
+
+MATRIX_ROLES = (OWNER, MANAGER, TRAINER, CLIENT, PLATFORM)
+
+
+def matrix_markdown() -> str:
+    """The matrix as the Markdown table the README carries (a test keeps the two identical)."""
+    lines = [
+        "| action | " + " | ".join(role.value for role in MATRIX_ROLES) + " |",
+        "| --- |" + " --- |" * len(MATRIX_ROLES),
+    ]
+    for action, allowed in matrix():
+        cells = " | ".join("✓" if role.value in allowed else " " for role in MATRIX_ROLES)
+        lines.append(f"| `{action}` | {cells} |")
+    return "\n".join(lines)

@@ -68,3 +68,12 @@ def test_platform_actions_are_for_platform_staff_only():
 
 def test_matrix_lists_every_action():
     assert [action for action, _roles in matrix()] == sorted(PERMISSIONS)
+
+
+def test_readme_carries_the_current_permission_matrix():
+    from pathlib import Path
+
+    from core.permissions import matrix_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert matrix_markdown() in readme, "run `python manage.py permissions_matrix` and paste it into the README"
