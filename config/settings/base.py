@@ -159,16 +159,12 @@ LOGGING = {
 }
 
 if SENTRY_DSN:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
+    from core.observability import sentry_init
 
-    sentry_sdk.init(
+    sentry_init(
         dsn=SENTRY_DSN,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
         environment=env.env_str("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(env.env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
-        send_default_pii=False,
     )
 
 # --- API tokens, rate limits ----------------------------------------------------------------------
