@@ -106,6 +106,9 @@ class ClientTrainer(models.Model):
         ]
         indexes = [models.Index(fields=["trainer", "client"], name="clients_trainer_by_trainer")]
 
+    def __str__(self) -> str:
+        return f"{self.trainer} → {self.client}"
+
 
 class ParqQuestion(models.TextChoices):
     """A physical-activity readiness questionnaire (our wording). Any "yes" means: get medical clearance."""
@@ -335,6 +338,9 @@ class AssessmentMeasurement(models.Model):
                 condition=models.Q(kind__in=_values(MeasurementKind)), name="clients_measurement_kind_valid"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value} {self.unit}"
 
     @property
     def unit(self) -> str:

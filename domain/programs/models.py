@@ -194,6 +194,9 @@ class ProgramPhase(PhaseFields):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class TemplateWorkout(models.Model):
     """A workout of each week of a phase; `day` 1-7 counts from the program's start date's weekday."""
@@ -210,6 +213,9 @@ class TemplateWorkout(models.Model):
             models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=7), name="programs_workout_day_range"),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class TemplateExercise(Prescription):
     workout = models.ForeignKey(TemplateWorkout, on_delete=models.CASCADE, related_name="exercises")
@@ -220,6 +226,9 @@ class TemplateExercise(Prescription):
             models.UniqueConstraint(fields=["workout", "position"], name="programs_texercise_position_unique"),
             *prescription_constraints("programs_texercise"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} {self.sets}×{self.reps_display}"
 
 
 class AssignmentType(models.TextChoices):
@@ -298,6 +307,9 @@ class ClientProgramPhase(PhaseFields):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ClientProgramExercise(Prescription):
     """One exercise slot of the client's program (phase, workout, order) and its live prescription.
@@ -321,6 +333,9 @@ class ClientProgramExercise(Prescription):
             ),
             *prescription_constraints("programs_cpexercise"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} {self.sets}×{self.reps_display}"
 
 
 class SessionStatus(models.TextChoices):
@@ -385,6 +400,9 @@ class SessionExercise(Prescription):
             models.UniqueConstraint(fields=["session", "position"], name="programs_sexercise_position_unique"),
             *prescription_constraints("programs_sexercise"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} {self.sets}×{self.reps_display}"
 
 
 class RuleKind(models.TextChoices):
@@ -500,3 +518,6 @@ class ProgressionEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["client_program", "-created_at"], name="programs_event_program")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.old_load} → {self.new_load}"
