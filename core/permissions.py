@@ -54,6 +54,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "programs.assign": STAFF,
     "programs.view": EVERYONE,
     "programs.update": STAFF,
+    # --- workouts, progress (issue 5); object scope (assigned trainer / self) in the selectors ---
+    "workouts.view": EVERYONE,
+    "workouts.log": EVERYONE,
+    "progress.view": EVERYONE,
+    "progress.record": EVERYONE,
+    "progress.manage_types": STAFF,
+    "progress.view_photos": EVERYONE,
+    "progress.upload_photo": EVERYONE,
+    "progress.delete_photo": EVERYONE,
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

@@ -41,6 +41,9 @@ TENANT_APPS = [
     "domain.clients",
     "domain.library",
     "domain.programs",
+    # --- workouts, progress (issue 5)
+    "domain.workouts",
+    "domain.progress",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
