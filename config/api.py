@@ -5,6 +5,8 @@ from ninja import NinjaAPI
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from domain.progress.api import router as progress_router
+from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
 
 api = NinjaAPI(
@@ -19,3 +21,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/studio", studio_router)
+api.add_router("/", workouts_router)
+api.add_router("/", progress_router)

@@ -44,6 +44,11 @@ def completion_get(*, actor: User, completion_id: int) -> WorkoutCompletion:
     return completion
 
 
+def completion_loaded(*, completion_id: int) -> WorkoutCompletion:
+    """A completion just written, loaded for display (the writer already checked who may see it)."""
+    return with_detail(WorkoutCompletion.objects.filter(pk=completion_id)).get()
+
+
 def completion_of_session(*, session_id: int) -> WorkoutCompletion | None:
     return with_detail(WorkoutCompletion.objects.filter(session_id=session_id)).first()
 
@@ -130,10 +135,10 @@ def training_weeks(*, client: User, weeks: int = 12, today: date | None = None) 
     today = today or studio_today()
     first = week_start(today) - timedelta(weeks=weeks - 1)
     volume = {
-        row["week"]: row
+        row["monday"]: row
         for row in WorkoutCompletion.objects.filter(client=client, performed_on__gte=first, performed_on__lte=today)
-        .annotate(week=TruncWeek("performed_on"))
-        .values("week")
+        .annotate(monday=TruncWeek("performed_on"))
+        .values("monday")
         .annotate(volume=Sum("volume_kg"), workouts=Count("id"))
     }
     sessions = WorkoutSession.objects.filter(
@@ -141,10 +146,10 @@ def training_weeks(*, client: User, weeks: int = 12, today: date | None = None) 
     ).exclude(client_program__status=ProgramStatus.CANCELLED)
     completed = Q(status=SessionStatus.COMPLETED)
     due = {
-        row["week"]: row
+        row["monday"]: row
         for row in sessions.filter(Q(scheduled_on__lte=today) | completed)
-        .annotate(week=TruncWeek("scheduled_on"))
-        .values("week")
+        .annotate(monday=TruncWeek("scheduled_on"))
+        .values("monday")
         .annotate(due=Count("id"), completed=Count("id", filter=completed))
     }
     summaries = []
