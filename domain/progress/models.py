@@ -173,7 +173,7 @@ class ProgressPhoto(TimeStampedModel):
 
     entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="photos")
     pose = models.CharField(_("pose"), max_length=8, choices=Pose.choices)
-    image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
+    image = models.ImageField(_("photo"), upload_to=photo_path)  # always a JPEG cleaned by domain/progress/photos.py
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     size_bytes = models.PositiveIntegerField(default=0)

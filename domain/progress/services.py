@@ -224,6 +224,8 @@ def progress_photo_upload(
         consented_at=timezone.now(),
         uploaded_by=actor,
         size_bytes=len(clean.content),
+        width=clean.width,
+        height=clean.height,
     )
     photo.image.save("photo.jpg", ContentFile(clean.content), save=False)
     stored = photo.image.name
