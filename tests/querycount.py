@@ -25,3 +25,11 @@ class Queries:
 def count_queries() -> Iterator[Queries]:
     with CaptureQueriesContext(connection) as context:
         yield Queries(context)
+
+
+def queries_of_get(client, url: str) -> int:
+    """How many queries a successful GET of `url` makes."""
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    return len(queries)
