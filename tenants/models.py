@@ -34,6 +34,12 @@ class Studio(TenantMixin):
     logo = models.ImageField(_("logo"), upload_to=studio_logo_path, blank=True)
     primary_color = models.CharField(_("primary colour"), max_length=7, default="#1F6FEB", validators=[HEX_COLOUR])
     accent_color = models.CharField(_("accent colour"), max_length=7, default="#F97316", validators=[HEX_COLOUR])
+    # On the Studio (public schema) rather than in the studio's schema, so the console can show it.
+    allow_client_signup = models.BooleanField(
+        _("clients may sign themselves up"),
+        default=False,
+        help_text=_("When on, anyone can create a client account on the studio's portal."),
+    )
     created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

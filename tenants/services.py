@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
@@ -244,3 +245,10 @@ def studio_user_create(
         return User.objects.create_user(
             email=email, password=password, role=role, first_name=first_name, last_name=last_name
         )
+
+
+def studio_client_signup_set(*, studio: Studio, allowed: bool) -> Studio:
+    """Open or close the studio portal's self sign-up (which only ever creates clients)."""
+    Studio.objects.filter(pk=studio.pk).update(allow_client_signup=allowed, updated_at=dj_timezone.now())
+    studio.allow_client_signup = allowed
+    return studio
