@@ -17,12 +17,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import security
+from core.audit import audit_record
 from core.emails import branded_email
-from core.models import Role
+from core.http import client_ip
+from core.models import Role, User
 
 
 def studio_of(request: HttpRequest | None) -> Any | None:
@@ -49,26 +51,41 @@ class AccountAdapter(DefaultAccountAdapter):
         user.role = Role.CLIENT  # type: ignore[attr-defined]
         return super().save_user(request, user, form, commit=commit)
 
-    # --- sign-in lockout -------------------------------------------------------------------------
-    def _lockout_key(self, request: HttpRequest, credentials: dict[str, Any]) -> tuple[str, str]:
-        return str(credentials.get("email") or ""), self.get_client_ip(request)
+    # --- sign-in lockout and audit (the same counters and address as the API's sign-in) ---------
+    def get_client_ip(self, request: HttpRequest) -> str:
+        return client_ip(request)
+
+    @staticmethod
+    def _email(credentials: dict[str, Any]) -> str:
+        return str(credentials.get("email") or "").strip().lower()
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        email, ip = self._lockout_key(request, credentials)
         try:
-            security.signin_guard(email, ip)
-        except security.SigninLockedError as exc:
+            security.signin_guard(self._email(credentials), client_ip(request))
+        except security.SignInLocked as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from exc
         super().pre_authenticate(request, **credentials)
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
         user = super().authenticate(request, **credentials)
         if user is not None:
-            security.signin_succeeded(*self._lockout_key(request, credentials))
+            security.signin_succeeded(self._email(credentials), client_ip(request))
         return user
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
-        security.signin_failed(*self._lockout_key(request, credentials))
+        email, ip = self._email(credentials), client_ip(request)
+        security.signin_failed(email, ip)
+        user = User.objects.filter(email__iexact=email).first()
+        audit_record(actor=user, action="auth.login_failed", ip=ip, actor_email=email, channel="web")
+
+    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
+        audit_record(actor=user, action="auth.login", target=user, ip=client_ip(request), channel="web")  # type: ignore[arg-type]
+        return super().post_login(request, user, **kwargs)
+
+    def logout(self, request: HttpRequest) -> None:
+        if request.user.is_authenticated:
+            audit_record(actor=request.user, action="auth.logout", ip=client_ip(request), channel="web")  # type: ignore[arg-type]
+        super().logout(request)
 
     # --- where people go -------------------------------------------------------------------------
     def get_login_redirect_url(self, request: HttpRequest) -> str:
