@@ -23,6 +23,7 @@ def branding_for(studio: Any | None, *, base_url: str = "") -> dict[str, Any]:
             "primary_color": DEFAULT_PRIMARY,
             "accent_color": DEFAULT_ACCENT,
             "is_studio": False,
+            "client_signup": False,
         }
     logo_url = studio.logo.url if studio.logo else ""
     if logo_url.startswith("/") and base_url:
@@ -33,4 +34,5 @@ def branding_for(studio: Any | None, *, base_url: str = "") -> dict[str, Any]:
         "primary_color": studio.primary_color,
         "accent_color": studio.accent_color,
         "is_studio": True,
+        "client_signup": bool(getattr(studio, "allow_client_signup", False)),
     }

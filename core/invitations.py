@@ -25,9 +25,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from core.emails import branded_email
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
+from core.permissions import require
 from tenants.services import studio_user_create
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -130,6 +132,11 @@ def _role_check(role: str) -> str:
     return role
 
 
+def invite_action(role: str) -> str:
+    """The permission that covers inviting (and re-sending or withdrawing an invitation of) `role`."""
+    return f"people.invite_{role}"
+
+
 def _send_after_commit(*, invitation: Invitation, token: str, base_url: str) -> None:
     """The email leaves only once the invitation (and its new token) is committed."""
     studio = getattr(connection, "tenant", None)
@@ -167,10 +174,12 @@ def invitation_create(
     base_url: str,
     first_name: str = "",
     last_name: str = "",
+    ip: str | None = None,
 ) -> Invitation:
     """Invite someone new; `base_url` (scheme + studio host) is where the emailed link points."""
     email = _email_check(email)
     role = _role_check(role)
+    require(invited_by, invite_action(role))
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
             _("%(email)s already has an account at this studio.") % {"email": email},
@@ -192,14 +201,16 @@ def invitation_create(
         expires_at=_expiry(),
         invited_by=invited_by,
     )
+    audit_record(actor=invited_by, action="people.invite", target=invitation, ip=ip, role=role, email=email)
     _send_after_commit(invitation=invitation, token=token, base_url=base_url)
     return invitation
 
 
-def _pending_for_update(invitation_id: int) -> Invitation:
+def _pending_for_update(invitation_id: int, *, actor: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
     if invitation is None:
         raise NotFoundError(_("This invitation does not exist."), code="invitation_not_found")
+    require(actor, invite_action(invitation.role))
     if invitation.status != Invitation.Status.PENDING:
         raise ConflictError(
             _("This invitation is %(status)s and can no longer be changed.")
@@ -210,31 +221,35 @@ def _pending_for_update(invitation_id: int) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, invitation_id: int, base_url: str) -> Invitation:
+def invitation_resend(*, invitation_id: int, actor: User, base_url: str, ip: str | None = None) -> Invitation:
     """A new link, valid for the full period again; the previous link stops working now."""
-    invitation = _pending_for_update(invitation_id)
+    invitation = _pending_for_update(invitation_id, actor=actor)
     token, invitation.token_hash = _token_new()
     now = timezone.now()
     invitation.expires_at = _expiry()
     invitation.sent_count += 1
     invitation.last_sent_at = now
     invitation.save(update_fields=["token_hash", "expires_at", "sent_count", "last_sent_at", "updated_at"])
+    audit_record(actor=actor, action="people.invite_resend", target=invitation, ip=ip, sent_count=invitation.sent_count)
     _send_after_commit(invitation=invitation, token=token, base_url=base_url)
     return invitation
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation_id: int) -> Invitation:
+def invitation_revoke(*, invitation_id: int, actor: User, ip: str | None = None) -> Invitation:
     """Withdraw a pending invitation; its link then shows a clear "withdrawn" page."""
-    invitation = _pending_for_update(invitation_id)
+    invitation = _pending_for_update(invitation_id, actor=actor)
     invitation.status = Invitation.Status.REVOKED
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["status", "revoked_at", "updated_at"])
+    audit_record(actor=actor, action="people.invite_revoke", target=invitation, ip=ip)
     return invitation
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, password: str, first_name: str, last_name: str = "") -> User:
+def invitation_accept(
+    *, token: str, password: str, first_name: str, last_name: str = "", ip: str | None = None
+) -> User:
     """Create the invited person (role from the invitation, address verified) and spend the link.
 
     The invitation row is locked, so two clicks racing on one link make one account, not two.
@@ -261,4 +276,5 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["status", "accepted_at", "user", "updated_at"])
+    audit_record(actor=user, action="people.invite_accept", target=invitation, ip=ip, role=invitation.role)
     return user

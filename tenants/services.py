@@ -16,8 +16,10 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
+from core.audit import audit_record
 from core.exceptions import ValidationError
 from core.models import Role, User
+from core.permissions import require
 from tenants import schemas
 from tenants.models import Domain, Studio
 
@@ -247,8 +249,11 @@ def studio_user_create(
         )
 
 
-def studio_client_signup_set(*, studio: Studio, allowed: bool) -> Studio:
+@transaction.atomic
+def studio_client_signup_set(*, studio: Studio, allowed: bool, actor: User, ip: str | None = None) -> Studio:
     """Open or close the studio portal's self sign-up (which only ever creates clients)."""
+    require(actor, "studio.update_signup_policy")
     Studio.objects.filter(pk=studio.pk).update(allow_client_signup=allowed, updated_at=dj_timezone.now())
     studio.allow_client_signup = allowed
+    audit_record(actor=actor, action="studio.signup_policy", target=studio, ip=ip, allowed=allowed)
     return studio
