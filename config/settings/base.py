@@ -112,6 +112,7 @@ ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "core.accounts.forms.NameSignupForm"
+ACCOUNT_FORMS = {"add_email": "core.accounts.email_change.ChangeEmailForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 # Optional: people the studio created (owner, invited, added by command) need no extra step; a

@@ -1,4 +1,5 @@
-"""The extra fields of allauth's sign-up form (allauth builds its SignupForm on this class)."""
+"""The extra fields of allauth's sign-up form (allauth builds its SignupForm on this class, so
+this module must not import allauth.account.forms)."""
 
 from __future__ import annotations
 
@@ -16,3 +17,4 @@ class NameSignupForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         """Names are already saved by the adapter's save_user; nothing else to store."""
+
