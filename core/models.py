@@ -210,4 +210,3 @@ class Invitation(TimeStampedModel):
     def display_status(self) -> str:
         """Pending, accepted or revoked, with "expired" for a pending link past its date."""
         return str(_("Expired")) if self.is_expired else self.get_status_display()
-

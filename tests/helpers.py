@@ -6,8 +6,8 @@ import re
 from urllib.parse import urlsplit
 
 from django.core.mail import EmailMessage
-from django.test import Client
 from django.http import HttpResponse
+from django.test import Client
 
 URL = re.compile(r"https?://[^\s<>\"']+")
 

@@ -17,4 +17,3 @@ class NameSignupForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         """Names are already saved by the adapter's save_user; nothing else to store."""
-

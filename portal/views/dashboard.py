@@ -12,12 +12,13 @@ from core.permissions import can
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in: who they are here, and where they can go."""
     user = request.user
+    verified = EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists()
     return render(
         request,
         "portal/dashboard.html",
         {
             "studio": request.tenant,  # type: ignore[attr-defined]
             "can_manage_people": can(user, "people.manage"),
-            "email_verified": EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists(),
+            "email_verified": verified,
         },
     )

@@ -20,7 +20,9 @@ from tenants.services import studio_client_signup_set
 
 
 def _invitable_roles(user: User) -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Invitation.INVITABLE_ROLES if can(user, invitations.invite_action(role))]
+    return [
+        (role.value, role.label) for role in Invitation.INVITABLE_ROLES if can(user, invitations.invite_action(role))
+    ]
 
 
 def _page(request: HttpRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:

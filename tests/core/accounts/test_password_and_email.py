@@ -88,7 +88,8 @@ def test_a_weak_new_password_is_refused(studio_client, tenant):
     ClientFactory(email="client@alpha.test")
     signin(studio_client, "client@alpha.test", DEFAULT_PASSWORD)
     response = studio_client.post(
-        "/accounts/password/change/", {"oldpassword": DEFAULT_PASSWORD, "password1": "12345678", "password2": "12345678"}
+        "/accounts/password/change/",
+        {"oldpassword": DEFAULT_PASSWORD, "password1": "12345678", "password2": "12345678"},
     )
     assert response.status_code == 200
     assert "too common" in response.content.decode()
