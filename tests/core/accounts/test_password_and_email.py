@@ -115,3 +115,11 @@ def test_change_of_email_takes_effect_once_the_new_address_is_verified(studio, s
         ("new@alpha.test", True, True)
     ]
     assert signin(studio_client, "new@alpha.test", DEFAULT_PASSWORD).status_code == 302
+
+
+def test_a_reset_for_an_unknown_address_says_so_without_offering_a_closed_sign_up(studio, studio_client, mailoutbox):
+    assert studio_client.post("/accounts/password/reset/", {"email": "stranger@example.test"}).status_code == 302
+    (message,) = mailoutbox
+    assert "There is no such account" in message.body
+    assert "/accounts/signup/" not in message.body
+    assert f"ask {studio.name} to send you an invitation" in message.body
