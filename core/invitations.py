@@ -17,8 +17,6 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -30,7 +28,7 @@ from core.emails import branded_email
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
 from core.permissions import require
-from tenants.services import studio_user_create
+from tenants.services import studio_user_create, user_email_check
 
 # --- tokens -------------------------------------------------------------------------------------
 
@@ -111,17 +109,6 @@ def person_list() -> QuerySet[User]:
 # --- services -----------------------------------------------------------------------------------
 
 
-def _email_check(email: str) -> str:
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
-        ) from exc
-    return email
-
-
 def _role_check(role: str) -> str:
     if role not in {r.value for r in Invitation.INVITABLE_ROLES}:
         raise ValidationError(
@@ -177,7 +164,7 @@ def invitation_create(
     ip: str | None = None,
 ) -> Invitation:
     """Invite someone new; `base_url` (scheme + studio host) is where the emailed link points."""
-    email = _email_check(email)
+    email = user_email_check(email=email)
     role = _role_check(role)
     require(invited_by, invite_action(role))
     if User.objects.filter(email__iexact=email).exists():

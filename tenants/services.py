@@ -129,8 +129,8 @@ def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str
         raise ValidationError(" ".join(fields.values()), code="studio_invalid", fields=fields)
 
 
-def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
-    """The normalised email, or a ValidationError naming the field at fault."""
+def user_email_check(*, email: str) -> str:
+    """The normalised email, or a ValidationError on the email field."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -138,6 +138,12 @@ def user_fields_check(*, email: str, password: str, first_name: str = "", last_n
         raise ValidationError(
             _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
         ) from exc
+    return email
+
+
+def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
+    """The normalised email, or a ValidationError naming the field at fault."""
+    email = user_email_check(email=email)
     try:
         validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
     except DjangoValidationError as exc:
