@@ -10,5 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("signup/", views.signup, name="signup"),
+    path("signup/slug-check", views.signup_slug_check, name="signup-slug-check"),
     path("", views.landing, name="landing"),
 ]

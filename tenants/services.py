@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
@@ -12,13 +15,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from core.exceptions import ValidationError
+from core.exceptions import ApplicationError, NotFoundError, ValidationError
 from core.models import Role, User
 from tenants import schemas
-from tenants.models import Domain, Studio
+from tenants.models import Domain, HandoffToken, Studio
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 SLUG_MIN, SLUG_MAX = 3, 40
@@ -244,3 +248,88 @@ def studio_user_create(
         return User.objects.create_user(
             email=email, password=password, role=role, first_name=first_name, last_name=last_name
         )
+
+
+# --- Sign-up and the hand-off to the studio's host ------------------------------------------------
+
+HANDOFF_TTL = timedelta(seconds=60)
+# Spent and expired hand-offs are kept this long (for support questions), then swept by the next sign-up.
+HANDOFF_RETENTION = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class StudioSignup:
+    studio: Studio
+    owner: User
+    handoff_token: str
+
+
+@transaction.atomic
+def studio_signup(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    owner_password: str,
+    owner_first_name: str,
+    owner_last_name: str,
+    timezone: str,
+    currency: str,
+) -> StudioSignup:
+    """Provision the studio and issue the one-time pass that signs its owner in on the studio's host."""
+    provisioned = studio_provision(
+        slug=slug,
+        name=name,
+        owner_email=owner_email,
+        owner_password=owner_password,
+        owner_first_name=owner_first_name,
+        owner_last_name=owner_last_name,
+        timezone=timezone,
+        currency=currency,
+    )
+    token = handoff_token_create(studio=provisioned.studio, user=provisioned.owner)
+    return StudioSignup(studio=provisioned.studio, owner=provisioned.owner, handoff_token=token)
+
+
+def _handoff_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def handoff_token_create(*, studio: Studio, user: User) -> str:
+    """A fresh 256-bit token for `user` of `studio`; only its hash is stored. Returns the token itself."""
+    now = dj_timezone.now()
+    HandoffToken.objects.filter(expires_at__lt=now - HANDOFF_RETENTION).delete()
+    token = secrets.token_urlsafe(32)
+    HandoffToken.objects.create(
+        token_hash=_handoff_hash(token), studio=studio, user_id=user.pk, created_at=now, expires_at=now + HANDOFF_TTL
+    )
+    return token
+
+
+@transaction.atomic
+def handoff_token_consume(*, studio: Studio, token: str) -> User:
+    """The person the token was issued to, once: the token is spent in the same transaction.
+
+    The row is locked so two simultaneous uses of one link cannot both succeed. A token for another
+    studio is reported as unknown (it says nothing about other studios) and is left unspent.
+    """
+    handoff = HandoffToken.objects.select_for_update().filter(token_hash=_handoff_hash(token or "")).first()
+    if handoff is None or handoff.studio_id != studio.pk:
+        raise NotFoundError(_("This sign-in link is not valid for this studio."), code="handoff_invalid")
+    if handoff.used_at is not None:
+        raise ApplicationError(
+            _("This sign-in link has already been used. Sign in with your email and password."), code="handoff_used"
+        )
+    now = dj_timezone.now()
+    if handoff.expires_at <= now:
+        raise ApplicationError(
+            _("This sign-in link has expired. Sign in with your email and password."), code="handoff_expired"
+        )
+    with schema_context(studio.schema_name):
+        user = User.objects.filter(pk=handoff.user_id, is_active=True).first()
+    if user is None:
+        raise NotFoundError(_("This sign-in link is not valid for this studio."), code="handoff_invalid")
+    handoff.used_at = now
+    handoff.save(update_fields=["used_at"])
+    return user
