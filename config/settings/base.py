@@ -26,7 +26,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
+    "tenants.admin_apps.PlatformAdminConfig",  # django.contrib.admin, platform staff only
     "core",
 ]
 TENANT_APPS = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,7 +21,10 @@ def handoff(request: HttpRequest, token: str) -> HttpResponse:
         user = handoff_token_consume(studio=request.tenant, token=token)  # type: ignore[attr-defined]
     except ApplicationError as exc:
         return render(
-            request, "portal/handoff_invalid.html", {"message": exc.message, "code": exc.code}, status=exc.status_code
+            request,
+            "portal/handoff_invalid.html",
+            {"message": exc.message, "code": exc.code, "login_url": resolve_url(settings.LOGIN_URL)},
+            status=exc.status_code,
         )
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     return redirect("portal:dashboard")
