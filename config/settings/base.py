@@ -20,13 +20,15 @@ ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env.env_list("EXTRA_AL
 # and the pooled schemas migrated) take precedence over django-tenants' own.
 SHARED_APPS = [
     "tenants",
+    # django.contrib.admin, for platform staff only; listed before django_tenants so the admin's own
+    # index templates are used (django_tenants' copies expect request.tenant to be a Studio on public).
+    "tenants.admin_apps.PlatformAdminConfig",
     "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "tenants.admin_apps.PlatformAdminConfig",  # django.contrib.admin, platform staff only
     "core",
 ]
 TENANT_APPS = [
