@@ -30,4 +30,7 @@ def branding_for(studio: Any | None) -> dict[str, Any]:
 
 
 def branding(request: HttpRequest) -> dict[str, Any]:
-    return {"branding": branding_for(getattr(request, "tenant", None)), "platform_domain": settings.PLATFORM_DOMAIN}
+    data = branding_for(getattr(request, "tenant", None))
+    # Emails need the logo as an absolute URL (templates/emails/base.html).
+    data["absolute_logo_url"] = request.build_absolute_uri(data["logo_url"]) if data["logo_url"] else ""
+    return {"branding": data, "platform_domain": settings.PLATFORM_DOMAIN}

@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.template import engines
 from django_tenants.utils import schema_context
 from PIL import Image
 
@@ -152,3 +154,21 @@ def test_anonymous_visitors_are_sent_to_sign_in(studio_client):
     response = studio_client.get("/settings/branding/")
     assert response.status_code == 302
     assert "next=/settings/branding/" in response["Location"]
+
+
+def test_emails_carry_the_studio_branding(studio, signed_in, media_root, rf, tenant):
+    # given the owner has branded the studio
+    client, _owner = signed_in(Role.OWNER)
+    post_branding(client, logo=image_upload())
+    studio.refresh_from_db()
+    connection.set_tenant(studio)
+    # when an email is rendered with a request on the studio's host (as allauth renders its mails)
+    request = rf.get("/", HTTP_HOST=f"{studio.slug}.localhost")
+    request.tenant = studio
+    message = engines["django"].from_string('{% extends "emails/base.html" %}{% block body %}Hello{% endblock %}')
+    email = message.render({"action_url": "http://x/", "action_label": "Go"}, request)
+    # then it shows the studio's name, colours and logo by absolute URL
+    assert studio.name in email
+    assert "background:#112233" in email
+    assert "background:#445566" in email
+    assert f'src="http://{studio.slug}.localhost/media/{studio.schema_name}/branding/' in email
