@@ -406,45 +406,40 @@ def _media_delete(*, schema_name: str, name: str) -> None:
 # --- Platform console: suspend and reactivate -------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _StatusTransition:
+    source: str
+    target: str
+    action: str  # the audit action
+
+
+_SUSPEND = _StatusTransition(Studio.Status.ACTIVE, Studio.Status.SUSPENDED, "platform.suspend_studio")
+_REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, "platform.reactivate_studio")
+
+
 def _studio_status_change(
-    *, studio: Studio, actor: User, source: str, target: str, action: str, reason: str, ip: str | None
+    studio: Studio, transition: _StatusTransition, *, actor: User, reason: str, ip: str | None
 ) -> Studio:
-    studio = Studio.objects.select_for_update().get(pk=studio.pk)
-    if studio.status != source:
+    studio = Studio.objects.select_for_update().get(pk=studio.pk)  # one status change at a time
+    if studio.status != transition.source:
         raise ConflictError(
             _("%(name)s is %(status)s, so this cannot be done.")
             % {"name": studio.name, "status": studio.get_status_display().lower()},
             code="studio_status_conflict",
         )
-    studio.status = target
+    studio.status = transition.target
     studio.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=action, target=studio, ip=ip, reason=reason.strip()[:500])
+    audit_record(actor=actor, action=transition.action, target=studio, ip=ip, reason=reason.strip()[:500])
     return studio
 
 
 @transaction.atomic
 def studio_suspend(*, studio: Studio, actor: User, reason: str = "", ip: str | None = None) -> Studio:
     """Take an active studio offline: its pages show "suspended", its API answers 403. Data is kept."""
-    return _studio_status_change(
-        studio=studio,
-        actor=actor,
-        source=Studio.Status.ACTIVE,
-        target=Studio.Status.SUSPENDED,
-        action="platform.suspend_studio",
-        reason=reason,
-        ip=ip,
-    )
+    return _studio_status_change(studio, _SUSPEND, actor=actor, reason=reason, ip=ip)
 
 
 @transaction.atomic
 def studio_reactivate(*, studio: Studio, actor: User, reason: str = "", ip: str | None = None) -> Studio:
     """Bring a suspended studio back exactly as it was."""
-    return _studio_status_change(
-        studio=studio,
-        actor=actor,
-        source=Studio.Status.SUSPENDED,
-        target=Studio.Status.ACTIVE,
-        action="platform.reactivate_studio",
-        reason=reason,
-        ip=ip,
-    )
+    return _studio_status_change(studio, _REACTIVATE, actor=actor, reason=reason, ip=ip)

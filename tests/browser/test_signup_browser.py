@@ -9,19 +9,19 @@ thread of its own (outside this test's transaction), removes the studio it made.
 from __future__ import annotations
 
 import shutil
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.db import connection, connections
+from django.db import connection
 from django.test.testcases import LiveServerThread
 
 from tenants import schemas
 from tenants.models import Studio
 from tests.factories.tenants import STRONG_PASSWORD
+from tests.threads import in_own_connection
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -53,25 +53,6 @@ class LivePlatform:
     @property
     def studio_url(self) -> str:
         return f"http://{self.slug}.localhost:{self.port}"
-
-
-def in_own_connection(work: Callable[[], None]) -> None:
-    """Run `work` in a thread, so on its own connection and outside the test's transaction."""
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if errors:
-        raise errors[0]
 
 
 def studio_remove(slug: str) -> None:

@@ -7,15 +7,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from core.exceptions import ApplicationError
 from core.models import Role, User
 from tenants.models import HandoffToken, Studio
-from tenants.services import handoff_token_create
+from tenants.services import handoff_token_consume, handoff_token_create
 from tests.factories.tenants import STRONG_PASSWORD
 from tests.tenants.helpers import snapshot
+from tests.threads import in_own_connection, in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +207,27 @@ def test_dashboard_needs_a_signed_in_person(studio_client):
     response = studio_client.get("/dashboard/")
     assert response.status_code == 302
     assert response["Location"].startswith(settings.LOGIN_URL)
+
+
+def test_two_simultaneous_uses_of_one_handoff_link_sign_in_only_once():
+    # given a committed hand-off token for alpha's owner
+    def issue() -> tuple[Studio, str]:
+        studio = Studio.objects.get(slug="alpha")
+        with schema_context(studio.schema_name):
+            owner = User.objects.get(role=Role.OWNER)
+        return studio, handoff_token_create(studio=studio, user=owner)
+
+    studio, token = in_own_connection(issue)
+    try:
+        # when two requests spend it at the same moment, each on its own connection
+        def spend() -> User:
+            with transaction.atomic():
+                return handoff_token_consume(studio=studio, token=token)
+
+        outcomes = in_threads([spend, spend])
+        # then exactly one signs the owner in, the other is told the link was used
+        assert sum(isinstance(outcome, User) for outcome in outcomes) == 1
+        refused = [outcome for outcome in outcomes if isinstance(outcome, ApplicationError)]
+        assert [error.code for error in refused] == ["handoff_used"]
+    finally:
+        in_own_connection(lambda: HandoffToken.objects.filter(studio=studio).delete())
