@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,6 +16,7 @@ from django_tenants.utils import schema_context
 
 from core.exceptions import ApplicationError
 from core.models import Role, User
+from tenants import services
 from tenants.models import HandoffToken, Studio
 from tenants.services import handoff_token_consume, handoff_token_create
 from tests.factories.tenants import STRONG_PASSWORD
@@ -209,8 +212,14 @@ def test_dashboard_needs_a_signed_in_person(studio_client):
     assert response["Location"].startswith(settings.LOGIN_URL)
 
 
-def test_two_simultaneous_uses_of_one_handoff_link_sign_in_only_once():
-    # given a committed hand-off token for alpha's owner
+def test_two_simultaneous_uses_of_one_handoff_link_sign_in_only_once(monkeypatch):
+    # given a committed hand-off token for alpha's owner, and a service slow between reading and spending it
+    def slow_now() -> datetime:
+        time.sleep(0.2)  # wide enough that, without the row lock, both requests would read it unspent
+        return timezone.now()
+
+    monkeypatch.setattr(services, "dj_timezone", SimpleNamespace(now=slow_now))
+
     def issue() -> tuple[Studio, str]:
         studio = Studio.objects.get(slug="alpha")
         with schema_context(studio.schema_name):
