@@ -53,7 +53,7 @@ def onboarding_checklist(context: template.Context) -> dict[str, Any]:
         {
             "key": "payments",
             "title": _("Connect payments"),
-            "text": _("Take card payments for packages and memberships. Coming soon."),
+            "text": _("Take card payments for packages and memberships."),
             "done": status.payments_connected,
             "url": "",
             "action": "",
