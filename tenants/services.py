@@ -279,8 +279,12 @@ def studio_signup(
     owner_last_name: str,
     timezone: str,
     currency: str,
+    ip: str | None = None,
 ) -> StudioSignup:
-    """Provision the studio and issue the one-time pass that signs its owner in on the studio's host."""
+    """Provision the studio and issue the one-time pass that signs its owner in on the studio's host.
+
+    The platform's audit log (public schema) records who opened the studio and from where.
+    """
     provisioned = studio_provision(
         slug=slug,
         name=name,
@@ -292,6 +296,9 @@ def studio_signup(
         currency=currency,
     )
     token = handoff_token_create(studio=provisioned.studio, user=provisioned.owner)
+    audit_record(
+        actor=None, action="studio.signup", target=provisioned.studio, ip=ip, actor_email=provisioned.owner.email
+    )
     return StudioSignup(studio=provisioned.studio, owner=provisioned.owner, handoff_token=token)
 
 

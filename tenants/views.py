@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ValidationError
 from core.forms import form_add_service_errors
+from core.http import client_ip
 from tenants.forms import StudioSignupForm
 from tenants.hosts import studio_url
 from tenants.services import studio_signup, studio_slug_check
@@ -27,7 +28,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = StudioSignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = studio_signup(**form.service_kwargs())
+            result = studio_signup(**form.service_kwargs(), ip=client_ip(request))
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:

@@ -141,6 +141,19 @@ def test_replacing_the_logo_removes_the_old_file(studio, signed_in, media_root, 
     assert not first.exists()
 
 
+def test_removing_the_logo_goes_back_to_the_name_and_deletes_the_file(
+    studio, signed_in, media_root, django_capture_on_commit_callbacks
+):
+    client, _owner = signed_in(Role.OWNER)
+    post_branding(client, logo=image_upload())
+    stored = media_root / studio.schema_name / branding_of(studio)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        post_branding(client, remove_logo="on")
+    assert branding_of(studio)[0] == ""
+    assert not stored.exists()
+    assert "/media/" not in client.get("/").content.decode()
+
+
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.TRAINER, Role.CLIENT])
 def test_only_the_owner_may_change_the_branding(studio, signed_in, role):
     client, _person = signed_in(role)

@@ -9,13 +9,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.exceptions import ApplicationError
-from core.models import Role, User
+from core.models import AuditEvent, Role, User
 from tenants import services
 from tenants.models import HandoffToken, Studio
 from tenants.services import handoff_token_consume, handoff_token_create
@@ -93,6 +93,13 @@ def test_signup_lands_the_owner_signed_in_on_the_studio_dashboard(public_client)
     assert "Welcome, Ada" in body
     assert "Get your studio ready" in body
     assert HandoffToken.objects.get(studio=studio).used_at is not None
+    connection.set_schema_to_public()
+    signup_event = AuditEvent.objects.get(action="studio.signup")  # in the platform's log
+    assert (signup_event.actor_email, signup_event.target_id, signup_event.ip) == (
+        "ada@iron.test",
+        str(studio.pk),
+        "127.0.0.1",
+    )
 
 
 def test_signup_keeps_the_port_the_visitor_used(db):
