@@ -18,9 +18,11 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
 from django.test.testcases import LiveServerThread
 
+from core.models import AuditEvent
 from tenants import schemas
 from tenants.models import Studio
 from tests.factories.tenants import STRONG_PASSWORD
+from tests.tenants.helpers import snapshot
 from tests.threads import in_own_connection
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -56,18 +58,24 @@ class LivePlatform:
 
 
 def studio_remove(slug: str) -> None:
-    """Drop what a committed sign-up created: schema, studio, domain and hand-off rows."""
+    """Drop what a committed sign-up created: schema, studio, domain, hand-off and platform audit rows."""
     connection.set_schema_to_public()
     studio = Studio.objects.filter(slug=slug).first()
     if studio is not None:
         schemas.schema_drop(studio.schema_name)
+        AuditEvent.objects.filter(target_type=Studio._meta.label_lower, target_id=str(studio.pk)).delete()
         studio.delete()  # domains and hand-off tokens go with it
+
+
+def platform_state() -> dict[str, object]:
+    return {**snapshot(), "audit": AuditEvent.objects.count()}
 
 
 @pytest.fixture
 def live_platform(django_db_blocker) -> Iterator[LivePlatform]:
     slug = f"browser-barbell-{uuid.uuid4().hex[:6]}"
     with django_db_blocker.unblock():
+        before = in_own_connection(platform_state)
         server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
         server.daemon = True
         server.start()
@@ -79,6 +87,7 @@ def live_platform(django_db_blocker) -> Iterator[LivePlatform]:
         finally:
             server.terminate()
             in_own_connection(lambda: studio_remove(slug))
+            assert in_own_connection(platform_state) == before, "the browser test left something behind"
 
 
 def test_owner_signs_up_in_a_browser_and_lands_on_their_studio_dashboard(live_platform):
