@@ -11,5 +11,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("core.accounts.urls")),
+    path("console/", include("tenants.console_urls")),
+    path("signup/", views.signup, name="signup"),
+    path("signup/slug-check", views.signup_slug_check, name="signup-slug-check"),
     path("", views.landing, name="landing"),
 ]

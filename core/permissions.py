@@ -38,6 +38,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),
+    # --- studio onboarding and platform console ---
+    "studio.view_onboarding": MANAGEMENT,
+    "platform.admin": frozenset({PLATFORM}),
 }
 
 

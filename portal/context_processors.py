@@ -13,4 +13,6 @@ __all__ = ["DEFAULT_ACCENT", "DEFAULT_PRIMARY", "branding", "branding_for"]
 
 
 def branding(request: HttpRequest) -> dict[str, Any]:
-    return {"branding": branding_for(getattr(request, "tenant", None)), "platform_domain": settings.PLATFORM_DOMAIN}
+    # Absolute logo URL: the same dictionary serves pages and emails rendered with this request.
+    data = branding_for(getattr(request, "tenant", None), base_url=f"{request.scheme}://{request.get_host()}")
+    return {"branding": data, "platform_domain": settings.PLATFORM_DOMAIN}

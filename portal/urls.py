@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import dashboard, home, invitations, people
+from portal.views import branding, dashboard, handoff, home, invitations, people
 
 app_name = "portal"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("people/invitations/<int:invitation_id>/revoke/", people.invitation_revoke, name="invitation_revoke"),
     path("people/signup-policy/", people.signup_policy, name="signup_policy"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("handoff/<str:token>", handoff.handoff, name="handoff"),
+    path("settings/branding/", branding.branding, name="branding"),
+    path("manifest.webmanifest", branding.manifest, name="manifest"),
+    path("icons/icon-<int:size>.png", branding.icon, name="icon"),
 ]

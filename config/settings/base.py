@@ -20,13 +20,15 @@ ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env.env_list("EXTRA_AL
 # and the pooled schemas migrated) take precedence over django-tenants' own.
 SHARED_APPS = [
     "tenants",
+    # django.contrib.admin, for platform staff only; listed before django_tenants so the admin's own
+    # index templates are used (django_tenants' copies expect request.tenant to be a Studio on public).
+    "tenants.admin_apps.PlatformAdminConfig",
     "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "core",
     "allauth",
     "allauth.account",
@@ -107,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"  # a studio's portal
-PLATFORM_LOGIN_REDIRECT_URL = "/admin/"  # platform staff on the public host
+PLATFORM_LOGIN_REDIRECT_URL = "/console/"  # platform staff on the public host
 ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 
 from core import invitations
 from core.exceptions import ApplicationError, NotFoundError
+from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.models import Invitation
-from portal.forms import InvitationAcceptForm, form_add_service_error
+from portal.forms import InvitationAcceptForm
 
 
 def _unavailable(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -52,7 +53,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except (NotFoundError, invitations.InvitationUnavailableError) as exc:
             return _unavailable(request, exc)
         except ApplicationError as exc:
-            form_add_service_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             get_adapter(request).login(request, user)
             return redirect("portal:dashboard")

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from core import invitations
 from core.accounts.adapter import site_url
+from core.decorators import page_requires
 from core.exceptions import ApplicationError
+from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.models import Invitation, User
 from core.permissions import can
-from portal.decorators import permission_required
-from portal.forms import InvitationForm, SignupPolicyForm, form_add_service_error
+from portal.forms import InvitationForm, SignupPolicyForm
 from tenants.services import studio_client_signup_set
 
 
@@ -41,11 +42,11 @@ def _page(request: HttpRequest, form: InvitationForm, *, status: int = 200) -> H
     )
 
 
-@permission_required("people.manage")
+@page_requires("people.manage")
 def people(request: HttpRequest) -> HttpResponse:
     roles = _invitable_roles(request.user)  # type: ignore[arg-type]
     if request.method != "POST":
-        return _page(request, InvitationForm(roles=roles))
+        return _page(request, InvitationForm(roles=roles, initial={"role": request.GET.get("role", "")}))
     form = InvitationForm(request.POST, roles=roles)
     if form.is_valid():
         try:
@@ -56,7 +57,7 @@ def people(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ApplicationError as exc:
-            form_add_service_error(form, exc)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("portal:people")
@@ -74,7 +75,7 @@ def _invitation_action(request: HttpRequest, done: str, action: object) -> HttpR
 
 
 @require_POST
-@permission_required("people.manage")
+@page_requires("people.manage")
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return _invitation_action(
         request,
@@ -86,7 +87,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("people.manage")
+@page_requires("people.manage")
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return _invitation_action(
         request,
@@ -96,7 +97,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("studio.update_signup_policy")
+@page_requires("studio.update_signup_policy")
 def signup_policy(request: HttpRequest) -> HttpResponse:
     form = SignupPolicyForm(request.POST)
     form.is_valid()  # a single optional checkbox cannot be invalid

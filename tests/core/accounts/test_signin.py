@@ -108,7 +108,7 @@ def test_platform_staff_sign_in_on_the_public_host(public_client):
     staff = User.objects.create_superuser(email="ops@fitwell.test", password=DEFAULT_PASSWORD)
     response = signin(public_client, "ops@fitwell.test", DEFAULT_PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/console/"
     assert public_client.session[SESSION_KEY] == str(staff.pk)
 
 

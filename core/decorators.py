@@ -1,4 +1,4 @@
-"""Guards for portal pages: signed in, and allowed by core.permissions (never ad hoc)."""
+"""Guards for server-rendered pages, on top of `core.permissions` (the API has its own auth)."""
 
 from __future__ import annotations
 
@@ -6,28 +6,29 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 
 from core.exceptions import PermissionDeniedError
 from core.permissions import require
+
+View = Callable[..., HttpResponse]
 
 
 def forbidden(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
     return render(request, "403.html", {"message": exc.message}, status=403)
 
 
-def permission_required(action: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Sign-in page for strangers; a 403 page for people whose role may not do `action`.
+def page_requires(action: str, *, login_url: str | None = None) -> Callable[[View], View]:
+    """Anonymous visitors go to sign in (and come back); people whose role may not do `action` get a 403
+    page — and so does a PermissionDeniedError raised deeper, by a service's own object check."""
 
-    A PermissionDeniedError raised deeper (by a service's own object check) gets the same page.
-    """
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), resolve_url(login_url) if login_url else None)
             try:
                 require(request.user, action)
                 return view(request, *args, **kwargs)
@@ -36,4 +37,4 @@ def permission_required(action: str) -> Callable[[Callable[..., HttpResponse]], 
 
         return wrapper
 
-    return decorate
+    return decorator
