@@ -1,9 +1,19 @@
 from django.urls import path
 
-from portal.views import home
+from portal.views import branding, dashboard, handoff, home, invitations, people
 
 app_name = "portal"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("people/", people.people, name="people"),
+    path("people/invitations/<int:invitation_id>/resend/", people.invitation_resend, name="invitation_resend"),
+    path("people/invitations/<int:invitation_id>/revoke/", people.invitation_revoke, name="invitation_revoke"),
+    path("people/signup-policy/", people.signup_policy, name="signup_policy"),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("handoff/<str:token>", handoff.handoff, name="handoff"),
+    path("settings/branding/", branding.branding, name="branding"),
+    path("manifest.webmanifest", branding.manifest, name="manifest"),
+    path("icons/icon-<int:size>.png", branding.icon, name="icon"),
 ]
