@@ -276,8 +276,8 @@ class ExerciseForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     tags = forms.CharField(label=_("Tags (comma-separated)"), required=False, max_length=400)
-    image_url = forms.URLField(label=_("Image link"), required=False, max_length=500)
-    video_url = forms.URLField(label=_("Video link"), required=False, max_length=500)
+    image_url = forms.URLField(label=_("Image link"), required=False, max_length=500, assume_scheme="https")
+    video_url = forms.URLField(label=_("Video link"), required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

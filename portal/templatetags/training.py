@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -24,3 +25,9 @@ def training_tiles(context: dict[str, Any]) -> dict[str, Any]:
 @register.filter
 def slot_name(names: dict[int, str], slot_id: int | None) -> str:
     return names.get(slot_id, "") if slot_id else ""
+
+
+@register.filter
+def num(value: Decimal | None) -> str:
+    """A decimal without trailing zeros and never in exponent form: 81.20 -> 81.2, 80.00 -> 80."""
+    return "" if value is None else f"{Decimal(value).normalize():f}"

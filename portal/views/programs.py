@@ -110,35 +110,39 @@ def template_assign(request: HttpRequest, template_id: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     template = found(selectors.template_get, template_id=template_id)
     clients = [(c.pk, c.full_name) for c in client_list(actor=actor).order_by("first_name", "last_name", "id")]
-    data = request.POST if request.method == "POST" else (request.GET if "client_id" in request.GET else None)
-    form = AssignForm(
-        data, clients=clients, initial={"client_id": request.GET.get("client"), "start_date": studio_today()}
-    )
+    chosen = request.GET.get("client_id") or request.GET.get("client") or ""
+    previewed = request.method == "GET" and "client_id" in request.GET and chosen.isdigit()
     warnings: list[dict[str, object]] = []
-    if data is not None and form.is_valid():
+    if previewed:
+        client = found(client_get, actor=actor, client_id=int(chosen))
+        warnings = [
+            w.as_dict() for w in selectors.template_contraindications(template_id=template.pk, client_id=client.pk)
+        ]
+    form = AssignForm(
+        request.POST if request.method == "POST" else None,
+        clients=clients,
+        initial={"client_id": chosen, "start_date": studio_today()},
+    )
+    if request.method == "POST" and form.is_valid():
         client = found(client_get, actor=actor, client_id=form.cleaned_data["client_id"])
-        if request.method == "GET":
-            warnings = [
-                w.as_dict() for w in selectors.template_contraindications(template_id=template.pk, client_id=client.pk)
-            ]
+        try:
+            result = services.template_assign(
+                template_id=template.pk,
+                client=client,
+                actor=actor,
+                assignment_type=form.cleaned_data["assignment_type"],
+                start_date=form.cleaned_data["start_date"],
+            )
+        except ApplicationError as exc:
+            form_add_service_errors(form, exc)
         else:
-            try:
-                result = services.template_assign(
-                    template_id=template.pk,
-                    client=client,
-                    actor=actor,
-                    **{k: form.cleaned_data[k] for k in ("assignment_type", "start_date")},
-                )
-            except ApplicationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(program)s assigned to %(client)s.") % {"program": template.name, "client": client.full_name},
-                )
-                if result.warnings:
-                    messages.warning(request, _("Check the warnings on the program page."))
-                return redirect("portal:program_detail", program_id=result.program.pk)
+            messages.success(
+                request,
+                _("%(program)s assigned to %(client)s.") % {"program": template.name, "client": client.full_name},
+            )
+            if result.warnings:
+                messages.warning(request, _("Check the contraindication warnings on the program page."))
+            return redirect("portal:program_detail", program_id=result.program.pk)
     return render(
         request,
         "portal/programs/assign.html",
@@ -146,7 +150,7 @@ def template_assign(request: HttpRequest, template_id: int) -> HttpResponse:
             "template": template,
             "form": form,
             "warnings": [{**w, "message": selectors.warning_message(w)} for w in warnings],
-            "previewed": request.method == "GET" and data is not None and form.is_valid(),
+            "previewed": previewed,
         },
         status=400 if request.method == "POST" else 200,
     )
