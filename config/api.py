@@ -5,6 +5,9 @@ from ninja import NinjaAPI
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from domain.clients.api import router as clients_router
+from domain.library.api import router as library_router
+from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
 from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
@@ -21,5 +24,10 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/studio", studio_router)
-api.add_router("/", workouts_router)
-api.add_router("/", progress_router)
+# --- clients, library, programs (issue 4)
+api.add_router("/clients", clients_router)
+api.add_router("", library_router)
+api.add_router("", programs_router)
+# --- workouts, progress (issue 5)
+api.add_router("", workouts_router)
+api.add_router("", progress_router)
