@@ -27,6 +27,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "django.contrib.postgres",
     "core",
 ]
 TENANT_APPS = [
@@ -35,6 +36,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "core",
     "portal",
+    "domain.scheduling",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
