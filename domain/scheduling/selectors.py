@@ -161,8 +161,8 @@ def trainer_slots(
 ) -> list[Slot]:
     """Bookable slots for a client: working hours minus busy time and buffers, within notice and horizon.
 
-    Dates are the studio's local dates. Four queries whatever the range (trainer and type, weekly hours,
-    exceptions, busy time — appointments and classes are one query each).
+    Dates are the studio's local dates. Six queries whatever the range or the bookings: trainer, type,
+    weekly hours, exceptions, appointments, classes.
     """
     if end_date < start_date:
         raise ValidationError(_("The end date is before the start date."), code="date_range_invalid")

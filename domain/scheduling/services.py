@@ -1341,9 +1341,10 @@ def group_session_register(
         .exists()
     ):
         raise ConflictError(_("You are already registered for this class."), code="already_registered")
+    # registered_at is read after the lock, so it records the order of arrival the waitlist follows.
     if session.seats_taken < session.capacity:
         participant = SessionParticipant.objects.create(
-            session=session, client=client, status=SessionParticipant.Status.BOOKED, registered_at=now
+            session=session, client=client, status=SessionParticipant.Status.BOOKED, registered_at=timezone.now()
         )
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
         _reminders_schedule(starts_at=session.starts_at, recipient=client, participant=participant, now=now)
@@ -1358,7 +1359,7 @@ def group_session_register(
         client=client,
         status=SessionParticipant.Status.WAITLISTED,
         waitlist_position=(last or 0) + 1,
-        registered_at=now,
+        registered_at=timezone.now(),
     )
 
 
