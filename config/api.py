@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from core.api.accounts import router as auth_router
+from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
 from portal.api import router as studio_router
 
@@ -11,6 +13,9 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=api_auth,
+    throttle=[PerUserRateThrottle()],
 )
 install_error_handlers(api)
+api.add_router("/auth", auth_router)
 api.add_router("/studio", studio_router)

@@ -187,7 +187,10 @@ def run(port: int) -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    env = base_env(find_postgres(), find_redis(), "config.settings.test")
+    redis_url = find_redis()
+    if redis_url and "REDIS_URL" not in os.environ:
+        redis_url = redis_url.rsplit("/", 1)[0] + "/15"  # keep the tests' flushes away from `make run`'s data
+    env = base_env(find_postgres(), redis_url, "config.settings.test")
     return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=ROOT, check=False).returncode
 
 
@@ -196,12 +199,13 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run_parser = sub.add_parser("run", help="migrate, create the demo studio and serve on :8000")
     run_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    test_parser = sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
-    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
-    args = parser.parse_args()
+    sub.add_parser("test", help="run the test suite (extra arguments go to pytest)")
+    args, rest = parser.parse_known_args()
     if args.command == "run":
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
         return run(args.port)
-    return test(args.pytest_args)
+    return test(rest)
 
 
 if __name__ == "__main__":

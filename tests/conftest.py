@@ -7,15 +7,17 @@ schema) and the `studio_client` (a Django test client whose Host is the studio's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
 from core.models import User
+from core.tokens import access_token_issue
 from tenants.models import Studio
 from tenants.services import studio_provision
 from tests.factories.tenants import STRONG_PASSWORD
@@ -66,6 +68,14 @@ def _back_to_public() -> Iterator[None]:
         connection.set_schema_to_public()
 
 
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    """Rate-limit and lockout counters live in Redis, outside the rolled-back transaction."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def host_of(studio: Studio) -> str:
     return f"{studio.slug}.{settings.PLATFORM_DOMAIN}"
 
@@ -89,3 +99,15 @@ def public_client(db: None) -> Client:
 def studio_owner(studio: Studio) -> User:
     with schema_context(studio.schema_name):
         return User.objects.get(email=f"owner@{studio.slug}.test")
+
+
+@pytest.fixture
+def api_client(studio: Studio) -> Callable[[User], Client]:
+    """`api_client(user)`: a client on the studio host sending a Bearer token minted for `user`."""
+
+    def make(user: User, *, on: Studio | None = None) -> Client:
+        with schema_context((on or studio).schema_name):
+            token = access_token_issue(user)
+        return Client(HTTP_HOST=host_of(on or studio), HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    return make

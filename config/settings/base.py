@@ -8,7 +8,7 @@ from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-SECRET_KEY = env.env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
+SECRET_KEY = env.env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 DEBUG = env.env_bool("DEBUG", False)
 
 PLATFORM_DOMAIN = env.env_str("PLATFORM_DOMAIN", "localhost").lower()
@@ -161,14 +161,17 @@ LOGGING = {
 }
 
 if SENTRY_DSN:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
+    from core.observability import sentry_init
 
-    sentry_sdk.init(
+    sentry_init(
         dsn=SENTRY_DSN,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
         environment=env.env_str("SENTRY_ENVIRONMENT", "production"),
         traces_sample_rate=float(env.env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
-        send_default_pii=False,
     )
+
+# --- API tokens, rate limits ----------------------------------------------------------------------
+JWT_SIGNING_KEY = env.env_str("JWT_SIGNING_KEY")  # defaults to SECRET_KEY when empty
+JWT_ACCESS_TTL_SECONDS = env.env_int("JWT_ACCESS_TTL_SECONDS", 15 * 60)
+JWT_REFRESH_TTL_SECONDS = env.env_int("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600)
+API_RATE_LIMIT_PER_MINUTE = env.env_int("API_RATE_LIMIT_PER_MINUTE", 100)
+TRUSTED_PROXY_HOPS = env.env_int("TRUSTED_PROXY_HOPS", 0)

@@ -1,0 +1,31 @@
+"""The audit log: who did what to whom, from where, when — written in the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from core.models import AuditEvent, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    ip: str | None = None,
+    **metadata: Any,
+) -> AuditEvent:
+    """Write one audit row. Call it inside the service's transaction so it commits with the change."""
+    actor_ok = actor is not None and getattr(actor, "pk", None) is not None
+    return AuditEvent.objects.create(
+        actor_id=actor.pk if actor_ok else None,
+        actor_email=(actor.email if actor_ok else metadata.pop("actor_email", "")) or "",
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        ip=ip or None,
+        metadata=metadata,
+    )

@@ -1,0 +1,102 @@
+"""Who may do what: the one place that decides (house rule; never ad hoc in views).
+
+Actions are strings `<area>.<verb>`. `PERMISSIONS` maps each to the roles allowed to attempt it;
+object rules (a trainer sees only the clients assigned to them, a client only themself) are applied
+by the area's selectors through the helpers below, so a list can never include what `can` would refuse.
+The matrix is rendered in the README.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from core.exceptions import PermissionDeniedError
+from core.models import Role, User
+
+OWNER, MANAGER, TRAINER, CLIENT, PLATFORM = Role.OWNER, Role.MANAGER, Role.TRAINER, Role.CLIENT, Role.PLATFORM_STAFF
+MANAGEMENT = frozenset({OWNER, MANAGER})
+STAFF = frozenset({OWNER, MANAGER, TRAINER})
+EVERYONE = frozenset({OWNER, MANAGER, TRAINER, CLIENT})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # --- studio: people and settings ---
+    "studio.view": EVERYONE,
+    "studio.update_branding": frozenset({OWNER}),
+    "studio.manage_billing": frozenset({OWNER}),
+    "people.view": STAFF,
+    "people.invite_trainer": MANAGEMENT,
+    "people.invite_client": MANAGEMENT,
+    "people.change_role": frozenset({OWNER}),
+    "people.deactivate": MANAGEMENT,
+    "audit.view": MANAGEMENT,
+    "data.export": frozenset({OWNER}),
+    # --- platform console (public schema) ---
+    "platform.view_studios": frozenset({PLATFORM}),
+    "platform.suspend_studio": frozenset({PLATFORM}),
+}
+
+
+def role_of(user: Any) -> Role | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    try:
+        return Role(user.role)
+    except ValueError:
+        return None
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """May `user` attempt `action` (on `obj`)? Unknown actions are refused (fail closed)."""
+    role = role_of(user)
+    allowed = PERMISSIONS.get(action)
+    if role is None or allowed is None or role not in allowed:
+        return False
+    if obj is not None and role == CLIENT:
+        return owned_by(user, obj)
+    return True
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    if not can(user, action, obj):
+        raise PermissionDeniedError(_("You do not have permission to do this."))
+
+
+def owned_by(user: User, obj: Any) -> bool:
+    """A client's own object: the object is them, or names them as its client/user."""
+    if isinstance(obj, User):
+        return obj.pk == user.pk
+    for attribute in ("client_id", "user_id"):
+        if getattr(obj, attribute, None) is not None:
+            return getattr(obj, attribute) == user.pk
+    return False
+
+
+def is_studio_staff(user: Any) -> bool:
+    return role_of(user) in STAFF
+
+
+def sees_all_clients(user: Any) -> bool:
+    """Owners and managers see every client; trainers only their assigned ones; clients only themselves."""
+    return role_of(user) in MANAGEMENT
+
+
+def matrix() -> list[tuple[str, list[str]]]:
+    """(action, roles) rows for documentation and the permissions page."""
+    return [(action, sorted(role.value for role in roles)) for action, roles in sorted(PERMISSIONS.items())]
+
+
+MATRIX_ROLES = (OWNER, MANAGER, TRAINER, CLIENT, PLATFORM)
+
+
+def matrix_markdown() -> str:
+    """The matrix as the Markdown table the README carries (a test keeps the two identical)."""
+    lines = [
+        "| action | " + " | ".join(role.value for role in MATRIX_ROLES) + " |",
+        "| --- |" + " --- |" * len(MATRIX_ROLES),
+    ]
+    for action, allowed in matrix():
+        cells = " | ".join("✓" if role.value in allowed else " " for role in MATRIX_ROLES)
+        lines.append(f"| `{action}` | {cells} |")
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""API tokens: short-lived JWT access tokens bound to the studio's schema, rotating refresh tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from core.models import RefreshToken, User
+
+ALGORITHM = "HS256"
+
+
+class TokenError(ApplicationError):
+    status_code = 401
+
+    def __init__(self, message: str, *, code: str = "token_invalid") -> None:
+        super().__init__(message, code=code)
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+    access_expires_in: int
+
+
+def _signing_key() -> str:
+    return getattr(settings, "JWT_SIGNING_KEY", "") or settings.SECRET_KEY
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def access_token_issue(user: User) -> str:
+    now = timezone.now()
+    claims = {
+        "sub": str(user.pk),
+        "sch": connection.schema_name,
+        "role": user.role,
+        "typ": "access",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=settings.JWT_ACCESS_TTL_SECONDS)).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
+
+
+def access_token_user(token: str) -> User:
+    """The active user the token names — only if it was issued by this very studio (schema)."""
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token, _signing_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub", "sch", "typ"]}
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenError(_("The access token has expired."), code="token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise TokenError(_("The access token is not valid.")) from exc
+    if claims["typ"] != "access" or claims["sch"] != connection.schema_name:
+        raise TokenError(_("The access token is not valid for this studio."), code="token_wrong_studio")
+    user = User.objects.filter(pk=claims["sub"], is_active=True).first()
+    if user is None:
+        raise TokenError(_("The account is not active."), code="account_inactive")
+    return user
+
+
+def _refresh_create(user: User, *, family: uuid.UUID, ip: str | None, user_agent: str) -> tuple[str, RefreshToken]:
+    raw = secrets.token_urlsafe(48)
+    row = RefreshToken.objects.create(
+        user=user,
+        token_hash=_hash(raw),
+        family=family,
+        expires_at=timezone.now() + timedelta(seconds=settings.JWT_REFRESH_TTL_SECONDS),
+        ip=ip,
+        user_agent=user_agent[:255],
+    )
+    return raw, row
+
+
+def token_pair_issue(*, user: User, ip: str | None = None, user_agent: str = "") -> TokenPair:
+    raw, _row = _refresh_create(user, family=uuid.uuid4(), ip=ip, user_agent=user_agent)
+    return TokenPair(access_token_issue(user), raw, settings.JWT_ACCESS_TTL_SECONDS)
+
+
+def token_refresh(*, refresh: str, ip: str | None = None, user_agent: str = "") -> tuple[User, TokenPair]:
+    """Swap a live refresh token for a new pair. Replaying a replaced token revokes its whole family."""
+    with transaction.atomic():
+        outcome = _rotate(refresh=refresh, ip=ip, user_agent=user_agent)
+    if isinstance(outcome, TokenError):
+        raise outcome  # raised after the block, so a family revocation still commits
+    return outcome
+
+
+def _rotate(*, refresh: str, ip: str | None, user_agent: str) -> tuple[User, TokenPair] | TokenError:
+    row = RefreshToken.objects.select_for_update().select_related("user").filter(token_hash=_hash(refresh)).first()
+    now = timezone.now()
+    if row is None:
+        return TokenError(_("The refresh token is not valid."))
+    if row.revoked_at is not None:
+        if row.replaced_by_id is not None:  # reuse of a rotated token: assume theft, end the session family
+            RefreshToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
+        return TokenError(_("The refresh token has been revoked."), code="token_revoked")
+    if row.expires_at <= now:
+        return TokenError(_("The refresh token has expired."), code="token_expired")
+    if not row.user.is_active:
+        return TokenError(_("The account is not active."), code="account_inactive")
+    raw, new_row = _refresh_create(row.user, family=row.family, ip=ip, user_agent=user_agent)
+    row.revoked_at = now
+    row.replaced_by = new_row
+    row.save(update_fields=["revoked_at", "replaced_by"])
+    return row.user, TokenPair(access_token_issue(row.user), raw, settings.JWT_ACCESS_TTL_SECONDS)
+
+
+def token_revoke(*, user: User, refresh: str | None = None) -> int:
+    """Sign out: revoke one refresh token of the user, or all of them when none is given."""
+    live = RefreshToken.objects.filter(user=user, revoked_at__isnull=True)
+    if refresh is not None:
+        live = live.filter(token_hash=_hash(refresh))
+    return live.update(revoked_at=timezone.now())
