@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,7 +79,7 @@ def test_slots_on_the_change_night_follow_real_time(zone, day, hours):
     found = list(slots.open_slots(windows=windows, busy=[], rules=rules))
     # then there are as many one-hour slots as real hours, none overlapping
     assert len(found) == hours
-    assert all(b - a == timedelta(hours=1) for a, b in zip(found, found[1:], strict=False))
+    assert all(b - a == timedelta(hours=1) for a, b in itertools.pairwise(found))
 
 
 def test_buffers_keep_the_larger_gap_on_each_side():
