@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from domain.scheduling.api import router as scheduling_router
 from portal.api import router as studio_router
 
 api = NinjaAPI(
@@ -19,3 +20,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/studio", studio_router)
+api.add_router("/", scheduling_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from domain.scheduling.models import (
     AppointmentReminder,
     AppointmentType,
     AvailabilityException,
+    CalendarFeed,
     ClassType,
     GroupSession,
     RecurringPattern,
@@ -378,3 +380,60 @@ def patterns_to_extend(*, now: datetime) -> list[int]:
         .filter(Q(generated_until__isnull=True) | Q(generated_until__lt=horizon))
         .values_list("id", flat=True)
     )
+
+
+# --- Calendar feeds -----------------------------------------------------------------------------
+
+
+def feed_token_digest(token: str) -> str:
+    """Feed tokens are stored as digests only: a database leak does not leak calendars."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_owner(*, token: str) -> User | None:
+    """The person a live feed token belongs to (None for unknown or revoked tokens)."""
+    feed = (
+        CalendarFeed.objects.select_related("owner")
+        .filter(token_digest=feed_token_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None or not feed.owner.is_active:
+        return None
+    return feed.owner
+
+
+def calendar_entries(
+    *, owner: User, start: datetime, end: datetime
+) -> tuple[list[Appointment], list[tuple[GroupSession, bool]]]:
+    """What `owner`'s calendar shows: their appointments (as trainer or client) and their classes.
+
+    Classes are the ones they teach or hold a place in; the flag says the entry is cancelled (the class,
+    or their place in it), so subscribed calendars drop it.
+    """
+    appointments = list(
+        Appointment.objects.select_related("trainer", "client", "appointment_type")
+        .filter(Q(trainer=owner) | Q(client=owner), starts_at__lt=end, ends_at__gt=start)
+        .order_by("starts_at")
+    )
+    taught = GroupSession.objects.select_related("class_type").filter(
+        instructor=owner, starts_at__lt=end, ends_at__gt=start
+    )
+    places = SessionParticipant.objects.select_related("session__class_type").filter(
+        client=owner,
+        status__in=(
+            SessionParticipant.Status.BOOKED,
+            SessionParticipant.Status.CANCELLED,
+            SessionParticipant.Status.ATTENDED,
+        ),
+        session__starts_at__lt=end,
+        session__ends_at__gt=start,
+    )
+    entries = [(s, s.status == GroupSession.Status.CANCELLED) for s in taught]
+    entries += [
+        (
+            p.session,
+            p.status == SessionParticipant.Status.CANCELLED or p.session.status == GroupSession.Status.CANCELLED,
+        )
+        for p in places
+    ]
+    return appointments, entries

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -1534,7 +1533,7 @@ def group_session_cancel(
 
 @transaction.atomic
 def participant_mark_attendance(
-    *, actor: User, participant_id: int, attended: bool, now: datetime | None = None
+    *, actor: User, participant_id: int, attended: bool, session_id: int | None = None, now: datetime | None = None
 ) -> SessionParticipant:
     """Check-in (attended) or no-show, by the instructor or a manager, from 30 minutes before the start."""
     now = now or timezone.now()
@@ -1544,7 +1543,7 @@ def participant_mark_attendance(
         .filter(pk=participant_id)
         .first()
     )
-    if participant is None:
+    if participant is None or (session_id is not None and participant.session_id != session_id):
         raise NotFoundError(_("No such registration."), code="participant_not_found")
     session = participant.session
     if not (is_manager(actor) or actor.pk == session.instructor_id):
@@ -1565,17 +1564,13 @@ def participant_mark_attendance(
 # --- Calendar feeds -------------------------------------------------------------------------------
 
 
-def feed_token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def calendar_feed_rotate(*, owner: User) -> str:
     """A new secret feed token (returned once; only its digest is stored); any previous link stops working."""
     now = timezone.now()
     CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.create(owner=owner, token_digest=feed_token_digest(token))
+    CalendarFeed.objects.create(owner=owner, token_digest=selectors.feed_token_digest(token))
     return token
 
 
