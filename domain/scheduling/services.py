@@ -25,6 +25,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from domain.notifications.channels import CHANNEL_NAMES, DeliveryError, Message, channel_get
@@ -100,6 +101,14 @@ def scheduling_policy_update(
     if fields:
         raise ValidationError(" ".join(fields.values()), code="policy_invalid", fields=fields)
     policy.save()
+    audit_record(
+        actor=actor,
+        action="scheduling.policy_update",
+        target=policy,
+        late_cancel_window_minutes=policy.late_cancel_window_minutes,
+        reminder_offsets_minutes=policy.reminder_offsets_minutes,
+        reminder_channels=policy.reminder_channels,
+    )
     return policy
 
 
@@ -566,6 +575,7 @@ def appointment_book(
     )
     if status == Appointment.Status.CONFIRMED:
         _reminders_schedule(starts_at=start, recipient=client, appointment=appointment, now=now)
+    audit_record(actor=actor, action="appointment.book", target=appointment, status=status)
     return appointment
 
 
@@ -618,6 +628,7 @@ def appointment_confirm(*, actor: User, appointment_id: int, now: datetime | Non
     appointment.confirmed_at = now
     appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
     _reminders_schedule(starts_at=appointment.starts_at, recipient=appointment.client, appointment=appointment, now=now)
+    audit_record(actor=actor, action="appointment.confirm", target=appointment)
     return appointment
 
 
@@ -649,6 +660,7 @@ def _cancel_one(appointment: Appointment, *, actor: User, reason: str, now: date
         ]
     )
     _reminders_cancel(appointment=appointment)
+    audit_record(actor=actor, action="appointment.cancel", target=appointment, late=appointment.is_late_cancellation)
 
 
 @transaction.atomic
@@ -715,6 +727,7 @@ def appointment_mark_attendance(
     appointment.attendance_marked_at = now
     appointment.save(update_fields=["status", "attendance_marked_at", "updated_at"])
     _reminders_cancel(appointment=appointment)
+    audit_record(actor=actor, action="appointment.attendance", target=appointment, status=appointment.status)
     return appointment
 
 
@@ -768,6 +781,13 @@ def appointment_update(
     for name, value in text_changes.items():
         setattr(appointment, name, value)
     if new_start != appointment.starts_at:
+        audit_record(
+            actor=actor,
+            action="appointment.move",
+            target=appointment,
+            before=appointment.starts_at.isoformat(),
+            after=new_start.isoformat(),
+        )
         _move(appointment, new_start, now=now)
         appointment.is_exception = appointment.recurrence_id is not None
     try:
@@ -1057,14 +1077,28 @@ def appointment_series_create(
         notes=notes,
         created_by=actor,
     )
-    return _generate(pattern, until=_horizon(pattern, now), now=now)
+    return _series_start(pattern, actor=actor, now=now)
+
+
+def _series_start(pattern: RecurringPattern, *, actor: User, now: datetime) -> SeriesResult:
+    result = _generate(pattern, until=_horizon(pattern, now), now=now)
+    audit_record(
+        actor=actor,
+        action=f"{pattern.kind}_series.create",
+        target=pattern,
+        created=len(result.created),
+        conflicts=len(result.conflicts),
+    )
+    return result
 
 
 @transaction.atomic
 def recurrence_extend(*, pattern_id: int, now: datetime | None = None) -> SeriesResult:
     """Keep a series' occurrences made SERIES_HORIZON_DAYS ahead (the daily beat task calls this)."""
     now = now or timezone.now()
-    pattern = RecurringPattern.objects.select_for_update().select_related("appointment_type").get(pk=pattern_id)
+    pattern = (
+        RecurringPattern.objects.select_for_update(of=("self",)).select_related("appointment_type").get(pk=pattern_id)
+    )
     return _generate(pattern, until=_horizon(pattern, now), now=now)
 
 
@@ -1160,6 +1194,14 @@ def _series_split_and_move(
         if item.status == Appointment.Status.CONFIRMED:
             _reminders_schedule(starts_at=item.starts_at, recipient=item.client, appointment=item, now=now)
     result.conflicts = _record_conflicts(new_pattern, conflicts)
+    audit_record(
+        actor=actor,
+        action="appointment.move_following",
+        target=appointment,
+        moved=len(result.moved),
+        conflicts=len(conflicts),
+        new_pattern=new_pattern.pk,
+    )
     return result
 
 
@@ -1307,7 +1349,7 @@ def group_session_series_create(
         notes=notes,
         created_by=actor,
     )
-    return _generate(pattern, until=_horizon(pattern, now), now=now)
+    return _series_start(pattern, actor=actor, now=now)
 
 
 def _session_for_update(session_id: int) -> GroupSession:
@@ -1347,19 +1389,22 @@ def group_session_register(
         )
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
         _reminders_schedule(starts_at=session.starts_at, recipient=client, participant=participant, now=now)
+        audit_record(actor=actor, action="class.register", target=participant, status=participant.status)
         return participant
     if not session.waitlist_enabled:
         raise ConflictError(_("This class is full."), code="class_full")
     last = session.participants.filter(status=SessionParticipant.Status.WAITLISTED).aggregate(
         last=Max("waitlist_position")
     )["last"]
-    return SessionParticipant.objects.create(
+    participant = SessionParticipant.objects.create(
         session=session,
         client=client,
         status=SessionParticipant.Status.WAITLISTED,
         waitlist_position=(last or 0) + 1,
         registered_at=timezone.now(),
     )
+    audit_record(actor=actor, action="class.register", target=participant, status=participant.status)
+    return participant
 
 
 def _promote_waitlist(session: GroupSession, *, now: datetime) -> list[SessionParticipant]:
@@ -1419,6 +1464,7 @@ def group_session_unregister(
         update_fields=["status", "waitlist_position", "cancelled_at", "is_late_cancellation", "updated_at"]
     )
     _reminders_cancel(participant=participant)
+    audit_record(actor=actor, action="class.unregister", target=participant, late=participant.is_late_cancellation)
     if was_seated:
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
         _promote_waitlist(session, now=now)
@@ -1527,6 +1573,8 @@ def group_session_cancel(
     )
     _reminders_cancel(participant__session_id__in=ids)
     for item in targets:
+        audit_record(actor=actor, action="class.cancel", target=item, reason=reason[:200])
+    for item in targets:
         item.refresh_from_db()
     return targets
 
@@ -1557,6 +1605,7 @@ def participant_mark_attendance(
     participant.status = SessionParticipant.Status.ATTENDED if attended else SessionParticipant.Status.NO_SHOW
     participant.checked_in_at = now if attended else None
     participant.save(update_fields=["status", "checked_in_at", "updated_at"])
+    audit_record(actor=actor, action="class.attendance", target=participant, status=participant.status)
     _reminders_cancel(participant=participant)
     return participant
 
@@ -1570,10 +1619,13 @@ def calendar_feed_rotate(*, owner: User) -> str:
     now = timezone.now()
     CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
-    CalendarFeed.objects.create(owner=owner, token_digest=selectors.feed_token_digest(token))
+    feed = CalendarFeed.objects.create(owner=owner, token_digest=selectors.feed_token_digest(token))
+    audit_record(actor=owner, action="calendar_feed.rotate", target=feed)
     return token
 
 
 @transaction.atomic
 def calendar_feed_revoke(*, owner: User) -> int:
-    return CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(actor=owner, action="calendar_feed.revoke", target=owner, revoked=revoked)
+    return revoked
