@@ -126,6 +126,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Sweeps run in the public schema and queue one task per active studio, which runs in its schema.
+CELERY_BEAT_SCHEDULE = {
+    "scheduling-reminders": {"task": "scheduling.reminders_sweep", "schedule": 60.0},
+    "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
+}
 
 # --- Email --------------------------------------------------------------------------------------
 _email = env.email_config()
