@@ -48,7 +48,6 @@ from domain.scheduling.schemas import (
     PolicyIn,
     PolicyOut,
     RecurrenceIn,
-    RegisterIn,
     RosterOut,
     SessionCancelledOut,
     SlotsOut,
@@ -387,18 +386,18 @@ def group_session_cancel(request: HttpRequest, session_id: int, payload: CancelI
 
 
 @sessions.post("/{session_id}/register", response={201: ParticipantOut}, summary="Take a seat or join the waitlist")
-def group_session_register(request: HttpRequest, session_id: int, payload: RegisterIn | None = None) -> object:
+def group_session_register(request: HttpRequest, session_id: int, client_id: int | None = None) -> object:
+    """`client_id` (query) lets staff register a client; clients register themselves."""
     require(request.user, "scheduling.book")
-    client_id = payload.client_id if payload else None
     return Status(201, services.group_session_register(actor=request.user, session_id=session_id, client_id=client_id))
 
 
 @sessions.post(
     "/{session_id}/cancel-registration", response=ParticipantOut, summary="Give up a seat or leave the waitlist"
 )
-def group_session_unregister(request: HttpRequest, session_id: int, payload: RegisterIn | None = None) -> object:
+def group_session_unregister(request: HttpRequest, session_id: int, client_id: int | None = None) -> object:
+    """`client_id` (query) lets staff take a client off; clients cancel their own place."""
     require(request.user, "scheduling.book")
-    client_id = payload.client_id if payload else None
     return services.group_session_unregister(actor=request.user, session_id=session_id, client_id=client_id)
 
 

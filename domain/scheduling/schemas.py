@@ -313,10 +313,6 @@ class GroupSessionSeriesOut(Schema):
     conflicts: list[ConflictOut]
 
 
-class RegisterIn(Schema):
-    client_id: int | None = Field(default=None, description="Staff register a client; clients omit it.")
-
-
 class ParticipantOut(Schema):
     id: int
     session_id: int
