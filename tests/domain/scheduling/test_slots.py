@@ -278,5 +278,5 @@ def test_slots_cost_a_fixed_number_of_queries_whatever_the_bookings(trainer, hou
     # when the month fills with bookings and a whole month is asked for
     for day in range(1, 28):
         AppointmentFactory(trainer=trainer, starts_at=at(LONDON, 2027, 6, day, 9), ends_at=at(LONDON, 2027, 6, day, 10))
-    # then it costs the same queries (trainer, type, hours, exceptions, appointments, classes)
+    # then it costs the same queries (type and trainer, hours, exceptions, busy time)
     assert queries_for(date(2027, 6, 30)) == one_day
