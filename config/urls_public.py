@@ -1,7 +1,7 @@
 """URLs of the public site (the bare PLATFORM_DOMAIN): marketing, sign-up, platform console."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from core import health
 from tenants import views
@@ -10,5 +10,9 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("core.accounts.urls")),
+    path("console/", include("tenants.console_urls")),
+    path("signup/", views.signup, name="signup"),
+    path("signup/slug-check", views.signup_slug_check, name="signup-slug-check"),
     path("", views.landing, name="landing"),
 ]

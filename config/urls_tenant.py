@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
+    path("accounts/", include("core.accounts.urls")),
     path("", include("portal.urls")),
 ]
 

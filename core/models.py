@@ -145,3 +145,68 @@ class RefreshToken(models.Model):
 
     def __str__(self) -> str:
         return f"refresh token {self.pk} of user {self.user_id}"
+
+
+class Invitation(TimeStampedModel):
+    """A one-time link that lets a person join this studio with a role (a studio-schema row).
+
+    Only the SHA-256 of the link's token is stored: whoever reads the database cannot accept an
+    invitation. Re-sending stores a new hash, so the previous link stops working at once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    INVITABLE_ROLES = (Role.TRAINER, Role.CLIENT)
+
+    email = models.EmailField(_("email address"), max_length=254)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_count = models.PositiveIntegerField(default=1)
+    last_sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One live invitation per address: a second invite is a re-send, not a duplicate.
+            models.UniqueConstraint(
+                Lower("email"), condition=models.Q(status="pending"), name="core_invitation_one_pending_per_email"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in (Role.TRAINER, Role.CLIENT)]),
+                name="core_invitation_role_invitable",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "revoked"]), name="core_invitation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="accepted") | models.Q(accepted_at__isnull=False),
+                name="core_invitation_accepted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | models.Q(revoked_at__isnull=False),
+                name="core_invitation_revoked_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+
+    @property
+    def display_status(self) -> str:
+        """Pending, accepted or revoked, with "expired" for a pending link past its date."""
+        return str(_("Expired")) if self.is_expired else self.get_status_display()

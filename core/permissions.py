@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "people.deactivate": MANAGEMENT,
     "audit.view": MANAGEMENT,
     "data.export": frozenset({OWNER}),
+    # --- Accounts (web portal): the People page, invitations, client self sign-up ---
+    "people.manage": MANAGEMENT,  # the People page: everyone, invitations, re-send and withdraw
+    "studio.update_signup_policy": frozenset({OWNER}),  # open or close client self sign-up
     # --- scheduling (domain/scheduling; object rules: domain/scheduling/access.py) ---
     "scheduling.view": EVERYONE,  # timetable, trainers, appointment types, open slots
     "scheduling.book": EVERYONE,  # book, cancel, register for classes (clients for themselves)
@@ -44,6 +47,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),
+    # --- studio onboarding and platform console ---
+    "studio.view_onboarding": MANAGEMENT,
+    "platform.admin": frozenset({PLATFORM}),
 }
 
 

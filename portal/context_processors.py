@@ -7,27 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-DEFAULT_PRIMARY = "#1F6FEB"
-DEFAULT_ACCENT = "#F97316"
+from core.branding import DEFAULT_ACCENT, DEFAULT_PRIMARY, branding_for
 
-
-def branding_for(studio: Any | None) -> dict[str, Any]:
-    if studio is None:
-        return {
-            "name": settings.PLATFORM_NAME,
-            "logo_url": "",
-            "primary_color": DEFAULT_PRIMARY,
-            "accent_color": DEFAULT_ACCENT,
-            "is_studio": False,
-        }
-    return {
-        "name": studio.name,
-        "logo_url": studio.logo.url if studio.logo else "",
-        "primary_color": studio.primary_color,
-        "accent_color": studio.accent_color,
-        "is_studio": True,
-    }
+__all__ = ["DEFAULT_ACCENT", "DEFAULT_PRIMARY", "branding", "branding_for"]
 
 
 def branding(request: HttpRequest) -> dict[str, Any]:
-    return {"branding": branding_for(getattr(request, "tenant", None)), "platform_domain": settings.PLATFORM_DOMAIN}
+    # Absolute logo URL: the same dictionary serves pages and emails rendered with this request.
+    data = branding_for(getattr(request, "tenant", None), base_url=f"{request.scheme}://{request.get_host()}")
+    return {"branding": data, "platform_domain": settings.PLATFORM_DOMAIN}

@@ -32,8 +32,9 @@ class StudioRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The public host has no `request.tenant` at all (django-tenants' admin templates read a
+        # missing attribute as "public"); code that serves both kinds of host uses getattr(..., None).
         connection.set_schema_to_public()
-        request.tenant = None  # type: ignore[attr-defined]
         host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
 
         if is_public_host(host):

@@ -34,6 +34,12 @@ class Studio(TenantMixin):
     logo = models.ImageField(_("logo"), upload_to=studio_logo_path, blank=True)
     primary_color = models.CharField(_("primary colour"), max_length=7, default="#1F6FEB", validators=[HEX_COLOUR])
     accent_color = models.CharField(_("accent colour"), max_length=7, default="#F97316", validators=[HEX_COLOUR])
+    # On the Studio (public schema) rather than in the studio's schema, so the console can show it.
+    allow_client_signup = models.BooleanField(
+        _("clients may sign themselves up"),
+        default=False,
+        help_text=_("When on, anyone can create a client account on the studio's portal."),
+    )
     created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,3 +85,33 @@ class PooledSchema(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
+
+
+class HandoffToken(models.Model):
+    """A one-time pass from the public sign-up to the new studio's host, where it signs the owner in.
+
+    Sessions are per host (and per schema), so the sign-up cannot share a cookie with the studio;
+    this carries the sign-in across instead. Only a SHA-256 of the token is kept, so a database
+    read does not yield a usable link; it lives 60 seconds and works once.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="handoff_tokens")
+    # The person lives in the studio's schema, so no foreign key can reach them from public.
+    user_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=dj_timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="handoff_expires_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="handoff_expiry"),
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True) | models.Q(used_at__gte=models.F("created_at")),
+                name="handoff_used_after_created",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"handoff to {self.studio_id} for user {self.user_id}"

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import zoneinfo
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from core.exceptions import ValidationError
+from core.audit import audit_record
+from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
+from core.permissions import require
 from tenants import schemas
-from tenants.models import Domain, Studio
+from tenants.branding import colour_check, logo_prepare
+from tenants.models import Domain, HandoffToken, Studio
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 SLUG_MIN, SLUG_MAX = 3, 40
@@ -126,8 +135,8 @@ def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str
         raise ValidationError(" ".join(fields.values()), code="studio_invalid", fields=fields)
 
 
-def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
-    """The normalised email, or a ValidationError naming the field at fault."""
+def user_email_check(*, email: str) -> str:
+    """The normalised email, or a ValidationError on the email field."""
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -135,6 +144,12 @@ def user_fields_check(*, email: str, password: str, first_name: str = "", last_n
         raise ValidationError(
             _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
         ) from exc
+    return email
+
+
+def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
+    """The normalised email, or a ValidationError naming the field at fault."""
+    email = user_email_check(email=email)
     try:
         validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
     except DjangoValidationError as exc:
@@ -244,3 +259,211 @@ def studio_user_create(
         return User.objects.create_user(
             email=email, password=password, role=role, first_name=first_name, last_name=last_name
         )
+
+
+@transaction.atomic
+def studio_client_signup_set(*, studio: Studio, allowed: bool, actor: User, ip: str | None = None) -> Studio:
+    """Open or close the studio portal's self sign-up (which only ever creates clients)."""
+    require(actor, "studio.update_signup_policy")
+    Studio.objects.filter(pk=studio.pk).update(allow_client_signup=allowed, updated_at=dj_timezone.now())
+    studio.allow_client_signup = allowed
+    audit_record(actor=actor, action="studio.signup_policy", target=studio, ip=ip, allowed=allowed)
+    return studio
+
+
+# --- Sign-up and the hand-off to the studio's host ------------------------------------------------
+
+HANDOFF_TTL = timedelta(seconds=60)
+# Spent and expired hand-offs are kept this long (for support questions), then swept by the next sign-up.
+HANDOFF_RETENTION = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class StudioSignup:
+    studio: Studio
+    owner: User
+    handoff_token: str
+
+
+@transaction.atomic
+def studio_signup(
+    *,
+    slug: str,
+    name: str,
+    owner_email: str,
+    owner_password: str,
+    owner_first_name: str,
+    owner_last_name: str,
+    timezone: str,
+    currency: str,
+    ip: str | None = None,
+) -> StudioSignup:
+    """Provision the studio and issue the one-time pass that signs its owner in on the studio's host.
+
+    The platform's audit log (public schema) records who opened the studio and from where.
+    """
+    provisioned = studio_provision(
+        slug=slug,
+        name=name,
+        owner_email=owner_email,
+        owner_password=owner_password,
+        owner_first_name=owner_first_name,
+        owner_last_name=owner_last_name,
+        timezone=timezone,
+        currency=currency,
+    )
+    token = handoff_token_create(studio=provisioned.studio, user=provisioned.owner)
+    audit_record(
+        actor=None, action="studio.signup", target=provisioned.studio, ip=ip, actor_email=provisioned.owner.email
+    )
+    return StudioSignup(studio=provisioned.studio, owner=provisioned.owner, handoff_token=token)
+
+
+def _handoff_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def handoff_token_create(*, studio: Studio, user: User) -> str:
+    """A fresh 256-bit token for `user` of `studio`; only its hash is stored. Returns the token itself."""
+    now = dj_timezone.now()
+    HandoffToken.objects.filter(expires_at__lt=now - HANDOFF_RETENTION).delete()
+    token = secrets.token_urlsafe(32)
+    HandoffToken.objects.create(
+        token_hash=_handoff_hash(token), studio=studio, user_id=user.pk, created_at=now, expires_at=now + HANDOFF_TTL
+    )
+    return token
+
+
+@transaction.atomic
+def handoff_token_consume(*, studio: Studio, token: str) -> User:
+    """The person the token was issued to, once: the token is spent in the same transaction.
+
+    The row is locked so two simultaneous uses of one link cannot both succeed. A token for another
+    studio is reported as unknown (it says nothing about other studios) and is left unspent.
+    """
+    handoff = HandoffToken.objects.select_for_update().filter(token_hash=_handoff_hash(token or "")).first()
+    if handoff is None or handoff.studio_id != studio.pk:
+        raise NotFoundError(_("This sign-in link is not valid for this studio."), code="handoff_invalid")
+    if handoff.used_at is not None:
+        raise ApplicationError(
+            _("This sign-in link has already been used. Sign in with your email and password."), code="handoff_used"
+        )
+    now = dj_timezone.now()
+    if handoff.expires_at <= now:
+        raise ApplicationError(
+            _("This sign-in link has expired. Sign in with your email and password."), code="handoff_expired"
+        )
+    with schema_context(studio.schema_name):
+        user = User.objects.filter(pk=handoff.user_id, is_active=True).first()
+    if user is None:
+        raise NotFoundError(_("This sign-in link is not valid for this studio."), code="handoff_invalid")
+    handoff.used_at = now
+    handoff.save(update_fields=["used_at"])
+    return user
+
+
+# --- Branding -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def studio_branding_update(
+    *,
+    studio: Studio,
+    actor: User,
+    primary_color: str,
+    accent_color: str,
+    logo: UploadedFile | None = None,
+    remove_logo: bool = False,
+    ip: str | None = None,
+) -> Studio:
+    """Set the studio's colours and logo; every page, email and the app manifest follow at once.
+
+    Runs on the studio's host: the logo is stored under the studio's schema prefix. Bad input
+    (either colour, or a logo that is not a small PNG/JPEG/WebP) changes nothing.
+    """
+    errors: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    for field, value in (("primary_color", primary_color), ("accent_color", accent_color)):
+        try:
+            colours[field] = colour_check(value, field)
+        except ValidationError as exc:
+            errors.update(exc.extra["fields"])
+    prepared = None
+    if logo is not None:
+        try:
+            prepared = logo_prepare(logo)
+        except ValidationError as exc:
+            errors.update(exc.extra["fields"])
+    if errors:
+        raise ValidationError(" ".join(errors.values()), code="branding_invalid", fields=errors)
+
+    studio = Studio.objects.select_for_update().get(pk=studio.pk)
+    old_logo = studio.logo.name
+    if prepared is not None:
+        studio.logo.save(prepared.name, prepared, save=False)
+    elif remove_logo:
+        studio.logo = ""
+    studio.primary_color = colours["primary_color"]
+    studio.accent_color = colours["accent_color"]
+    studio.save(update_fields=["logo", "primary_color", "accent_color", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="studio.update_branding",
+        target=studio,
+        ip=ip,
+        primary_color=studio.primary_color,
+        accent_color=studio.accent_color,
+        logo=studio.logo.name,
+    )
+    if old_logo and old_logo != studio.logo.name:
+        schema_name = connection.schema_name
+        transaction.on_commit(lambda: _media_delete(schema_name=schema_name, name=old_logo))
+    return studio
+
+
+def _media_delete(*, schema_name: str, name: str) -> None:
+    with schema_context(schema_name):  # media paths are prefixed by the schema the connection is on
+        default_storage.delete(name)
+
+
+# --- Platform console: suspend and reactivate -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StatusTransition:
+    source: str
+    target: str
+    action: str  # the audit action
+
+
+_SUSPEND = _StatusTransition(Studio.Status.ACTIVE, Studio.Status.SUSPENDED, "platform.suspend_studio")
+_REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, "platform.reactivate_studio")
+
+
+def _studio_status_change(
+    studio: Studio, transition: _StatusTransition, *, actor: User, reason: str, ip: str | None
+) -> Studio:
+    studio = Studio.objects.select_for_update().get(pk=studio.pk)  # one status change at a time
+    if studio.status != transition.source:
+        raise ConflictError(
+            _("%(name)s is %(status)s, so this cannot be done.")
+            % {"name": studio.name, "status": studio.get_status_display().lower()},
+            code="studio_status_conflict",
+        )
+    studio.status = transition.target
+    studio.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action=transition.action, target=studio, ip=ip, reason=reason.strip()[:500])
+    return studio
+
+
+@transaction.atomic
+def studio_suspend(*, studio: Studio, actor: User, reason: str = "", ip: str | None = None) -> Studio:
+    """Take an active studio offline: its pages show "suspended", its API answers 403. Data is kept."""
+    return _studio_status_change(studio, _SUSPEND, actor=actor, reason=reason, ip=ip)
+
+
+@transaction.atomic
+def studio_reactivate(*, studio: Studio, actor: User, reason: str = "", ip: str | None = None) -> Studio:
+    """Bring a suspended studio back exactly as it was."""
+    return _studio_status_change(studio, _REACTIVATE, actor=actor, reason=reason, ip=ip)

@@ -20,21 +20,27 @@ ALLOWED_HOSTS = [PLATFORM_DOMAIN, f".{PLATFORM_DOMAIN}", *env.env_list("EXTRA_AL
 # and the pooled schemas migrated) take precedence over django-tenants' own.
 SHARED_APPS = [
     "tenants",
+    # django.contrib.admin, for platform staff only; listed before django_tenants so the admin's own
+    # index templates are used (django_tenants' copies expect request.tenant to be a Studio on public).
+    "tenants.admin_apps.PlatformAdminConfig",
     "django_tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.admin",
     "django.contrib.postgres",
     "core",
+    "allauth",
+    "allauth.account",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "core",
+    "allauth",
+    "allauth.account",
     "portal",
     "domain.scheduling",
 ]
@@ -63,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -97,6 +104,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Accounts (django-allauth): email + password, the same pages on every host --------------------
+# People live in the schema of the host they sign in at (studio people on its subdomain, platform
+# staff on the public host); core/accounts/adapter.py brands pages and emails and applies the lockout.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/dashboard/"  # a studio's portal
+PLATFORM_LOGIN_REDIRECT_URL = "/console/"  # platform staff on the public host
+ACCOUNT_ADAPTER = "core.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "core.accounts.forms.NameSignupForm"
+ACCOUNT_FORMS = {"add_email": "core.accounts.email_change.ChangeEmailForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# Optional: people the studio created (owner, invited, added by command) need no extra step; a
+# self sign-up is sent a verification link, and a changed address only takes effect once verified.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+# Keys stored in the studio's schema, not HMAC-signed primary keys: a signed key carries only the
+# EmailAddress id, which another studio's schema reuses, so a link could verify someone elsewhere.
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "core.accounts.tokens.StudioPasswordResetTokenGenerator"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Links in emails are built from the request (its host, its scheme); production forces https.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+# allauth's own "login_failed" limit (5 per account from anywhere) would contradict our lockout
+# (10 failures for an account from one address, core/security.py), so that one limit is off.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+INVITATION_VALID_DAYS = 7
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]

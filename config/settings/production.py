@@ -14,3 +14,5 @@ SECURE_HSTS_SECONDS = env.env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Health probes come over plain HTTP from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Links in emails (verification, password reset, invitations) always use https.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

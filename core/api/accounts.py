@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from core import security
+from core.accounts.services import client_self_register, password_reset_confirm, password_reset_request
 from core.api.auth import api_auth
 from core.audit import audit_record
 from core.http import client_ip
@@ -74,6 +75,54 @@ def login(request: HttpRequest, payload: LoginIn) -> TokensOut:
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
         audit_record(actor=user, action="auth.login", target=user, ip=ip, channel="api")
     return _tokens(user, pair)
+
+
+class RegisterIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    first_name: str = Field(default="", max_length=150)
+    last_name: str = Field(default="", max_length=150)
+
+
+class ForgotPasswordIn(Schema):
+    email: str = Field(max_length=254)
+
+
+class ResetPasswordIn(Schema):
+    key: str = Field(max_length=200, description="The last part of the link in the reset email: `<uid>-<token>`.")
+    password: str = Field(max_length=4096)
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+@router.post(
+    "/register", response={201: TokensOut}, auth=None, summary="Client self sign-up (where the studio allows it)"
+)
+def register(request: HttpRequest, payload: RegisterIn) -> Status:
+    user = client_self_register(
+        request=request,
+        studio=request.tenant,  # type: ignore[attr-defined]
+        email=payload.email,
+        password=payload.password,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+    )
+    pair = token_pair_issue(user=user, ip=client_ip(request), user_agent=_agent(request))
+    return Status(201, _tokens(user, pair))
+
+
+@router.post("/forgot-password", response={202: MessageOut}, auth=None, summary="Email a password reset link")
+def forgot_password(request: HttpRequest, payload: ForgotPasswordIn) -> Status:
+    password_reset_request(request=request, email=payload.email)
+    return Status(202, MessageOut(detail=_("If that address has an account here, a reset link is on its way.")))
+
+
+@router.post("/reset-password", response=MessageOut, auth=None, summary="Set a new password with the emailed key")
+def reset_password(request: HttpRequest, payload: ResetPasswordIn) -> MessageOut:
+    password_reset_confirm(request=request, key=payload.key, password=payload.password)
+    return MessageOut(detail=_("Your password has been changed. Sign in with the new one."))
 
 
 @router.post("/refresh", response=TokensOut, auth=None, summary="Exchange a refresh token for a new pair")

@@ -1,6 +1,10 @@
-import factory
+import hashlib
+from datetime import timedelta
 
-from core.models import Role, User
+import factory
+from django.utils import timezone
+
+from core.models import Invitation, Role, User
 
 DEFAULT_PASSWORD = "Train-hard-2026"
 
@@ -32,3 +36,16 @@ class TrainerFactory(UserFactory):
 
 class ClientFactory(UserFactory):
     role = Role.CLIENT
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation row (its link's token is unknown: use the service when the link matters)."""
+
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    role = Role.CLIENT
+    token_hash = factory.Sequence(lambda n: hashlib.sha256(f"token-{n}".encode()).hexdigest())
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    invited_by = factory.SubFactory(OwnerFactory)

@@ -13,24 +13,9 @@ from core.models import Role, User
 from tenants import schemas, services
 from tenants.models import Domain, PooledSchema, Studio
 from tests.factories.tenants import StudioSignupFactory
+from tests.tenants.helpers import snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def snapshot() -> dict[str, object]:
-    """Everything provisioning could leave behind."""
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'studio\\_%%' OR nspname LIKE '\\_pool\\_%%'"
-        )
-        schema_names = sorted(row[0] for row in cursor.fetchall())
-    return {
-        "schemas": schema_names,
-        "studios": sorted(Studio.objects.values_list("slug", flat=True)),
-        "domains": sorted(Domain.objects.values_list("domain", flat=True)),
-        "pool": sorted(PooledSchema.objects.values_list("schema_name", flat=True)),
-    }
 
 
 def test_provisioning_creates_a_live_studio_with_domain_owner_and_migrated_schema():

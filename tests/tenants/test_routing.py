@@ -62,3 +62,12 @@ def test_suspended_studio_shows_a_suspended_page_and_its_api_answers_403(studio,
 def test_closed_studio_is_not_found(studio, studio_client):
     Studio.objects.filter(pk=studio.pk).update(status=Studio.Status.CLOSED)
     assert studio_client.get("/").status_code == 404
+
+
+def test_platform_staff_reach_the_django_admin_on_the_public_host(public_client):
+    from core.models import User
+
+    staff = User.objects.create_superuser(email="ops@fitwell.test", password="Platform-ops-2026")
+    public_client.force_login(staff)
+    assert public_client.get("/admin/").status_code == 200
+    assert public_client.get("/admin/tenants/studio/").status_code == 200

@@ -1,0 +1,88 @@
+"""Account flows behind the API (/api/v1/auth/register, forgot-password, reset-password).
+
+They reuse allauth's own machinery (email addresses, verification mails, reset tokens bound to the
+studio), so a link mailed to a person works the same whether they started on the web or in the app.
+"""
+
+from __future__ import annotations
+
+from allauth.account.forms import ResetPasswordForm, default_token_generator
+from allauth.account.internal.flows.email_verification import send_verification_email_for_user
+from allauth.account.utils import setup_user_email, url_str_to_user_pk
+from allauth.core import context as allauth_context
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.exceptions import ApplicationError, PermissionDeniedError, ValidationError
+from core.http import client_ip
+from core.models import Role, User
+from core.tokens import token_revoke
+from tenants.models import Studio
+from tenants.services import studio_user_create
+
+
+@transaction.atomic
+def client_self_register(
+    *, request: HttpRequest, studio: Studio, email: str, password: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """A client signs themself up — only where the studio allows it; the address still needs verifying."""
+    if not studio.allow_client_signup:
+        raise PermissionDeniedError(
+            _("%(studio)s does not take sign-ups online. Ask the studio for an invitation.") % {"studio": studio.name},
+            code="signup_closed",
+        )
+    user = studio_user_create(
+        studio=studio, email=email, password=password, role=Role.CLIENT, first_name=first_name, last_name=last_name
+    )
+    setup_user_email(request, user, [])
+    audit_record(actor=user, action="auth.register", target=user, ip=client_ip(request), channel="api")
+    transaction.on_commit(lambda: _send_verification(request, user))
+    return user
+
+
+def _send_verification(request: HttpRequest, user: User) -> None:
+    # allauth's adapter reads the request from a context variable; after commit we may be outside it
+    with allauth_context.request_context(request):
+        send_verification_email_for_user(request, user)
+
+
+def password_reset_request(*, request: HttpRequest, email: str) -> None:
+    """Mail a reset link if the address belongs to someone here; say nothing either way (no enumeration)."""
+    form = ResetPasswordForm(data={"email": email})
+    if not form.is_valid():
+        raise ValidationError(
+            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Not valid.")}
+        )
+    form.save(request)
+
+
+def _reset_error() -> ApplicationError:
+    return ApplicationError(
+        _("This reset link is invalid or has expired. Ask for a new one."), code="reset_key_invalid"
+    )
+
+
+@transaction.atomic
+def password_reset_confirm(*, request: HttpRequest, key: str, password: str) -> User:
+    """Set a new password from the key in the mailed link (`<uid>-<token>`); every API session ends."""
+    uid, _sep, token = key.partition("-")
+    try:
+        user = User.objects.select_for_update().get(pk=url_str_to_user_pk(uid), is_active=True)
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise _reset_error() from exc
+    if not token or not default_token_generator.check_token(user, token):
+        raise _reset_error()
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        message = " ".join(exc.messages)
+        raise ValidationError(message, code="password_invalid", fields={"password": message}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    token_revoke(user=user)
+    audit_record(actor=user, action="auth.password_reset", target=user, ip=client_ip(request), channel="api")
+    return user

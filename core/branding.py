@@ -1,0 +1,38 @@
+"""A studio's branding as pages and emails use it (name, logo, colours), or the platform's own.
+
+Lives in core (not portal) because emails sent by core services carry it too; the portal's
+context processor hands the same dictionary to every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULT_PRIMARY = "#1F6FEB"
+DEFAULT_ACCENT = "#F97316"
+
+
+def branding_for(studio: Any | None, *, base_url: str = "") -> dict[str, Any]:
+    """`base_url` (scheme + host) makes a relative logo URL absolute, as an email needs."""
+    if studio is None:
+        return {
+            "name": settings.PLATFORM_NAME,
+            "logo_url": "",
+            "primary_color": DEFAULT_PRIMARY,
+            "accent_color": DEFAULT_ACCENT,
+            "is_studio": False,
+            "client_signup": False,
+        }
+    logo_url = studio.logo.url if studio.logo else ""
+    if logo_url.startswith("/") and base_url:
+        logo_url = base_url.rstrip("/") + logo_url
+    return {
+        "name": studio.name,
+        "logo_url": logo_url,
+        "primary_color": studio.primary_color,
+        "accent_color": studio.accent_color,
+        "is_studio": True,
+        "client_signup": bool(getattr(studio, "allow_client_signup", False)),
+    }

@@ -1,0 +1,20 @@
+"""Helpers shared by server-rendered forms."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.exceptions import ApplicationError
+
+
+def form_add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: each field's message under that field, the rest on top."""
+    fields: dict[str, str] = exc.extra.get("fields") or {}
+    unplaced = [message for name, message in fields.items() if name not in form.fields]
+    for name, message in fields.items():
+        if name in form.fields:
+            form.add_error(name, message)
+    if not fields:
+        form.add_error(None, exc.message)
+    for message in unplaced:
+        form.add_error(None, message)

@@ -1,0 +1,71 @@
+"""The studio's look: logo and colours (owner only), and the web-app manifest and icons built from them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.decorators import page_requires
+from core.exceptions import ValidationError
+from core.forms import form_add_service_errors
+from core.http import client_ip
+from portal.forms import BrandingForm
+from tenants.branding import ICON_SIZES, studio_icon_png
+from tenants.services import studio_branding_update
+
+
+@page_requires("studio.update_branding")
+@require_http_methods(["GET", "POST"])
+def branding(request: HttpRequest) -> HttpResponse:
+    studio = request.tenant  # type: ignore[attr-defined]
+    form = BrandingForm.for_studio(studio, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            studio_branding_update(studio=studio, actor=request.user, ip=client_ip(request), **form.service_kwargs())
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your branding is saved and already live on every page."))
+            return redirect("portal:branding")
+    return render(request, "portal/branding.html", {"form": form, "studio": studio})
+
+
+@require_GET
+@cache_control(max_age=300)
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web-app manifest, so the studio's app installs under its own name, colours and icon."""
+    studio = request.tenant  # type: ignore[attr-defined]
+    version = int(studio.updated_at.timestamp())
+    data = {
+        "name": studio.name,
+        "short_name": studio.name if len(studio.name) <= 12 else studio.name[:12].rstrip(),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": studio.primary_color,
+        "background_color": studio.primary_color,
+        "icons": [
+            {
+                "src": f"{reverse('portal:icon', args=[size])}?v={version}",
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
+            for size in ICON_SIZES
+        ],
+    }
+    return JsonResponse(data, content_type="application/manifest+json")
+
+
+@require_GET
+@cache_control(max_age=86400)
+def icon(request: HttpRequest, size: int) -> HttpResponse:
+    if size not in ICON_SIZES:
+        raise Http404
+    png = studio_icon_png(studio=request.tenant, size=size)  # type: ignore[attr-defined]
+    return HttpResponse(png, content_type="image/png")

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.permissions import can
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where a person lands after signing in: who they are here, and where they can go."""
+    user = request.user
+    verified = EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists()
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "studio": request.tenant,  # type: ignore[attr-defined]
+            "can_manage_people": can(user, "people.manage"),
+            "email_verified": verified,
+        },
+    )

@@ -1,0 +1,98 @@
+"""The platform console on the public host: platform staff find, inspect, suspend and reactivate studios."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from core.decorators import page_requires
+from core.exceptions import ApplicationError
+from core.http import client_ip
+from tenants.hosts import studio_url
+from tenants.models import Studio
+from tenants.selectors import (
+    PeopleCounts,
+    studio_audit_events,
+    studio_list,
+    studio_managers,
+    studio_people_counts,
+)
+from tenants.services import studio_reactivate, studio_suspend
+
+PAGE_SIZE = 50
+LOGIN = "admin:login"  # platform staff sign in through the admin's login page on the public host
+
+
+class StudioFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=120)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=[("", gettext_lazy("Any status")), *Studio.Status.choices]
+    )
+
+
+class StatusChangeForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
+
+
+@page_requires("platform.view_studios", login_url=LOGIN)
+@require_GET
+def studios(request: HttpRequest) -> HttpResponse:
+    form = StudioFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = studio_list(search=filters.get("q", ""), status=filters.get("status", ""))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = studio_people_counts(studios=page.object_list)
+    rows = [(studio, counts.get(studio.pk, PeopleCounts())) for studio in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "public/console/studios.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )
+
+
+@page_requires("platform.view_studios", login_url=LOGIN)
+@require_GET
+def studio_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    studio = get_object_or_404(Studio.objects.prefetch_related("domains"), slug=slug)
+    context = {
+        "studio": studio,
+        "counts": studio_people_counts(studios=[studio]).get(studio.pk, PeopleCounts()),
+        "managers": studio_managers(studio=studio),
+        "events": studio_audit_events(studio=studio),
+        "studio_url": studio_url(request, studio),
+        "form": StatusChangeForm(),
+    }
+    return render(request, "public/console/studio_detail.html", context)
+
+
+def _status_change(request: HttpRequest, slug: str, *, suspend: bool) -> HttpResponse:
+    studio = get_object_or_404(Studio, slug=slug)
+    form = StatusChangeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    change = studio_suspend if suspend else studio_reactivate
+    try:
+        change(studio=studio, actor=request.user, reason=reason, ip=client_ip(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = _("%(name)s is suspended.") if suspend else _("%(name)s is active again.")
+        messages.success(request, done % {"name": studio.name})
+    return redirect("console:studio", slug=studio.slug)
+
+
+@page_requires("platform.suspend_studio", login_url=LOGIN)
+@require_POST
+def suspend(request: HttpRequest, slug: str) -> HttpResponse:
+    return _status_change(request, slug, suspend=True)
+
+
+@page_requires("platform.suspend_studio", login_url=LOGIN)
+@require_POST
+def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
+    return _status_change(request, slug, suspend=False)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tenants import console
+
+app_name = "console"
+
+urlpatterns = [
+    path("", console.studios, name="studios"),
+    path("studios/<slug:slug>/", console.studio_detail, name="studio"),
+    path("studios/<slug:slug>/suspend", console.suspend, name="suspend"),
+    path("studios/<slug:slug>/reactivate", console.reactivate, name="reactivate"),
+]
