@@ -170,6 +170,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     "scheduling-reminders": {"task": "scheduling.reminders_sweep", "schedule": 60.0},
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
+    # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
+    "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------
