@@ -28,6 +28,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) deploy/local.py test --co -q >/dev/null
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
 
 clean:
 	rm -rf $(VENV) .data

@@ -102,8 +102,8 @@ def invitation_list(*, pending_only: bool = False) -> QuerySet[Invitation]:
 
 
 def person_list() -> QuerySet[User]:
-    """Everyone with an account at this studio, staff first, then by name."""
-    return User.objects.filter(is_active=True).order_by("role", "first_name", "last_name", "email")
+    """Everyone with an account at this studio: active first, staff before clients, then by name."""
+    return User.objects.order_by("-is_active", "role", "first_name", "last_name", "email")
 
 
 # --- services -----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "core",
     "allauth",
     "allauth.account",
@@ -50,6 +51,7 @@ TENANT_APPS = [
     # --- workouts, progress (issue 5)
     "domain.workouts",
     "domain.progress",
+    "domain.scheduling",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -172,6 +174,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Sweeps run in the public schema and queue one task per active studio, which runs in its schema.
+CELERY_BEAT_SCHEDULE = {
+    "scheduling-reminders": {"task": "scheduling.reminders_sweep", "schedule": 60.0},
+    "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
+    # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
+    "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+}
 
 # --- Email --------------------------------------------------------------------------------------
 _email = env.email_config()

@@ -14,7 +14,8 @@ from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.forms import form_add_service_errors
 from core.http import client_ip
-from core.models import Invitation, User
+from core.models import STUDIO_ROLES, Invitation, User
+from core.people import people_export_csv, person_active_set, person_role_change
 from core.permissions import can
 from portal.forms import InvitationForm, SignupPolicyForm
 from tenants.services import studio_client_signup_set
@@ -37,6 +38,10 @@ def _page(request: HttpRequest, form: InvitationForm, *, status: int = 200) -> H
             "form": form,
             "policy_form": SignupPolicyForm(initial={"allow_client_signup": studio.allow_client_signup}),
             "can_change_policy": can(request.user, "studio.update_signup_policy"),
+            "can_change_roles": can(request.user, "people.change_role"),
+            "can_deactivate": can(request.user, "people.deactivate"),
+            "can_export": can(request.user, "data.export"),
+            "studio_roles": [(role.value, role.label) for role in STUDIO_ROLES],
         },
         status=status,
     )
@@ -113,3 +118,52 @@ def signup_policy(request: HttpRequest) -> HttpResponse:
         _("Clients can now sign themselves up.") if allowed else _("Client sign-up is closed; invite clients instead."),
     )
     return redirect("portal:people")
+
+
+def _person_change(request: HttpRequest, change: object, done: str) -> HttpResponse:
+    try:
+        person = change()  # type: ignore[operator]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done % {"name": person.full_name})
+    return redirect("portal:people")
+
+
+@require_POST
+@page_requires("people.change_role")
+def person_role(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_change(
+        request,
+        lambda: person_role_change(
+            actor=request.user,  # type: ignore[arg-type]
+            person_id=person_id,
+            role=request.POST.get("role", ""),
+            ip=client_ip(request),
+        ),
+        _("%(name)s's role is changed."),
+    )
+
+
+@require_POST
+@page_requires("people.deactivate")
+def person_active(request: HttpRequest, person_id: int) -> HttpResponse:
+    active = request.POST.get("active") == "1"
+    return _person_change(
+        request,
+        lambda: person_active_set(
+            actor=request.user,  # type: ignore[arg-type]
+            person_id=person_id,
+            active=active,
+            ip=client_ip(request),
+        ),
+        _("%(name)s can sign in again.") if active else _("%(name)s is deactivated and signed out everywhere."),
+    )
+
+
+@page_requires("data.export")
+def people_export(request: HttpRequest) -> HttpResponse:
+    content = people_export_csv(actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people.csv"'
+    return response

@@ -187,3 +187,13 @@ def test_portal_session_works_for_reads_and_needs_csrf_for_writes(studio, tenant
     assert client.get("/api/v1/auth/me").json()["id"] == trainer.pk
     refused = client.post("/api/v1/auth/logout", {}, content_type="application/json")
     assert refused.status_code == 403
+
+
+def test_openapi_schema_and_docs_are_served(studio_client):
+    schema = studio_client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ("login", "logout", "refresh", "register", "forgot-password", "reset-password"):
+        assert f"/api/v1/auth/{path}" in paths
+    assert "BearerAuth" in str(schema.json()["components"]) or "bearer" in str(schema.json()["components"]).lower()
+    assert studio_client.get("/api/v1/docs").status_code == 200

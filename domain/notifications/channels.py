@@ -1,0 +1,125 @@
+"""One interface for every way of telling a person something.
+
+`EmailChannel` works today through Django's email backend (SMTP, Anymail, console...). SMS and push are
+the same interface over a *provider* (Twilio, FCM, ...) configured in `settings.NOTIFICATION_PROVIDERS`
+as dotted paths; until one is configured the channel says it is unavailable and callers skip it.
+Every message carries an idempotency key: providers that honour one (and email receivers, through the
+stable Message-ID) drop a duplicate if a retry sends the same message twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils.module_loading import import_string
+
+from core.models import User
+
+
+class DeliveryError(Exception):
+    """The channel could not deliver; `permanent` says retrying will not help."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient: User
+    subject: str
+    text: str
+    idempotency_key: str
+    html: str | None = None
+    data: dict[str, str] = field(default_factory=dict)
+
+
+class Channel(Protocol):
+    name: str
+
+    def can_reach(self, user: User) -> bool: ...
+
+    def send(self, message: Message) -> None: ...
+
+
+class Provider(Protocol):
+    """What an SMS or push provider implements: deliver `text` to an address (phone number, device)."""
+
+    def send(self, *, to: str, title: str, text: str, idempotency_key: str, data: dict[str, str]) -> None: ...
+
+
+class EmailChannel:
+    name = "email"
+
+    def can_reach(self, user: User) -> bool:
+        return bool(user.email) and user.is_active
+
+    def send(self, message: Message) -> None:
+        domain = settings.PLATFORM_DOMAIN
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.text,
+            to=[message.recipient.email],
+            headers={
+                "Message-ID": f"<{message.idempotency_key}@{domain}>",
+                "X-Idempotency-Key": message.idempotency_key,
+            },
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        try:
+            email.send()
+        except OSError as exc:  # SMTP and socket errors: worth another try
+            raise DeliveryError(str(exc)) from exc
+
+
+class ProviderChannel:
+    """SMS or push through whichever provider the deployment configures."""
+
+    def __init__(self, name: str, address_of: str) -> None:
+        self.name = name
+        self._address_of = address_of
+
+    @property
+    def provider(self) -> Provider | None:
+        path = getattr(settings, "NOTIFICATION_PROVIDERS", {}).get(self.name)
+        return import_string(path)() if path else None
+
+    def can_reach(self, user: User) -> bool:
+        return self.provider is not None and bool(getattr(user, self._address_of, "")) and user.is_active
+
+    def send(self, message: Message) -> None:
+        provider = self.provider
+        if provider is None:
+            raise DeliveryError(f"No {self.name} provider is configured.", permanent=True)
+        provider.send(
+            to=getattr(message.recipient, self._address_of),
+            title=message.subject,
+            text=message.text,
+            idempotency_key=message.idempotency_key,
+            data=message.data,
+        )
+
+
+CHANNEL_NAMES = ("email", "sms", "push")
+
+
+@cache
+def _channels() -> dict[str, Channel]:
+    return {
+        "email": EmailChannel(),
+        "sms": ProviderChannel("sms", "phone"),
+        # Push needs a device registry (comes with the mobile app); `push_token` is its future attribute.
+        "push": ProviderChannel("push", "push_token"),
+    }
+
+
+def channel_get(name: str) -> Channel:
+    try:
+        return _channels()[name]
+    except KeyError as exc:
+        raise DeliveryError(f"Unknown channel {name!r}.", permanent=True) from exc
