@@ -9,8 +9,8 @@ from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
-from domain.workouts.api import router as workouts_router
 from domain.scheduling.api import router as scheduling_router
+from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
 
 api = NinjaAPI(
