@@ -11,7 +11,9 @@ from portal.views import (
     library,
     people,
     programs,
+    progress,
     scheduling,
+    workouts,
 )
 
 app_name = "portal"
@@ -93,4 +95,17 @@ urlpatterns = [
     path("schedule/bookings/", scheduling.my_bookings, name="my_bookings"),
     path("schedule/calendar-link/", scheduling.calendar_feed_new, name="calendar_feed_new"),
     path("schedule/calendar-link/revoke/", scheduling.calendar_feed_revoke, name="calendar_feed_revoke"),
+    # --- workouts, progress (issue 5)
+    path("me/workouts/", workouts.my_workouts, name="my_workouts"),
+    path("me/workouts/sw.js", workouts.logger_service_worker, name="workout_logger_sw"),
+    path("me/workouts/<int:workout_id>/log/", workouts.workout_log, name="workout_log"),
+    path("me/progress/", progress.my_progress, name="my_progress"),
+    path("clients/<int:client_id>/progress/", progress.client_progress, name="client_progress"),
+    path("clients/<int:client_id>/progress/check-in/", progress.progress_check_in, name="progress_check_in"),
+    path("clients/<int:client_id>/progress/photos/", progress.progress_photo_add, name="progress_photo_add"),
+    path(
+        "clients/<int:client_id>/progress/photos/<int:photo_id>/delete/",
+        progress.progress_photo_remove,
+        name="progress_photo_remove",
+    ),
 ]

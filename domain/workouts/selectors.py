@@ -20,7 +20,7 @@ from core.models import User
 from core.studio_time import studio_today
 from domain.clients.selectors import clients_visible_to
 from domain.library.models import Exercise
-from domain.programs.models import ProgramStatus, SessionStatus, WorkoutSession
+from domain.programs.models import ProgramStatus, SessionExercise, SessionStatus, WorkoutSession
 from domain.workouts.models import ExerciseCompletion, LoggedSet, PersonalRecord, RecordKind, WorkoutCompletion
 
 
@@ -206,3 +206,19 @@ def strength_series(*, client: User, lifts: int = 4, since: date | None = None) 
     for row in daily:
         points[row["exercise_id"]].append((row["performed_on"], row["best"]))
     return [LiftSeries(exercise_id=pk, name=names[pk], points=points[pk]) for pk in top]
+
+
+def sessions_around(*, client: User, days_back: int = 7, days_ahead: int = 7) -> QuerySet[WorkoutSession]:
+    """The client's program workouts from a week ago to a week ahead (active programs), soonest first."""
+    today = studio_today()
+    return (
+        WorkoutSession.objects.filter(
+            client_program__client=client,
+            client_program__status=ProgramStatus.ACTIVE,
+            scheduled_on__gte=today - timedelta(days=days_back),
+            scheduled_on__lte=today + timedelta(days=days_ahead),
+        )
+        .select_related("client_program")
+        .prefetch_related(Prefetch("exercises", queryset=SessionExercise.objects.select_related("exercise")))
+        .order_by("scheduled_on", "workout_position")
+    )

@@ -32,7 +32,7 @@ from core.validation import FieldErrors
 from domain.clients.models import UnitSystem
 from domain.clients.selectors import client_get
 from domain.library.models import Exercise
-from domain.programs.models import SessionExercise, WorkoutSession
+from domain.programs.models import LoadType, SessionExercise, WorkoutSession
 from domain.programs.progression import SetResult
 from domain.programs.selectors import workout_get
 from domain.programs.services import ExerciseResult, ResultsApplied, client_program_apply_results
@@ -53,6 +53,7 @@ from domain.workouts.models import (
     WorkoutCompletion,
 )
 
+POUND_ROUNDING_KG = Decimal("0.03")  # half a tenth of a pound (0.0227 kg), rounded up to the stored cents
 CLOCK_SKEW = timedelta(minutes=10)  # phones' clocks run a little fast
 OLDEST_LOG = timedelta(days=366)
 
@@ -126,14 +127,29 @@ class _CleanExercise:
     sets: list[_CleanSet]
 
 
-def _clean_set(errors: FieldErrors, path: str, number: int, data: SetData, unit_system: str) -> _CleanSet:
+def _as_prescribed(load_kg: Decimal, prescribed: SessionExercise | None, unit_system: str) -> Decimal:
+    """A load typed in pounds that reads as the prescribed load is the prescribed load.
+
+    The logger shows 102.5 kg as 226 lb (to a tenth); 226 lb back is 102.51 kg, and 225.4 lb could come
+    back 0.02 kg light, which the progression rules would count as a missed target. Within the display's
+    rounding (0.05 lb) the prescribed kilograms are what the client meant.
+    """
+    target = prescribed.load_value if prescribed is not None and prescribed.load_type == LoadType.KG else None
+    if unit_system == UnitSystem.IMPERIAL and target is not None and abs(load_kg - target) <= POUND_ROUNDING_KG:
+        return target
+    return load_kg
+
+
+def _clean_set(
+    errors: FieldErrors, path: str, number: int, data: SetData, unit_system: str, prescribed: SessionExercise | None
+) -> _CleanSet:
     errors.number(f"{path}.reps", data.reps, minimum=0, maximum=MAX_REPS)
     errors.number(f"{path}.duration_seconds", data.duration_seconds, minimum=0, maximum=MAX_SET_SECONDS)
     errors.number(f"{path}.rpe", data.rpe, minimum=Decimal(1), maximum=Decimal(10))
     errors.number(f"{path}.rir", data.rir, minimum=0, maximum=MAX_RIR)
     load_kg = None
     if data.load is not None:
-        load_kg = to_metric(data.load, Dimension.MASS, unit_system)
+        load_kg = _as_prescribed(to_metric(data.load, Dimension.MASS, unit_system), prescribed, unit_system)
         if not Decimal(0) <= load_kg <= MAX_LOAD_KG:
             errors.add(f"{path}.load", _("Enter a load between 0 and 1000 kg (2204 lb)."))
     if data.completed and data.reps is None and data.duration_seconds is None:
@@ -176,7 +192,8 @@ def _clean_exercises(
         if len(item.sets) > MAX_SETS_PER_EXERCISE:
             errors.add(f"{path}.sets", _("At most %(n)d sets.") % {"n": MAX_SETS_PER_EXERCISE})
         sets = [
-            _clean_set(errors, f"{path}.sets.{s}", s + 1, logged, unit_system) for s, logged in enumerate(item.sets)
+            _clean_set(errors, f"{path}.sets.{s}", s + 1, logged, unit_system, session_exercise)
+            for s, logged in enumerate(item.sets)
         ]
         if item.skipped and any(s.completed for s in sets):
             errors.add(f"{path}.skipped", _("A skipped exercise has no completed sets."))

@@ -7,37 +7,32 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from core.models import User
-from domain.clients.models import ClientTrainer
 from domain.library.models import Exercise
 from domain.programs.models import AssignmentType, ClientProgram, LoadType, WorkoutSession
 from domain.programs.services import (
-    PhaseData,
     PrescriptionData,
-    TemplateData,
-    WorkoutData,
     template_assign,
-    template_create,
 )
 from domain.workouts.services import ExerciseLogData, LoggedWorkout, SetData, WorkoutLogData, workout_log_adhoc
+from tests.factories.clients import ClientTrainerFactory
+from tests.factories.programs import squat, template
 
 
-@dataclass(frozen=True)
-class Slot:
-    """One prescribed exercise: `sets` x `reps_min`-`reps_max` at `load_kg` (None: bodyweight)."""
-
-    slug: str
-    sets: int = 3
-    reps_min: int = 5
-    reps_max: int = 5
-    load_kg: Decimal | None = Decimal("100")
-
-
-SQUAT_DAY = (Slot("barbell-back-squat"), Slot("barbell-bench-press", load_kg=Decimal("60"), reps_min=8, reps_max=10))
+def bench(**overrides: object) -> PrescriptionData:
+    """Bench press 3 x 8-10 at 60 kg unless told otherwise."""
+    fields: dict[str, object] = {
+        "exercise_id": exercise("barbell-bench-press").pk,
+        "sets": 3,
+        "reps_min": 8,
+        "reps_max": 10,
+        "load_type": LoadType.KG,
+        "load_value": Decimal("60"),
+    }
+    return PrescriptionData(**{**fields, **overrides})  # type: ignore[arg-type]
 
 
 def exercise(slug: str) -> Exercise:
@@ -45,7 +40,7 @@ def exercise(slug: str) -> Exercise:
 
 
 def link_trainer(client: User, trainer: User) -> None:
-    ClientTrainer.objects.create(client=client, trainer=trainer, is_primary=True)
+    ClientTrainerFactory(client=client, trainer=trainer, is_primary=True)
 
 
 def assign_program(
@@ -53,30 +48,16 @@ def assign_program(
     client: User,
     actor: User,
     assignment_type: str = AssignmentType.DYNAMIC_PROGRESSIVE,
-    slots: Sequence[Slot] = SQUAT_DAY,
+    exercises: Sequence[PrescriptionData] | None = None,
     weeks: int = 2,
     workouts_per_week: int = 1,
     start_date: date | None = None,
 ) -> ClientProgram:
-    """A one-phase program of `weeks` weeks with the same workout(s) every week, assigned to `client`."""
-    items = [
-        PrescriptionData(
-            exercise_id=exercise(slot.slug).pk,
-            sets=slot.sets,
-            reps_min=slot.reps_min,
-            reps_max=slot.reps_max,
-            load_type=LoadType.KG if slot.load_kg is not None else LoadType.NONE,
-            load_value=slot.load_kg,
-        )
-        for slot in slots
-    ]
-    workouts = [WorkoutData(day=1 + 2 * n, name=f"Day {n + 1}", exercises=items) for n in range(workouts_per_week)]
-    template = template_create(
-        actor=actor,
-        data=TemplateData(name="Strength base", phases=[PhaseData(name="Base", weeks=weeks, workouts=workouts)]),
-    )
+    """A one-phase program of `weeks` weeks (squat 3 x 5 at 100 kg and bench 3 x 8-10 at 60 kg by default)."""
+    items = tuple(exercises) if exercises is not None else (squat(reps_min=5, reps_max=5), bench())
+    made = template(actor=actor, phases=((weeks, workouts_per_week),), exercises=items)
     assignment = template_assign(
-        template_id=template.pk, client=client, actor=actor, assignment_type=assignment_type, start_date=start_date
+        template_id=made.pk, client=client, actor=actor, assignment_type=assignment_type, start_date=start_date
     )
     return assignment.program
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils.functional import empty
 from PIL import Image
 
 from core.models import User
-from tests.factories.core import ClientFactory, TrainerFactory
-from tests.factories.workouts import link_trainer
+from tests.factories.clients import assigned_client
+from tests.factories.core import TrainerFactory
+from tests.portal.conftest import media_root  # noqa: F401 - the same temporary media root as the portal tests
 
 
 @pytest.fixture
@@ -20,18 +19,7 @@ def trainer(tenant) -> User:
 
 @pytest.fixture
 def client_user(tenant, trainer) -> User:
-    person = ClientFactory()
-    link_trainer(person, trainer)
-    return person
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    """Photos go to a temporary MEDIA_ROOT (the storage is rebuilt so it sees the new root)."""
-    settings.MEDIA_ROOT = str(tmp_path)
-    default_storage._wrapped = empty
-    yield tmp_path
-    default_storage._wrapped = empty
+    return assigned_client(trainer)
 
 
 def jpeg(width: int = 40, height: int = 20, *, exif: dict[int, object] | None = None, color: str = "orange") -> bytes:

@@ -113,7 +113,7 @@ def test_clients_cannot_define_types(client_user):
 
 
 def test_the_api_shows_values_in_the_clients_units(api_client, client_user, trainer):
-    ClientProfile.objects.create(user=client_user, unit_preference=UnitSystem.IMPERIAL)
+    ClientProfile.objects.filter(user=client_user).update(unit_preference=UnitSystem.IMPERIAL)
     body = {"unit_system": "imperial", "measurements": [{"type": "body_weight", "value": "180"}]}
     response = api_client(trainer).post(
         f"/api/v1/clients/{client_user.pk}/progress", data=json.dumps(body), content_type="application/json"

@@ -4,8 +4,9 @@ import pytest
 
 from core.models import User
 from domain.programs.models import AssignmentType, ClientProgram
-from tests.factories.core import ClientFactory, TrainerFactory
-from tests.factories.workouts import assign_program, link_trainer
+from tests.factories.clients import assigned_client
+from tests.factories.core import TrainerFactory
+from tests.factories.workouts import assign_program
 
 
 @pytest.fixture
@@ -16,9 +17,7 @@ def trainer(tenant) -> User:
 @pytest.fixture
 def client_user(tenant, trainer) -> User:
     """A client assigned to `trainer`."""
-    person = ClientFactory()
-    link_trainer(person, trainer)
-    return person
+    return assigned_client(trainer)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from domain.clients.models import ClientProfile, UnitSystem
@@ -16,6 +15,7 @@ from domain.programs.models import SessionStatus
 from domain.workouts.models import ExerciseCompletion, LoggedSet, PersonalRecord, WorkoutCompletion
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.workouts import assign_program, first_session, link_trainer, log_adhoc
+from tests.querycount import queries_of_get
 
 
 def _post(client, path: str, body: dict):
@@ -132,7 +132,7 @@ def test_a_second_log_of_a_done_workout_is_a_conflict(api_client, client_user, d
 
 def test_loads_are_shown_in_the_clients_units(api_client, client_user, dynamic_program):
     # given a client who thinks in pounds
-    ClientProfile.objects.create(user=client_user, unit_preference=UnitSystem.IMPERIAL)
+    ClientProfile.objects.filter(user=client_user).update(unit_preference=UnitSystem.IMPERIAL)
     session = first_session(dynamic_program)
     # when they log in pounds
     body = _body(session, load="225")
@@ -202,10 +202,7 @@ def test_an_adhoc_workout_is_logged_through_the_api(api_client, client_user):
 
 
 def _history_queries(client, client_user) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/api/v1/clients/{client_user.pk}/workout-history?limit=50")
-    assert response.status_code == 200
-    return len(queries)
+    return queries_of_get(client, f"/api/v1/clients/{client_user.pk}/workout-history?limit=50")
 
 
 def test_history_costs_the_same_queries_however_many_workouts(api_client, client_user, trainer):

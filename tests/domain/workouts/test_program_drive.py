@@ -9,9 +9,10 @@ import pytest
 
 from core.exceptions import ConflictError
 from domain.programs.models import ProgramStatus, ProgressionEvent, RuleKind, SessionExercise
-from domain.workouts.models import WorkoutCompletion
+from domain.workouts.models import LoggedSet, WorkoutCompletion
 from domain.workouts.services import workout_complete
-from tests.factories.workouts import first_session, log_for, sets_of
+from tests.factories.programs import squat
+from tests.factories.workouts import assign_program, first_session, log_for, sets_of
 
 
 def _loads(program) -> dict[str, Decimal]:
@@ -74,3 +75,17 @@ def test_a_cancelled_program_refuses_the_log_and_nothing_is_written(client_user,
     with pytest.raises(ConflictError):
         workout_complete(actor=client_user, session_id=session.pk, data=log_for(session))
     assert not WorkoutCompletion.objects.exists()
+
+
+def test_a_load_typed_in_pounds_as_shown_counts_as_the_prescribed_load(client_user, trainer):
+    # given a squat prescribed at 100.03 kg, which the logger shows as 220.5 lb (220.53)
+    program = assign_program(
+        client=client_user, actor=trainer, exercises=[squat(reps_min=5, reps_max=5, load_value=Decimal("100.03"))]
+    )
+    session = first_session(program)
+    # when the client logs 3 x 5 at 220.5 lb (100.017 kg: a hair lighter than prescribed)
+    data = replace(log_for(session, load=Decimal("220.5")), load_unit="lb")
+    workout_complete(actor=client_user, session_id=session.pk, data=data)
+    # then the prescribed load is stored and the top of the range counts: the load goes up by 2.5 kg
+    assert set(LoggedSet.objects.values_list("load_kg", flat=True)) == {Decimal("100.03")}
+    assert _loads(program) == {"barbell-back-squat": Decimal("102.53")}
