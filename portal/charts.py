@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 360, 190
-LEFT, RIGHT, TOP, BOTTOM = 40, 14, 16, 26
+LEFT, RIGHT, TOP, BOTTOM = 40, 14, 16, 30
 PALETTE = ("var(--primary)", "var(--accent)", "#8250df", "#1a7f37", "#bf3989", "#0a7b83")
 _ids = count(1)
 
@@ -246,7 +246,7 @@ def bar_chart(
                 bar.text,
             )
         )
-        if index % label_every == 0 or index == len(bars) - 1:
+        if (len(bars) - 1 - index) % label_every == 0:  # counted back from the latest, which is always labelled
             parts.append(
                 format_html(
                     '<text class="tick" x="{}" y="{}" text-anchor="middle">{}</text>',

@@ -133,6 +133,7 @@ class RecordOut(Schema):
     exercise_id: int
     exercise_name: str
     kind: RecordKind
+    kind_label: str
     value: Decimal = Field(description="kg for loads and estimated 1RMs; repetitions for most_reps")
     previous_value: Decimal | None
     load_kg: Decimal | None
@@ -284,6 +285,7 @@ def record_out(record: PersonalRecord, system: str) -> dict[str, Any]:
         "exercise_id": record.exercise_id,
         "exercise_name": record.exercise.name,
         "kind": record.kind,
+        "kind_label": str(RecordKind(record.kind).label),
         "value": record.value,
         "previous_value": record.previous_value,
         "load_kg": record.load_kg,

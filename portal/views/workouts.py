@@ -29,6 +29,7 @@ def logger_texts() -> dict[str, str]:
     """Every string the logger's script shows, translated here (no JavaScript catalog needed)."""
     return {
         "set": _("Set"),
+        "rest": _("rest %(seconds)s s"),
         "reps": _("Reps"),
         "seconds": _("Seconds"),
         "load": _("Load"),

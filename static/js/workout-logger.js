@@ -137,7 +137,7 @@
       `${item.sets} × ${item.duration_seconds ? `${item.duration_seconds} s` : item.reps_min === item.reps_max ? item.reps_min : `${item.reps_min}–${item.reps_max}`}`,
       item.load_display ? `@ ${item.load_display}` : "",
       item.tempo ? `· ${item.tempo}` : "",
-      item.rest_seconds ? `· ${item.rest_seconds} s` : "",
+      item.rest_seconds ? `· ${T.rest.replace("%(seconds)s", item.rest_seconds)}` : "",
     ].join(" ");
     const card = el(
       "article",
@@ -292,6 +292,8 @@
         "li",
         { class: record.is_improvement ? "pr" : "" },
         el("strong", {}, record.exercise_name),
+        " ",
+        el("span", { class: "muted" }, `${record.kind_label}:`),
         ` ${record.display} `,
         el("span", { class: "muted" }, record.is_improvement ? T.new_record : T.first_log)
       )

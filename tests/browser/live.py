@@ -1,0 +1,37 @@
+"""A real server for browser tests: Django's live-server thread on a free port, with its own connections.
+
+pytest-django's `live_server` would flush the database (wiping the session studios), so browser tests
+run this instead and commit (then remove) the rows they need themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.test.testcases import LiveServerThread
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def live_server_thread() -> Iterator[int]:
+    """Serve the whole platform (static files included) on 127.0.0.1; yields the port."""
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    try:
+        yield server.port
+    finally:
+        server.terminate()
