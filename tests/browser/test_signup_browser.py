@@ -21,20 +21,13 @@ from django.test.testcases import LiveServerThread
 from core.models import AuditEvent
 from tenants import schemas
 from tenants.models import Studio
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS
 from tests.factories.tenants import STRONG_PASSWORD
 from tests.tenants.helpers import snapshot
 from tests.threads import in_own_connection
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,6 +17,7 @@ from domain.programs.services import (
     PrescriptionData,
     template_assign,
 )
+from domain.workouts.models import ExerciseCompletion, LoggedSet, PersonalRecord, WorkoutCompletion
 from domain.workouts.services import ExerciseLogData, LoggedWorkout, SetData, WorkoutLogData, workout_log_adhoc
 from tests.factories.clients import ClientTrainerFactory
 from tests.factories.programs import squat, template
@@ -103,3 +104,13 @@ def log_adhoc(
         **fields,
     )
     return workout_log_adhoc(actor=actor, client_id=client.pk, data=data)
+
+
+def rows_written() -> tuple[int, int, int, int]:
+    """Completions, exercise completions, sets and records in the schema (to show a refusal wrote nothing)."""
+    return (
+        WorkoutCompletion.objects.count(),
+        ExerciseCompletion.objects.count(),
+        LoggedSet.objects.count(),
+        PersonalRecord.objects.count(),
+    )

@@ -7,26 +7,19 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from core.models import User
 from domain.clients.models import ClientProfile, UnitSystem
 from domain.progress.models import Measurement, ProgressEntry, ProgressPhoto
 from domain.progress.services import ProgressEntryData, ValueData, progress_entry_record
-from tests.conftest import host_of
 from tests.domain.progress.conftest import jpeg, upload
 from tests.factories.clients import assigned_client
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.workouts import assign_program, first_session, log_adhoc
+from tests.portal.test_training_pages import browser
 from tests.querycount import queries_of_get
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(studio, user: User) -> Client:
-    client = Client(HTTP_HOST=host_of(studio))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

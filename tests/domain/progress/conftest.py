@@ -2,24 +2,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from core.models import User
-from tests.factories.clients import assigned_client
-from tests.factories.core import TrainerFactory
+from tests.domain.workouts.conftest import client_user, trainer  # noqa: F401 - the same people
 from tests.portal.conftest import media_root  # noqa: F401 - the same temporary media root as the portal tests
-
-
-@pytest.fixture
-def trainer(tenant) -> User:
-    return TrainerFactory()
-
-
-@pytest.fixture
-def client_user(tenant, trainer) -> User:
-    return assigned_client(trainer)
 
 
 def jpeg(width: int = 40, height: int = 20, *, exif: dict[int, object] | None = None, color: str = "orange") -> bytes:

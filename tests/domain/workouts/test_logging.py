@@ -11,19 +11,10 @@ import pytest
 from core.exceptions import ConflictError, NotFoundError, ValidationError
 from core.models import AuditEvent
 from domain.programs.models import SessionStatus
-from domain.workouts.models import ExerciseCompletion, LoggedSet, PersonalRecord, RecordKind, WorkoutCompletion
+from domain.workouts.models import LoggedSet, RecordKind, WorkoutCompletion
 from domain.workouts.services import ExerciseLogData, SetData, workout_complete
 from tests.factories.core import ClientFactory, TrainerFactory
-from tests.factories.workouts import exercise, first_session, log_adhoc, log_for
-
-
-def _counts() -> tuple[int, int, int, int]:
-    return (
-        WorkoutCompletion.objects.count(),
-        ExerciseCompletion.objects.count(),
-        LoggedSet.objects.count(),
-        PersonalRecord.objects.count(),
-    )
+from tests.factories.workouts import exercise, first_session, log_adhoc, log_for, rows_written
 
 
 def test_a_client_logs_a_scheduled_workout_with_every_set(client_user, dynamic_program):
@@ -55,23 +46,23 @@ def test_resubmitting_the_same_log_returns_the_same_completion(client_user, dyna
     session = first_session(dynamic_program)
     data = log_for(session)
     first = workout_complete(actor=client_user, session_id=session.pk, data=data)
-    before = _counts()
+    before = rows_written()
     # when the same log arrives again (the phone never saw the answer)
     again = workout_complete(actor=client_user, session_id=session.pk, data=data)
     # then it is the same completion and nothing new was written
     assert not again.created
     assert again.completion.pk == first.completion.pk
-    assert _counts() == before
+    assert rows_written() == before
 
 
 def test_a_second_log_of_the_same_session_with_another_key_is_refused(client_user, dynamic_program):
     session = first_session(dynamic_program)
     workout_complete(actor=client_user, session_id=session.pk, data=log_for(session))
-    before = _counts()
+    before = rows_written()
     with pytest.raises(ConflictError) as caught:
         workout_complete(actor=client_user, session_id=session.pk, data=log_for(session))
     assert caught.value.code == "workout_already_logged"
-    assert _counts() == before
+    assert rows_written() == before
 
 
 def test_a_key_reused_for_another_workout_is_refused(client_user, dynamic_program):
@@ -102,7 +93,7 @@ def test_an_invalid_log_writes_nothing_and_names_every_problem(client_user, dyna
         ],
         perceived_effort=11,
     )
-    before = _counts()
+    before = rows_written()
     # when it is submitted
     with pytest.raises(ValidationError) as caught:
         workout_complete(actor=client_user, session_id=session.pk, data=broken)
@@ -113,7 +104,7 @@ def test_an_invalid_log_writes_nothing_and_names_every_problem(client_user, dyna
         "exercises.2.sets.0.reps",
         "perceived_effort",
     }
-    assert _counts() == before
+    assert rows_written() == before
     session.refresh_from_db()
     assert session.status == SessionStatus.SCHEDULED
 
@@ -140,7 +131,7 @@ def test_people_who_cannot_see_the_client_cannot_log_their_workout(tenant, dynam
     session = first_session(dynamic_program)
     with pytest.raises(NotFoundError):
         workout_complete(actor=stranger, session_id=session.pk, data=log_for(session))
-    assert _counts() == (0, 0, 0, 0)
+    assert rows_written() == (0, 0, 0, 0)
 
 
 def test_an_adhoc_workout_is_logged_outside_any_program(client_user):
@@ -155,7 +146,7 @@ def test_an_adhoc_workout_needs_a_name(client_user):
     with pytest.raises(ValidationError) as caught:
         log_adhoc(actor=client_user, client=client_user, slug="pull-up", sets=[(10, None)], name=" ")
     assert "name" in caught.value.extra["fields"]
-    assert _counts() == (0, 0, 0, 0)
+    assert rows_written() == (0, 0, 0, 0)
 
 
 def test_records_are_detected_on_save_against_earlier_workouts(client_user):
