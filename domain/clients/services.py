@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.exceptions import ConflictError, NotFoundError
+from core.exceptions import ConflictError
 from core.models import Role, User
+from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
 from domain.clients.models import (
@@ -327,10 +328,9 @@ def emergency_contact_create(*, client: User, data: ContactData) -> EmergencyCon
 
 
 def _contact(client: User, contact_id: int) -> EmergencyContact:
-    contact = EmergencyContact.objects.select_for_update().filter(client=client, pk=contact_id).first()
-    if contact is None:
-        raise NotFoundError(_("Emergency contact not found."))
-    return contact
+    return locked_or_404(
+        EmergencyContact.objects.all(), _("Emergency contact not found."), client=client, pk=contact_id
+    )
 
 
 @transaction.atomic
@@ -400,9 +400,7 @@ def goal_create(*, actor: User, client: User, data: GoalData) -> ClientGoal:
 def goal_update(*, client: User, goal_id: int, data: GoalData) -> ClientGoal:
     """Progress and status; reaching "achieved" stamps when, leaving it clears the stamp."""
     fields = _goal_fields(data)
-    goal = ClientGoal.objects.select_for_update().filter(client=client, pk=goal_id).first()
-    if goal is None:
-        raise NotFoundError(_("Goal not found."))
+    goal = locked_or_404(ClientGoal.objects.all(), _("Goal not found."), client=client, pk=goal_id)
     if data.status == GoalStatus.ACHIEVED and goal.achieved_at is None:
         goal.achieved_at = timezone.now()
     elif data.status != GoalStatus.ACHIEVED:
