@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.exceptions import ConflictError
+from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
 from core.queries import locked_or_404
 from core.studio_time import studio_today
@@ -39,6 +39,7 @@ from domain.clients.models import (
     UnitSystem,
 )
 from domain.clients.selectors import trainers_available
+from tenants.services import user_email_check
 
 MAX_LIST_ITEMS = 50
 
@@ -70,11 +71,10 @@ def _profile_fields(data: ProfileData, errors: FieldErrors) -> dict[str, object]
 
 
 def _email(errors: FieldErrors, email: str, *, exclude_id: int | None = None) -> str:
-    email = (email or "").strip().lower()
     try:
-        validate_email(email)
-    except DjangoValidationError:
-        errors.add("email", _("Enter a valid email address."))
+        email = user_email_check(email=email)
+    except ValidationError as exc:
+        errors.add("email", exc.extra["fields"]["email"])
         return email
     if User.objects.filter(email__iexact=email).exclude(pk=exclude_id).exists():
         errors.add("email", _("%(email)s already has an account at this studio.") % {"email": email})
@@ -108,7 +108,8 @@ def client_create(
     profile: ProfileData | None = None,
     trainer_ids: Sequence[int] = (),
 ) -> User:
-    """A client account (no password yet: they set one through an invitation) with its profile.
+    """A client account with its profile, and no password yet: the client chooses one through
+    "forgot password" (the accounts area's invitations are for people without an account).
 
     A trainer who adds a client is assigned to them, so they keep seeing the person they onboarded.
     """
