@@ -70,13 +70,13 @@ def _profile_fields(data: ProfileData, errors: FieldErrors) -> dict[str, object]
     }
 
 
-def _email(errors: FieldErrors, email: str, *, exclude_id: int | None = None) -> str:
+def _email(errors: FieldErrors, email: str) -> str:
     try:
         email = user_email_check(email=email)
     except ValidationError as exc:
         errors.add("email", exc.extra["fields"]["email"])
         return email
-    if User.objects.filter(email__iexact=email).exclude(pk=exclude_id).exists():
+    if User.objects.filter(email__iexact=email).exists():
         errors.add("email", _("%(email)s already has an account at this studio.") % {"email": email})
     return email
 
@@ -145,13 +145,15 @@ def client_update(
     first_name: str,
     last_name: str,
     phone: str,
-    email: str,
     status: str,
     trainer_ids: Sequence[int] | None = None,
 ) -> User:
-    """Account details and status (active or paused; archiving is `client_archive`)."""
+    """Name, phone, status (active or paused; archiving is `client_archive`) and trainers.
+
+    The email address is the person's sign-in and changes only through the account's own verified
+    change-of-email flow, never here.
+    """
     errors = FieldErrors()
-    email = _email(errors, email, exclude_id=client.pk)
     first_name = errors.text("first_name", first_name, max_length=150)
     last_name = errors.text("last_name", last_name, max_length=150, required=False)
     phone = errors.text("phone", phone, max_length=32, required=False)
@@ -162,7 +164,7 @@ def client_update(
     profile = _profile_for_update(client)
     if profile.status == ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is archived. Restore them first."), code="client_archived")
-    User.objects.filter(pk=client.pk).update(first_name=first_name, last_name=last_name, phone=phone, email=email)
+    User.objects.filter(pk=client.pk).update(first_name=first_name, last_name=last_name, phone=phone)
     profile.status = status
     profile.save(update_fields=["status", "updated_at"])
     if trainers is not None:

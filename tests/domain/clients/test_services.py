@@ -72,7 +72,6 @@ def test_a_manager_assigns_trainers_and_the_first_is_primary(manager, trainer, o
         first_name="A",
         last_name="",
         phone="",
-        email=client.email,
         status="active",
         trainer_ids=[trainer.pk],
     )
@@ -115,7 +114,6 @@ def test_archiving_hides_the_client_and_stops_sign_in_and_only_the_owner_brings_
             first_name="X",
             last_name="",
             phone="",
-            email=client_user.email,
             status="active",
         )
     # when the owner restores them
