@@ -48,3 +48,33 @@ def rotate_token(token: str) -> str:
         return _fernet().rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise DecryptionError("A stored value cannot be decrypted with the configured keys.") from exc
+
+
+def encrypted_values_rotate() -> int:
+    """Re-encrypt every encrypted column of the connection's current schema under the newest key.
+
+    Run after putting a new key first in FIELD_ENCRYPTION_KEY (see the `rotate_field_encryption`
+    command); once every schema is done, the old key can be removed. Returns the values rewritten.
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    from core.fields import EncryptedJSONField
+
+    quote = connection.ops.quote_name
+    present = set(connection.introspection.table_names())
+    rewritten = 0
+    for model in apps.get_models():
+        columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedJSONField)]
+        if not columns or model._meta.db_table not in present:
+            continue
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        listed = ", ".join(quote(c) for c in columns)
+        assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {listed} FROM {table} FOR UPDATE")  # noqa: S608 - quoted identifiers
+            for pk_value, *tokens in cursor.fetchall():
+                rotated = [rotate_token(token) if token else token for token in tokens]
+                cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*rotated, pk_value])  # noqa: S608
+                rewritten += sum(1 for token in tokens if token)
+    return rewritten

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from core.api.pagination import CursorPage, paginate_cursor
+from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.exceptions import PermissionDeniedError
 from core.models import User
 from core.permissions import can, require
@@ -41,18 +41,11 @@ from domain.clients.schemas import (
 router = Router(tags=["clients"])
 
 
-class ClientFilters(Schema):
+class ClientFilters(PageParams):
     q: str | None = None
     status: str | None = None
     trainer_id: int | None = None
     tag: str | None = None
-    cursor: str | None = None
-    limit: int = 25
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    limit: int = 25
 
 
 def _actor(request: HttpRequest) -> User:

@@ -15,12 +15,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import one_of, stamped_iff
 from core.fields import EncryptedJSONField
 from core.models import TimeStampedModel
-
-
-def _values(choices: type[models.TextChoices]) -> list[str]:
-    return [choice.value for choice in choices]
 
 
 class Sex(models.TextChoices):
@@ -60,21 +57,15 @@ class ClientProfile(TimeStampedModel):
         verbose_name = _("client profile")
         verbose_name_plural = _("client profiles")
         constraints = [
-            models.CheckConstraint(condition=models.Q(sex__in=_values(Sex)), name="clients_profile_sex_valid"),
-            models.CheckConstraint(
-                condition=models.Q(unit_preference__in=_values(UnitSystem)), name="clients_profile_units_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=_values(ClientStatus)), name="clients_profile_status_valid"
-            ),
+            one_of("sex", Sex, name="clients_profile_sex_valid"),
+            one_of("unit_preference", UnitSystem, name="clients_profile_units_valid"),
+            one_of("status", ClientStatus, name="clients_profile_status_valid"),
             models.CheckConstraint(
                 condition=models.Q(height_cm__isnull=True) | models.Q(height_cm__gte=50, height_cm__lte=272),
                 name="clients_profile_height_range",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status=ClientStatus.ARCHIVED, archived_at__isnull=False)
-                | (~models.Q(status=ClientStatus.ARCHIVED) & models.Q(archived_at__isnull=True)),
-                name="clients_profile_archived_at_iff_archived",
+            stamped_iff(
+                "status", ClientStatus.ARCHIVED, "archived_at", name="clients_profile_archived_at_iff_archived"
             ),
         ]
         indexes = [
@@ -223,16 +214,10 @@ class ClientGoal(TimeStampedModel):
         verbose_name_plural = _("goals")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(goal_type__in=_values(GoalType)), name="clients_goal_type_valid"),
-            models.CheckConstraint(
-                condition=models.Q(status__in=_values(GoalStatus)), name="clients_goal_status_valid"
-            ),
+            one_of("goal_type", GoalType, name="clients_goal_type_valid"),
+            one_of("status", GoalStatus, name="clients_goal_status_valid"),
             models.CheckConstraint(condition=~models.Q(title=""), name="clients_goal_title_not_blank"),
-            models.CheckConstraint(
-                condition=models.Q(status=GoalStatus.ACHIEVED, achieved_at__isnull=False)
-                | (~models.Q(status=GoalStatus.ACHIEVED) & models.Q(achieved_at__isnull=True)),
-                name="clients_goal_achieved_at_iff_achieved",
-            ),
+            stamped_iff("status", GoalStatus.ACHIEVED, "achieved_at", name="clients_goal_achieved_at_iff_achieved"),
             models.CheckConstraint(
                 condition=models.Q(target_value__isnull=True)
                 | models.Q(start_value__isnull=True)
@@ -334,9 +319,7 @@ class AssessmentMeasurement(models.Model):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "kind"], name="clients_measurement_once_per_assessment"),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=_values(MeasurementKind)), name="clients_measurement_kind_valid"
-            ),
+            one_of("kind", MeasurementKind, name="clients_measurement_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -58,7 +58,6 @@ class ClientIn(Schema):
 
 
 class ClientUpdateIn(Schema):
-    email: str = Field(max_length=254)
     first_name: str = Field(max_length=150)
     last_name: str = Field(default="", max_length=150)
     phone: str = Field(default="", max_length=32)

@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.exceptions import ConflictError, NotFoundError
+from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
+from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
 from domain.clients.models import (
@@ -38,6 +39,7 @@ from domain.clients.models import (
     UnitSystem,
 )
 from domain.clients.selectors import trainers_available
+from tenants.services import user_email_check
 
 MAX_LIST_ITEMS = 50
 
@@ -68,14 +70,13 @@ def _profile_fields(data: ProfileData, errors: FieldErrors) -> dict[str, object]
     }
 
 
-def _email(errors: FieldErrors, email: str, *, exclude_id: int | None = None) -> str:
-    email = (email or "").strip().lower()
+def _email(errors: FieldErrors, email: str) -> str:
     try:
-        validate_email(email)
-    except DjangoValidationError:
-        errors.add("email", _("Enter a valid email address."))
+        email = user_email_check(email=email)
+    except ValidationError as exc:
+        errors.add("email", exc.extra["fields"]["email"])
         return email
-    if User.objects.filter(email__iexact=email).exclude(pk=exclude_id).exists():
+    if User.objects.filter(email__iexact=email).exists():
         errors.add("email", _("%(email)s already has an account at this studio.") % {"email": email})
     return email
 
@@ -107,7 +108,8 @@ def client_create(
     profile: ProfileData | None = None,
     trainer_ids: Sequence[int] = (),
 ) -> User:
-    """A client account (no password yet: they set one through an invitation) with its profile.
+    """A client account with its profile, and no password yet: the client chooses one through
+    "forgot password" (the accounts area's invitations are for people without an account).
 
     A trainer who adds a client is assigned to them, so they keep seeing the person they onboarded.
     """
@@ -143,13 +145,15 @@ def client_update(
     first_name: str,
     last_name: str,
     phone: str,
-    email: str,
     status: str,
     trainer_ids: Sequence[int] | None = None,
 ) -> User:
-    """Account details and status (active or paused; archiving is `client_archive`)."""
+    """Name, phone, status (active or paused; archiving is `client_archive`) and trainers.
+
+    The email address is the person's sign-in and changes only through the account's own verified
+    change-of-email flow, never here.
+    """
     errors = FieldErrors()
-    email = _email(errors, email, exclude_id=client.pk)
     first_name = errors.text("first_name", first_name, max_length=150)
     last_name = errors.text("last_name", last_name, max_length=150, required=False)
     phone = errors.text("phone", phone, max_length=32, required=False)
@@ -160,7 +164,7 @@ def client_update(
     profile = _profile_for_update(client)
     if profile.status == ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is archived. Restore them first."), code="client_archived")
-    User.objects.filter(pk=client.pk).update(first_name=first_name, last_name=last_name, phone=phone, email=email)
+    User.objects.filter(pk=client.pk).update(first_name=first_name, last_name=last_name, phone=phone)
     profile.status = status
     profile.save(update_fields=["status", "updated_at"])
     if trainers is not None:
@@ -327,10 +331,9 @@ def emergency_contact_create(*, client: User, data: ContactData) -> EmergencyCon
 
 
 def _contact(client: User, contact_id: int) -> EmergencyContact:
-    contact = EmergencyContact.objects.select_for_update().filter(client=client, pk=contact_id).first()
-    if contact is None:
-        raise NotFoundError(_("Emergency contact not found."))
-    return contact
+    return locked_or_404(
+        EmergencyContact.objects.all(), _("Emergency contact not found."), client=client, pk=contact_id
+    )
 
 
 @transaction.atomic
@@ -400,9 +403,7 @@ def goal_create(*, actor: User, client: User, data: GoalData) -> ClientGoal:
 def goal_update(*, client: User, goal_id: int, data: GoalData) -> ClientGoal:
     """Progress and status; reaching "achieved" stamps when, leaving it clears the stamp."""
     fields = _goal_fields(data)
-    goal = ClientGoal.objects.select_for_update().filter(client=client, pk=goal_id).first()
-    if goal is None:
-        raise NotFoundError(_("Goal not found."))
+    goal = locked_or_404(ClientGoal.objects.all(), _("Goal not found."), client=client, pk=goal_id)
     if data.status == GoalStatus.ACHIEVED and goal.achieved_at is None:
         goal.achieved_at = timezone.now()
     elif data.status != GoalStatus.ACHIEVED:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from core.api.pagination import CursorPage, paginate_cursor
+from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.permissions import can, require
 from domain.library import selectors, services
 from domain.library.models import Exercise, ExerciseCategory
@@ -16,7 +16,7 @@ from domain.library.vocabulary import Contraindication, Difficulty, Equipment, F
 router = Router(tags=["exercise library"])
 
 
-class ExerciseFilters(Schema):
+class ExerciseFilters(PageParams):
     q: str | None = None
     muscle: str | None = None
     primary_only: bool = False
@@ -25,8 +25,6 @@ class ExerciseFilters(Schema):
     difficulty: str | None = None
     starter: bool | None = None
     include_hidden: bool = False
-    cursor: str | None = None
-    limit: int = 25
 
 
 @router.get("/exercises", response=CursorPage[ExerciseOut], summary="Search exercises by name, muscle, equipment")

@@ -9,12 +9,9 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import choice_values, one_of
 from core.models import TimeStampedModel
 from domain.library.vocabulary import Contraindication, Difficulty, Equipment, Force, Mechanics, Muscle
-
-
-def _values(choices: type[models.TextChoices]) -> list[str]:
-    return [choice.value for choice in choices]
 
 
 class ExerciseCategory(TimeStampedModel):
@@ -91,24 +88,21 @@ class Exercise(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(primary_muscles__len__gte=1), name="library_exercise_has_muscle"),
             models.CheckConstraint(condition=models.Q(equipment__len__gte=1), name="library_exercise_has_equipment"),
             models.CheckConstraint(
-                condition=models.Q(primary_muscles__contained_by=_values(Muscle))
-                & models.Q(secondary_muscles__contained_by=_values(Muscle)),
+                condition=models.Q(primary_muscles__contained_by=choice_values(Muscle))
+                & models.Q(secondary_muscles__contained_by=choice_values(Muscle)),
                 name="library_exercise_muscles_known",
             ),
             models.CheckConstraint(
-                condition=models.Q(equipment__contained_by=_values(Equipment)), name="library_exercise_equipment_known"
+                condition=models.Q(equipment__contained_by=choice_values(Equipment)),
+                name="library_exercise_equipment_known",
             ),
             models.CheckConstraint(
-                condition=models.Q(contraindications__contained_by=_values(Contraindication)),
+                condition=models.Q(contraindications__contained_by=choice_values(Contraindication)),
                 name="library_exercise_contraindications_known",
             ),
-            models.CheckConstraint(
-                condition=models.Q(difficulty__in=_values(Difficulty)), name="library_exercise_difficulty_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(mechanics__in=_values(Mechanics)), name="library_exercise_mechanics_valid"
-            ),
-            models.CheckConstraint(condition=models.Q(force__in=_values(Force)), name="library_exercise_force_valid"),
+            one_of("difficulty", Difficulty, name="library_exercise_difficulty_valid"),
+            one_of("mechanics", Mechanics, name="library_exercise_mechanics_valid"),
+            one_of("force", Force, name="library_exercise_force_valid"),
             models.CheckConstraint(condition=~models.Q(name=""), name="library_exercise_name_not_blank"),
         ]
         indexes = [

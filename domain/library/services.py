@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.exceptions import ConflictError, NotFoundError
+from core.exceptions import ConflictError
 from core.models import User
+from core.queries import locked_or_404
 from core.validation import FieldErrors
 from domain.library.models import Exercise, ExerciseCategory
 from domain.library.vocabulary import Contraindication, Difficulty, Equipment, Force, Mechanics, Muscle
@@ -75,10 +76,11 @@ def _custom_slug(name: str) -> str:
 
 
 def _locked_exercise(exercise_id: int) -> Exercise:
-    exercise = Exercise.objects.select_for_update().filter(pk=exercise_id).first()
-    if exercise is None:
-        raise NotFoundError(_("Exercise not found."))
-    return exercise
+    return locked_or_404(Exercise.objects.all(), _("Exercise not found."), pk=exercise_id)
+
+
+def copy_value(value: object) -> object:
+    return list(value) if isinstance(value, list) else value
 
 
 @transaction.atomic
@@ -106,25 +108,8 @@ def exercise_update(*, exercise_id: int, data: ExerciseData) -> Exercise:
 def exercise_copy(*, exercise_id: int, actor: User, hide_original: bool = False) -> Exercise:
     """The studio's own editable copy; hiding the original makes the copy take its place in the library."""
     original = _locked_exercise(exercise_id)
-    copy = Exercise.objects.create(
-        slug=_custom_slug(original.name),
-        name=original.name,
-        category_id=original.category_id,
-        description=original.description,
-        instructions=list(original.instructions),
-        primary_muscles=list(original.primary_muscles),
-        secondary_muscles=list(original.secondary_muscles),
-        equipment=list(original.equipment),
-        difficulty=original.difficulty,
-        mechanics=original.mechanics,
-        force=original.force,
-        tags=list(original.tags),
-        contraindications=list(original.contraindications),
-        image_url=original.image_url,
-        video_url=original.video_url,
-        copied_from=original,
-        created_by=actor,
-    )
+    content = {name: copy_value(getattr(original, name)) for name in ExerciseData.__dataclass_fields__}
+    copy = Exercise.objects.create(slug=_custom_slug(original.name), copied_from=original, created_by=actor, **content)
     if hide_original and not original.is_hidden:
         original.is_hidden = True
         original.save(update_fields=["is_hidden", "updated_at"])

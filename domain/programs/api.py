@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
-from core.api.pagination import CursorPage, paginate_cursor
+from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.models import User
 from core.permissions import require
 from domain.clients.selectors import client_get
@@ -30,11 +30,6 @@ from domain.programs.schemas import (
 )
 
 router = Router(tags=["programs"])
-
-
-class PageParams(Schema):
-    cursor: str | None = None
-    limit: int = 25
 
 
 class TemplateFilters(PageParams):

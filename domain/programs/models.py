@@ -16,12 +16,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import one_of, stamped_iff
 from core.models import TimeStampedModel
 from domain.library.vocabulary import Difficulty
-
-
-def _values(choices: type[models.TextChoices]) -> list[str]:
-    return [choice.value for choice in choices]
 
 
 class ProgramGoal(models.TextChoices):
@@ -164,8 +161,8 @@ class ProgramTemplate(TimeStampedModel):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(name=""), name="programs_template_name_not_blank"),
-            models.CheckConstraint(condition=models.Q(goal__in=_values(ProgramGoal)), name="programs_template_goal"),
-            models.CheckConstraint(condition=models.Q(level__in=_values(Difficulty)), name="programs_template_level"),
+            one_of("goal", ProgramGoal, name="programs_template_goal"),
+            one_of("level", Difficulty, name="programs_template_level"),
         ]
 
     def __str__(self) -> str:
@@ -271,18 +268,14 @@ class ClientProgram(TimeStampedModel):
         verbose_name_plural = _("client programs")
         ordering = ["-start_date", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(assignment_type__in=_values(AssignmentType)), name="programs_cp_type_valid"
-            ),
-            models.CheckConstraint(condition=models.Q(status__in=_values(ProgramStatus)), name="programs_cp_status"),
+            one_of("assignment_type", AssignmentType, name="programs_cp_type_valid"),
+            one_of("status", ProgramStatus, name="programs_cp_status"),
             models.CheckConstraint(
                 condition=models.Q(current_phase__gte=1, current_week__gte=1, total_weeks__gte=1),
                 name="programs_cp_position_positive",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status=ProgramStatus.COMPLETED, completed_at__isnull=False)
-                | (~models.Q(status=ProgramStatus.COMPLETED) & models.Q(completed_at__isnull=True)),
-                name="programs_cp_completed_at_iff_completed",
+            stamped_iff(
+                "status", ProgramStatus.COMPLETED, "completed_at", name="programs_cp_completed_at_iff_completed"
             ),
         ]
         indexes = [models.Index(fields=["client", "status"], name="programs_cp_client_status")]
@@ -370,13 +363,9 @@ class WorkoutSession(TimeStampedModel):
                 fields=["client_program", "phase_position", "week", "workout_position"],
                 name="programs_session_slot_unique",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=_values(SessionStatus)), name="programs_session_status"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(status=SessionStatus.COMPLETED, completed_at__isnull=False)
-                | (~models.Q(status=SessionStatus.COMPLETED) & models.Q(completed_at__isnull=True)),
-                name="programs_session_completed_at_iff_completed",
+            one_of("status", SessionStatus, name="programs_session_status"),
+            stamped_iff(
+                "status", SessionStatus.COMPLETED, "completed_at", name="programs_session_completed_at_iff_completed"
             ),
         ]
         indexes = [
@@ -446,7 +435,7 @@ class ProgressionRule(TimeStampedModel):
                 | models.Q(template__isnull=True, client_program__isnull=False, template_exercise__isnull=True),
                 name="programs_rule_one_owner",
             ),
-            models.CheckConstraint(condition=models.Q(kind__in=_values(RuleKind)), name="programs_rule_kind_valid"),
+            one_of("kind", RuleKind, name="programs_rule_kind_valid"),
             models.CheckConstraint(
                 condition=~models.Q(kind=RuleKind.LOAD_INCREASE)
                 | models.Q(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
+from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
 from domain.library.models import Exercise
@@ -295,10 +296,7 @@ def template_create(*, actor: User, data: TemplateData, copied_from: ProgramTemp
 
 
 def _locked_template(template_id: int) -> ProgramTemplate:
-    template = ProgramTemplate.objects.select_for_update().filter(pk=template_id).first()
-    if template is None:
-        raise NotFoundError(_("Program template not found."))
-    return template
+    return locked_or_404(ProgramTemplate.objects.all(), _("Program template not found."), pk=template_id)
 
 
 @transaction.atomic
@@ -539,10 +537,7 @@ def _schedule_sessions(
 
 
 def _locked_program(program_id: int) -> ClientProgram:
-    program = ClientProgram.objects.select_for_update().filter(pk=program_id).first()
-    if program is None:
-        raise NotFoundError(_("Program not found."))
-    return program
+    return locked_or_404(ClientProgram.objects.all(), _("Program not found."), pk=program_id)
 
 
 def _week_complete(program: ClientProgram) -> bool:
@@ -724,9 +719,9 @@ def client_program_apply_results(
     same moment cannot both advance the same week.
     """
     program = _locked_program(client_program_id)
-    session = WorkoutSession.objects.select_for_update().filter(pk=session_id, client_program=program).first()
-    if session is None:
-        raise NotFoundError(_("Workout not found."))
+    session = locked_or_404(
+        WorkoutSession.objects.all(), _("Workout not found."), pk=session_id, client_program=program
+    )
     if session.status == SessionStatus.COMPLETED:
         return ResultsApplied(program=program, session=session, events=[], weeks_advanced=0, already_applied=True)
     if program.status == ProgramStatus.CANCELLED:

@@ -15,14 +15,13 @@ from django.views.decorators.http import require_POST
 from core.api.pagination import paginate_cursor
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.forms import form_add_service_errors
 from core.models import Role, User
 from core.permissions import can, require
 from domain.clients import selectors, services
 from domain.clients.models import ClientStatus
 from domain.programs.selectors import program_list_for_client, template_list
 from portal.forms import AssessmentForm, ClientAddForm, ClientProfileForm, ContactForm, GoalForm, HealthHistoryForm
-from portal.views.lookup import found
+from portal.views.common import form_saved, found
 
 PAGE_SIZE = 50
 
@@ -32,18 +31,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     if actor.role == Role.CLIENT:
         return redirect("portal:my_program")
-    form = ClientAddForm()
+    form = ClientAddForm(request.POST or None)
     if request.method == "POST":
-        form = ClientAddForm(request.POST)
-        if form.is_valid():
-            try:
-                require(actor, "clients.create")
-                client = services.client_create(actor=actor, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_add_service_errors(form, exc)
-            else:
-                messages.success(request, _("%(name)s was added.") % {"name": client.full_name})
-                return redirect("portal:client_detail", client_id=client.pk)
+        require(actor, "clients.create")
+        client = form_saved(
+            request, form, lambda: services.client_create(actor=actor, **form.cleaned_data), _("The client was added.")
+        )
+        if client is not None:
+            return redirect("portal:client_detail", client_id=client.pk)
     status = request.GET.get("status") or None
     clients = selectors.client_list(actor=actor, search=request.GET.get("q"), status=status)
     page = paginate_cursor(
@@ -129,14 +124,8 @@ def _post(
     client = _client(request, client_id)
     require(request.user, action, client)
     form = form_class(request.POST, **(form_kwargs or {}))
-    if form.is_valid():
-        try:
-            save(client, form)
-        except ApplicationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("portal:client_detail", client_id=client.pk)
+    if form_saved(request, form, lambda: save(client, form), done) is not None:
+        return redirect("portal:client_detail", client_id=client.pk)
     return _page(request, client, status=400, **{form_name: form})
 
 

@@ -10,13 +10,11 @@ from django.views.decorators.http import require_POST
 
 from core.api.pagination import paginate_cursor
 from core.decorators import page_requires
-from core.exceptions import ApplicationError
-from core.forms import form_add_service_errors
 from core.permissions import can
 from domain.library import selectors, services
 from domain.library.vocabulary import Equipment, Muscle
 from portal.forms import ExerciseForm
-from portal.views.lookup import found
+from portal.views.common import form_saved, found
 
 PAGE_SIZE = 40
 
@@ -62,13 +60,14 @@ def _form_page(request: HttpRequest, form: ExerciseForm, exercise: object = None
 @page_requires("library.manage")
 def exercise_add(request: HttpRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None, categories=_category_choices())
-    if request.method == "POST" and form.is_valid():
-        try:
-            exercise = services.exercise_create(actor=request.user, data=form.exercise_data())  # type: ignore[arg-type]
-        except ApplicationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was added to the library.") % {"name": exercise.name})
+    if request.method == "POST":
+        exercise = form_saved(
+            request,
+            form,
+            lambda: services.exercise_create(actor=request.user, data=form.exercise_data()),  # type: ignore[arg-type]
+            _("The exercise was added to the library."),
+        )
+        if exercise is not None:
             return redirect("portal:exercise_detail", exercise_id=exercise.pk)
     return _form_page(request, form, status=400 if form.errors else 200)
 
@@ -90,13 +89,14 @@ def exercise_edit(request: HttpRequest, exercise_id: int) -> HttpResponse:
     form = ExerciseForm(
         request.POST or None, initial=ExerciseForm.initial_from(exercise), categories=_category_choices()
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exercise_update(exercise_id=exercise.pk, data=form.exercise_data())
-        except ApplicationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
+    if request.method == "POST":
+        saved = form_saved(
+            request,
+            form,
+            lambda: services.exercise_update(exercise_id=exercise.pk, data=form.exercise_data()),
+            _("Saved."),
+        )
+        if saved is not None:
             return redirect("portal:exercise_detail", exercise_id=exercise.pk)
     return _form_page(request, form, exercise, status=400 if form.errors else 200)
 

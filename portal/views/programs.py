@@ -20,19 +20,21 @@ from domain.library.vocabulary import Difficulty
 from domain.programs import selectors, services
 from domain.programs.models import ClientProgram, LoadType, ProgramGoal, ProgramStatus
 from portal.forms import AssignForm, NewTemplateForm, ProgressForm, RuleForm
-from portal.views.lookup import found
+from portal.views.common import form_saved, found
 
 
 @page_requires("programs.view_templates")
 def template_list(request: HttpRequest) -> HttpResponse:
     form = NewTemplateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            require(request.user, "programs.manage_templates")
-            template = services.template_create(actor=request.user, data=services.TemplateData(**form.cleaned_data))  # type: ignore[arg-type]
-        except ApplicationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+    if request.method == "POST":
+        require(request.user, "programs.manage_templates")
+        template = form_saved(
+            request,
+            form,
+            lambda: services.template_create(actor=request.user, data=services.TemplateData(**form.cleaned_data)),  # type: ignore[arg-type]
+            _("Template created: add its phases and workouts."),
+        )
+        if template is not None:
             return redirect("portal:template_builder", template_id=template.pk)
     templates = selectors.template_list(search=request.GET.get("q"))
     page = paginate_cursor(templates, cursor=request.GET.get("cursor"), limit=50, order=("name", "id"))
@@ -196,14 +198,12 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_progress(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     form = ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_program_update(actor=request.user, client_program_id=program.pk, **form.cleaned_data)  # type: ignore[arg-type]
-        except ApplicationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Program updated."))
-            return redirect("portal:program_detail", program_id=program.pk)
+
+    def save() -> object:
+        return services.client_program_update(actor=request.user, client_program_id=program.pk, **form.cleaned_data)  # type: ignore[arg-type]
+
+    if form_saved(request, form, save, _("Program updated.")) is not None:
+        return redirect("portal:program_detail", program_id=program.pk)
     return _program_page(request, program, status=400, progress_form=form)
 
 
@@ -213,19 +213,17 @@ def program_rule(request: HttpRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     slots = [(s.pk, s.exercise.name) for s in program.exercises.select_related("exercise")]
     form = RuleForm(request.POST, slots=slots)
-    if form.is_valid():
-        try:
-            services.program_rule_set(
-                actor=request.user,  # type: ignore[arg-type]
-                client_program_id=program.pk,
-                program_exercise_id=form.cleaned_data["program_exercise_id"],
-                data=form.rule_data(),
-            )
-        except ApplicationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Rule saved."))
-            return redirect("portal:program_detail", program_id=program.pk)
+
+    def save() -> object:
+        return services.program_rule_set(
+            actor=request.user,  # type: ignore[arg-type]
+            client_program_id=program.pk,
+            program_exercise_id=form.cleaned_data["program_exercise_id"],
+            data=form.rule_data(),
+        )
+
+    if form_saved(request, form, save, _("Rule saved.")) is not None:
+        return redirect("portal:program_detail", program_id=program.pk)
     return _program_page(request, program, status=400, rule_form=form)
 
 

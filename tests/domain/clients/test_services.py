@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.db import connection
 
+from core.crypto import encrypted_values_rotate
 from core.exceptions import ConflictError, ValidationError
 from core.models import AuditEvent, Role, User
 from domain.clients.models import (
@@ -71,7 +72,6 @@ def test_a_manager_assigns_trainers_and_the_first_is_primary(manager, trainer, o
         first_name="A",
         last_name="",
         phone="",
-        email=client.email,
         status="active",
         trainer_ids=[trainer.pk],
     )
@@ -114,7 +114,6 @@ def test_archiving_hides_the_client_and_stops_sign_in_and_only_the_owner_brings_
             first_name="X",
             last_name="",
             phone="",
-            email=client_user.email,
             status="active",
         )
     # when the owner restores them
@@ -271,3 +270,18 @@ def test_assessment_with_typed_measurements(client_user, trainer):
         )
     assert set(excinfo.value.extra["fields"]) == {"measurements.body_weight", "measurements.aura"}
     assert FitnessAssessment.objects.filter(client=client_user).count() == 1
+
+
+def test_rotating_the_key_re_encrypts_stored_health_histories(client_user, trainer, settings):
+    # given a health history written under the old key
+    old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    health_history_update(actor=trainer, client=client_user, data=HEALTH)
+    before = _raw_columns(client_user.pk)
+    # when a new key is put first and the stored values are rotated
+    settings.FIELD_ENCRYPTION_KEYS = [new, old]
+    assert encrypted_values_rotate() >= 6
+    # then every column is readable with the new key alone
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    after = _raw_columns(client_user.pk)
+    assert all(after[column] != before[column] for column in after)
+    assert HealthHistory.objects.get(client=client_user).medications == ["Ramipril"]
