@@ -5,6 +5,9 @@ from ninja import NinjaAPI
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from domain.clients.api import router as clients_router
+from domain.library.api import router as library_router
+from domain.programs.api import router as programs_router
 from domain.scheduling.api import router as scheduling_router
 from portal.api import router as studio_router
 
@@ -21,3 +24,7 @@ install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/studio", studio_router)
 api.add_router("/", scheduling_router)
+# --- clients, library, programs (issue 4)
+api.add_router("/clients", clients_router)
+api.add_router("", library_router)
+api.add_router("", programs_router)

@@ -113,3 +113,30 @@ def email_config() -> dict[str, Any]:
         "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False),
         "DEFAULT_FROM_EMAIL": env_str("DEFAULT_FROM_EMAIL", "FitWell Pro <no-reply@fitwell.local>"),
     }
+
+
+# Development/test only: production must set FIELD_ENCRYPTION_KEY (see config/settings/production.py).
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="
+
+
+def field_encryption_keys(*, required: bool = False) -> list[str]:
+    """Fernet keys for field-level encryption, newest first (older ones only decrypt: key rotation).
+
+    FIELD_ENCRYPTION_KEY is a comma-separated list of url-safe base64 32-byte keys
+    (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).
+    """
+    keys = env_list("FIELD_ENCRYPTION_KEY")
+    if not keys:
+        if required:
+            raise ImproperlyConfiguredEnv("The environment variable FIELD_ENCRYPTION_KEY must be set.")
+        return [DEV_FIELD_ENCRYPTION_KEY]
+    from cryptography.fernet import Fernet
+
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfiguredEnv(
+                f"FIELD_ENCRYPTION_KEY key #{position} is not a url-safe base64 32-byte Fernet key."
+            ) from exc
+    return keys

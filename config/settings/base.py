@@ -9,6 +9,8 @@ from config import env
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env.env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+# Field-level encryption of sensitive columns (health history): newest key first, see core/crypto.py.
+FIELD_ENCRYPTION_KEYS = env.field_encryption_keys()
 DEBUG = env.env_bool("DEBUG", False)
 
 PLATFORM_DOMAIN = env.env_str("PLATFORM_DOMAIN", "localhost").lower()
@@ -43,6 +45,10 @@ TENANT_APPS = [
     "allauth.account",
     "portal",
     "domain.scheduling",
+    # --- clients, library, programs (issue 4)
+    "domain.clients",
+    "domain.library",
+    "domain.programs",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -5,6 +5,7 @@ from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env.env_str("SECRET_KEY", required=True)
+FIELD_ENCRYPTION_KEYS = env.field_encryption_keys(required=True)
 DATABASES = {"default": env.database_config(default_url=env.env_str("DATABASE_URL", required=True))}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.env_bool("SECURE_SSL_REDIRECT", True)

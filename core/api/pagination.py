@@ -90,3 +90,10 @@ def _value(obj: Any, path: str) -> Any:
     for part in path.split("__"):
         obj = getattr(obj, part)
     return obj.isoformat() if hasattr(obj, "isoformat") else obj
+
+
+class PageParams(Schema):
+    """The query parameters of a cursor-paginated list (`Query[PageParams]`, or a subclass with filters)."""
+
+    cursor: str | None = None
+    limit: int = 25

@@ -23,6 +23,7 @@ def test_production_settings_need_secret_key_and_database_url(monkeypatch):
         importlib.import_module("config.settings.production")
     monkeypatch.setenv("SECRET_KEY", "s" * 50)
     monkeypatch.setenv("DATABASE_URL", "postgres://app@db.internal:5432/fitwell")
+    monkeypatch.setenv("FIELD_ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
     sys.modules.pop("config.settings.production", None)
     production = importlib.import_module("config.settings.production")
     assert production.SECRET_KEY == "s" * 50

@@ -1,0 +1,20 @@
+"""The studio's wall clock: dates people see are calendar dates in the studio's time zone, not UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils import timezone
+
+
+def studio_zone() -> ZoneInfo:
+    """The time zone of the studio the connection serves (UTC outside a studio)."""
+    tenant = getattr(connection, "tenant", None)
+    return ZoneInfo(getattr(tenant, "timezone", None) or "UTC")
+
+
+def studio_today(*, now: datetime | None = None) -> date:
+    """Today's date where the studio is (23:30 UTC is already tomorrow in Auckland)."""
+    return (now or timezone.now()).astimezone(studio_zone()).date()

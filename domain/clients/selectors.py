@@ -1,0 +1,130 @@
+"""Reads of client data, always scoped to what the asking person may see.
+
+Owners and managers see every client (archived ones on request); a trainer sees the clients assigned
+to them; a client sees only themself. Anything outside that scope is "not found", exactly like an id
+from another studio, so nobody learns which ids exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from core.exceptions import NotFoundError
+from core.models import Role, User
+from core.permissions import role_of, sees_all_clients
+from domain.clients.models import (
+    ClientGoal,
+    ClientStatus,
+    ClientTrainer,
+    EmergencyContact,
+    FitnessAssessment,
+    HealthHistory,
+)
+
+
+def clients_visible_to(actor: User, *, include_archived: bool = False) -> QuerySet[User]:
+    """Every client `actor` may see, annotated with `client_status` (a client without a profile is active)."""
+    clients = User.objects.filter(role=Role.CLIENT).annotate(
+        client_status=Coalesce("client_profile__status", Value(ClientStatus.ACTIVE.value))
+    )
+    role = role_of(actor)
+    if sees_all_clients(actor):
+        return clients if include_archived else clients.exclude(client_status=ClientStatus.ARCHIVED)
+    if role == Role.TRAINER:
+        clients = clients.filter(trainer_links__trainer=actor)
+    elif role == Role.CLIENT:
+        clients = clients.filter(pk=actor.pk)
+    else:
+        return clients.none()
+    return clients.exclude(client_status=ClientStatus.ARCHIVED)
+
+
+def _with_trainers(clients: QuerySet[User]) -> QuerySet[User]:
+    links = ClientTrainer.objects.select_related("trainer").order_by("-is_primary", "trainer__first_name", "id")
+    return clients.select_related("client_profile").prefetch_related(Prefetch("trainer_links", queryset=links))
+
+
+def client_list(
+    *,
+    actor: User,
+    search: str | None = None,
+    status: str | None = None,
+    trainer_id: int | None = None,
+    tag: str | None = None,
+) -> QuerySet[User]:
+    """Visible clients with profile and trainers loaded (two queries whatever the page size)."""
+    clients = clients_visible_to(actor, include_archived=status == ClientStatus.ARCHIVED)
+    if search and search.strip():
+        for word in search.split():
+            clients = clients.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+            )
+    if status:
+        clients = clients.filter(client_status=status)
+    if trainer_id is not None:
+        clients = clients.filter(trainer_links__trainer_id=trainer_id)
+    if tag:
+        clients = clients.filter(client_profile__tags__contains=[tag.strip().lower()])
+    return _with_trainers(clients)
+
+
+def client_get(*, actor: User, client_id: int, include_archived: bool | None = None) -> User:
+    """One visible client (archived ones only for owners and managers), or NotFoundError."""
+    archived_too = sees_all_clients(actor) if include_archived is None else include_archived
+    client = _with_trainers(clients_visible_to(actor, include_archived=archived_too)).filter(pk=client_id).first()
+    if client is None:
+        raise NotFoundError(_("Client not found."))
+    return client
+
+
+def health_history_get(*, client: User) -> HealthHistory:
+    """The client's health history, or an empty unsaved one when nothing has been recorded yet."""
+    return HealthHistory.objects.filter(client=client).first() or HealthHistory(client=client)
+
+
+def goal_list(*, client: User, status: str | None = None) -> QuerySet[ClientGoal]:
+    goals = ClientGoal.objects.filter(client=client)
+    return goals.filter(status=status) if status else goals
+
+
+def emergency_contact_list(*, client: User) -> QuerySet[EmergencyContact]:
+    return EmergencyContact.objects.filter(client=client)
+
+
+def assessment_list(*, client: User) -> QuerySet[FitnessAssessment]:
+    return (
+        FitnessAssessment.objects.filter(client=client).select_related("assessed_by").prefetch_related("measurements")
+    )
+
+
+def trainers_available() -> QuerySet[User]:
+    """Staff a client can be assigned to (owners and managers often coach too)."""
+    return User.objects.filter(role__in=[Role.TRAINER, Role.MANAGER, Role.OWNER], is_active=True).order_by(
+        "first_name", "last_name", "id"
+    )
+
+
+@dataclass(frozen=True)
+class HealthEntry:
+    """A line of the health history that exercises may be contraindicated for."""
+
+    text: str
+    source: str  # "condition" or "injury"
+
+
+def client_health_entries(*, client_id: int) -> list[HealthEntry]:
+    """Conditions and active injuries, the entries contraindication checks compare against."""
+    history = HealthHistory.objects.filter(client_id=client_id).first()
+    if history is None:
+        return []
+    entries = [HealthEntry(text=str(condition), source="condition") for condition in history.conditions or []]
+    entries += [
+        HealthEntry(text=str(injury.get("name", "")), source="injury")
+        for injury in history.injuries or []
+        if injury.get("active", True)
+    ]
+    return [entry for entry in entries if entry.text.strip()]
