@@ -25,6 +25,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/studio", studio_router)
+api.add_router("/", scheduling_router)
 # --- clients, library, programs (issue 4)
 api.add_router("/clients", clients_router)
 api.add_router("", library_router)
@@ -32,5 +33,3 @@ api.add_router("", programs_router)
 # --- workouts, progress (issue 5)
 api.add_router("", workouts_router)
 api.add_router("", progress_router)
-# --- scheduling
-api.add_router("/", scheduling_router)

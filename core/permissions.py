@@ -35,6 +35,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- Accounts (web portal): the People page, invitations, client self sign-up ---
     "people.manage": MANAGEMENT,  # the People page: everyone, invitations, re-send and withdraw
     "studio.update_signup_policy": frozenset({OWNER}),  # open or close client self sign-up
+    # --- scheduling (domain/scheduling; object rules: domain/scheduling/access.py) ---
+    "scheduling.view": EVERYONE,  # timetable, trainers, appointment types, open slots
+    "scheduling.book": EVERYONE,  # book, cancel, register for classes (clients for themselves)
+    "scheduling.manage_availability": STAFF,  # own hours; owners and managers anyone's
+    "scheduling.manage_appointments": STAFF,  # confirm, move, series, attendance, own types
+    "scheduling.manage_classes": STAFF,  # schedule, edit, cancel classes; roster; check-in
+    "scheduling.manage_class_types": MANAGEMENT,
+    "scheduling.manage_policy": MANAGEMENT,  # late-cancellation window, reminders
+    "scheduling.calendar_feed": EVERYONE,
     # --- clients, library, programs (issue 4); object scope (assigned trainer / self) in the selectors ---
     "clients.view": EVERYONE,
     "clients.create": STAFF,
@@ -66,15 +75,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "progress.view_photos": EVERYONE,
     "progress.upload_photo": EVERYONE,
     "progress.delete_photo": EVERYONE,
-    # --- scheduling (domain/scheduling; object rules: domain/scheduling/access.py) ---
-    "scheduling.view": EVERYONE,  # timetable, trainers, appointment types, open slots
-    "scheduling.book": EVERYONE,  # book, cancel, register for classes (clients for themselves)
-    "scheduling.manage_availability": STAFF,  # own hours; owners and managers anyone's
-    "scheduling.manage_appointments": STAFF,  # confirm, move, series, attendance, own types
-    "scheduling.manage_classes": STAFF,  # schedule, edit, cancel classes; roster; check-in
-    "scheduling.manage_class_types": MANAGEMENT,
-    "scheduling.manage_policy": MANAGEMENT,  # late-cancellation window, reminders
-    "scheduling.calendar_feed": EVERYONE,
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

@@ -35,10 +35,20 @@ def _provision(slug: str, name: str) -> Studio:
     ).studio
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test may touch the database (the session studios are autouse), so every test is a db test."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _studios(django_db_setup: None, django_db_blocker) -> tuple[Studio, Studio]:
     """Autouse and session-scoped so it runs before any test's transaction opens (and is committed)."""
     with django_db_blocker.unblock():
+        # Never provision into a real database (pytest-django only creates the test database
+        # when a collected test asks for it; pytest_collection_modifyitems makes sure one does).
+        assert connection.settings_dict["NAME"].startswith("test_"), "tests must run on the test database"
         connection.set_schema_to_public()
         return _provision(STUDIO_SLUG, "Alpha Strength"), _provision(OTHER_STUDIO_SLUG, "Beta Barbell")
 

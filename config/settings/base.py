@@ -44,6 +44,7 @@ TENANT_APPS = [
     "allauth",
     "allauth.account",
     "portal",
+    "domain.scheduling",
     # --- clients, library, programs (issue 4)
     "domain.clients",
     "domain.library",
@@ -51,7 +52,6 @@ TENANT_APPS = [
     # --- workouts, progress (issue 5)
     "domain.workouts",
     "domain.progress",
-    "domain.scheduling",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
