@@ -33,7 +33,7 @@ from domain.workouts import schemas
 from domain.workouts import selectors as workouts
 from portal.charts import Bar, Series, bar_chart, line_chart
 from portal.forms_progress import CheckInForm, PhotoForm
-from portal.views.lookup import found
+from portal.views.common import found
 
 CIRCUMFERENCES = ("waist", "hips", "chest", "arm", "thigh")
 HISTORY_DAYS = 365

@@ -22,7 +22,7 @@ from domain.progress.selectors import client_unit_system
 from domain.progress.units import unit_label
 from domain.workouts import schemas, selectors
 from domain.workouts.models import Mood
-from portal.views.lookup import found
+from portal.views.common import found
 
 
 def logger_texts() -> dict[str, str]:
