@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from domain.clients.models import ClientProfile, UnitSystem
 from domain.programs.models import SessionStatus
+from domain.progress.services import ProgressEntryData, ValueData, progress_entry_record
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.workouts import assign_program, first_session, link_trainer, log_adhoc, rows_written
 from tests.querycount import queries_of_get
@@ -191,22 +193,41 @@ def test_an_adhoc_workout_is_logged_through_the_api(api_client, client_user):
     )
 
 
-def _history_queries(client, client_user) -> int:
-    return queries_of_get(client, f"/api/v1/clients/{client_user.pk}/workout-history?limit=50")
+def _grow(client_user, days: range) -> None:
+    """A log and a check-in per day: the history the read endpoints below page through."""
+    for n in days:
+        log_adhoc(actor=client_user, client=client_user, slug="barbell-bench-press", sets=[(8, str(60 + n)), (6, "70")])
+        progress_entry_record(
+            actor=client_user,
+            client_id=client_user.pk,
+            data=ProgressEntryData(
+                recorded_on=date(2026, 1, 1) + timedelta(days=n),
+                measurements=[ValueData(type="body_weight", value=Decimal(80 + n))],
+                metrics=[ValueData(type="max_pull_ups", value=Decimal(5 + n))],
+            ),
+        )
 
 
-def test_history_costs_the_same_queries_however_many_workouts(api_client, client_user, trainer):
-    # given two logged workouts, then six
-    for n in range(2):
-        log_adhoc(actor=client_user, client=client_user, slug="barbell-back-squat", sets=[(5, str(100 + n))])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "workout-history?limit=50",
+        "personal-records",
+        "training-summary",
+        "progress?limit=50",
+        "measurements?limit=50",
+        "performance-metrics?type=max_pull_ups&limit=50",
+    ],
+)
+def test_history_endpoints_cost_the_same_queries_however_long_the_history(api_client, client_user, trainer, path):
+    # given two days of history, then eight
     me = api_client(trainer)
-    with_two = _history_queries(me, client_user)
-    for n in range(4):
-        log_adhoc(actor=client_user, client=client_user, slug="barbell-bench-press", sets=[(8, str(60 + n)), (8, "60")])
-    # then the page of six costs exactly what the page of two did
-    assert _history_queries(me, client_user) == with_two
-    page = me.get(f"/api/v1/clients/{client_user.pk}/workout-history?limit=50").json()
-    assert len(page["items"]) == 6
+    url = f"/api/v1/clients/{client_user.pk}/{path}"
+    _grow(client_user, range(2))
+    with_two = queries_of_get(me, url)
+    _grow(client_user, range(2, 8))
+    # then a page of eight costs exactly what a page of two did
+    assert queries_of_get(me, url) == with_two
 
 
 def test_history_pages_with_a_cursor(api_client, client_user):
@@ -234,3 +255,14 @@ def test_records_and_training_summary_are_shown_to_the_client_and_their_trainer(
     assert len(summary["weeks"]) == 4
     assert Decimal(summary["weeks"][-1]["volume_kg"]) == Decimal(5 * 100 + 3 * 110)
     assert [p["e1rm_kg"] for p in summary["lifts"][0]["points"]] == ["116.47"]
+
+
+def test_the_openapi_document_carries_the_seeds_workout_paths(api_client, client_user):
+    paths = api_client(client_user).get("/api/v1/openapi.json").json()["paths"]
+    assert {
+        "/api/v1/workouts/{workout_id}",
+        "/api/v1/workouts/{workout_id}/complete",
+        "/api/v1/clients/{client_id}/workout-history",
+        "/api/v1/clients/{client_id}/progress",
+        "/api/v1/clients/{client_id}/photos",
+    } <= set(paths)
