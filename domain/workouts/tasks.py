@@ -1,0 +1,1 @@
+"""Background work of this area: none yet (everything here happens in the request)."""
