@@ -204,16 +204,23 @@ def _clean_exercises(
     return cleaned
 
 
-def _clean_times(errors: FieldErrors, data: WorkoutLogData) -> datetime:
+def _studio_aware(moment: datetime | None) -> datetime | None:
+    """A time sent without an offset is the studio's wall-clock time (as everywhere in the API)."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment, studio_zone())
+    return moment
+
+
+def _clean_times(errors: FieldErrors, data: WorkoutLogData) -> tuple[datetime, datetime | None]:
+    """(completed_at, started_at), both aware; problems go to `errors`."""
     now = timezone.now()
-    completed_at = data.completed_at or now
-    if timezone.is_naive(completed_at):
-        completed_at = timezone.make_aware(completed_at, studio_zone())
+    completed_at = _studio_aware(data.completed_at) or now
+    started_at = _studio_aware(data.started_at)
     if completed_at > now + CLOCK_SKEW:
         errors.add("completed_at", _("A workout cannot be finished in the future."))
     elif completed_at < now - OLDEST_LOG:
         errors.add("completed_at", _("Workouts older than a year cannot be logged."))
-    if data.started_at is not None and data.started_at > completed_at:
+    if started_at is not None and started_at > completed_at:
         errors.add("started_at", _("A workout starts before it finishes."))
     errors.number("duration_minutes", data.duration_minutes, minimum=1, maximum=MAX_WORKOUT_MINUTES)
     errors.number("perceived_effort", data.perceived_effort, minimum=1, maximum=10)
@@ -221,7 +228,7 @@ def _clean_times(errors: FieldErrors, data: WorkoutLogData) -> datetime:
         errors.choice("mood", data.mood, Mood)
     if data.load_unit not in LOAD_UNITS:
         errors.add("load_unit", _("Give loads in kg or lb."))
-    return completed_at
+    return completed_at, started_at
 
 
 # --- writing it ----------------------------------------------------------------------------------
@@ -276,6 +283,7 @@ def _write(
     actor: User,
     data: WorkoutLogData,
     completed_at: datetime,
+    started_at: datetime | None,
     exercises: list[_CleanExercise],
     session: WorkoutSession | None,
 ) -> tuple[WorkoutCompletion, list[PersonalRecord]]:
@@ -292,7 +300,7 @@ def _write(
         logged_by=actor,
         name=session.name if session else data.name.strip(),
         performed_on=performed_on,
-        started_at=data.started_at,
+        started_at=started_at,
         completed_at=completed_at,
         duration_minutes=data.duration_minutes,
         perceived_effort=data.perceived_effort,
@@ -359,7 +367,7 @@ def _log(
     if session is not None and WorkoutCompletion.objects.filter(session=session).exists():
         raise ConflictError(_("This workout has already been logged."), code="workout_already_logged")
     errors = FieldErrors()
-    completed_at = _clean_times(errors, data)
+    completed_at, started_at = _clean_times(errors, data)
     prescribed = {item.pk: item for item in session.exercises.all()} if session else {}
     exercises = _clean_exercises(errors, data, prescribed, LOAD_UNITS.get(data.load_unit, UnitSystem.METRIC))
     if session is None:
@@ -369,7 +377,13 @@ def _log(
     try:
         with transaction.atomic():
             completion, records = _write(
-                client=client, actor=actor, data=data, completed_at=completed_at, exercises=exercises, session=session
+                client=client,
+                actor=actor,
+                data=data,
+                completed_at=completed_at,
+                started_at=started_at,
+                exercises=exercises,
+                session=session,
             )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
         raise ConflictError(_("This workout has already been logged."), code="workout_already_logged") from exc

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 
 from core.exceptions import ConflictError, NotFoundError, ValidationError
 from core.models import AuditEvent
+from core.studio_time import studio_today
 from domain.programs.models import SessionStatus
 from domain.workouts.models import LoggedSet, RecordKind, WorkoutCompletion
 from domain.workouts.services import ExerciseLogData, SetData, workout_complete
@@ -184,3 +186,22 @@ def test_the_database_refuses_a_second_completion_of_a_session(client_user, dyna
             performed_on=session.scheduled_on,
             completed_at=session.completed_at,
         )
+
+
+def test_times_without_an_offset_are_the_studios_wall_clock(tenant, client_user):
+    # given a studio in Tokyo (UTC+9, no daylight saving), and a log stamped 07:30-08:30 without an offset
+    tenant.timezone = "Asia/Tokyo"
+    day = studio_today() - timedelta(days=3)
+    logged = log_adhoc(
+        actor=client_user,
+        client=client_user,
+        slug="pull-up",
+        sets=[(8, None)],
+        started_at=datetime.combine(day, time(7, 30)),
+        completed_at=datetime.combine(day, time(8, 30)),
+    )
+    # then those are Tokyo times (23:30 and 22:30 UTC the day before), and the workout is on that Tokyo day
+    completion = logged.completion
+    assert completion.completed_at == datetime.combine(day - timedelta(days=1), time(23, 30), tzinfo=UTC)
+    assert completion.started_at == datetime.combine(day - timedelta(days=1), time(22, 30), tzinfo=UTC)
+    assert completion.performed_on == day
