@@ -113,7 +113,9 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 DEMO_SCRIPT = """
-from django_tenants.utils import schema_context
+from django_tenants.utils import schema_context, tenant_context
+from domain.clients.models import ClientTrainer
+from domain.clients.services import client_update
 from core.models import User
 from tenants.models import Studio
 from tenants.services import studio_provision, studio_user_create
@@ -124,12 +126,19 @@ if studio is None:
     studio = studio_provision(
         slug="demo", name="Demo Fitness Studio", owner_email=email, owner_password={pw!r},
         owner_first_name=first, owner_last_name=last, timezone="Europe/London", currency="GBP",
+        owner_email_verified=True,
     ).studio
 for role, email, first, last in people[1:]:
     with schema_context(studio.schema_name):
         exists = User.objects.filter(email=email).exists()
     if not exists:
-        studio_user_create(studio=studio, email=email, password={pw!r}, role=role, first_name=first, last_name=last)
+        studio_user_create(studio=studio, email=email, password={pw!r}, role=role, first_name=first, last_name=last,
+                           email_verified=True)
+with tenant_context(studio):
+    owner, trainer, client = (User.objects.get(email=person[1]) for person in people)
+    if not ClientTrainer.objects.filter(client=client, trainer=trainer).exists():
+        client_update(actor=owner, client=client, first_name=client.first_name, last_name=client.last_name,
+                      phone=client.phone, status="active", trainer_ids=[trainer.pk])
 """
 
 

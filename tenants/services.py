@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -175,6 +176,7 @@ def studio_provision(
     timezone: str = "UTC",
     currency: str = "USD",
     locale: str = "en",
+    owner_email_verified: bool = False,
 ) -> ProvisionedStudio:
     """Create a live studio: schema, domain, owner, defaults — or nothing at all.
 
@@ -220,6 +222,8 @@ def studio_provision(
             last_name=owner_last_name.strip(),
             role=Role.OWNER,
         )
+        if owner_email_verified:
+            EmailAddress.objects.create(user=owner, email=owner.email, primary=True, verified=True)
         studio_defaults_create(studio=studio, owner=owner)
 
     studio.status = Studio.Status.ACTIVE
@@ -239,9 +243,20 @@ def _schedule_pool_refill() -> None:
 
 @transaction.atomic
 def studio_user_create(
-    *, studio: Studio, email: str, password: str, role: str, first_name: str = "", last_name: str = ""
+    *,
+    studio: Studio,
+    email: str,
+    password: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email_verified: bool = False,
 ) -> User:
-    """A person of this studio with a role; used by the create_user command and invitations."""
+    """A person of this studio with a role; used by the create_user command and invitations.
+
+    `email_verified`: the address is known good (an invitation link was followed, an operator created
+    the account), so the person is not asked to verify it; self sign-ups verify by mail instead.
+    """
     if role not in {r.value for r in (Role.OWNER, Role.MANAGER, Role.TRAINER, Role.CLIENT)}:
         raise ValidationError(
             _("“%(role)s” is not a studio role.") % {"role": role},
@@ -256,9 +271,12 @@ def studio_user_create(
                 code="email_taken",
                 fields={"email": _("This email already has an account.")},
             )
-        return User.objects.create_user(
+        user = User.objects.create_user(
             email=email, password=password, role=role, first_name=first_name, last_name=last_name
         )
+        if email_verified:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user
 
 
 @transaction.atomic

@@ -91,3 +91,16 @@ def test_create_platform_staff_command_creates_staff_in_public_only(studio):
     assert (staff.role, staff.is_staff, staff.is_superuser) == (Role.PLATFORM_STAFF, True, True)
     with schema_context(studio.schema_name):
         assert not User.objects.filter(email="ops@fitwell.test").exists()
+
+
+def test_people_created_by_an_operator_have_verified_addresses(studio):
+    from allauth.account.models import EmailAddress
+
+    call_command(
+        "create_user", studio=studio.slug, email="vouched@new.test", password="Person-pass-2026", role="trainer"
+    )
+    call_command("create_studio", slug="vouched", name="V", owner_email="boss@v.test", owner_password="North-gym-2026!")
+    with schema_context(studio.schema_name):
+        assert EmailAddress.objects.get(email="vouched@new.test").verified is True
+    with schema_context("studio_vouched"):
+        assert EmailAddress.objects.get(email="boss@v.test").verified is True
