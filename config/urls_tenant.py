@@ -15,6 +15,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    # Development only (production media come from the bucket or the web server): serve the studio's
+    # public branding files; private media such as progress photos go through their authorised views.
+    from portal.views.branding import branding_media_route
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(branding_media_route())

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, re_path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.static import serve
 
 from core.decorators import page_requires
 from core.exceptions import ValidationError
@@ -69,3 +72,15 @@ def icon(request: HttpRequest, size: int) -> HttpResponse:
         raise Http404
     png = studio_icon_png(studio=request.tenant, size=size)  # type: ignore[attr-defined]
     return HttpResponse(png, content_type="image/png")
+
+
+def branding_media(request: HttpRequest, schema: str, path: str) -> HttpResponse:
+    """Development server only: the studio's own logo files, never another studio's, never other media."""
+    if schema != connection.schema_name:
+        raise Http404
+    return serve(request, f"{schema}/{path}", document_root=settings.MEDIA_ROOT)
+
+
+def branding_media_route() -> URLPattern:
+    """The development server's route to `branding_media` (urls_tenant adds it when DEBUG is on)."""
+    return re_path(r"^media/(?P<schema>[\w-]+)/(?P<path>branding/.+)$", branding_media)

@@ -185,3 +185,28 @@ def test_emails_carry_the_studio_branding(studio, signed_in, media_root, rf, ten
     assert "background:#112233" in email
     assert "background:#445566" in email
     assert f'src="http://{studio.slug}.localhost/media/{studio.schema_name}/branding/' in email
+
+
+def test_development_media_route_serves_only_the_studios_own_branding(settings, studio, tenant, tmp_path):
+    from django.test import Client
+    from django.urls import clear_url_caches
+
+    from config import urls_tenant
+    from portal.views.branding import branding_media_route
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "studio_alpha" / "branding").mkdir(parents=True)
+    (tmp_path / "studio_alpha" / "branding" / "logo.png").write_bytes(b"png")
+    (tmp_path / "studio_alpha" / "progress-photos").mkdir(parents=True)
+    (tmp_path / "studio_alpha" / "progress-photos" / "p.jpg").write_bytes(b"jpg")
+    route = branding_media_route()
+    urls_tenant.urlpatterns.append(route)
+    clear_url_caches()
+    try:
+        client = Client(HTTP_HOST="alpha.localhost")
+        assert client.get("/media/studio_alpha/branding/logo.png").status_code == 200
+        assert client.get("/media/studio_alpha/progress-photos/p.jpg").status_code == 404
+        assert Client(HTTP_HOST="beta.localhost").get("/media/studio_alpha/branding/logo.png").status_code == 404
+    finally:
+        urls_tenant.urlpatterns.remove(route)
+        clear_url_caches()
