@@ -115,3 +115,22 @@ class HandoffToken(models.Model):
 
     def __str__(self) -> str:
         return f"handoff to {self.studio_id} for user {self.user_id}"
+
+
+class TemplateSnapshot(models.Model):
+    """The studio template's DDL as pg_dump wrote it, replayed to make a new studio schema quickly.
+
+    django-tenants' clone function introspects the whole catalog for every object it copies, so it
+    slows down as studios (and their tables) accumulate; replaying this DDL does not. A snapshot is
+    valid only for the template's exact set of applied migrations (`fingerprint`).
+    """
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    pre_data = models.TextField()
+    post_data = models.TextField()
+    data_tables = models.JSONField(default=list)
+    sequences = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=dj_timezone.now)
+
+    def __str__(self) -> str:
+        return f"template snapshot {self.fingerprint[:12]}"

@@ -14,6 +14,7 @@ from django_tenants.management.commands.migrate_schemas import MigrateSchemasCom
 from django_tenants.migration_executors import get_executor
 
 from tenants import schemas
+from tenants.snapshot import SnapshotUnavailable, snapshot_build
 
 
 class Command(MigrateSchemasCommand):
@@ -26,3 +27,7 @@ class Command(MigrateSchemasCommand):
         factory = import_string(executor_factory) if executor_factory else get_executor
         executor = factory(codename=self.executor)(self.args, self.options)
         executor.run_migrations(tenants=schemas.extra_schemas_to_migrate())
+        try:
+            snapshot_build(schemas.template_schema())
+        except SnapshotUnavailable as exc:
+            self.stderr.write(f"No template snapshot ({exc}); new studios will be cloned the slow way.")
