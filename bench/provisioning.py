@@ -4,7 +4,9 @@
 
 - pool:    a schema cloned ahead of time (in the background in production) is claimed by
            ALTER SCHEMA ... RENAME — the path a sign-up takes when the pool is not empty.
-- clone:   the template schema is cloned during the request (the path when the pool is empty).
+- clone:   the template's DDL snapshot is replayed during the request (the path when the pool is empty,
+           and the cost of each background refill).
+- clonefn: django-tenants' clone function instead (our fallback when no pg_dump is installed).
 - migrate: an empty schema is migrated from scratch (what django-tenants does without a template).
 The refill cost of the pool is the clone figure, paid outside the sign-up request.
 """
@@ -21,7 +23,7 @@ django_for_bench()
 from django.core.management import call_command
 from django.db import connection
 
-from tenants import schemas, services
+from tenants import schemas, services, snapshot
 from tenants.models import Studio
 
 counter = iter(range(1_000_000))
@@ -47,19 +49,25 @@ def remove(studio: Studio) -> None:
     studio.delete()
 
 
+def no_snapshot(template: str) -> None:
+    raise snapshot.SnapshotUnavailable("benchmarking the clone function")
+
+
 def timed(method: str, samples: int) -> list[float]:
     results = []
-    original = schemas.schema_clone_from_template
+    original_clone, original_snapshot = schemas.schema_clone_from_template, snapshot.snapshot_current
     for _ in range(samples):
         if method == "pool":
             schemas.pool_refill(size=1)  # not timed: the background refill's job
         if method == "migrate":
             schemas.schema_clone_from_template = migrate_into
+        if method == "clonefn":
+            snapshot.snapshot_current = no_snapshot
         started = time.perf_counter()
         try:
             studio = provision(f"b{method}")
         finally:
-            schemas.schema_clone_from_template = original
+            schemas.schema_clone_from_template, snapshot.snapshot_current = original_clone, original_snapshot
         results.append(time.perf_counter() - started)
         remove(studio)
     return results
@@ -78,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--levels", default="0,50,100,200")
     parser.add_argument("--samples", type=int, default=10)
-    parser.add_argument("--methods", default="pool,clone,migrate")
+    parser.add_argument("--methods", default="pool,clone,clonefn,migrate")
     args = parser.parse_args()
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT count(*) FROM "{schemas.template_schema()}".django_migrations')

@@ -73,6 +73,7 @@ urlpatterns = [
     path("clients/<int:client_id>/goals/", clients.client_goal_add, name="client_goal_add"),
     path("clients/<int:client_id>/assessments/", clients.client_assessment_add, name="client_assessment_add"),
     path("clients/<int:client_id>/contacts/", clients.client_contact_add, name="client_contact_add"),
+    path("clients/<int:client_id>/access-link/", clients.client_access_link, name="client_access_link"),
     path("clients/<int:client_id>/archive/", clients.client_archive, name="client_archive"),
     path("clients/<int:client_id>/restore/", clients.client_restore, name="client_restore"),
     path("library/", library.exercise_list, name="exercise_list"),

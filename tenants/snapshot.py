@@ -65,7 +65,7 @@ def _pg_dump_for(major: int) -> str:
         if not candidate or not Path(candidate).is_file():
             continue
         version = subprocess.run([candidate, "--version"], capture_output=True, text=True, check=False).stdout
-        found = re.search(r"(\d+)(?:\.\d+)?", version.rsplit(")", 1)[-1])
+        found = re.search(r"\(PostgreSQL\)\s+(\d+)", version)  # "pg_dump (PostgreSQL) 15.20 (Debian ...)"
         if found and int(found.group(1)) >= major:
             return candidate
     raise SnapshotUnavailable(f"no pg_dump for PostgreSQL {major} (install postgresql-client-{major})")

@@ -52,12 +52,12 @@ def _send_verification(request: HttpRequest, user: User) -> None:
 
 def password_reset_request(*, request: HttpRequest, email: str) -> None:
     """Mail a reset link if the address belongs to someone here; say nothing either way (no enumeration)."""
-    form = ResetPasswordForm(data={"email": email})
-    if not form.is_valid():
-        raise ValidationError(
-            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Not valid.")}
-        )
-    form.save(request)
+    with allauth_context.request_context(request):  # also when called after commit, outside the request
+        form = ResetPasswordForm(data={"email": email})
+        if not form.is_valid():
+            message = _("Enter a valid email address.")
+            raise ValidationError(message, code="email_invalid", fields={"email": _("Not valid.")})
+        form.save(request)
 
 
 def _reset_error() -> ApplicationError:

@@ -139,6 +139,13 @@ def client_archive(request: HttpRequest, client_id: int) -> Status:
     return Status(204, None)
 
 
+@router.post("/{int:client_id}/access-link", response={202: None}, summary="Email the client a sign-in link")
+def client_access_link(request: HttpRequest, client_id: int) -> Status:
+    client = _client(request, client_id, "clients.update")
+    services.client_access_link_send(actor=_actor(request), client=client, request=request)
+    return Status(202, None)
+
+
 @router.post("/{int:client_id}/restore", response=ClientOut, summary="Bring an archived client back")
 def client_restore(request: HttpRequest, client_id: int) -> ClientOut:
     actor = _actor(request)

@@ -11,10 +11,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.accounts.services import password_reset_request
 from core.audit import audit_record
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
@@ -214,6 +216,18 @@ def client_restore(*, actor: User, client: User) -> ClientProfile:
     User.objects.filter(pk=client.pk).update(is_active=True)
     audit_record(actor=actor, action="clients.restore", target=client)
     return profile
+
+
+@transaction.atomic
+def client_access_link_send(*, actor: User, client: User, request: HttpRequest) -> None:
+    """Email the client a link to choose their password (how a client added by staff gets in).
+
+    The same one-time, studio-bound link as "forgot password"; it leaves after commit.
+    """
+    if not client.is_active:
+        raise ConflictError(_("This client is archived. Restore them first."), code="client_archived")
+    audit_record(actor=actor, action="clients.access_link", target=client)
+    transaction.on_commit(lambda: password_reset_request(request=request, email=client.email))
 
 
 # --- health history ---------------------------------------------------------------------------

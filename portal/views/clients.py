@@ -216,6 +216,19 @@ def client_contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @require_POST
+@page_requires("clients.update")
+def client_access_link(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = _client(request, client_id)
+    try:
+        services.client_access_link_send(actor=request.user, client=client, request=request)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("A sign-in link is on its way to %(email)s.") % {"email": client.email})
+    return redirect("portal:client_detail", client_id=client.pk)
+
+
+@require_POST
 @page_requires("clients.archive")
 def client_archive(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
