@@ -26,7 +26,6 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(STAMP)
-	$(PY) deploy/local.py test --co -q >/dev/null
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
 
