@@ -145,6 +145,7 @@ with tenant_context(studio):
 def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate_schemas", "--verbosity", "0")
     manage(env, "shell", "--verbosity", "0", "-c", DEMO_SCRIPT.format(people=DEMO_PEOPLE, pw=DEMO_PASSWORD))
+    manage(env, "seed_demo", "--studio", "demo", "--verbosity", "0")
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
