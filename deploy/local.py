@@ -9,6 +9,7 @@ Redis: $REDIS_URL or 127.0.0.1:6379; without it Celery tasks run inline and the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -154,48 +155,58 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
+    """Stop every process group we started: SIGINT (graceful), then SIGKILL after 10 s."""
+    for child in children:
+        if child.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGINT)
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+
+
 def run(port: int) -> int:
     DATA.mkdir(parents=True, exist_ok=True)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _stop_on_sigterm)
     database_url = find_postgres()
     redis_url = find_redis()
     env = base_env(database_url, redis_url, "config.settings.local")
     prepare(env)
     children: list[subprocess.Popen[bytes]] = []
-    if redis_url:
-        celery = [PYTHON, "-m", "celery", "-A", "config"]
-        children.append(
-            subprocess.Popen([*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"], env=env, cwd=ROOT)
-        )
-        beat_schedule = str(DATA / "celerybeat-schedule")
-        children.append(
-            subprocess.Popen([*celery, "beat", "--loglevel", "INFO", "-s", beat_schedule], env=env, cwd=ROOT)
-        )
-        say("Celery worker and beat started")
-    else:
-        say("Redis is not reachable: background tasks run inline (CELERY_TASK_ALWAYS_EAGER) and the cache is in memory")
-    manage(env, "studio_pool", "--verbosity", "0")
-    say("")
-    say(f"Public site:  http://localhost:{port}")
-    say(f"Demo studio:  http://demo.localhost:{port}")
-    for role, email, _first, _last in DEMO_PEOPLE:
-        say(f"  {role:<8} {email}  /  {DEMO_PASSWORD}")
-    say("Ctrl-C stops everything started here.")
-    server = subprocess.Popen([PYTHON, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}"], env=env, cwd=ROOT)
-    children.append(server)
+
+    def spawn(*command: str) -> subprocess.Popen[bytes]:
+        # Each child leads its own process group, so stopping it also stops what it forked
+        # (runserver's reloaded server, Celery's pool), whoever signalled us and however.
+        child = subprocess.Popen(list(command), env=env, cwd=ROOT, start_new_session=True)
+        children.append(child)
+        return child
+
     try:
-        return server.wait()
+        if redis_url:
+            celery = (PYTHON, "-m", "celery", "-A", "config")
+            spawn(*celery, "worker", "--loglevel", "INFO", "--concurrency", "2")
+            spawn(*celery, "beat", "--loglevel", "INFO", "-s", str(DATA / "celerybeat-schedule"))
+            say("Celery worker and beat started")
+        else:
+            say("Redis is not reachable: tasks run inline (CELERY_TASK_ALWAYS_EAGER) and the cache is in memory")
+        manage(env, "studio_pool", "--verbosity", "0")
+        say("")
+        say(f"Public site:  http://localhost:{port}")
+        say(f"Demo studio:  http://demo.localhost:{port}")
+        for role, email, _first, _last in DEMO_PEOPLE:
+            say(f"  {role:<8} {email}  /  {DEMO_PASSWORD}")
+        say("Ctrl-C stops everything started here.")
+        return spawn(PYTHON, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}").wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop(children)
+        say("stopped")
 
 
 def test(pytest_args: list[str]) -> int:
