@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.exceptions import ValidationError
 from core.forms import form_add_service_errors
 from core.http import client_ip
+from core.ratelimit import rate_limit_hit
 from tenants.forms import StudioSignupForm
 from tenants.hosts import studio_url
 from tenants.services import studio_signup, studio_slug_check
@@ -22,10 +25,23 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "public/landing.html")
 
 
+def _too_many(response: HttpResponse, wait: float) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     form = StudioSignupForm(request.POST or None)
+    if request.method == "POST":
+        # Each sign-up provisions a schema: a handful per address per hour is plenty for people.
+        wait = rate_limit_hit(f"signup:{client_ip(request)}", limit=settings.SIGNUP_RATE_LIMIT_PER_HOUR, window=3600)
+        if wait is not None:
+            form.add_error(None, _("Too many sign-ups from your address. Please try again later."))
+            page = render(request, "public/signup.html", {"form": form, "platform_domain": settings.PLATFORM_DOMAIN})
+            return _too_many(page, wait)
     if request.method == "POST" and form.is_valid():
         try:
             result = studio_signup(**form.service_kwargs(), ip=client_ip(request))
@@ -41,6 +57,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def signup_slug_check(request: HttpRequest) -> JsonResponse:
     """Answers the sign-up page as the owner types the address: free or not, and why."""
+    wait = rate_limit_hit(f"slugcheck:{client_ip(request)}", limit=settings.SLUG_CHECK_RATE_LIMIT_PER_MINUTE)
+    if wait is not None:
+        message = _("Too many checks. Slow down and try again shortly.")
+        return _too_many(JsonResponse({"available": False, "message": message, "code": "rate_limited"}), wait)
     try:
         slug = studio_slug_check(slug=request.GET.get("slug", ""))
     except ValidationError as exc:

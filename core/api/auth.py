@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import BaseThrottle
 
 from core.models import User
+from core.ratelimit import rate_limit_hit
 from core.tokens import access_token_user
-
-
-def clock() -> float:
-    """Seconds since the epoch (a seam so tests can hold a rate-limit window still)."""
-    return time.time()
 
 
 class StudioJWTAuth(HttpBearer):
@@ -40,32 +34,17 @@ class StudioSessionAuth(SessionAuth):
 
 
 class PerUserRateThrottle(BaseThrottle):
-    """N requests per minute per user (per address when anonymous), counted atomically in Redis.
-
-    Fixed one-minute windows with INCR: concurrent requests can never slip past the limit.
-    """
+    """N requests per minute per user (per address when anonymous): `core.ratelimit` windows."""
 
     def __init__(self, per_minute: int | None = None) -> None:
         self.per_minute = per_minute
         self._wait: float | None = None
 
     def allow_request(self, request: HttpRequest) -> bool:
-        limit = self.per_minute or settings.API_RATE_LIMIT_PER_MINUTE
         user = getattr(request, "user", None)
         ident = f"u{user.pk}" if user is not None and user.is_authenticated else f"ip{self.get_ident(request)}"
-        now = clock()
-        window = int(now // 60)
-        key = f"ratelimit:api:{ident}:{window}"
-        cache.add(key, 0, timeout=120)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=120)
-            count = 1
-        if count > limit:
-            self._wait = (window + 1) * 60 - now
-            return False
-        return True
+        self._wait = rate_limit_hit(f"api:{ident}", limit=self.per_minute or settings.API_RATE_LIMIT_PER_MINUTE)
+        return self._wait is None
 
     def wait(self) -> float | None:
         return self._wait

@@ -247,3 +247,34 @@ def test_two_simultaneous_uses_of_one_handoff_link_sign_in_only_once(monkeypatch
         assert [error.code for error in refused] == ["handoff_used"]
     finally:
         in_own_connection(lambda: HandoffToken.objects.filter(studio=studio).delete())
+
+
+def test_sign_ups_from_one_address_are_limited_and_the_refused_one_creates_nothing(
+    public_client, settings, monkeypatch
+):
+    from core import ratelimit
+
+    settings.SIGNUP_RATE_LIMIT_PER_HOUR = 2
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_800_000_000.0)  # the start of an hour's window
+    for slug in ("limit-one", "limit-two"):
+        assert public_client.post("/signup/", signup_data(slug=slug)).status_code == 302
+    refused = public_client.post("/signup/", signup_data(slug="limit-three"))
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert "Too many sign-ups" in refused.content.decode()
+    assert not Studio.objects.filter(slug="limit-three").exists()
+    # another address is not affected
+    elsewhere = public_client.post("/signup/", signup_data(slug="limit-four"), REMOTE_ADDR="198.51.100.7")
+    assert elsewhere.status_code == 302
+
+
+def test_the_address_check_is_limited_per_address(public_client, settings, monkeypatch):
+    from core import ratelimit
+
+    settings.SLUG_CHECK_RATE_LIMIT_PER_MINUTE = 3
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_800_000_030.0)  # half a minute into a window
+    answers = [public_client.get("/signup/slug-check", {"slug": "free-one"}) for _ in range(4)]
+    assert [answer.status_code for answer in answers[:3]] == [200, 200, 200]
+    assert answers[3].status_code == 429
+    assert answers[3].json()["code"] == "rate_limited"
+    assert answers[3]["Retry-After"] == "30"
