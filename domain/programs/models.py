@@ -122,6 +122,9 @@ class Prescription(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.exercise} {self.sets}×{self.reps_display}"
+
     def prescription(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.PRESCRIPTION_FIELDS}
 
@@ -224,9 +227,6 @@ class TemplateExercise(Prescription):
             *prescription_constraints("programs_texercise"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.exercise} {self.sets}×{self.reps_display}"
-
 
 class AssignmentType(models.TextChoices):
     STATIC = "STATIC", _("Static: the trainer moves week and phase")
@@ -327,9 +327,6 @@ class ClientProgramExercise(Prescription):
             *prescription_constraints("programs_cpexercise"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.exercise} {self.sets}×{self.reps_display}"
-
 
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
@@ -389,9 +386,6 @@ class SessionExercise(Prescription):
             models.UniqueConstraint(fields=["session", "position"], name="programs_sexercise_position_unique"),
             *prescription_constraints("programs_sexercise"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.exercise} {self.sets}×{self.reps_display}"
 
 
 class RuleKind(models.TextChoices):
