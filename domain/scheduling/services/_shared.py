@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,25 @@ def is_exclusion_violation(exc: IntegrityError) -> bool:
 
 def slot_taken() -> ConflictError:
     return ConflictError(_("That time is no longer available. Please choose another slot."), code="slot_taken")
+
+
+def session_overlap() -> ConflictError:
+    return ConflictError(_("The instructor or room is already booked."), code="session_overlap")
+
+
+@contextmanager
+def overlap_refused(error: Callable[[], ConflictError]) -> Iterator[None]:
+    """Run the writes inside in a savepoint; the exclusion constraint's refusal becomes `error()` (a 409).
+
+    Other integrity errors propagate unchanged. Raises: ConflictError.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if is_exclusion_violation(exc):
+            raise error() from exc
+        raise
 
 
 def aware(value: datetime) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,8 +28,8 @@ from domain.scheduling.services._shared import (
     Scope,
     SeriesResult,
     aware,
-    is_exclusion_violation,
     is_late,
+    overlap_refused,
     pattern_end_before,
     slot_taken,
     trainer_conflict,
@@ -139,13 +139,8 @@ def appointment_book(
 
 def _appointment_insert(appointment: Appointment) -> Appointment:
     """Insert, turning the exclusion constraint's refusal into the same 409 the service check gives."""
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise slot_taken() from exc
-        raise
+    with overlap_refused(slot_taken):
+        appointment.save()
     return appointment
 
 
@@ -318,13 +313,8 @@ def appointment_update(
         )
         _move(appointment, new_start, now=now)
         appointment.is_exception = appointment.recurrence_id is not None
-    try:
-        with transaction.atomic():
-            appointment.save()
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise slot_taken() from exc
-        raise
+    with overlap_refused(slot_taken):
+        appointment.save()
     return appointment
 
 

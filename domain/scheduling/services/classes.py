@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,9 +30,10 @@ from domain.scheduling.services._shared import (
     Scope,
     SeriesResult,
     aware,
-    is_exclusion_violation,
     is_late,
+    overlap_refused,
     pattern_end_before,
+    session_overlap,
     trainer_conflict,
 )
 from domain.scheduling.services.recurrence import (
@@ -133,13 +134,8 @@ def group_session_create(
         notes=notes,
         waitlist_enabled=waitlist_enabled,
     )
-    try:
-        with transaction.atomic():
-            session.save()
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise ConflictError(_("The instructor or room is already booked."), code="session_overlap") from exc
-        raise
+    with overlap_refused(session_overlap):
+        session.save()
     return session
 
 
@@ -351,13 +347,8 @@ def group_session_update(
         end=session.ends_at,
         exclude_session_id=session.pk,
     )
-    try:
-        with transaction.atomic():
-            session.save()
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise ConflictError(_("The instructor or room is already booked."), code="session_overlap") from exc
-        raise
+    with overlap_refused(session_overlap):
+        session.save()
     if moved:
         for participant in session.participants.select_related("client").filter(
             status=SessionParticipant.Status.BOOKED

@@ -7,12 +7,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil import rrule
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.exceptions import ConflictError, ValidationError
+from core.exceptions import ValidationError
 from core.models import User
 from domain.scheduling import selectors, slots
 from domain.scheduling.access import (
@@ -29,8 +29,9 @@ from domain.scheduling.models import (
 )
 from domain.scheduling.services._shared import (
     SeriesResult,
-    is_exclusion_violation,
+    overlap_refused,
     pattern_end_before,
+    session_overlap,
     slot_taken,
     trainer_conflict,
     zone_get,
@@ -193,13 +194,8 @@ def _generate_appointments(
             )
         )
         busy.append(slots.Busy(start, end, rules.buffer_before, rules.buffer_after))
-    try:
-        with transaction.atomic():
-            created = Appointment.objects.bulk_create(rows)
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise slot_taken() from exc
-        raise
+    with overlap_refused(slot_taken):
+        created = Appointment.objects.bulk_create(rows)
     client = User.objects.get(pk=pattern.client_id)
     for appointment in created:
         reminders_schedule(starts_at=appointment.starts_at, recipient=client, appointment=appointment, now=now)
@@ -239,13 +235,8 @@ def _generate_sessions(
         )
         busy.append(slots.Busy(start, end))
         rooms_busy.append(slots.Busy(start, end))
-    try:
-        with transaction.atomic():
-            created = GroupSession.objects.bulk_create(rows)
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise ConflictError(_("The instructor or room is already booked."), code="session_overlap") from exc
-        raise
+    with overlap_refused(session_overlap):
+        created = GroupSession.objects.bulk_create(rows)
     return created, conflicts
 
 
@@ -399,14 +390,9 @@ def series_split_and_move(
     Appointment.objects.filter(pk__in=[a.pk for a in result.moved]).update(
         status=Appointment.Status.CANCELLED, cancelled_at=now
     )
-    try:
-        with transaction.atomic():
-            for item in [appointment, *following]:
-                item.save()
-    except IntegrityError as exc:
-        if is_exclusion_violation(exc):
-            raise slot_taken() from exc
-        raise
+    with overlap_refused(slot_taken):
+        for item in [appointment, *following]:
+            item.save()
     for item in result.moved:
         reminders_cancel(appointment=item)
         if item.status == Appointment.Status.CONFIRMED:
