@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from billing import webhooks as stripe_webhooks
+from config.api_public import api as public_api
 from core import health
 from tenants import views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("core.accounts.urls")),
     path("console/", include("tenants.console_urls")),
+    path("api/v1/", public_api.urls),
     path("stripe/webhooks/platform", stripe_webhooks.platform_webhook, name="stripe-webhook-platform"),
     path("stripe/webhooks/connect", stripe_webhooks.connect_webhook, name="stripe-webhook-connect"),
     path("signup/", views.signup, name="signup"),

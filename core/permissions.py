@@ -78,6 +78,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),
+    "platform.manage_plans": frozenset({PLATFORM}),  # platform plans and their prices (billing console)
     # --- studio onboarding and platform console ---
     "studio.view_onboarding": MANAGEMENT,
     "platform.admin": frozenset({PLATFORM}),

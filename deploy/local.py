@@ -148,6 +148,7 @@ with tenant_context(studio):
 
 def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate_schemas", "--verbosity", "0")
+    manage(env, "billing_plans_seed", "--verbosity", "0")  # before the demo studio, so it starts a trial
     manage(env, "shell", "--verbosity", "0", "-c", DEMO_SCRIPT.format(people=DEMO_PEOPLE, pw=DEMO_PASSWORD))
     manage(env, "seed_demo", "--studio", "demo", "--verbosity", "0")
 
@@ -179,6 +180,10 @@ def _spawn_fake_stripe(spawn: Callable[..., subprocess.Popen[bytes]], port: int)
     for kind, secret in (("platform", "whsec_fake_platform"), ("connect", "whsec_fake_connect")):
         hooks += ["--webhook", f"{kind}=http://localhost:{port}/stripe/webhooks/{kind},{secret}"]
     spawn(PYTHON, "-m", "tests.fakes.stripe_server", "--port", str(FAKE_STRIPE_PORT), *hooks)
+    for _ in range(50):
+        if _port_open("127.0.0.1", FAKE_STRIPE_PORT):
+            break
+        time.sleep(0.1)
     say(f"Stripe: no STRIPE_SECRET_KEY, so the fake Stripe server runs on http://127.0.0.1:{FAKE_STRIPE_PORT}")
 
 
@@ -189,7 +194,7 @@ def run(port: int) -> int:
     database_url = find_postgres()
     redis_url = find_redis()
     env = base_env(database_url, redis_url, "config.settings.local")
-    prepare(env)
+    env.setdefault("PLATFORM_URL_PORT", str(port))  # links in emails written by tasks
     children: list[subprocess.Popen[bytes]] = []
 
     def spawn(*command: str) -> subprocess.Popen[bytes]:
@@ -200,6 +205,9 @@ def run(port: int) -> int:
         return child
 
     try:
+        if not env.get("STRIPE_SECRET_KEY"):
+            _spawn_fake_stripe(spawn, port)
+        prepare(env)
         if redis_url:
             celery = (PYTHON, "-m", "celery", "-A", "config")
             spawn(*celery, "worker", "--loglevel", "INFO", "--concurrency", "2")
@@ -207,8 +215,6 @@ def run(port: int) -> int:
             say("Celery worker and beat started")
         else:
             say("Redis is not reachable: tasks run inline (CELERY_TASK_ALWAYS_EAGER) and the cache is in memory")
-        if not env.get("STRIPE_SECRET_KEY"):
-            _spawn_fake_stripe(spawn, port)
         manage(env, "studio_pool", "--verbosity", "0")
         say("")
         say(f"Public site:  http://localhost:{port}")

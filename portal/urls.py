@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal.views import (
+    billing,
     branding,
     calendar,
     clients,
@@ -31,6 +32,14 @@ urlpatterns = [
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("handoff/<str:token>", handoff.handoff, name="handoff"),
     path("settings/branding/", branding.branding, name="branding"),
+    # platform billing and Stripe Connect onboarding (owner)
+    path("billing/", billing.billing, name="billing"),
+    path("billing/plan/", billing.plan_change, name="billing_plan"),
+    path("billing/cancel/", billing.cancel, name="billing_cancel"),
+    path("billing/reactivate/", billing.reactivate, name="billing_reactivate"),
+    path("billing/payment-method/", billing.payment_method, name="billing_payment_method"),
+    path("billing/connect/", billing.connect_start, name="billing_connect_start"),
+    path("billing/connect/return/", billing.connect_return, name="billing_connect_return"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),

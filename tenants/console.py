@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from billing.platform.metrics import StudioBilling, platform_metrics, studios_billing
+from billing.platform.selectors import studio_invoices, studio_subscription
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.http import client_ip
@@ -48,12 +50,15 @@ def studios(request: HttpRequest) -> HttpResponse:
     found = studio_list(search=filters.get("q", ""), status=filters.get("status", ""))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = studio_people_counts(studios=page.object_list)
-    rows = [(studio, counts.get(studio.pk, PeopleCounts())) for studio in page.object_list]
+    billing = studios_billing(studios=page.object_list)
+    rows = [
+        (studio, counts.get(studio.pk, PeopleCounts()), billing.get(studio.pk, StudioBilling()))
+        for studio in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request, "public/console/studios.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
-    )
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "metrics": platform_metrics()}
+    return render(request, "public/console/studios.html", context)
 
 
 @page_requires("platform.view_studios", login_url=LOGIN)
@@ -67,6 +72,8 @@ def studio_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "events": studio_audit_events(studio=studio),
         "studio_url": studio_url(request, studio),
         "form": StatusChangeForm(),
+        "subscription": studio_subscription(studio=studio),
+        "invoices": studio_invoices(studio=studio)[:24],
     }
     return render(request, "public/console/studio_detail.html", context)
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from billing.platform import console as billing_console
 from tenants import console
 
 app_name = "console"
@@ -9,4 +10,6 @@ urlpatterns = [
     path("studios/<slug:slug>/", console.studio_detail, name="studio"),
     path("studios/<slug:slug>/suspend", console.suspend, name="suspend"),
     path("studios/<slug:slug>/reactivate", console.reactivate, name="reactivate"),
+    path("plans/", billing_console.plans, name="plans"),
+    path("plans/<slug:code>/prices", billing_console.plan_price, name="plan_price"),
 ]

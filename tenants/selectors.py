@@ -43,6 +43,13 @@ class OnboardingStatus:
         return sum((self.branding_done, self.has_trainers, self.has_clients, self.payments_connected))
 
 
+def _payments_connected(studio: Studio) -> bool:
+    """Stripe Connect onboarding finished: the studio can take card payments and be paid out."""
+    from billing.platform.models import ConnectedAccount
+
+    return ConnectedAccount.objects.filter(studio=studio, charges_enabled=True, payouts_enabled=True).exists()
+
+
 def studio_is_branded(studio: Studio) -> bool:
     """Branded once it has a logo or either colour differs from the platform's defaults."""
     primary_default = Studio._meta.get_field("primary_color").default
@@ -62,7 +69,7 @@ def studio_onboarding_status(*, studio: Studio) -> OnboardingStatus:
         branding_done=studio_is_branded(studio),
         has_trainers=counts["trainers"] > 0,
         has_clients=counts["clients"] > 0,
-        payments_connected=False,  # Stripe Connect arrives with billing
+        payments_connected=_payments_connected(studio),
     )
 
 

@@ -228,6 +228,10 @@ def studio_provision(
 
     studio.status = Studio.Status.ACTIVE
     studio.save(update_fields=["status", "updated_at"])
+    # The platform trial on the default plan; its Stripe customer and subscription are made after commit.
+    from billing.platform.services import subscription_trial_start
+
+    subscription_trial_start(studio=studio)
 
     transaction.on_commit(_schedule_pool_refill)
     return ProvisionedStudio(studio=studio, owner=owner, from_pool=from_pool)
@@ -264,6 +268,10 @@ def studio_user_create(
             fields={"role": _("Choose owner, manager, trainer or client.")},
         )
     email = user_fields_check(email=email, password=password, first_name=first_name, last_name=last_name)
+    if role == Role.CLIENT:
+        from billing.platform.limits import client_limit_check
+
+        client_limit_check(studio=studio)
     with schema_context(studio.schema_name):
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
@@ -460,7 +468,7 @@ _REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, "
 
 
 def _studio_status_change(
-    studio: Studio, transition: _StatusTransition, *, actor: User, reason: str, ip: str | None
+    studio: Studio, transition: _StatusTransition, *, actor: User | None, reason: str, ip: str | None
 ) -> Studio:
     studio = Studio.objects.select_for_update().get(pk=studio.pk)  # one status change at a time
     if studio.status != transition.source:
@@ -476,12 +484,15 @@ def _studio_status_change(
 
 
 @transaction.atomic
-def studio_suspend(*, studio: Studio, actor: User, reason: str = "", ip: str | None = None) -> Studio:
-    """Take an active studio offline: its pages show "suspended", its API answers 403. Data is kept."""
+def studio_suspend(*, studio: Studio, actor: User | None, reason: str = "", ip: str | None = None) -> Studio:
+    """Take an active studio offline: its pages show "suspended", its API answers 403. Data is kept.
+
+    `actor` None is the platform itself (billing suspends an unpaid studio with reason "unpaid").
+    """
     return _studio_status_change(studio, _SUSPEND, actor=actor, reason=reason, ip=ip)
 
 
 @transaction.atomic
-def studio_reactivate(*, studio: Studio, actor: User, reason: str = "", ip: str | None = None) -> Studio:
+def studio_reactivate(*, studio: Studio, actor: User | None, reason: str = "", ip: str | None = None) -> Studio:
     """Bring a suspended studio back exactly as it was."""
     return _studio_status_change(studio, _REACTIVATE, actor=actor, reason=reason, ip=ip)

@@ -20,3 +20,22 @@ from billing import webhooks
 def stripe_event_process(event_id: str) -> str:
     """Handle one stored Stripe event exactly once (a duplicate delivery of this task does nothing)."""
     return webhooks.event_process(event_id=event_id)
+
+
+@shared_task(name="billing.subscription_stripe_setup", ignore_result=True, autoretry_for=(Exception,), max_retries=5)
+def subscription_stripe_setup(studio_id: int) -> None:
+    """After sign-up commits: the studio's Stripe customer and trialing subscription (idempotent)."""
+    from billing.platform.services.subscriptions import subscription_stripe_setup as setup
+
+    setup(studio_id=studio_id)
+
+
+@shared_task(name="billing.dunning_sweep", ignore_result=True)
+def dunning_sweep() -> int:
+    """Beat, hourly: suspend studios unpaid for BILLING_UNPAID_SUSPEND_DAYS (public schema, one query).
+
+    Not a per-studio fan-out: the subscriptions live in the public schema, so one pass sees them all.
+    """
+    from billing.platform.services.dunning import dunning_suspend_overdue
+
+    return len(dunning_suspend_overdue())

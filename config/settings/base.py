@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
     # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+    # Studios unpaid for BILLING_UNPAID_SUSPEND_DAYS are suspended (public schema, one query).
+    "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -249,4 +251,6 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS
 STRIPE_CONNECT_COUNTRY = env.env_str("STRIPE_CONNECT_COUNTRY", "US")
 # Dunning: a studio whose renewal stays unpaid this many days after the first failure is suspended.
 BILLING_UNPAID_SUSPEND_DAYS = env.env_int("BILLING_UNPAID_SUSPEND_DAYS", 14)
+# Links in emails written by tasks (no request): the port studios are served on, if not 80/443.
+PLATFORM_URL_PORT = env.env_str("PLATFORM_URL_PORT", "")
 BILLING_DEFAULT_PLAN = env.env_str("BILLING_DEFAULT_PLAN", "starter")  # the plan a sign-up's trial starts on

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from billing.platform.limits import client_limit_check
 from core.accounts.services import password_reset_request
 from core.audit import audit_record
 from core.exceptions import ConflictError, ValidationError
@@ -123,6 +124,7 @@ def client_create(
     profile_fields = _profile_fields(profile or ProfileData(), errors)
     trainers = _trainers(errors, trainer_ids)
     errors.raise_if_any(code="client_invalid")
+    client_limit_check()
     if actor.role == Role.TRAINER and actor not in trainers:
         trainers.insert(0, actor)
     client = User.objects.create_user(
@@ -210,6 +212,7 @@ def client_restore(*, actor: User, client: User) -> ClientProfile:
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is not archived."), code="client_not_archived")
+    client_limit_check()
     profile.status = ClientStatus.ACTIVE
     profile.archived_at = None
     profile.save(update_fields=["status", "archived_at", "updated_at"])

@@ -52,9 +52,8 @@ def onboarding_checklist(context: template.Context) -> dict[str, Any]:
             "title": _("Connect payments"),
             "text": _("Take card payments for packages and memberships."),
             "done": status.payments_connected,
-            "url": "",
-            "action": "",
-            "soon": True,
+            "url": reverse("portal:billing") + "#payments" if can(user, "studio.manage_billing") else "",
+            "action": _("Set up payouts with Stripe"),
         },
     ]
     return {"items": items, "done_count": status.done_count, "total": len(items)}

@@ -27,7 +27,7 @@ def test_a_new_studio_has_every_step_still_to_do(signed_in):
     assert 'href="/settings/branding/"' in body
     assert 'href="/people/?role=trainer#invite"' in body
     assert 'href="/people/?role=client#invite"' in body
-    assert "Coming soon" in body
+    assert 'href="/billing/#payments"' in body
 
 
 def test_steps_are_ticked_off_as_the_studio_sets_itself_up(studio, signed_in):
@@ -37,7 +37,7 @@ def test_steps_are_ticked_off_as_the_studio_sets_itself_up(studio, signed_in):
     with schema_context(studio.schema_name):
         TrainerFactory()
         ClientFactory()
-    # then those steps show as done; payments waits for billing
+    # then those steps show as done; payments waits for Stripe Connect onboarding
     assert checklist(client) == {"branding": True, "trainers": True, "clients": True, "payments": False}
     assert "3 of 4 done" in client.get("/dashboard/").content.decode()
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from billing.platform.audit import studio_billing_audit
 from billing.platform.models import ConnectedAccount
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
-from core.audit import audit_record
 from core.models import User
 from tenants.models import Studio
 
@@ -36,7 +36,9 @@ def _account_for(studio: Studio, actor: User) -> ConnectedAccount:
             studio=studio, defaults={"stripe_account_id": account.id}
         )
         if created:
-            audit_record(actor=actor, action="billing.connect_account_create", target=studio, account=account.id)
+            studio_billing_audit(
+                studio=studio, actor=actor, action="billing.connect_account_create", account=account.id
+            )
     return link
 
 
