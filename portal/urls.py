@@ -3,7 +3,6 @@ from django.urls import path
 from portal.views import (
     billing,
     branding,
-    calendar,
     clients,
     dashboard,
     handoff,
@@ -42,7 +41,6 @@ urlpatterns = [
     path("billing/connect/return/", billing.connect_return, name="billing_connect_return"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # scheduling
     path("schedule/", scheduling.schedule, name="schedule"),
     path("schedule/week/", scheduling.week, name="schedule_week"),

@@ -7,3 +7,14 @@ class PlatformBillingConfig(AppConfig):
     label = "billing_platform"
     verbose_name = _("Platform billing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.people import client_admission_check_register
+
+        client_admission_check_register(_client_limit_here)
+
+
+def _client_limit_here() -> None:
+    from billing.platform.limits import client_limit_check
+
+    client_limit_check()

@@ -29,12 +29,14 @@ def active_client_count(*, studio: Studio) -> int:
 def client_limit_check(*, studio: Studio | None = None, adding: int = 1) -> None:
     """Refuse to add `adding` active clients past the plan's limit. Call it in the adding service.
 
-    studio: defaults to the studio the connection is on. A studio without a subscription or on a plan
-    without a limit is not limited. Raises ClientLimitReached (403, code "client_limit_reached", with
+    studio: defaults to the studio whose schema the connection is on (registered with core.people as a
+    client admission check, so core and domain code call it without importing billing). A studio
+    without a subscription or on a plan without a limit is not limited. Raises ClientLimitReached (403, code "client_limit_reached", with
     `limit`, `active_clients`, `plan` and `upgrade_url`).
     """
-    studio = studio or getattr(connection, "tenant", None)
-    if not isinstance(studio, Studio):
+    if studio is None:
+        studio = Studio.objects.filter(schema_name=connection.schema_name).first()
+    if studio is None:
         return
     row = StudioSubscription.objects.select_related("price__plan").filter(studio=studio).first()
     if row is None or row.plan.client_limit is None:

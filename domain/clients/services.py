@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from billing.platform.limits import client_limit_check
 from core.accounts.services import password_reset_request
 from core.audit import audit_record
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
+from core.people import client_admission_check, user_email_check
 from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
@@ -42,7 +42,6 @@ from domain.clients.models import (
     UnitSystem,
 )
 from domain.clients.selectors import trainers_available
-from tenants.services import user_email_check
 
 MAX_LIST_ITEMS = 50
 
@@ -124,7 +123,7 @@ def client_create(
     profile_fields = _profile_fields(profile or ProfileData(), errors)
     trainers = _trainers(errors, trainer_ids)
     errors.raise_if_any(code="client_invalid")
-    client_limit_check()
+    client_admission_check()
     if actor.role == Role.TRAINER and actor not in trainers:
         trainers.insert(0, actor)
     client = User.objects.create_user(
@@ -212,7 +211,7 @@ def client_restore(*, actor: User, client: User) -> ClientProfile:
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is not archived."), code="client_not_archived")
-    client_limit_check()
+    client_admission_check()
     profile.status = ClientStatus.ACTIVE
     profile.archived_at = None
     profile.save(update_fields=["status", "archived_at", "updated_at"])

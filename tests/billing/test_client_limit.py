@@ -9,8 +9,8 @@ from billing.platform.limits import ClientLimitReached
 from billing.platform.models import StudioSubscription
 from billing.platform.services import plan_create
 from core.models import Role, User
+from core.people import studio_user_create
 from domain.clients.services import client_archive, client_restore
-from tenants.services import studio_user_create
 from tests.factories.core import ClientFactory
 from tests.factories.tenants import STRONG_PASSWORD
 
