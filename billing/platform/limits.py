@@ -31,8 +31,9 @@ def client_limit_check(*, studio: Studio | None = None, adding: int = 1) -> None
 
     studio: defaults to the studio whose schema the connection is on (registered with core.people as a
     client admission check, so core and domain code call it without importing billing). A studio
-    without a subscription or on a plan without a limit is not limited. Raises ClientLimitReached (403, code "client_limit_reached", with
-    `limit`, `active_clients`, `plan` and `upgrade_url`).
+    without a subscription or on a plan without a limit is not limited.
+    Raises ClientLimitReached (403, code "client_limit_reached", with `limit`, `active_clients`, `plan`
+    and `upgrade_url`).
     """
     if studio is None:
         studio = Studio.objects.filter(schema_name=connection.schema_name).first()
