@@ -172,20 +172,19 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
                 os.killpg(child.pid, signal.SIGKILL)
 
 
-FAKE_STRIPE_PORT = 12111
-
-
-def _spawn_fake_stripe(spawn: Callable[..., subprocess.Popen[bytes]], port: int) -> None:
+def _spawn_fake_stripe(spawn: Callable[..., subprocess.Popen[bytes]], env: dict[str, str], port: int) -> None:
     """No Stripe key: serve the fake Stripe (tests/fakes/stripe_server.py), delivering webhooks to us."""
+    fake_port = int(env.get("FAKE_STRIPE_PORT", "12111"))
+    env["STRIPE_API_BASE"] = f"http://127.0.0.1:{fake_port}"
     hooks = []
     for kind, secret in (("platform", "whsec_fake_platform"), ("connect", "whsec_fake_connect")):
         hooks += ["--webhook", f"{kind}=http://localhost:{port}/stripe/webhooks/{kind},{secret}"]
-    spawn(PYTHON, "-m", "tests.fakes.stripe_server", "--port", str(FAKE_STRIPE_PORT), *hooks)
+    spawn(PYTHON, "-m", "tests.fakes.stripe_server", "--port", str(fake_port), *hooks)
     for _ in range(50):
-        if _port_open("127.0.0.1", FAKE_STRIPE_PORT):
+        if _port_open("127.0.0.1", fake_port):
             break
         time.sleep(0.1)
-    say(f"Stripe: no STRIPE_SECRET_KEY, so the fake Stripe server runs on http://127.0.0.1:{FAKE_STRIPE_PORT}")
+    say(f"Stripe: no STRIPE_SECRET_KEY, so the fake Stripe server runs on {env['STRIPE_API_BASE']}")
 
 
 def run(port: int) -> int:
@@ -207,7 +206,7 @@ def run(port: int) -> int:
 
     try:
         if not env.get("STRIPE_SECRET_KEY"):
-            _spawn_fake_stripe(spawn, port)
+            _spawn_fake_stripe(spawn, env, port)
         prepare(env)
         if redis_url:
             celery = (PYTHON, "-m", "celery", "-A", "config")

@@ -24,7 +24,6 @@ def _account_for(studio: Studio, actor: User) -> ConnectedAccount:
                 "type": "express",
                 "country": settings.STRIPE_CONNECT_COUNTRY,
                 "email": actor.email,
-                "default_currency": studio.currency.lower(),
                 "business_profile": {"name": studio.name},
                 "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
                 "metadata": {"studio": studio.schema_name},
