@@ -54,6 +54,7 @@ def _page(rows: object, query: QueueQuery | ListQuery, order: tuple[str, ...]) -
 
 @router.post(
     "/videos/upload",
+    url_name="video_upload_start",
     response={201: UploadStartOut, 413: ErrorOut, **ERRORS},
     summary="Start an upload: the video's row and where to send the file",
 )
@@ -194,7 +195,12 @@ def feedback_add(request: HttpRequest, video_id: int, payload: FeedbackIn) -> ob
     return Status(201, schemas.feedback_out(item))
 
 
-@router.get("/videos/{video_id}/annotations", response=list[AnnotationOut], summary="Annotations in time order")
+@router.get(
+    "/videos/{video_id}/annotations",
+    url_name="video_annotations",
+    response=list[AnnotationOut],
+    summary="Annotations in time order",
+)
 def annotation_list(request: HttpRequest, video_id: int) -> object:
     require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)

@@ -29,7 +29,7 @@ class UploadIn(Schema):
 
 
 class StatusIn(Schema):
-    status: Literal["pending", "in_review", "reviewed", "approved", "needs_revision"]
+    status: str = Field(description="pending, in_review, reviewed, approved or needs_revision")
     note: str = ""
 
 
@@ -40,7 +40,7 @@ class FeedbackIn(Schema):
 class AnnotationIn(Schema):
     time_ms: int = Field(ge=0, description="Milliseconds from the start; the frame is derived at the video's rate")
     text: str = ""
-    shapes: list[dict[str, Any]] = Field(
+    shapes: list[Any] = Field(
         default_factory=list,
         description='Vector shapes, x and y in 0..1 of the picture: {"type": "line"|"arrow"|"circle"|"angle", '
         '"points": [[x, y], ...], "color": "#rrggbb"}',

@@ -50,12 +50,14 @@ def upload(
 
 
 @pytest.fixture
-def uploaded(api_client, media_root, client_user, django_capture_on_commit_callbacks) -> Callable[..., Any]:
+def uploaded(request, api_client, django_capture_on_commit_callbacks) -> Callable[..., Any]:
     """`uploaded(content, **fields)`: the client uploads `content`; processing runs (eagerly) after commit."""
+    request.getfixturevalue("media_root")
+    person = request.getfixturevalue("client_user")
 
     def make(content: bytes, *, by: User | None = None, **fields: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
-            _start, done = upload(api_client(by or client_user), content, **fields)
+            _start, done = upload(api_client(by or person), content, **fields)
         return done
 
     return make

@@ -50,14 +50,17 @@ def test_a_portrait_phone_clip_is_uploaded_in_chunks_and_processed_into_a_web_re
     rendition = media_root / connection.schema_name / video.rendition_name
     info = _probe(rendition)
     streams = {s["codec_type"]: s for s in info["streams"]}
-    assert streams["video"]["codec_name"] == "h264" and streams["audio"]["codec_name"] == "aac"
+    assert streams["video"]["codec_name"] == "h264"
+    assert streams["audio"]["codec_name"] == "aac"
     assert (streams["video"]["width"], streams["video"]["height"]) == (180, 320)
     assert not streams["video"].get("side_data_list")
     assert streams["video"]["avg_frame_rate"] == "30/1"
     head = rendition.read_bytes()
     assert head.index(b"moov") < head.index(b"mdat")  # fast start: playable before it is all downloaded
     # and a poster and a strip of thumbnails were made, all under the video's unguessable folder
-    assert video.poster_name and video.strip_name and video.strip_frames == 8
+    assert video.poster_name
+    assert video.strip_name
+    assert video.strip_frames == 8
     folder = f"videos/{client_user.pk}/{video.key.hex}/"
     assert all(name.startswith(folder) for name in _stored(media_root))
     assert len(_stored(media_root)) == 4  # original, rendition, poster, strip
@@ -80,7 +83,8 @@ def test_the_signed_rendition_address_serves_byte_ranges_and_refuses_a_tampered_
     assert len(b"".join(part.streaming_content)) == 100
     assert part["Content-Type"] == "video/mp4"
     whole = studio_client.get(url)
-    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    assert whole.status_code == 200
+    assert whole["Accept-Ranges"] == "bytes"
     assert studio_client.get(url, HTTP_RANGE="bytes=999999999-").status_code == 416
     # a token changed by a byte, or used at another studio's host, finds nothing
     assert studio_client.get(url[:-3] + ("aaa" if not url.endswith("aaa") else "bbb")).status_code == 404
@@ -88,7 +92,7 @@ def test_the_signed_rendition_address_serves_byte_ranges_and_refuses_a_tampered_
 
 
 def test_a_text_file_named_mp4_is_refused_and_deleted(api_client, client_user, media_root):
-    start, done = upload(api_client(client_user), b"this is not a video at all\n" * 40)
+    _start, done = upload(api_client(client_user), b"this is not a video at all\n" * 40)
     assert done.status_code == 400
     assert done.json()["code"] == "video_type"
     assert Video.objects.count() == 0
@@ -137,10 +141,12 @@ def test_chunks_are_resumable_and_out_of_order_ones_are_refused(api_client, clie
         HTTP_CONTENT_RANGE=f"bytes 100-199/{len(content)}",
     )  # fmt: skip
     assert gap.status_code == 409
-    assert gap.json()["code"] == "upload_offset" and gap.json()["received_bytes"] == 0
+    assert gap.json()["code"] == "upload_offset"
+    assert gap.json()["received_bytes"] == 0
     # and completing before everything arrived says how much did
     early = person.post(f"/api/v1/videos/{fresh['video']['id']}/upload/complete")
-    assert early.status_code == 409 and early.json()["received_bytes"] == 0
+    assert early.status_code == 409
+    assert early.json()["received_bytes"] == 0
     assert person.get(f"/api/v1/videos/{video_id}/upload").json()["received_bytes"] == len(content)
 
 
@@ -148,7 +154,8 @@ def test_a_malformed_chunk_header_is_a_clear_400(api_client, client_user, media_
     person = api_client(client_user)
     fresh = person.post("/api/v1/videos/upload", {"size_bytes": 100}, content_type="application/json").json()
     bad = person.put(fresh["upload"]["url"], b"x" * 10, content_type="application/octet-stream")
-    assert bad.status_code == 400 and bad.json()["code"] == "upload_range"
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "upload_range"
 
 
 def test_a_video_of_a_logged_set_takes_its_exercise_and_another_clients_set_is_refused(
@@ -168,7 +175,8 @@ def test_a_video_of_a_logged_set_takes_its_exercise_and_another_clients_set_is_r
     refused = person.post(
         "/api/v1/videos/upload", {"size_bytes": 100, "logged_set_id": other_set.pk}, content_type="application/json"
     )
-    assert refused.status_code == 400 and "logged_set_id" in refused.json()["fields"]
+    assert refused.status_code == 400
+    assert "logged_set_id" in refused.json()["fields"]
     assert Video.objects.count() == 1
 
 
@@ -187,15 +195,18 @@ def test_a_failed_processing_can_be_retried(uploaded, api_client, client_user, m
     settings.VIDEO_FFMPEG = "/nonexistent/ffmpeg"
     uploaded(clip())
     video = Video.objects.get()
-    assert video.processing == Processing.FAILED and video.error
+    assert video.processing == Processing.FAILED
+    assert video.error
     body = api_client(client_user).get(f"/api/v1/videos/{video.pk}").json()
-    assert body["processing"] == "failed" and body["urls"]["rendition"] is None
+    assert body["processing"] == "failed"
+    assert body["urls"]["rendition"] is None
     # when the encoder is back and the client retries
     settings.VIDEO_FFMPEG = "ffmpeg"
     with django_capture_on_commit_callbacks(execute=True):
         retried = api_client(client_user).post(f"/api/v1/videos/{video.pk}/retry")
     assert retried.status_code == 202
     video.refresh_from_db()
-    assert video.processing == Processing.READY and video.attempts == 2
+    assert video.processing == Processing.READY
+    assert video.attempts == 2
     # and a ready video cannot be "retried"
     assert api_client(client_user).post(f"/api/v1/videos/{video.pk}/retry").status_code == 409
