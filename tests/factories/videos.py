@@ -16,6 +16,8 @@ from django.utils import timezone
 from domain.videos.models import Processing, Video
 from tests.factories.core import ClientFactory
 
+FFMPEG = "ffmpeg"
+
 
 class VideoFactory(factory.django.DjangoModelFactory):
     """A processed 3 s, 30 fps clip waiting for review (its files are names only: for workflow tests)."""
@@ -49,16 +51,11 @@ def clip(seconds: float = 2, size: str = "320x180", *, rotate: int = 0, rate: in
         plain, turned = Path(work) / "plain.mp4", Path(work) / "turned.mp4"
         sound = ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"] if audio else []
         encode = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", *(["-c:a", "aac"] if audio else [])]
-        subprocess.run(  # noqa: S603
-            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc=size={size}:rate={rate}:duration={seconds}",
-             *sound, *encode, "-shortest", str(plain)],
-            check=True,
-        )  # fmt: skip
+        source = ["-f", "lavfi", "-i", f"testsrc=size={size}:rate={rate}:duration={seconds}"]
+        make = [FFMPEG, "-v", "error", "-y", *source, *sound, *encode, "-shortest", str(plain)]
+        subprocess.run(make, check=True)  # noqa: S603
         if not rotate:
             return plain.read_bytes()
-        subprocess.run(  # noqa: S603
-            ["ffmpeg", "-v", "error", "-y", "-i", str(plain), "-c", "copy", "-metadata:s:v:0", f"rotate={rotate}",
-             str(turned)],
-            check=True,
-        )  # fmt: skip
+        turn = [FFMPEG, "-v", "error", "-y", "-i", str(plain), "-c", "copy", "-metadata:s:v:0", f"rotate={rotate}"]
+        subprocess.run([*turn, str(turned)], check=True)  # noqa: S603
         return turned.read_bytes()

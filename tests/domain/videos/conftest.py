@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from core.models import User
+from tests.domain.videos.bucket import Bucket, bucket_server
 from tests.domain.workouts.conftest import client_user, trainer  # noqa: F401 - the same people
 from tests.factories.videos import ffmpeg_missing
 from tests.portal.conftest import media_root  # noqa: F401 - the same temporary media root as the portal tests
@@ -61,3 +62,15 @@ def uploaded(request, api_client, django_capture_on_commit_callbacks) -> Callabl
         return done
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _bucket_server() -> Iterator[Bucket]:
+    yield from bucket_server()
+
+
+@pytest.fixture
+def bucket(_bucket_server: Bucket, settings) -> Bucket:
+    """Media on the S3-compatible server for this test (what MEDIA_S3_BUCKET selects in production)."""
+    settings.STORAGES = {**settings.STORAGES, "default": _bucket_server.storage_settings()}
+    return _bucket_server
