@@ -19,10 +19,6 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-# Containers ffprobe may find (its format_name lists aliases): phones write MP4/MOV (iPhone, Android)
-# or 3GP; browsers' MediaRecorder writes WebM or Matroska.
-ACCEPTED_CONTAINERS = frozenset({"mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm"})
-ACCEPTED_VIDEO_CODECS = frozenset({"h264", "hevc", "vp8", "vp9", "av1", "mpeg4"})
 STRIP_FRAMES = 20  # thumbnails in the seek-bar strip
 STRIP_HEIGHT = 90  # px of each thumbnail
 PROBE_TIMEOUT = 30  # seconds
@@ -90,10 +86,10 @@ def probe(source: str, *, max_seconds: int | None = None) -> Probe:
         info = {}
     container = str((info.get("format") or {}).get("format_name", ""))
     videos = [s for s in info.get("streams", []) if s.get("codec_type") == "video" and not _is_cover(s)]
-    if not videos or not set(container.split(",")) & ACCEPTED_CONTAINERS:
+    if not videos or not set(container.split(",")) & set(settings.VIDEO_CONTAINERS):
         raise VideoRefused(not_video, "video_type")
     stream = videos[0]
-    if stream.get("codec_name") not in ACCEPTED_VIDEO_CODECS:
+    if stream.get("codec_name") not in settings.VIDEO_CODECS:
         raise VideoRefused(not_video, "video_type")
     try:
         duration = float((info.get("format") or {}).get("duration") or stream.get("duration") or 0)

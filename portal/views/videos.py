@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.models import Role, User
 from core.permissions import can
+from core.studio_time import studio_zone
 from domain.clients.selectors import client_get
 from domain.videos import schemas, selectors, services
 from domain.videos.models import TRANSITIONS, ReviewStatus
@@ -45,6 +47,12 @@ def player_texts() -> dict[str, str]:
     }
 
 
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render with times shown in the studio's zone (the `date` filter follows the current zone)."""
+    with timezone.override(studio_zone()):
+        return render(request, template, context)
+
+
 def _uploader_config(client: User, logged_set_id: str | None) -> dict[str, Any]:
     return {
         "startUrl": reverse("api-v1:video_upload_start"),
@@ -56,7 +64,7 @@ def _uploader_config(client: User, logged_set_id: str | None) -> dict[str, Any]:
 
 def _videos_page(request: HttpRequest, client: User) -> HttpResponse:
     videos = [schemas.video_out(v) for v in selectors.video_list(client=client)[:50]]
-    return render(
+    return _render(
         request,
         "portal/videos/list.html",
         {
@@ -95,7 +103,7 @@ def video_queue(request: HttpRequest) -> HttpResponse:
         )[:100]
     except ApplicationError:
         return redirect("portal:video_queue")
-    return render(
+    return _render(
         request,
         "portal/videos/queue.html",
         {"videos": [schemas.video_out(v) for v in videos], "statuses": ReviewStatus.choices, "status": status},
@@ -110,7 +118,7 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
     body = schemas.video_out(video)
     annotations = [schemas.annotation_out(a) for a in selectors.annotation_list(video=video)]
     others = selectors.video_list(client=video.client, exercise_id=video.exercise_id).exclude(pk=video.pk)
-    return render(
+    return _render(
         request,
         "portal/videos/detail.html",
         {
@@ -170,7 +178,7 @@ def video_compare(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("portal:video_detail", video_id=int(first)) if exc.status_code != 404 else redirect("/")
     videos = [schemas.video_out(v) for v in pair]
-    return render(
+    return _render(
         request,
         "portal/videos/compare.html",
         {"videos": videos, "compare": {"videos": videos, "texts": player_texts()}},

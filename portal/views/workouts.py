@@ -55,6 +55,7 @@ def logger_texts() -> dict[str, str]:
         "next_week": _("Your program moves on to week %(week)s."),
         "load_up": _("Next time: %(exercise)s at %(load)s."),
         "nothing": _("Mark at least one set as done, or skip the exercises you did not do."),
+        "add_videos": _("Add a video of a set"),
     }
 
 

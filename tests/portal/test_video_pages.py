@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from domain.videos.models import VideoFeedback
+from tenants.models import Studio
 from tests.domain import people_fixtures
 from tests.factories.clients import assigned_client
 from tests.factories.core import ClientFactory, TrainerFactory
@@ -104,3 +107,13 @@ def test_compare_page_and_its_refusal(studio, client_user, trainer):
     bench = VideoFactory(client=client_user, exercise=exercise("barbell-bench-press"))
     refused = browser(studio, trainer).get(f"/videos/compare/?a={first.pk}&b={bench.pk}")
     assert refused.status_code == 302
+
+
+def test_times_on_the_pages_are_the_studios_wall_clock(studio, client_user, trainer):
+    # given a studio in Tokyo and a video uploaded at 10:00 UTC
+    Studio.objects.filter(pk=studio.pk).update(timezone="Asia/Tokyo")
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False):
+        video = VideoFactory(client=client_user)
+    # then the player and the queue say 19:00, Tokyo's time
+    assert "19:00" in browser(studio, client_user).get(f"/videos/{video.pk}/").content.decode()
+    assert "19:00" in browser(studio, trainer).get("/videos/review/").content.decode()
