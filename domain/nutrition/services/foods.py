@@ -15,7 +15,7 @@ from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
 from core.models import User
 from core.permissions import require
 from core.validation import FieldErrors
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_for_actor
 from domain.nutrition.models import FavouriteFood, Food, FoodCategory, FoodPortion, RecipeIngredient
 from domain.nutrition.nutrients import NUTRIENT_NAMES as NUTRIENTS
 from domain.nutrition.nutrients import barcode_valid, per_100g
@@ -229,7 +229,7 @@ def recipe_update(*, actor: User, recipe_id: int, data: RecipeData) -> Food:
 
 def favourite_add(*, actor: User, client_id: int, food_id: int) -> None:
     """Mark a food as one of the client's favourites (again is a no-op)."""
-    client = client_get(actor=actor, client_id=client_id)
+    client = client_for_actor(actor=actor, client_id=client_id)
     require(actor, "nutrition.log", client)
     if not Food.objects.filter(pk=food_id, is_archived=False).exists():
         raise NotFoundError(_("Food not found."))
@@ -237,6 +237,6 @@ def favourite_add(*, actor: User, client_id: int, food_id: int) -> None:
 
 
 def favourite_remove(*, actor: User, client_id: int, food_id: int) -> None:
-    client = client_get(actor=actor, client_id=client_id)
+    client = client_for_actor(actor=actor, client_id=client_id)
     require(actor, "nutrition.log", client)
     FavouriteFood.objects.filter(client=client, food_id=food_id).delete()

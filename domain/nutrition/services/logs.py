@@ -22,7 +22,7 @@ from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
 from core.validation import FieldErrors
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_for_actor
 from domain.nutrition.models import Food, FoodLogEntry, FoodPortion, MealSlot
 from domain.nutrition.nutrients import NUTRIENT_NAMES, OUNCE_GRAMS, of_portion
 
@@ -106,7 +106,7 @@ def food_log_add(*, actor: User, client_id: int, data: FoodLogData) -> LoggedFoo
 
     Raises NotFoundError (client not visible), ValidationError `food_log_invalid` naming each bad field.
     """
-    client = client_get(actor=actor, client_id=client_id)
+    client = client_for_actor(actor=actor, client_id=client_id)
     require(actor, "nutrition.log", client)
     User.objects.select_for_update().filter(pk=client.pk).first()  # a retry racing its original waits here
     existing = FoodLogEntry.objects.filter(client=client, idempotency_key=data.idempotency_key).first()
@@ -130,7 +130,7 @@ def food_log_delete(*, actor: User, entry_id: int) -> None:
     if entry is None:
         raise NotFoundError(_("Log entry not found."))
     try:
-        client = client_get(actor=actor, client_id=entry.client_id)
+        client = client_for_actor(actor=actor, client_id=entry.client_id)
     except NotFoundError:
         raise NotFoundError(_("Log entry not found.")) from None
     require(actor, "nutrition.log", client)

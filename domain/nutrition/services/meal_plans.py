@@ -19,7 +19,7 @@ from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
 from core.validation import FieldErrors
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_for_actor
 from domain.nutrition.models import Food, MealPlan, MealPlanDay, MealPlanItem, MealPlanMeal
 from domain.nutrition.selectors import plan_in_force
 
@@ -130,8 +130,8 @@ def meal_plan_template_update(*, actor: User, meal_plan_id: int, data: MealPlanD
 @transaction.atomic
 def meal_plan_assign(*, actor: User, meal_plan_id: int, client_id: int) -> MealPlan:
     """Copy a template to the client and attach the copy to their plan in force (if they have one)."""
-    client = client_get(actor=actor, client_id=client_id)
-    require(actor, "nutrition.manage_plans", client)
+    require(actor, "nutrition.manage_plans")
+    client = client_for_actor(actor=actor, client_id=client_id)
     template = (
         MealPlan.objects.filter(pk=meal_plan_id, is_template=True, is_archived=False)
         .prefetch_related("days__meals__items")

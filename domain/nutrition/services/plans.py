@@ -21,7 +21,7 @@ from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
 from core.validation import FieldErrors
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_for_actor
 from domain.nutrition.calculator import KCAL_PER_GRAM
 from domain.nutrition.models import MealPlan, NutritionPlan, NutritionSettings
 
@@ -99,8 +99,8 @@ def nutrition_plan_create(*, actor: User, client_id: int, data: NutritionPlanDat
 
     Raises NotFoundError for a client the actor may not see, ValidationError (`nutrition_plan_invalid`).
     """
-    client = client_get(actor=actor, client_id=client_id)
-    require(actor, "nutrition.manage_plans", client)
+    require(actor, "nutrition.manage_plans")  # the role first: a client gets 403 whatever the id
+    client = client_for_actor(actor=actor, client_id=client_id)
     User.objects.select_for_update().filter(pk=client.pk).first()  # one plan change per client at a time
     errors = FieldErrors()
     starts_on = _clean(errors, data, client)
