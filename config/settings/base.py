@@ -55,6 +55,7 @@ TENANT_APPS = [
     "domain.progress",
     # --- form-check videos (issue 14)
     "domain.videos",
+    "domain.nutrition",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
