@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit_record
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
-from core.permissions import require, sees_all_clients
+from core.permissions import is_management, require
 from core.validation import FieldErrors
 from domain.notifications.channels import Message, channel_get
 from domain.videos.models import (
@@ -217,7 +217,7 @@ def _own_annotation(actor: User, video_id: int, annotation_id: int) -> VideoAnno
     annotation = VideoAnnotation.objects.select_for_update().filter(pk=annotation_id, video=video).first()
     if annotation is None:
         raise NotFoundError(_("Annotation not found."))
-    if annotation.author_id != actor.pk and not sees_all_clients(actor):
+    if annotation.author_id != actor.pk and not is_management(actor):
         raise ConflictError(_("Only its author or a manager can change an annotation."), code="annotation_author")
     annotation.video = video
     return annotation
