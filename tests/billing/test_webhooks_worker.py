@@ -4,7 +4,6 @@ many times the event is delivered."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
@@ -14,20 +13,20 @@ from django.conf import settings
 from billing.platform.models import ConnectedAccount, StripeEvent
 from tests.browser.live import live_server_thread
 from tests.concurrency import in_own_connection
-from tests.domain.scheduling.test_reminders_worker import pytestmark as worker_marks
-from tests.domain.scheduling.test_reminders_worker import wait_for, worker  # noqa: F401 (the worker fixture)
 from tests.fakes.stripe_resources import account_create, account_onboard
 from tests.fakes.stripe_webhooks import webhook_post_url
+from tests.workers import celery_worker, require_redis, wait_for
 
-pytestmark = worker_marks
+pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _worker_talks_to_the_fake(fake_stripe) -> Iterator[None]:
-    """Autouse, so it runs before the worker starts: the worker process reads STRIPE_API_BASE at start."""
-    os.environ["STRIPE_API_BASE"] = fake_stripe.base_url
-    yield
-    os.environ.pop("STRIPE_API_BASE", None)
+@pytest.fixture(scope="module")
+def worker(django_db_setup, fake_stripe, tmp_path_factory) -> Iterator[object]:
+    """A real worker on the test database, its Stripe client pointed at the fake."""
+    require_redis()
+    log = tmp_path_factory.mktemp("billing-worker") / "worker.log"
+    with celery_worker(name="billing", log=log, env={"STRIPE_API_BASE": fake_stripe.base_url}) as process:
+        yield process
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def connected(studio, fake_stripe) -> Iterator[str]:
     in_own_connection(studio, forget)
 
 
-def test_a_delivered_event_is_handled_once_by_the_worker(worker, connected, fake_stripe, studio):  # noqa: F811
+def test_a_delivered_event_is_handled_once_by_the_worker(worker, connected, fake_stripe, studio):
     with live_server_thread() as port:
         url = f"http://localhost:{port}/stripe/webhooks/connect"
         secret = settings.STRIPE_CONNECT_WEBHOOK_SECRET
