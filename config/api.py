@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from core.input import CheckedJSONParser
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
 from domain.programs.api import router as programs_router
@@ -21,6 +22,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=api_auth,
     throttle=[PerUserRateThrottle()],
+    parser=CheckedJSONParser(),
 )
 install_error_handlers(api)
 api.add_router("/auth", auth_router)

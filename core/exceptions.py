@@ -39,7 +39,9 @@ class PermissionDeniedError(ApplicationError):
 
 
 class ConflictError(ApplicationError):
+    """The request clashes with what is stored (a taken address, a booked slot); `fields` as ValidationError."""
+
     status_code = 409
 
-    def __init__(self, message: str, *, code: str = "conflict") -> None:
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, code: str = "conflict", fields: dict[str, str] | None = None) -> None:
+        super().__init__(message, code=code, extra={"fields": fields} if fields else None)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.emails import branded_email
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
 from core.permissions import require
@@ -167,9 +168,9 @@ def invitation_create(
     role = _role_check(role)
     require(invited_by, invite_action(role))
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
+        raise ConflictError(
             _("%(email)s already has an account at this studio.") % {"email": email},
-            code="email_taken",
+            code=ErrorCode.EMAIL_TAKEN,
             fields={"email": _("This person already has an account.")},
         )
     if Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING).exists():

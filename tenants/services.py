@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
 from core.permissions import require
@@ -266,9 +267,9 @@ def studio_user_create(
     email = user_fields_check(email=email, password=password, first_name=first_name, last_name=last_name)
     with schema_context(studio.schema_name):
         if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
+            raise ConflictError(
                 _("%(email)s already has an account at this studio.") % {"email": email},
-                code="email_taken",
+                code=ErrorCode.EMAIL_TAKEN,
                 fields={"email": _("This email already has an account.")},
             )
         user = User.objects.create_user(

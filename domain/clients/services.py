@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.accounts.services import password_reset_request
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
 from core.queries import locked_or_404
@@ -77,10 +78,14 @@ def _email(errors: FieldErrors, email: str) -> str:
         email = user_email_check(email=email)
     except ValidationError as exc:
         errors.add("email", exc.extra["fields"]["email"])
-        return email
-    if User.objects.filter(email__iexact=email).exists():
-        errors.add("email", _("%(email)s already has an account at this studio.") % {"email": email})
     return email
+
+
+def _email_free(email: str) -> None:
+    """A taken address is a conflict (409), as when a parallel request wins the race at the constraint."""
+    if User.objects.filter(email__iexact=email).exists():
+        message = _("%(email)s already has an account at this studio.") % {"email": email}
+        raise ConflictError(message, code=ErrorCode.EMAIL_TAKEN, fields={"email": message})
 
 
 def _trainers(errors: FieldErrors, trainer_ids: Sequence[int]) -> list[User]:
@@ -123,6 +128,7 @@ def client_create(
     profile_fields = _profile_fields(profile or ProfileData(), errors)
     trainers = _trainers(errors, trainer_ids)
     errors.raise_if_any(code="client_invalid")
+    _email_free(email)
     if actor.role == Role.TRAINER and actor not in trainers:
         trainers.insert(0, actor)
     client = User.objects.create_user(

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from ninja import Schema
 from pydantic import Field, PlainSerializer
 
+from core.api.types import ApiDateTime, ApiDecimal
 from core.studio_time import studio_zone
 from domain.programs.models import LoadType, Prescription, WorkoutSession
 from domain.progress.units import Dimension as _Dimension
@@ -37,8 +38,8 @@ StudioTime = Annotated[datetime, PlainSerializer(_in_studio_zone, return_type=st
 class SetIn(Schema):
     reps: int | None = None
     duration_seconds: int | None = None
-    load: Decimal | None = Field(None, description="In `load_unit`; empty or 0 for bodyweight")
-    rpe: Decimal | None = Field(None, description="1-10 in half steps")
+    load: ApiDecimal | None = Field(None, description="In `load_unit`; empty or 0 for bodyweight")
+    rpe: ApiDecimal | None = Field(None, description="1-10 in half steps")
     rir: int | None = Field(None, description="Reps in reserve, 0-10")
     completed: bool = True
 
@@ -56,8 +57,8 @@ class WorkoutLogIn(Schema):
         description="Made by the device when the workout starts; sending the same log again returns the same result"
     )
     exercises: list[ExerciseIn] = Field(max_length=100)
-    completed_at: datetime | None = None
-    started_at: datetime | None = None
+    completed_at: ApiDateTime | None = None
+    started_at: ApiDateTime | None = None
     duration_minutes: int | None = None
     perceived_effort: int | None = Field(None, description="Session RPE, 1-10")
     mood: str = ""
