@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -75,8 +77,17 @@ def access_token_user(token: str) -> User:
     return user
 
 
-def _refresh_create(user: User, *, family: uuid.UUID, ip: str | None, user_agent: str) -> tuple[str, RefreshToken]:
-    raw = secrets.token_urlsafe(48)
+def _successor_raw(raw: str) -> str:
+    """The token that replaces `raw`: derived from it under the server's key, so a second redeemer of
+    `raw` within the grace window can be handed the very same successor without storing any secret."""
+    digest = hmac.new(_signing_key().encode(), f"refresh-successor:{raw}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _refresh_create(
+    user: User, *, family: uuid.UUID, ip: str | None, user_agent: str, raw: str | None = None
+) -> tuple[str, RefreshToken]:
+    raw = raw or secrets.token_urlsafe(48)
     row = RefreshToken.objects.create(
         user=user,
         token_hash=_hash(raw),
@@ -94,7 +105,13 @@ def token_pair_issue(*, user: User, ip: str | None = None, user_agent: str = "")
 
 
 def token_refresh(*, refresh: str, ip: str | None = None, user_agent: str = "") -> tuple[User, TokenPair]:
-    """Swap a live refresh token for a new pair. Replaying a replaced token revokes its whole family."""
+    """Swap a live refresh token for a new pair. Replaying a replaced token revokes its whole family.
+
+    Except within JWT_REFRESH_GRACE_SECONDS of the rotation: a mobile app whose access token expired fires
+    several requests at once, each refreshing with the same token. Every one of them is answered with the
+    same successor (and a fresh access token), so none signs the person out; once the successor itself
+    was rotated, a late one gets a 401 that revokes nothing. Raises TokenError (401).
+    """
     with transaction.atomic():
         outcome = _rotate(refresh=refresh, ip=ip, user_agent=user_agent)
     if isinstance(outcome, TokenError):
@@ -108,6 +125,8 @@ def _rotate(*, refresh: str, ip: str | None, user_agent: str) -> tuple[User, Tok
     if row is None:
         return TokenError(_("The refresh token is not valid."))
     if row.revoked_at is not None:
+        if row.replaced_by_id is not None and now - row.revoked_at <= timedelta(seconds=_grace_seconds()):
+            return _same_successor(row, refresh)
         if row.replaced_by_id is not None:  # reuse of a rotated token: assume theft, end the session family
             RefreshToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
         return TokenError(_("The refresh token has been revoked."), code="token_revoked")
@@ -115,10 +134,33 @@ def _rotate(*, refresh: str, ip: str | None, user_agent: str) -> tuple[User, Tok
         return TokenError(_("The refresh token has expired."), code="token_expired")
     if not row.user.is_active:
         return TokenError(_("The account is not active."), code="account_inactive")
-    raw, new_row = _refresh_create(row.user, family=row.family, ip=ip, user_agent=user_agent)
+    raw, new_row = _refresh_create(
+        row.user, family=row.family, ip=ip, user_agent=user_agent, raw=_successor_raw(refresh)
+    )
     row.revoked_at = now
     row.replaced_by = new_row
     row.save(update_fields=["revoked_at", "replaced_by"])
+    return row.user, TokenPair(access_token_issue(row.user), raw, settings.JWT_ACCESS_TTL_SECONDS)
+
+
+def _grace_seconds() -> int:
+    return getattr(settings, "JWT_REFRESH_GRACE_SECONDS", 10)
+
+
+def _same_successor(row: RefreshToken, refresh: str) -> tuple[User, TokenPair] | TokenError:
+    """A parallel redeemer of a token rotated moments ago: the successor it was replaced by, if still live."""
+    # A statement of its own: a redeemer that waited on the row lock must see the successor just committed.
+    successor = RefreshToken.objects.filter(pk=row.replaced_by_id).first()
+    raw = _successor_raw(refresh)
+    live = (
+        successor is not None
+        and successor.revoked_at is None
+        and successor.expires_at > timezone.now()
+        and hmac.compare_digest(successor.token_hash, _hash(raw))
+        and row.user.is_active
+    )
+    if not live:
+        return TokenError(_("The refresh token has been revoked."), code="token_revoked")  # revokes nothing
     return row.user, TokenPair(access_token_issue(row.user), raw, settings.JWT_ACCESS_TTL_SECONDS)
 
 

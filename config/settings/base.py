@@ -236,6 +236,8 @@ if SENTRY_DSN:
 JWT_SIGNING_KEY = env.env_str("JWT_SIGNING_KEY")  # defaults to SECRET_KEY when empty
 JWT_ACCESS_TTL_SECONDS = env.env_int("JWT_ACCESS_TTL_SECONDS", 15 * 60)
 JWT_REFRESH_TTL_SECONDS = env.env_int("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600)
+# Parallel refreshes with one token within this many seconds of its rotation all get its successor.
+JWT_REFRESH_GRACE_SECONDS = env.env_int("JWT_REFRESH_GRACE_SECONDS", 10)
 API_RATE_LIMIT_PER_MINUTE = env.env_int("API_RATE_LIMIT_PER_MINUTE", 100)
 SIGNUP_RATE_LIMIT_PER_HOUR = env.env_int("SIGNUP_RATE_LIMIT_PER_HOUR", 10)  # studio sign-ups per address
 SLUG_CHECK_RATE_LIMIT_PER_MINUTE = env.env_int("SLUG_CHECK_RATE_LIMIT_PER_MINUTE", 120)
