@@ -44,7 +44,8 @@ def test_a_nul_in_a_path_is_400(owner_api):
 def test_a_nul_in_a_json_field_is_400_naming_it_and_writes_nothing(owner_api):
     before = User.objects.count()
     body = {"email": "new@alpha.test", "first_name": "A\u0000B", "profile": {"notes": "ok"}}
-    refused(owner_api.post("/api/v1/clients", body, content_type="application/json"), 400, "invalid_input", "first_name")
+    response = owner_api.post("/api/v1/clients", body, content_type="application/json")
+    refused(response, 400, "invalid_input", "first_name")
     assert User.objects.count() == before
 
 
