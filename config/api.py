@@ -1,10 +1,9 @@
 """The JSON API at /api/v1/ on studio hosts: wires the routers of each area, nothing else."""
 
-from ninja import NinjaAPI
-
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from core.api.openapi import StudioAPI
 from core.input import CheckedJSONParser
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
@@ -14,7 +13,7 @@ from domain.scheduling.api import router as scheduling_router
 from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
 
-api = NinjaAPI(
+api = StudioAPI(
     title="FitWell Pro API",
     version="1",
     urls_namespace="api-v1",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import STAFF_ROLES, STUDIO_ROLES, Role, User
 from core.permissions import require, role_of
@@ -33,14 +34,14 @@ def person_role_change(*, actor: User, person_id: int, role: str, ip: str | None
     if role not in {r.value for r in STUDIO_ROLES}:
         raise ValidationError(
             _("“%(role)s” is not a studio role.") % {"role": role},
-            code="role_invalid",
+            code=ErrorCode.ROLE_INVALID,
             fields={"role": _("Not valid.")},
         )
     person = _person_for_update(person_id)
     if person.pk == actor.pk:
-        raise ApplicationError(_("You cannot change your own role."), code="own_role")
+        raise ApplicationError(_("You cannot change your own role."), code=ErrorCode.OWN_ROLE)
     if person.role == Role.OWNER and role != Role.OWNER and not _other_active_owners(person):
-        raise ApplicationError(_("The studio needs at least one owner."), code="last_owner")
+        raise ApplicationError(_("The studio needs at least one owner."), code=ErrorCode.LAST_OWNER)
     previous = person.role
     if previous == role:
         return person
@@ -59,11 +60,11 @@ def person_active_set(*, actor: User, person_id: int, active: bool, ip: str | No
     require(actor, "people.deactivate")
     person = _person_for_update(person_id)
     if person.pk == actor.pk:
-        raise ApplicationError(_("You cannot deactivate yourself."), code="own_account")
+        raise ApplicationError(_("You cannot deactivate yourself."), code=ErrorCode.OWN_ACCOUNT)
     if role_of(actor) != Role.OWNER and person.role in {r.value for r in STAFF_ROLES} - {Role.TRAINER.value}:
         raise PermissionDeniedError(_("Only an owner can deactivate owners and managers."))
     if not active and person.role == Role.OWNER and not _other_active_owners(person):
-        raise ApplicationError(_("The studio needs at least one owner."), code="last_owner")
+        raise ApplicationError(_("The studio needs at least one owner."), code=ErrorCode.LAST_OWNER)
     if person.is_active == active:
         return person
     person.is_active = active

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.models import RefreshToken, User
 
@@ -26,7 +27,7 @@ ALGORITHM = "HS256"
 class TokenError(ApplicationError):
     status_code = 401
 
-    def __init__(self, message: str, *, code: str = "token_invalid") -> None:
+    def __init__(self, message: str, *, code: ErrorCode = ErrorCode.TOKEN_INVALID) -> None:
         super().__init__(message, code=code)
 
 
@@ -66,14 +67,14 @@ def access_token_user(token: str) -> User:
             token, _signing_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub", "sch", "typ"]}
         )
     except jwt.ExpiredSignatureError as exc:
-        raise TokenError(_("The access token has expired."), code="token_expired") from exc
+        raise TokenError(_("The access token has expired."), code=ErrorCode.TOKEN_EXPIRED) from exc
     except jwt.PyJWTError as exc:
         raise TokenError(_("The access token is not valid.")) from exc
     if claims["typ"] != "access" or claims["sch"] != connection.schema_name:
-        raise TokenError(_("The access token is not valid for this studio."), code="token_wrong_studio")
+        raise TokenError(_("The access token is not valid for this studio."), code=ErrorCode.TOKEN_WRONG_STUDIO)
     user = User.objects.filter(pk=claims["sub"], is_active=True).first()
     if user is None:
-        raise TokenError(_("The account is not active."), code="account_inactive")
+        raise TokenError(_("The account is not active."), code=ErrorCode.ACCOUNT_INACTIVE)
     return user
 
 
@@ -129,11 +130,11 @@ def _rotate(*, refresh: str, ip: str | None, user_agent: str) -> tuple[User, Tok
             return _same_successor(row, refresh)
         if row.replaced_by_id is not None:  # reuse of a rotated token: assume theft, end the session family
             RefreshToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
-        return TokenError(_("The refresh token has been revoked."), code="token_revoked")
+        return TokenError(_("The refresh token has been revoked."), code=ErrorCode.TOKEN_REVOKED)
     if row.expires_at <= now:
-        return TokenError(_("The refresh token has expired."), code="token_expired")
+        return TokenError(_("The refresh token has expired."), code=ErrorCode.TOKEN_EXPIRED)
     if not row.user.is_active:
-        return TokenError(_("The account is not active."), code="account_inactive")
+        return TokenError(_("The account is not active."), code=ErrorCode.ACCOUNT_INACTIVE)
     raw, new_row = _refresh_create(
         row.user, family=row.family, ip=ip, user_agent=user_agent, raw=_successor_raw(refresh)
     )
@@ -160,7 +161,7 @@ def _same_successor(row: RefreshToken, refresh: str) -> tuple[User, TokenPair] |
         and row.user.is_active
     )
     if not live:
-        return TokenError(_("The refresh token has been revoked."), code="token_revoked")  # revokes nothing
+        return TokenError(_("The refresh token has been revoked."), code=ErrorCode.TOKEN_REVOKED)  # revokes nothing
     return row.user, TokenPair(access_token_issue(row.user), raw, settings.JWT_ACCESS_TTL_SECONDS)
 
 

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from tenants.models import Studio
 
@@ -71,7 +72,7 @@ def colour_check(value: str, field: str) -> str:
     value = (value or "").strip()
     if not HEX_COLOUR.match(value):
         message = _("Use a colour like #1A2B3C.")
-        raise ValidationError(message, code="colour_invalid", fields={field: message})
+        raise ValidationError(message, code=ErrorCode.COLOUR_INVALID, fields={field: message})
     return value.upper()
 
 

@@ -13,6 +13,7 @@ from core import security
 from core.accounts.services import client_self_register, password_reset_confirm, password_reset_request
 from core.api.auth import api_auth
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.http import client_ip
 from core.models import User
 from core.tokens import TokenError, TokenPair, token_pair_issue, token_refresh, token_revoke
@@ -68,7 +69,7 @@ def login(request: HttpRequest, payload: LoginIn) -> TokensOut:
     if user is None or not user.is_active or not user.check_password(payload.password):
         security.signin_failed(email, ip)
         audit_record(actor=user, action="auth.login_failed", ip=ip, actor_email=email, channel="api")
-        raise TokenError(_("The email address or password is not correct."), code="invalid_credentials")
+        raise TokenError(_("The email address or password is not correct."), code=ErrorCode.INVALID_CREDENTIALS)
     security.signin_succeeded(email, ip)
     with transaction.atomic():
         pair = token_pair_issue(user=user, ip=ip, user_agent=_agent(request))

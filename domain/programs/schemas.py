@@ -100,7 +100,7 @@ class TemplateExerciseOut(PrescriptionOut):
     rules: list[RuleOut]
 
 
-class WorkoutOut(Schema):
+class ProgramWorkoutOut(Schema):
     id: int
     position: int
     day: int
@@ -114,7 +114,7 @@ class PhaseOut(Schema):
     name: str
     weeks: int
     focus: str
-    workouts: list[WorkoutOut]
+    workouts: list[ProgramWorkoutOut]
 
 
 class TemplateSummaryOut(Schema):
@@ -133,7 +133,7 @@ class TemplateOut(TemplateSummaryOut):
     phases: list[PhaseOut]
 
 
-class CopyIn(Schema):
+class ProgramCopyIn(Schema):
     name: str | None = Field(None, max_length=120)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import STAFF_ROLES, Role, User
 
@@ -30,14 +31,14 @@ def ensure_acts_for_trainer(actor: User, trainer: User) -> None:
         return
     if is_manager(actor):
         return
-    raise PermissionDeniedError(_("You can only manage your own schedule."), code="not_your_schedule")
+    raise PermissionDeniedError(_("You can only manage your own schedule."), code=ErrorCode.NOT_YOUR_SCHEDULE)
 
 
 def ensure_acts_for_client(actor: User, client: User) -> None:
     """Clients book for themselves; staff book on a client's behalf."""
     if actor.pk == client.pk or is_staff_member(actor):
         return
-    raise PermissionDeniedError(_("You can only book for yourself."), code="not_your_booking")
+    raise PermissionDeniedError(_("You can only book for yourself."), code=ErrorCode.NOT_YOUR_BOOKING)
 
 
 def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
@@ -52,7 +53,7 @@ def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
         queryset = queryset.select_for_update(no_key=True)
     trainer = queryset.first()
     if trainer is None:
-        raise NotFoundError(_("No such trainer."), code="trainer_not_found")
+        raise NotFoundError(_("No such trainer."), code=ErrorCode.TRAINER_NOT_FOUND)
     return trainer
 
 
@@ -60,7 +61,9 @@ def client_get(client_id: int) -> User:
     client = User.objects.filter(pk=client_id, role=Role.CLIENT, is_active=True).first()
     if client is None:
         raise ValidationError(
-            _("Choose an active client."), code="client_invalid", fields={"client_id": _("Not an active client.")}
+            _("Choose an active client."),
+            code=ErrorCode.CLIENT_INVALID,
+            fields={"client_id": _("Not an active client.")},
         )
     return client
 

@@ -18,8 +18,8 @@ from pydantic import Field, PlainSerializer
 from core.api.types import ApiDateTime, ApiDecimal
 from core.studio_time import studio_zone
 from domain.programs.models import LoadType, Prescription, WorkoutSession
+from domain.progress.units import WHOLE, display, load_display
 from domain.progress.units import Dimension as _Dimension
-from domain.progress.units import display, load_display
 from domain.workouts import strength
 from domain.workouts.models import PersonalRecord, RecordKind, WorkoutCompletion
 from domain.workouts.selectors import ExerciseRecords, LiftSeries, WeekSummary
@@ -44,7 +44,7 @@ class SetIn(Schema):
     completed: bool = True
 
 
-class ExerciseIn(Schema):
+class ExerciseLogIn(Schema):
     session_exercise_id: int | None = Field(None, description="A prescribed exercise of the workout")
     exercise_id: int | None = Field(None, description="Or any library exercise (added on the day, or ad hoc)")
     skipped: bool = False
@@ -56,7 +56,7 @@ class WorkoutLogIn(Schema):
     idempotency_key: uuid.UUID = Field(
         description="Made by the device when the workout starts; sending the same log again returns the same result"
     )
-    exercises: list[ExerciseIn] = Field(max_length=100)
+    exercises: list[ExerciseLogIn] = Field(max_length=100)
     completed_at: ApiDateTime | None = None
     started_at: ApiDateTime | None = None
     duration_minutes: int | None = None
@@ -118,7 +118,7 @@ class SetOut(Schema):
     e1rm_kg: Decimal | None = Field(description="Estimated 1RM shown: Brzycki up to 10 reps, Epley above")
 
 
-class ExerciseOut(Schema):
+class ExerciseLogOut(Schema):
     id: int
     exercise_id: int
     exercise_name: str
@@ -162,7 +162,7 @@ class CompletionOut(Schema):
     sets_completed: int
     logged_by_id: int | None
     units: str
-    exercises: list[ExerciseOut]
+    exercises: list[ExerciseLogOut]
     records: list[RecordOut]
 
 
@@ -260,7 +260,9 @@ class TrainingSummaryOut(Schema):
 
 
 def volume_display(volume_kg: Decimal, system: str) -> str:
-    return display(volume_kg.quantize(Decimal(1)), _Dimension.MASS, system)
+    """Tonnage in whole units, converted from the exact stored kilograms and rounded once:
+    200 lb x 5 (stored 90.72 kg x 5 = 453.6 kg) reads "1000 lb", 102.5 kg x 3 in pounds "678 lb"."""
+    return display(volume_kg, _Dimension.MASS, system, step=WHOLE)
 
 
 def record_text(record: PersonalRecord, system: str) -> str:
