@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.api.errors import STATUS_CODES, STATUS_DETAILS
 from core.context import request_id_var, studio_var
+from core.error_codes import ErrorCode
 from core.input import API_PREFIX
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -61,7 +62,7 @@ class ApiErrorMiddleware:
         converted = JsonResponse(
             {
                 "detail": str(STATUS_DETAILS.get(status, _("The request failed."))),
-                "code": STATUS_CODES.get(status, "error"),
+                "code": STATUS_CODES.get(status, ErrorCode.ERROR),
             },
             status=status,
         )

@@ -35,6 +35,8 @@ SHARED_APPS = [
     "core",
     "allauth",
     "allauth.account",
+    # The API docs' Swagger UI from our own static files (works offline and under the CSP), not a CDN.
+    "ninja",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

@@ -46,7 +46,7 @@ STATUS_DETAILS: dict[int, str] = {
 }
 
 
-def error_payload(detail: str, code: str, **extra: Any) -> dict[str, Any]:
+def error_payload(detail: str, code: ErrorCode, **extra: Any) -> dict[str, Any]:
     return {"detail": detail, "code": code, **extra}
 
 
@@ -77,7 +77,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         fields = {_field_name(err.get("loc", ())): err.get("msg", "") for err in exc.errors}
         return api.create_response(
             request,
-            error_payload(_("The request is not valid."), "validation_error", fields=fields),
+            error_payload(_("The request is not valid."), ErrorCode.VALIDATION_ERROR, fields=fields),
             status=422,
         )
 
@@ -87,28 +87,34 @@ def install_error_handlers(api: NinjaAPI) -> None:
             {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
         )
         detail = " ".join(str(m) for m in exc.messages)
-        return api.create_response(request, error_payload(detail, "validation_error", fields=fields), status=400)
+        return api.create_response(
+            request, error_payload(detail, ErrorCode.VALIDATION_ERROR, fields=fields), status=400
+        )
 
     @api.exception_handler(AuthenticationError)
     def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
-            request, error_payload(_("Authentication required."), "not_authenticated"), status=401
+            request, error_payload(_("Authentication required."), ErrorCode.NOT_AUTHENTICATED), status=401
         )
 
     @api.exception_handler(PermissionDenied)
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return api.create_response(
-            request, error_payload(str(exc) or _("You do not have permission to do this."), "forbidden"), status=403
+            request,
+            error_payload(str(exc) or _("You do not have permission to do this."), ErrorCode.FORBIDDEN),
+            status=403,
         )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, error_payload(_("Not found."), "not_found"), status=404)
+        return api.create_response(request, error_payload(_("Not found."), ErrorCode.NOT_FOUND), status=404)
 
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         return api.create_response(
-            request, error_payload(_("Too many requests. Slow down and try again shortly."), "rate_limited"), status=429
+            request,
+            error_payload(_("Too many requests. Slow down and try again shortly."), ErrorCode.RATE_LIMITED),
+            status=429,
         )
 
     @api.exception_handler(HttpError)

@@ -181,7 +181,7 @@ class ProgramPhaseOut(Schema):
     focus: str
 
 
-class SlotOut(PrescriptionOut):
+class ProgramSlotOut(PrescriptionOut):
     phase_position: int
     workout_position: int
     miss_streak: int
@@ -199,7 +199,7 @@ class EventOut(Schema):
 
 class ProgramDetailOut(ProgramOut):
     phases: list[ProgramPhaseOut]
-    exercises: list[SlotOut]
+    exercises: list[ProgramSlotOut]
     rules: list[RuleOut]
     events: list[EventOut]
 

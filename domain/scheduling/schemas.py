@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
@@ -49,7 +48,7 @@ class AvailabilityIn(Schema):
 
 
 class ExceptionIn(Schema):
-    date: dt.date
+    date: ApiDate
     kind: Literal["off", "extra"]
     start_time: time | None = None
     end_time: time | None = None
@@ -196,7 +195,7 @@ class RecurrenceIn(Schema):
     weekdays: list[int] = Field(default_factory=list, max_length=7, description="Weekly: 0 = Monday … 6.")
     until: ApiDate | None = None
     count: int | None = Field(default=None, ge=1, le=500)
-    excluded_dates: list[date] = Field(default_factory=list, max_length=500)
+    excluded_dates: list[ApiDate] = Field(default_factory=list, max_length=500)
 
 
 class AppointmentSeriesIn(Schema):
