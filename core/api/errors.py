@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from core.api.integrity import integrity_error_as_application_error
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
+from core.input import InputRefused
 
 # The code an error answer carries when nothing more specific is known, by HTTP status.
 STATUS_CODES: dict[int, ErrorCode] = {
@@ -119,12 +120,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        if "CSRF" in str(exc):
-            code = ErrorCode.CSRF_FAILED
-        elif isinstance(exc.__cause__, Exception) and "parse request body" in str(exc):
-            code = ErrorCode.INVALID_JSON
-        else:
-            code = STATUS_CODES.get(exc.status_code, ErrorCode.ERROR)
+        if isinstance(exc.__cause__, InputRefused):  # the body an endpoint reads is not JSON (core/input.py)
+            refusal = exc.__cause__
+            return api.create_response(request, error_payload(refusal.detail, refusal.code), status=refusal.status)
+        code = ErrorCode.CSRF_FAILED if "CSRF" in str(exc) else STATUS_CODES.get(exc.status_code, ErrorCode.ERROR)
         return api.create_response(request, error_payload(str(exc), code), status=exc.status_code)
 
     @api.exception_handler(IntegrityError)

@@ -32,7 +32,7 @@ def _targets(schema: dict[str, Any], components: dict[str, Any], path: tuple[Any
         return
     schema = _resolve(schema, components)
     options = schema.get("anyOf") or schema.get("allOf") or []
-    kinds = {option.get("type") for option in map(lambda o: _resolve(o, components), options)} | {schema.get("type")}
+    kinds = {_resolve(o, components).get("type") for o in options} | {schema.get("type")}
     if schema.get("format") in ("date", "date-time"):
         yield path, schema["format"]
     elif "number" in kinds:
