@@ -65,6 +65,7 @@ def _layer_errors(operation: Operation, details: dict[str, Any]) -> dict[int, se
         errors[415] = {ErrorCode.UNSUPPORTED_MEDIA_TYPE}
     if parameters or "requestBody" in details:
         errors[422] = {ErrorCode.VALIDATION_ERROR}
+        errors[400].add(ErrorCode.VALUE_OUT_OF_RANGE)  # a number its column cannot hold (core/api/errors.py)
     if any(p.get("in") == "path" for p in parameters):
         errors[404] = {ErrorCode.NOT_FOUND}
     if operation.auth_callbacks:
