@@ -3,7 +3,8 @@
 The studio is provisioned inside the test's transaction (rolled back after), the API is called in-process
 (WSGI), and every response must pass: no server error, the status documented, the content type and
 the body as documented. Valid and invalid inputs are both generated (FUZZ_MODES). Bounded: a few
-examples per operation and role (FUZZ_EXAMPLES), about two minutes in all on an idle machine. The seed is printed; FUZZ_SEED=<seed> replays a run.
+examples per operation and role (FUZZ_EXAMPLES), about two minutes in all on an idle machine.
+The seed is printed; FUZZ_SEED=<seed> replays a run.
 """
 
 from __future__ import annotations
