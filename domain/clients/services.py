@@ -78,14 +78,18 @@ def _email(errors: FieldErrors, email: str) -> str:
         email = user_email_check(email=email)
     except ValidationError as exc:
         errors.add("email", exc.extra["fields"]["email"])
+        return email
+    if User.objects.filter(email__iexact=email).exists():
+        errors.add("email", _("%(email)s already has an account at this studio.") % {"email": email})
     return email
 
 
-def _email_free(email: str) -> None:
-    """A taken address is a conflict (409), as when a parallel request wins the race at the constraint."""
-    if User.objects.filter(email__iexact=email).exists():
-        message = _("%(email)s already has an account at this studio.") % {"email": email}
-        raise ConflictError(message, code=ErrorCode.EMAIL_TAKEN, fields={"email": message})
+def _raise_if_any(errors: FieldErrors, email: str) -> None:
+    """A taken address alone is a conflict (409 email_taken), as when a parallel request wins the race at
+    the constraint; with other problems it is listed among them (400)."""
+    if list(errors.fields) == ["email"] and User.objects.filter(email__iexact=email).exists():
+        raise ConflictError(errors.fields["email"], code=ErrorCode.EMAIL_TAKEN, fields=dict(errors.fields))
+    errors.raise_if_any(code=ErrorCode.CLIENT_INVALID)
 
 
 def _trainers(errors: FieldErrors, trainer_ids: Sequence[int]) -> list[User]:
@@ -127,8 +131,7 @@ def client_create(
     phone = errors.text("phone", phone, max_length=32, required=False)
     profile_fields = _profile_fields(profile or ProfileData(), errors)
     trainers = _trainers(errors, trainer_ids)
-    errors.raise_if_any(code=ErrorCode.CLIENT_INVALID)
-    _email_free(email)
+    _raise_if_any(errors, email)
     if actor.role == Role.TRAINER and actor not in trainers:
         trainers.insert(0, actor)
     client = User.objects.create_user(
