@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from core.api.integrity import integrity_error_as_application_error
 from core.models import AuditEvent, User
 from core.tokens import access_token_issue
 from tenants.models import Studio
@@ -89,3 +90,12 @@ def test_twelve_parallel_staff_creates_with_one_address_make_one_client(committe
     assert statuses == [201] + [409] * 11
     assert codes == {"email_taken"}
     assert in_own_connection(lambda: _accounts(studio)) == 1
+
+
+@pytest.mark.parametrize("duplicate", ["dup@alpha.test", "DUP@Alpha.test"])
+def test_a_unique_violation_maps_to_409_with_the_fields_code(tenant, duplicate):
+    User.objects.create_user(email="dup@alpha.test", role="client")
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        User.objects.create(email=duplicate, role="client")  # past the service's check, as a racer is
+    error = integrity_error_as_application_error(caught.value)
+    assert (error.status_code, error.code, list(error.extra["fields"])) == (409, "email_taken", ["email"])
