@@ -4,9 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.exceptions import ApplicationError
+from core.exceptions import ValidationError
+from core.people import studio_user_create
 from tenants.models import Studio
-from tenants.services import studio_user_create
 
 
 class Command(BaseCommand):
@@ -34,6 +34,6 @@ class Command(BaseCommand):
                 last_name=options["last_name"],
                 email_verified=True,  # an operator vouches for the address
             )
-        except ApplicationError as exc:  # a refused field (400) or a taken address (409)
+        except ValidationError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"{user.email} is now a {user.role} of {studio.name}."))
