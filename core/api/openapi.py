@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from core.api.error_docs import operation_errors
+from core.api.errors import STATUS_CODES
 from core.error_codes import ErrorCode
 
 ERROR_COMPONENT = "Error"
@@ -111,11 +112,19 @@ class StudioAPI(NinjaAPI):
             errors.setdefault(status, set()).update(codes)
         responses = details.setdefault("responses", {})
         for status, codes in sorted(errors.items()):
-            if str(status) in responses or status in responses:
-                continue
             listed = sorted(str(code) for code in codes)
+            declared = responses.get(status) or responses.get(str(status))
+            if declared is not None:  # the operation declared this status itself: keep its body, add the codes
+                declared["x-error-codes"] = listed
+                declared["description"] = (
+                    f"{declared.get('description') or STATUS_TEXT.get(status, 'Error')}. Codes: {', '.join(listed)}."
+                )
+                continue
             responses[status] = {
                 "description": f"{STATUS_TEXT.get(status, 'Error')}. Codes: {', '.join(listed)}.",
                 "x-error-codes": listed,
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}},
             }
+        for status, body in responses.items():  # declared by the operation, and not found in its code path
+            if int(status) >= 400 and "x-error-codes" not in body:
+                body["x-error-codes"] = [str(STATUS_CODES.get(int(status), ErrorCode.ERROR))]
