@@ -39,6 +39,7 @@ from django_tenants.utils import tenant_context
 
 from billing.platform.models import ConnectedAccount, StripeEvent
 from billing.stripe_client import stripe_client
+from core.error_codes import ErrorCode
 from tenants.models import Studio
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def handlers_for(*, endpoint: str, event_type: str) -> list[StripeHandler]:
 
 
 # --- receiving ------------------------------------------------------------------------------------------
-def _refuse(message: str, code: str) -> JsonResponse:
+def _refuse(message: str, code: ErrorCode) -> JsonResponse:
     return JsonResponse({"detail": message, "code": code}, status=400)
 
 
@@ -91,16 +92,16 @@ def _receive(request: HttpRequest, *, endpoint: str, secret: str) -> JsonRespons
             tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
         )
     except stripe.SignatureVerificationError:
-        return _refuse(_("The Stripe signature is missing, wrong or too old."), "invalid_signature")
+        return _refuse(_("The Stripe signature is missing, wrong or too old."), ErrorCode.INVALID_SIGNATURE)
     except (ValueError, KeyError, TypeError):
-        return _refuse(_("The body is not a Stripe event."), "invalid_payload")
+        return _refuse(_("The body is not a Stripe event."), ErrorCode.INVALID_PAYLOAD)
     if not getattr(event, "id", None) or not getattr(event, "type", None):
-        return _refuse(_("The body is not a Stripe event."), "invalid_payload")
+        return _refuse(_("The body is not a Stripe event."), ErrorCode.INVALID_PAYLOAD)
     if bool(event.livemode) != settings.STRIPE_LIVEMODE:
-        return _refuse(_("The event's livemode does not match this deployment."), "livemode_mismatch")
+        return _refuse(_("The event's livemode does not match this deployment."), ErrorCode.LIVEMODE_MISMATCH)
     account = getattr(event, "account", None) or ""
     if (endpoint == CONNECT) != bool(account):
-        return _refuse(_("This event belongs to the other webhook endpoint."), "wrong_endpoint")
+        return _refuse(_("This event belongs to the other webhook endpoint."), ErrorCode.WRONG_ENDPOINT)
     row = event_store(event_id=event.id, endpoint=endpoint, payload=json.loads(request.body), account=account)
     if row.status in (StripeEvent.Status.PENDING, StripeEvent.Status.FAILED):
         event_enqueue(event_id=row.event_id)

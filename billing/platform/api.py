@@ -27,6 +27,7 @@ from billing.platform.schemas import (
 )
 from billing.platform.services.dunning import studio_base_url
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
 from core.permissions import require
@@ -91,7 +92,7 @@ def subscription_out(row: StudioSubscription) -> dict:
 def _subscription(studio: Studio) -> StudioSubscription:
     row = selectors.studio_subscription(studio=studio)
     if row is None:
-        raise NotFoundError("This studio has no platform subscription.", code="no_subscription")
+        raise NotFoundError("This studio has no platform subscription.", code=ErrorCode.NO_SUBSCRIPTION)
     return row
 
 
@@ -115,7 +116,7 @@ def plans_list(request: HttpRequest) -> list[dict]:
 def subscription_plan_change(request: HttpRequest, payload: PlanChangeIn) -> dict:
     price = PlanPrice.objects.select_related("plan").filter(pk=payload.price_id, active=True).first()
     if price is None:
-        raise NotFoundError("No such plan price is offered.", code="price_unavailable")
+        raise NotFoundError("No such plan price is offered.", code=ErrorCode.PRICE_UNAVAILABLE)
     row = services.subscription_change_plan(studio=_studio(request), price=price, actor=request.auth)  # type: ignore[arg-type]
     return subscription_out(row)
 

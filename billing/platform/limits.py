@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from billing.platform.models import StudioSubscription
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.models import Role, User
 from tenants.models import Studio
@@ -50,7 +51,7 @@ def client_limit_check(*, studio: Studio | None = None, adding: int = 1) -> None
                 "Upgrade your plan or archive a client to add another."
             )
             % {"plan": row.plan.name, "limit": row.plan.client_limit, "count": count},
-            code="client_limit_reached",
+            code=ErrorCode.CLIENT_LIMIT_REACHED,
             extra={
                 "limit": row.plan.client_limit,
                 "active_clients": count,

@@ -17,6 +17,7 @@ from billing.platform.audit import studio_billing_audit
 from billing.platform.models import PlanPrice, StudioSubscription
 from billing.platform.selectors import plan_default
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import Role, User
 from tenants.models import Studio
@@ -168,15 +169,19 @@ def subscription_refresh(*, studio: Studio) -> StudioSubscription | None:
 def _live(studio: Studio) -> StudioSubscription:
     row = StudioSubscription.objects.select_related("price__plan", "studio").filter(studio=studio).first()
     if row is None or not row.stripe_subscription_id:
-        raise NotFoundError(_("This studio has no platform subscription yet."), code="no_subscription")
+        raise NotFoundError(_("This studio has no platform subscription yet."), code=ErrorCode.NO_SUBSCRIPTION)
     if row.status == Status.CANCELED:
-        raise ConflictError(_("The subscription has ended; choose a plan to start a new one."), code="ended")
+        raise ConflictError(
+            _("The subscription has ended; choose a plan to start a new one."), code=ErrorCode.SUBSCRIPTION_ENDED
+        )
     return row
 
 
 def _synced(row: StudioSubscription | None) -> StudioSubscription:
     if row is None:  # Stripe answered about a subscription that is not this studio's
-        raise ConflictError(_("The subscription could not be matched to this studio."), code="subscription_mismatch")
+        raise ConflictError(
+            _("The subscription could not be matched to this studio."), code=ErrorCode.SUBSCRIPTION_MISMATCH
+        )
     return row
 
 
@@ -197,15 +202,15 @@ def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -
 
     row = _live(studio)
     if not price.active and price.pk != row.price_id:
-        raise NotFoundError(_("This price is no longer offered."), code="price_unavailable")
+        raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
     if price.pk == row.price_id:
-        raise ConflictError(_("The studio is already on this plan."), code="same_plan")
+        raise ConflictError(_("The studio is already on this plan."), code=ErrorCode.SAME_PLAN)
     limit = price.plan.client_limit
     if limit is not None and active_client_count(studio=studio) > limit:
         raise ConflictError(
             _("%(plan)s allows %(limit)d active clients; archive some first.")
             % {"plan": price.plan.name, "limit": limit},
-            code="over_new_plan_limit",
+            code=ErrorCode.OVER_NEW_PLAN_LIMIT,
         )
     upgrade = (price.plan.rank, price.monthly_amount) > (row.plan.rank, row.price.monthly_amount)
     client = stripe_client()
@@ -280,7 +285,7 @@ def subscription_reactivate(*, studio: Studio, actor: User) -> StudioSubscriptio
     """Undo a cancellation before the period ends. Raises ConflictError "not_cancelling" otherwise."""
     row = _live(studio)
     if not row.cancel_at_period_end:
-        raise ConflictError(_("The subscription is not set to end."), code="not_cancelling")
+        raise ConflictError(_("The subscription is not set to end."), code=ErrorCode.NOT_CANCELLING)
     with stripe_errors():
         updated = stripe_client().v1.subscriptions.update(
             row.stripe_subscription_id, params={"cancel_at_period_end": False}
@@ -294,7 +299,7 @@ def payment_method_session_create(*, studio: Studio, return_url: str) -> str:
     """A Stripe-hosted page (billing portal) where the owner sets the card; returns its one-time URL."""
     row = _live(studio) if StudioSubscription.objects.filter(studio=studio).exists() else None
     if row is None or not row.stripe_customer_id:
-        raise NotFoundError(_("This studio has no platform subscription yet."), code="no_subscription")
+        raise NotFoundError(_("This studio has no platform subscription yet."), code=ErrorCode.NO_SUBSCRIPTION)
     with stripe_errors():
         session = stripe_client().v1.billing_portal.sessions.create(
             params={"customer": row.stripe_customer_id, "return_url": return_url}
