@@ -27,6 +27,7 @@ from core.emails import branded_email
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
 from core.permissions import require
+from core.studio_time import studio_time_text
 from tenants.services import studio_user_create, user_email_check
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def _unavailable(invitation: Invitation) -> InvitationUnavailableError | None:
     if invitation.is_expired:
         return InvitationUnavailableError(
             _("This invitation expired on %(date)s. Ask the studio to send you a new one.")
-            % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")},
+            % {"date": studio_time_text(invitation.expires_at)},
             code="invitation_expired",
         )
     return None
@@ -144,7 +145,7 @@ def invitation_email_send(*, invitation_id: int, token: str, base_url: str, stud
             "accept_url": accept_url,
             "inviter_name": invitation.invited_by.full_name if invitation.invited_by else "",
             "role": invitation.get_role_display(),
-            "valid_days": settings.INVITATION_VALID_DAYS,
+            "expires_at": invitation.expires_at,
         },
         studio=studio,
         base_url=base_url,

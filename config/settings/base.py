@@ -227,7 +227,8 @@ CONTENT_SECURITY_POLICY = {
         "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Sign-up posts on the public host and lands on the new studio's own subdomain (any port: development).
+        "form-action": [SELF, f"{PLATFORM_DOMAIN}:*", f"*.{PLATFORM_DOMAIN}:*"],
         "frame-ancestors": [NONE],
         **({"report-uri": [env.env_str("CSP_REPORT_URI")]} if env.env_str("CSP_REPORT_URI") else {}),
     },
