@@ -30,10 +30,15 @@ TIME_STYLES = {
 TimeStyle = Literal["long", "short", "time", "date"]
 
 
+def studio_timezone_name(*, studio: Any | None = None) -> str:
+    """The IANA name of the zone of `studio`, by default the connection's ("UTC" outside a studio)."""
+    tenant = studio if studio is not None else getattr(connection, "tenant", None)
+    return getattr(tenant, "timezone", None) or "UTC"
+
+
 def studio_zone(*, studio: Any | None = None) -> ZoneInfo:
     """The time zone of `studio`, by default the one the connection serves (UTC outside a studio)."""
-    tenant = studio if studio is not None else getattr(connection, "tenant", None)
-    return ZoneInfo(getattr(tenant, "timezone", None) or "UTC")
+    return ZoneInfo(studio_timezone_name(studio=studio))
 
 
 def studio_language(*, studio: Any | None = None) -> str:
