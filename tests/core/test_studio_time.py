@@ -69,7 +69,11 @@ def test_an_invitation_names_its_expiry_on_the_studios_clock(
     # when an invitation is sent at 22:30 UTC (already the next day in Berlin)
     with time_machine.travel(SENT, tick=False), django_capture_on_commit_callbacks(execute=True):
         invitation_create(
-            invited_by=owner, email="tess@example.test", role="trainer", base_url="http://alpha.localhost"
+            invited_by=owner,
+            email="tess@example.test",
+            role="trainer",
+            base_url="http://alpha.localhost",
+            accept_link=lambda token: f"http://alpha.localhost/invitations/{token}/",
         )
     # then the email says when the link stops working, on the studio's clock (text and HTML)
     (message,) = mailoutbox
