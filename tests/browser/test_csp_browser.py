@@ -8,9 +8,7 @@ committed in a connection of their own and removed afterwards (tests/browser/liv
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from domain.progress.models import ProgressEntry
 from domain.progress.services import ProgressEntryData, ValueData, progress_entry_record
 from domain.scheduling.models import AppointmentType, TrainerAvailability
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, CspWatch, live_server_thread
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, CspWatch, live_server_thread, require_chromium, served_world
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, OwnerFactory, TrainerFactory
@@ -42,10 +40,13 @@ playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,  # for the test database; the rows the pages need are committed by the fixture
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None and os.environ.get("CI") != "true", reason="Debian's chromium is not installed"
-    ),
+    pytest.mark.usefixtures("_chromium"),
 ]
+
+
+@pytest.fixture
+def _chromium() -> None:
+    require_chromium()
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,12 @@ def browser(db: None) -> Iterator[object]:
 @pytest.fixture
 def world(django_db_blocker) -> Iterator[World]:
     suffix = uuid.uuid4().hex[:8]
+    with (
+        django_db_blocker.unblock(),
+        served_world(lambda: _make(suffix), lambda made: _remove(World(port=0, **made))) as (port, made),
+    ):
+        yield World(port=port, **made)  # type: ignore[arg-type]
     with django_db_blocker.unblock():
-        made = in_own_connection(lambda: _make(suffix))
-        with live_server_thread() as port:
-            world = World(port=port, **made)  # type: ignore[arg-type]
-            try:
-                yield world
-            finally:
-                in_own_connection(lambda: _remove(world))
         assert not in_own_connection(lambda: User.objects.filter(email__endswith=f"{suffix}@csp.test").exists())
 
 
