@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError
 from core.models import User
+from core.permissions import require
 from core.queries import locked_or_404
 from core.validation import FieldErrors
 from domain.library.models import Exercise, ExerciseCategory
@@ -85,6 +86,7 @@ def copy_value(value: object) -> object:
 
 @transaction.atomic
 def exercise_create(*, actor: User, data: ExerciseData) -> Exercise:
+    require(actor, "library.manage")
     cleaned = _clean(data)
     return Exercise.objects.create(slug=_custom_slug(str(cleaned["name"])), created_by=actor, **cleaned)
 
@@ -107,6 +109,7 @@ def exercise_update(*, exercise_id: int, data: ExerciseData) -> Exercise:
 @transaction.atomic
 def exercise_copy(*, exercise_id: int, actor: User, hide_original: bool = False) -> Exercise:
     """The studio's own editable copy; hiding the original makes the copy take its place in the library."""
+    require(actor, "library.manage")
     original = _locked_exercise(exercise_id)
     content = {name: copy_value(getattr(original, name)) for name in ExerciseData.__dataclass_fields__}
     copy = Exercise.objects.create(slug=_custom_slug(original.name), copied_from=original, created_by=actor, **content)

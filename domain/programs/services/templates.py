@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError
 from core.models import User
+from core.permissions import require
 from core.queries import locked_or_404
 from domain.programs import progression
 from domain.programs.models import (
@@ -62,6 +63,7 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
 
 @transaction.atomic
 def template_create(*, actor: User, data: TemplateData, copied_from: ProgramTemplate | None = None) -> ProgramTemplate:
+    require(actor, "programs.manage_templates")
     if data.rules is None:
         data = replace(data, rules=[RuleData(**rule) for rule in progression.DEFAULT_RULES])  # type: ignore[arg-type]
     clean = template_clean(data)
@@ -137,6 +139,7 @@ def template_document(template: ProgramTemplate) -> TemplateData:
 
 @transaction.atomic
 def template_copy(*, template_id: int, actor: User, name: str | None = None) -> ProgramTemplate:
+    require(actor, "programs.manage_templates")
     original = ProgramTemplate.objects.filter(pk=template_id).first()
     if original is None:
         raise NotFoundError(_("Program template not found."))
