@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date, datetime, time
-from typing import Annotated, Literal
+from typing import Literal
 
-from django.utils import timezone
 from ninja import Schema
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
-from domain.scheduling.selectors import studio_zone
+from core.studio_time import StudioTime
 
-
-def _in_studio_zone(value: datetime | None) -> str | None:
-    return timezone.localtime(value, studio_zone()).isoformat() if value is not None else None
-
-
-StudioTime = Annotated[datetime, PlainSerializer(_in_studio_zone, return_type=str)]
 Scope = Literal["this", "following"]
 
 
