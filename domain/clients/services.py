@@ -345,7 +345,8 @@ def _contact_fields(data: ContactData) -> dict[str, object]:
 
 
 @transaction.atomic
-def emergency_contact_create(*, client: User, data: ContactData) -> EmergencyContact:
+def emergency_contact_create(*, actor: User, client: User, data: ContactData) -> EmergencyContact:
+    require(actor, "clients.manage_contacts", client)
     fields = _contact_fields(data)
     if data.is_primary:
         EmergencyContact.objects.filter(client=client, is_primary=True).update(is_primary=False)
@@ -359,7 +360,8 @@ def _contact(client: User, contact_id: int) -> EmergencyContact:
 
 
 @transaction.atomic
-def emergency_contact_update(*, client: User, contact_id: int, data: ContactData) -> EmergencyContact:
+def emergency_contact_update(*, actor: User, client: User, contact_id: int, data: ContactData) -> EmergencyContact:
+    require(actor, "clients.manage_contacts", client)
     fields = _contact_fields(data)
     contact = _contact(client, contact_id)
     if data.is_primary:
@@ -371,7 +373,8 @@ def emergency_contact_update(*, client: User, contact_id: int, data: ContactData
 
 
 @transaction.atomic
-def emergency_contact_delete(*, client: User, contact_id: int) -> None:
+def emergency_contact_delete(*, actor: User, client: User, contact_id: int) -> None:
+    require(actor, "clients.manage_contacts", client)
     _contact(client, contact_id).delete()
 
 
@@ -423,8 +426,9 @@ def goal_create(*, actor: User, client: User, data: GoalData) -> ClientGoal:
 
 
 @transaction.atomic
-def goal_update(*, client: User, goal_id: int, data: GoalData) -> ClientGoal:
+def goal_update(*, actor: User, client: User, goal_id: int, data: GoalData) -> ClientGoal:
     """Progress and status; reaching "achieved" stamps when, leaving it clears the stamp."""
+    require(actor, "clients.manage_goals", client)
     fields = _goal_fields(data)
     goal = locked_or_404(ClientGoal.objects.all(), _("Goal not found."), client=client, pk=goal_id)
     if data.status == GoalStatus.ACHIEVED and goal.achieved_at is None:

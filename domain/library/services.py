@@ -92,8 +92,9 @@ def exercise_create(*, actor: User, data: ExerciseData) -> Exercise:
 
 
 @transaction.atomic
-def exercise_update(*, exercise_id: int, data: ExerciseData) -> Exercise:
+def exercise_update(*, actor: User, exercise_id: int, data: ExerciseData) -> Exercise:
     """Replace an exercise's content; starter exercises stay as shipped (copy them to edit)."""
+    require(actor, "library.manage")
     exercise = _locked_exercise(exercise_id)
     if exercise.is_starter:
         raise ConflictError(
@@ -120,8 +121,9 @@ def exercise_copy(*, exercise_id: int, actor: User, hide_original: bool = False)
 
 
 @transaction.atomic
-def exercise_set_hidden(*, exercise_id: int, hidden: bool) -> Exercise:
+def exercise_set_hidden(*, actor: User, exercise_id: int, hidden: bool) -> Exercise:
     """Hide an exercise from the library's lists (programs that use it keep it)."""
+    require(actor, "library.manage")
     exercise = _locked_exercise(exercise_id)
     if exercise.is_hidden != hidden:
         exercise.is_hidden = hidden
@@ -130,7 +132,8 @@ def exercise_set_hidden(*, exercise_id: int, hidden: bool) -> Exercise:
 
 
 @transaction.atomic
-def category_create(*, name: str, parent_id: int | None = None) -> ExerciseCategory:
+def category_create(*, actor: User, name: str, parent_id: int | None = None) -> ExerciseCategory:
+    require(actor, "library.manage")
     errors = FieldErrors()
     name = errors.text("name", name, max_length=80)
     parent = None

@@ -77,8 +77,9 @@ def _locked_template(template_id: int) -> ProgramTemplate:
 
 
 @transaction.atomic
-def template_update(*, template_id: int, data: TemplateData) -> ProgramTemplate:
+def template_update(*, actor: User, template_id: int, data: TemplateData) -> ProgramTemplate:
     """Replace the whole template. Programs already assigned keep their own copy and do not change."""
+    require(actor, "programs.manage_templates")
     clean = template_clean(data)
     template = _locked_template(template_id)
     for name, value in clean.fields.items():
@@ -92,7 +93,8 @@ def template_update(*, template_id: int, data: TemplateData) -> ProgramTemplate:
 
 
 @transaction.atomic
-def template_set_archived(*, template_id: int, archived: bool) -> ProgramTemplate:
+def template_set_archived(*, actor: User, template_id: int, archived: bool) -> ProgramTemplate:
+    require(actor, "programs.manage_templates")
     template = _locked_template(template_id)
     template.is_archived = archived
     template.save(update_fields=["is_archived", "updated_at"])
