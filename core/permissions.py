@@ -82,6 +82,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "progress.view_photos": EVERYONE,
     "progress.upload_photo": EVERYONE,
     "progress.delete_photo": EVERYONE,
+    # --- nutrition; object scope (assigned trainer / self) through the clients selectors ---
+    "nutrition.view": EVERYONE,
+    "nutrition.log": EVERYONE,
+    "nutrition.calculate": STAFF,
+    "nutrition.manage_plans": STAFF,
+    "nutrition.manage_foods": STAFF,
+    "nutrition.manage_settings": MANAGEMENT,
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

@@ -53,6 +53,7 @@ TENANT_APPS = [
     # --- workouts, progress (issue 5)
     "domain.workouts",
     "domain.progress",
+    "domain.nutrition",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

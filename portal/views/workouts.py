@@ -109,7 +109,11 @@ def logger_service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "portal/workouts/sw.js",
-        {"assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")]},
+        {
+            "cache": "fitwell-logger",
+            "page_pattern": r"\/log\/$",
+            "assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")],
+        },
         content_type="application/javascript",
     )
     response["Cache-Control"] = "no-cache"
