@@ -13,6 +13,7 @@ from portal.views import (
     programs,
     progress,
     scheduling,
+    videos,
     workouts,
 )
 
@@ -111,4 +112,12 @@ urlpatterns = [
         progress.progress_photo_remove,
         name="progress_photo_remove",
     ),
+    # --- form-check videos (issue 14)
+    path("me/videos/", videos.my_videos, name="my_videos"),
+    path("clients/<int:client_id>/videos/", videos.client_videos, name="client_videos"),
+    path("videos/review/", videos.video_queue, name="video_queue"),
+    path("videos/compare/", videos.video_compare, name="video_compare"),
+    path("videos/<int:video_id>/", videos.video_detail, name="video_detail"),
+    path("videos/<int:video_id>/comment/", videos.video_comment, name="video_comment"),
+    path("videos/<int:video_id>/status/", videos.video_status, name="video_status"),
 ]
