@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import formats, timezone, translation
+from pydantic import PlainSerializer
 
 # Django date-format strings (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date);
 # `T` is the zone's abbreviation at that moment (CET in winter, CEST in summer).
@@ -50,6 +51,15 @@ def studio_language(*, studio: Any | None = None) -> str:
 def studio_today(*, now: datetime | None = None) -> date:
     """Today's date where the studio is (23:30 UTC is already tomorrow in Auckland)."""
     return (now or timezone.now()).astimezone(studio_zone()).date()
+
+
+def studio_isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 in the studio's zone, with its offset (`2027-06-03T10:00:00+01:00`); None stays None."""
+    return timezone.localtime(value, studio_zone()).isoformat() if value is not None else None
+
+
+StudioTime = Annotated[datetime, PlainSerializer(studio_isoformat, return_type=str)]
+"""A datetime field of an API schema that is written out in the studio's zone."""
 
 
 def studio_local(moment: datetime) -> datetime:

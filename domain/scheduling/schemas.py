@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Annotated, Literal
 
-from django.utils import timezone
 from ninja import Schema
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import BeforeValidator, Field
 
 from core.api.types import ApiDate, ApiDateTime
-from domain.scheduling.selectors import studio_zone
+from core.studio_time import StudioTime
 from domain.scheduling.slots import end_time_parse
-
-
-def _in_studio_zone(value: datetime | None) -> str | None:
-    return timezone.localtime(value, studio_zone()).isoformat() if value is not None else None
-
-
-StudioTime = Annotated[datetime, PlainSerializer(_in_studio_zone, return_type=str)]
 
 
 def _end_time(value: object) -> object:
