@@ -28,6 +28,8 @@ format: $(STAMP)
 bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
+	$(PY) bench/web.py
+	$(PY) bench/fleet.py
 
 clean:
 	rm -rf $(VENV) .data

@@ -1,4 +1,4 @@
--- One wrk script for every scenario of bench/http.py; the scenario comes from the environment:
+-- One wrk script for every scenario of bench/web.py; the scenario comes from the environment:
 --   BENCH_HOST, BENCH_PATH, BENCH_TOKEN (optional Bearer), BENCH_KIND = get | workout | booking
 --   workout: BENCH_EXERCISE (an exercise id)          -> a fresh idempotency key per request
 --   booking: BENCH_TRAINERS ("1,2,..", one per thread), BENCH_TYPE, BENCH_FIRST (a UTC midnight, epoch s)

@@ -1,6 +1,6 @@
 """The request path, measured from outside: plain Django and FitWell side by side, one load tool, one run.
 
-    .venv/bin/python bench/http.py [--duration 10] [--connections 16] [--workers 2] [--threads 1]
+    .venv/bin/python bench/web.py [--duration 10] [--connections 16] [--workers 2] [--threads 1]
 
 Both apps run under gunicorn with the same production config (deploy/gunicorn.conf.py, the same workers
 and threads); FitWell with `config.settings.production`, its own database (fitwell_bench_http) and a
@@ -12,13 +12,6 @@ tenant-routed trivial >= 0.7x plain; the 50-row list >= 0.5x the trivial one and
 """
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file shares its name with the standard library's `http`: put the repository, not bench/, first
-# on the path before anything imports http.client.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
 import contextlib
@@ -34,11 +27,12 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
+from pathlib import Path
 
 os.environ.setdefault("JWT_ACCESS_TTL_SECONDS", "7200")  # the run's token outlives the run
 os.environ["SECRET_KEY"] = "bench-http-secret-key-not-for-production"  # tokens minted here verify there
 
-from bench._setup import ROOT, django_for_bench
+from _setup import ROOT, django_for_bench
 
 DB_NAME = "fitwell_bench_http"
 HOST = "bench-http.localhost"
@@ -103,28 +97,39 @@ class Fixture:
         from core.models import Role, User
         from core.tokens import access_token_issue
         from domain.library.models import Exercise
-        from domain.scheduling.models import AppointmentType, TrainerAvailability
+        from domain.scheduling.models import Appointment, AppointmentType, TrainerAvailability
+        from tenants.models import Studio
         from tenants.services import studio_provision
 
-        self.studio = studio_provision(
-            slug=HOST.split(".")[0], name="Bench", owner_email="owner@bench.test", owner_password="Bench-pass-2026!"
-        ).studio
+        kept = Studio.objects.filter(slug=HOST.split(".")[0]).first()  # --keep: the studio of an earlier run
+        self.studio = (
+            kept
+            or studio_provision(
+                slug=HOST.split(".")[0], name="Bench", owner_email="owner@bench.test", owner_password="Bench-pass-2026!"
+            ).studio
+        )
         connection.set_tenant(self.studio)
         owner = User.objects.get(email="owner@bench.test")
         self.token = access_token_issue(owner)
-        self.client = User.objects.create_user(email="client@bench.test", password=None, role=Role.CLIENT)
-        self.trainers = [
-            User.objects.create_user(email=f"t{n}@bench.test", password=None, role=Role.TRAINER, first_name=f"T{n}")
-            for n in range(16)
-        ]
-        TrainerAvailability.objects.bulk_create(
-            TrainerAvailability(trainer=t, weekday=day, start_time=clock(6), end_time=clock(22))
-            for t in self.trainers
-            for day in range(7)
-        )
-        self.kind = AppointmentType.objects.create(
-            name="PT 30", duration_minutes=30, slot_step_minutes=30, min_notice_minutes=0, max_advance_days=365
-        )
+        if kept:
+            Appointment.objects.all().delete()  # the earlier run's bookings would take this run's slots
+            self.client = User.objects.get(email="client@bench.test")
+            self.trainers = list(User.objects.filter(role=Role.TRAINER, email__endswith="@bench.test").order_by("id"))
+            self.kind = AppointmentType.objects.get(name="PT 30")
+        else:
+            self.client = User.objects.create_user(email="client@bench.test", password=None, role=Role.CLIENT)
+            self.trainers = [
+                User.objects.create_user(email=f"t{n}@bench.test", password=None, role=Role.TRAINER, first_name=f"T{n}")
+                for n in range(16)
+            ]
+            TrainerAvailability.objects.bulk_create(
+                TrainerAvailability(trainer=t, weekday=day, start_time=clock(6), end_time=clock(22))
+                for t in self.trainers
+                for day in range(7)
+            )
+            self.kind = AppointmentType.objects.create(
+                name="PT 30", duration_minutes=30, slot_step_minutes=30, min_notice_minutes=0, max_advance_days=365
+            )
         self.exercise = Exercise.objects.order_by("id").first()
         self.exercise_count = Exercise.objects.count()
         connection.set_schema_to_public()
@@ -170,10 +175,18 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--only", default="list,slots,workout,booking", help="scenarios after the trivial one (comma-separated)"
+    )
+    parser.add_argument(
+        "--app-env", action="append", default=[], help="KEY=VALUE for FitWell's server (e.g. DB_CONN_MAX_AGE=0)"
+    )
+    parser.add_argument("--keep", action="store_true", help="reuse the database (and studio) of an earlier run")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     if not shutil.which("wrk"):
-        raise SystemExit("bench/http.py needs wrk (apt-get install wrk)")
-    django_for_bench(DB_NAME)
+        raise SystemExit("bench/web.py needs wrk (apt-get install wrk)")
+    django_for_bench(DB_NAME, fresh=not args.keep)
     fixture = Fixture()
     app_env = {
         **os.environ,
@@ -185,17 +198,19 @@ def main() -> None:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",
     }
+    fitwell_env = {**app_env, **dict(item.split("=", 1) for item in args.app_env)}
     servers = {"workers": args.workers, "threads": args.threads}
     load = {"seconds": args.duration, "connections": args.connections}
     warm = {"seconds": args.warmup, "connections": args.connections}
     today = datetime.now(UTC).date()
     with (
         gunicorn("bench.plain.wsgi:application", app_env, **servers) as plain,
-        gunicorn("config.wsgi:application", app_env, **servers) as fitwell,
+        gunicorn("config.wsgi:application", fitwell_env, **servers) as fitwell,
     ):
         print(
             f"gunicorn {args.workers} workers x {args.threads} threads per app, wrk {args.connections} connections, "
             f"{args.duration:.0f} s per scenario; load average before: {os.getloadavg()[0]:.2f}"
+            + (f"; FitWell with {' '.join(args.app_env)}" if args.app_env else "")
         )
         print(f"{'scenario':<44} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
         hello = {"host": "localhost", "path": "/hello"}
@@ -209,60 +224,83 @@ def main() -> None:
         row("plain Django hello (before)", before, None)
         row("plain Django hello (after)", after, None, f"reference {reference:.0f}/s = mean of both")
         row("FitWell GET /healthz on a studio host", trivial, reference, "target >= 0.70x plain")
-        listing = {"host": HOST, "path": "/api/v1/exercises?limit=50", "token": fixture.token}
-        wrk(fitwell, **warm, **listing)
-        page = wrk(fitwell, **load, **listing)
-        row(
-            "GET /api/v1/exercises?limit=50 (JWT)",
-            page,
-            reference,
-            f"{page['rps'] / max(trivial['rps'], 1e-9):.2f}x trivial, target >= 0.50x and p95 < 50 ms",
-        )
-        start = today + timedelta(days=7)
-        slots_path = (
-            f"/api/v1/trainers/{fixture.trainers[0].pk}/slots?appointment_type_id={fixture.kind.pk}"
-            f"&start={start}&end={start + timedelta(days=30)}"
-        )
-        slots = {"host": HOST, "path": slots_path, "token": fixture.token}
-        wrk(fitwell, **warm, **slots)
-        row("GET slots, one trainer, a month", wrk(fitwell, **load, **slots), reference)
-        workout = {
-            "host": HOST,
-            "path": f"/api/v1/clients/{fixture.client.pk}/workouts",
-            "token": fixture.token,
-            "kind": "workout",
-            "exercise": str(fixture.exercise.pk),
-        }
-        wrk(fitwell, **warm, **workout)
-        row("POST a workout log (3 sets)", wrk(fitwell, **load, **workout), reference)
-        booking = {
-            "host": HOST,
-            "path": "/api/v1/appointments",
-            "token": fixture.token,
-            "kind": "booking",
-            "trainers": ",".join(str(t.pk) for t in fixture.trainers),
-            "type": str(fixture.kind.pk),
-        }
-        wrk(fitwell, **warm, **booking, first=str(midnight_epoch(today + timedelta(days=40))))
-        booked = wrk(fitwell, **load, **booking, first=str(midnight_epoch(today + timedelta(days=60))))
-        row(
-            "POST a booking, 16 trainers, distinct slots",
-            booked,
-            reference,
-            f"{booked['conflict']} x 409, {booked['other']} other; target >= 150/s",
-        )
-        contested = {**booking, "trainers": str(fixture.trainers[1].pk)}
-        fight = wrk(fitwell, **warm, **contested, first=str(midnight_epoch(today + timedelta(days=200))))
-        overlaps = fixture.double_bookings()
-        row(
-            "POST a booking, all on one trainer's slots",
-            fight,
-            reference,
-            f"{fight['ok']} booked, {fight['conflict']} x 409",
-        )
-        print(f"double bookings after {fixture.appointments} appointments: {overlaps}  [target 0]")
+        if "list" in only:
+            scenario_list(fitwell, fixture, warm, load, reference, trivial)
+        if "slots" in only:
+            scenario_slots(fitwell, fixture, warm, load, reference, today)
+        if "workout" in only:
+            scenario_workout(fitwell, fixture, warm, load, reference)
+        if "booking" in only:
+            scenario_booking(fitwell, fixture, warm, load, reference, today)
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     _empty_queue()
+
+
+Load = dict[str, float]
+
+
+def scenario_list(fitwell: int, fixture: Fixture, warm: Load, load: Load, reference: float, trivial: Load) -> None:
+    listing = {"host": HOST, "path": "/api/v1/exercises?limit=50", "token": fixture.token}
+    wrk(fitwell, **warm, **listing)
+    page = wrk(fitwell, **load, **listing)
+    row(
+        "GET /api/v1/exercises?limit=50 (JWT)",
+        page,
+        reference,
+        f"{page['rps'] / max(trivial['rps'], 1e-9):.2f}x trivial, target >= 0.50x and p95 < 50 ms",
+    )
+
+
+def scenario_slots(fitwell: int, fixture: Fixture, warm: Load, load: Load, reference: float, today: date) -> None:
+    start = today + timedelta(days=7)
+    slots_path = (
+        f"/api/v1/trainers/{fixture.trainers[0].pk}/slots?appointment_type_id={fixture.kind.pk}"
+        f"&start={start}&end={start + timedelta(days=30)}"
+    )
+    slots = {"host": HOST, "path": slots_path, "token": fixture.token}
+    wrk(fitwell, **warm, **slots)
+    row("GET slots, one trainer, a month", wrk(fitwell, **load, **slots), reference)
+
+
+def scenario_workout(fitwell: int, fixture: Fixture, warm: Load, load: Load, reference: float) -> None:
+    workout = {
+        "host": HOST,
+        "path": f"/api/v1/clients/{fixture.client.pk}/workouts",
+        "token": fixture.token,
+        "kind": "workout",
+        "exercise": str(fixture.exercise.pk),
+    }
+    wrk(fitwell, **warm, **workout)
+    row("POST a workout log (3 sets)", wrk(fitwell, **load, **workout), reference)
+
+
+def scenario_booking(fitwell: int, fixture: Fixture, warm: Load, load: Load, reference: float, today: date) -> None:
+    booking = {
+        "host": HOST,
+        "path": "/api/v1/appointments",
+        "token": fixture.token,
+        "kind": "booking",
+        "trainers": ",".join(str(t.pk) for t in fixture.trainers),
+        "type": str(fixture.kind.pk),
+    }
+    wrk(fitwell, **warm, **booking, first=str(midnight_epoch(today + timedelta(days=40))))
+    booked = wrk(fitwell, **load, **booking, first=str(midnight_epoch(today + timedelta(days=60))))
+    row(
+        "POST a booking, 16 trainers, distinct slots",
+        booked,
+        reference,
+        f"{booked['conflict']} x 409, {booked['other']} other; target >= 150/s",
+    )
+    contested = {**booking, "trainers": str(fixture.trainers[1].pk)}
+    fight = wrk(fitwell, **warm, **contested, first=str(midnight_epoch(today + timedelta(days=200))))
+    overlaps = fixture.double_bookings()
+    row(
+        "POST a booking, all on one trainer's slots",
+        fight,
+        reference,
+        f"{fight['ok']} booked, {fight['conflict']} x 409",
+    )
+    print(f"double bookings after {fixture.appointments} appointments: {overlaps}  [target 0]")
 
 
 def _dev_key() -> str:
