@@ -193,6 +193,10 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "FIELD_ENCRYPTION_KEY": os.environ.get("FIELD_ENCRYPTION_KEY", "") or _dev_key(),
         "SECURE_SSL_REDIRECT": "false",
+        # Production refuses to start without Stripe keys; no scenario reaches Stripe.
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or "sk_test_bench",
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or "whsec_bench",
+        "STRIPE_CONNECT_WEBHOOK_SECRET": os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET") or "whsec_bench_connect",
         "API_RATE_LIMIT_PER_MINUTE": str(10**9),  # the throttle still counts every request, it never bites
         "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
         "CELERY_TASK_ALWAYS_EAGER": "false",

@@ -78,6 +78,11 @@ def gunicorn(*, db_url: str | None = None, workers: int = 2, threads: int = 1, *
         "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEYS) or DEV_FIELD_ENCRYPTION_KEY,
         "SECURE_SSL_REDIRECT": "false",
         "PLATFORM_DOMAIN": settings.PLATFORM_DOMAIN,
+        # Production refuses to start without Stripe keys; these requests never reach Stripe.
+        "STRIPE_SECRET_KEY": settings.STRIPE_SECRET_KEY,
+        "STRIPE_API_BASE": settings.STRIPE_API_BASE,
+        "STRIPE_WEBHOOK_SECRET": settings.STRIPE_WEBHOOK_SECRET,
+        "STRIPE_CONNECT_WEBHOOK_SECRET": settings.STRIPE_CONNECT_WEBHOOK_SECRET,
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_LOG_LEVEL": "warning",
