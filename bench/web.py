@@ -285,6 +285,7 @@ def scenario_booking(fitwell: int, fixture: Fixture, warm: Load, load: Load, ref
         "token": fixture.token,
         "kind": "booking",
         "trainers": ",".join(str(t.pk) for t in fixture.trainers),
+        "client": str(fixture.client.pk),
         "type": str(fixture.kind.pk),
     }
     wrk(fitwell, **warm, **booking, first=str(midnight_epoch(today + timedelta(days=40))))

@@ -1,7 +1,7 @@
 -- One wrk script for every scenario of bench/web.py; the scenario comes from the environment:
 --   BENCH_HOST, BENCH_PATH, BENCH_TOKEN (optional Bearer), BENCH_KIND = get | workout | booking
 --   workout: BENCH_EXERCISE (an exercise id)          -> a fresh idempotency key per request
---   booking: BENCH_TRAINERS ("1,2,..", one per thread), BENCH_TYPE, BENCH_FIRST (a UTC midnight, epoch s)
+--   booking: BENCH_TRAINERS ("1,2,..", one per thread), BENCH_CLIENT, BENCH_TYPE, BENCH_FIRST (a UTC midnight, epoch s)
 --            -> each thread books its own trainer's next half hour: distinct slots, no contention
 -- done() prints one JSON line (requests/s, latency percentiles in ms, status counts) for the runner.
 local kind = os.getenv("BENCH_KIND") or "get"
@@ -52,7 +52,8 @@ function request()
     -- 32 half hours a day from 06:00 (the trainers work 06:00-22:00 every day, studio in UTC)
     local n = sent - 1
     local at = tonumber(os.getenv("BENCH_FIRST")) + math.floor(n / 32) * 86400 + 6 * 3600 + (n % 32) * 1800
-    local body = '{"trainer_id":' .. trainer .. ',"appointment_type_id":' .. os.getenv("BENCH_TYPE") ..
+    local body = '{"trainer_id":' .. trainer .. ',"client_id":' .. os.getenv("BENCH_CLIENT") ..
+      ',"appointment_type_id":' .. os.getenv("BENCH_TYPE") ..
       ',"starts_at":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ", at) .. '"}'
     return wrk.format(nil, path, nil, body)
   end
