@@ -19,7 +19,7 @@ from core.exceptions import ApplicationError, ConflictError, NotFoundError, Vali
 from core.models import Role, User
 from core.permissions import require
 from core.validation import FieldErrors
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_for_actor
 from domain.library.models import Exercise
 from domain.videos import media
 from domain.videos import storage as files
@@ -56,7 +56,7 @@ def video_upload_start(*, actor: User, data: UploadData) -> Video:
     (413, over VIDEO_MAX_BYTES), NotFoundError (a client, set or exercise the actor may not see)."""
     if data.client_id is None and actor.role != Role.CLIENT:
         raise ValidationError(_("Say whose video this is."), code="video_invalid", fields={"client_id": _("Required.")})
-    client = client_get(actor=actor, client_id=data.client_id if data.client_id is not None else actor.pk)
+    client = client_for_actor(actor=actor, client_id=data.client_id if data.client_id is not None else actor.pk)
     require(actor, "videos.upload", client)
     if data.size_bytes > settings.VIDEO_MAX_BYTES:
         raise _too_large()
