@@ -52,6 +52,8 @@ TENANT_APPS = [
     # --- workouts, progress (issue 5)
     "domain.workouts",
     "domain.progress",
+    # --- studio commerce (issue 13)
+    "billing.payments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

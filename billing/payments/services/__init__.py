@@ -1,0 +1,82 @@
+"""Studio commerce services; the public names, re-exported by sub-area."""
+
+from billing.payments.services.bookings import (
+    BookingRef,
+    CancelPreview,
+    booking_attended,
+    booking_cancelled,
+    booking_consume,
+    booking_no_show,
+    booking_preview,
+    cancel_preview,
+    waitlist_check,
+)
+from billing.payments.services.entitlements import Bookable, Decision, entitlement_consume, entitlement_decide
+from billing.payments.services.invoices import (
+    LineData,
+    invoice_draft,
+    invoice_finalise,
+    invoice_mark_uncollectible,
+    invoice_remind,
+    invoice_void,
+)
+from billing.payments.services.payments import (
+    fee_charge,
+    fee_waive,
+    payment_record_manual,
+    payment_refund,
+    payment_succeeded,
+    strikes_forgive,
+)
+from billing.payments.services.sales import Sale, package_close, package_create, package_purchase, package_replace
+from billing.payments.services.subscriptions import (
+    CancelTerms,
+    subscription_cancel_at_period_end,
+    subscription_cancel_now,
+    subscription_cancel_preview,
+    subscription_change,
+    subscription_mark_past_due,
+    subscription_pause,
+    subscription_renew,
+)
+
+__all__ = [
+    "Bookable",
+    "BookingRef",
+    "CancelPreview",
+    "CancelTerms",
+    "Decision",
+    "LineData",
+    "Sale",
+    "booking_attended",
+    "booking_cancelled",
+    "booking_consume",
+    "booking_no_show",
+    "booking_preview",
+    "cancel_preview",
+    "entitlement_consume",
+    "entitlement_decide",
+    "fee_charge",
+    "fee_waive",
+    "invoice_draft",
+    "invoice_finalise",
+    "invoice_mark_uncollectible",
+    "invoice_remind",
+    "invoice_void",
+    "package_close",
+    "package_create",
+    "package_purchase",
+    "package_replace",
+    "payment_record_manual",
+    "payment_refund",
+    "payment_succeeded",
+    "strikes_forgive",
+    "subscription_cancel_at_period_end",
+    "subscription_cancel_now",
+    "subscription_cancel_preview",
+    "subscription_change",
+    "subscription_mark_past_due",
+    "subscription_pause",
+    "subscription_renew",
+    "waitlist_check",
+]

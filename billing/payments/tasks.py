@@ -1,0 +1,28 @@
+"""Background work of studio commerce. Tasks take ids, run in their studio's schema, and are idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="payments.invoice_email", ignore_result=True)
+def invoice_email(invoice_id: int, kind: str) -> bool:
+    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder"."""
+    from billing.payments.documents import invoice_send
+
+    return invoice_send(invoice_id=invoice_id, kind=kind)
+
+
+@shared_task(name="payments.invoice_collect", ignore_result=True)
+def invoice_collect(invoice_id: int) -> str:
+    """Charge an open invoice to the client's card on file, if they have one (see services/cards.py)."""
+    from billing.payments.services.cards import invoice_charge_saved_card
+
+    return invoice_charge_saved_card(invoice_id=invoice_id)
+
+
+@shared_task(name="payments.card_refund_send", ignore_result=True)
+def card_refund_send(refund_id: int) -> bool:
+    from billing.payments.services.cards import refund_send
+
+    return refund_send(refund_id=refund_id)
