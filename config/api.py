@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from billing.payments.api import router as commerce_router
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
@@ -33,3 +34,5 @@ api.add_router("", programs_router)
 # --- workouts, progress (issue 5)
 api.add_router("", workouts_router)
 api.add_router("", progress_router)
+# --- studio commerce (issue 13)
+api.add_router("", commerce_router)

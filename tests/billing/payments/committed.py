@@ -29,6 +29,11 @@ def delete_commerce_of(people: list[User]) -> None:
     BookingUse.objects.filter(client_id__in=ids).delete()
     packages = set(ClientPack.objects.filter(client_id__in=ids).values_list("package_id", flat=True))
     packages |= set(ClientSubscription.objects.filter(client_id__in=ids).values_list("package_id", flat=True))
+    packages |= set(
+        InvoiceLine.objects.filter(invoice__client_id__in=ids, package__isnull=False).values_list(
+            "package_id", flat=True
+        )
+    )
     ClientPack.objects.filter(client_id__in=ids).delete()
     Refund.objects.filter(payment__client_id__in=ids).delete()
     Payment.objects.filter(client_id__in=ids).delete()
