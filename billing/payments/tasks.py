@@ -26,3 +26,11 @@ def card_refund_send(refund_id: int) -> bool:
     from billing.payments.services.cards import refund_send
 
     return refund_send(refund_id=refund_id)
+
+
+@shared_task(name="payments.due_work", ignore_result=True)
+def due_work() -> dict[str, int]:
+    """This studio's renewals, fees and overdue reminders (queued for each studio by the sweep)."""
+    from billing.payments.services.dunning import commerce_due_work
+
+    return commerce_due_work().__dict__
