@@ -9,6 +9,7 @@ from billing.payments.services.bookings import (
     booking_no_show,
     booking_preview,
     cancel_preview,
+    class_sessions_cancelled,
     waitlist_check,
 )
 from billing.payments.services.entitlements import Bookable, Decision, entitlement_consume, entitlement_decide
@@ -54,6 +55,7 @@ __all__ = [
     "booking_no_show",
     "booking_preview",
     "cancel_preview",
+    "class_sessions_cancelled",
     "entitlement_consume",
     "entitlement_decide",
     "fee_charge",

@@ -182,3 +182,15 @@ def cancel_preview(*, ref: BookingRef, late: bool, now: datetime | None = None) 
         strike_warning=late and bool(strikes.limit) and strikes.strikes + 1 >= strikes.limit,
         message=message,
     )
+
+
+def class_sessions_cancelled(*, session_ids: list[int], actor: User | None, now: datetime | None = None) -> int:
+    """The studio cancelled these classes: every seat's credit returns (no strike, no fee). Returns how many."""
+    uses = BookingUse.objects.select_for_update(of=("self",)).filter(
+        participant__session_id__in=session_ids, state=BookingUse.State.HELD
+    )
+    settled = 0
+    for use in uses.select_related("pack"):
+        entitlement_settle(use=use, state=BookingUse.State.RETURNED, actor=actor, now=now)
+        settled += 1
+    return settled

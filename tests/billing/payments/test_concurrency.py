@@ -76,3 +76,79 @@ def test_parallel_renewals_of_one_membership_bill_the_period_once(people):
     assert results.count(None) == 7
     count = in_own_connection(studio, lambda: Invoice.objects.filter(subscription_id=membership.pk).count())
     assert count == 2  # the first period's and this one
+
+
+def test_twenty_parallel_class_bookings_with_three_credits_make_exactly_three(people):
+    """One client, 20 different classes at once, a pack with 3 credits: 3 seats, 17 clean 402s."""
+    from datetime import timedelta
+
+    from billing.payments.errors import EntitlementRequired
+    from billing.payments.models import ClientPack
+    from domain.scheduling import services as scheduling
+    from domain.scheduling.models import ClassType, GroupSession, SessionParticipant
+    from tests.billing.payments.conftest import NOW
+    from tests.factories.core import TrainerFactory
+    from tests.factories.scheduling import ClassTypeFactory
+
+    studio, manager, clients = people
+    client = clients[0]
+
+    def setup():
+        sale = services.package_purchase(
+            actor=manager, client_id=client.pk, package_id=PackFactory(currency=studio.currency, credits=3).pk, now=NOW
+        )
+        services.payment_record_manual(actor=manager, invoice_id=sale.invoice.pk, amount=10000, method="cash", now=NOW)
+        kind = ClassTypeFactory()
+        sessions = []
+        for hour in range(20):
+            start = NOW + timedelta(days=2, hours=hour)
+            sessions.append(
+                GroupSession.objects.create(
+                    class_type=kind,
+                    instructor=TrainerFactory(),
+                    capacity=5,
+                    starts_at=start,
+                    ends_at=start + timedelta(minutes=45),
+                )
+            )
+        return sale.pack.pk, [s.pk for s in sessions], kind.pk
+
+    pack_id, session_ids, kind_id = in_own_connection(studio, setup)
+    try:
+        results = run_concurrently(
+            studio,
+            [
+                lambda sid=sid: scheduling.group_session_register(actor=client, session_id=sid, now=NOW)
+                for sid in session_ids
+            ],
+        )
+        booked = [r for r in results if isinstance(r, SessionParticipant)]
+        refused = [r for r in results if isinstance(r, EntitlementRequired)]
+        assert len(booked) == 3, [r for r in results if not isinstance(r, SessionParticipant | EntitlementRequired)]
+        assert len(refused) == 17
+        assert {r.code for r in refused} == {"no_entitlement"}
+        left, seats = in_own_connection(
+            studio,
+            lambda: (
+                ClientPack.objects.get(pk=pack_id).credits_remaining,
+                SessionParticipant.objects.filter(session_id__in=session_ids).count(),
+            ),
+        )
+        assert (left, seats) == (0, 3)
+    finally:
+
+        def cleanup():
+            from billing.payments.models import BookingUse, CreditMovement
+
+            CreditMovement.objects.filter(pack_id=pack_id).delete()
+            BookingUse.objects.filter(participant__session_id__in=session_ids).delete()
+            SessionParticipant.objects.filter(session_id__in=session_ids).delete()
+            trainers = list(GroupSession.objects.filter(pk__in=session_ids).values_list("instructor_id", flat=True))
+            GroupSession.objects.filter(pk__in=session_ids).delete()
+            ClassType.objects.filter(pk=kind_id).delete()
+            from core.models import AuditEvent, User
+
+            AuditEvent.objects.filter(actor_id=client.pk).delete()
+            User.objects.filter(pk__in=trainers).delete()
+
+        in_own_connection(studio, cleanup)

@@ -40,9 +40,10 @@ def test_overdue_invoices_are_reminded_once_after_commit(
 
 def test_a_renewal_without_a_card_on_file_is_past_due_and_paying_it_clears_that(member, manager, buy, currency):
     m = buy(member, MembershipFactory(currency=currency), now=NOW).membership
-    work = commerce_due_work(now=m.next_bill_at)
+    due = m.next_bill_at
+    work = commerce_due_work(now=due)
     m.refresh_from_db()
-    assert (work.renewed, m.status, m.past_due_since) == (1, ClientSubscription.Status.PAST_DUE, m.next_bill_at)
+    assert (work.renewed, m.status, m.past_due_since) == (1, ClientSubscription.Status.PAST_DUE, due)
     renewal = Invoice.objects.get(subscription=m, status="open")
     services.payment_record_manual(actor=manager, invoice_id=renewal.pk, amount=renewal.total_amount, method="cash")
     m.refresh_from_db()
