@@ -22,6 +22,8 @@ from tenants.models import Studio
 from tenants.services import studio_provision
 from tests.factories.tenants import STRONG_PASSWORD
 
+pytest_plugins = ["tests.fakes.stripe_fixtures"]
+
 STUDIO_SLUG = "alpha"
 OTHER_STUDIO_SLUG = "beta"
 
