@@ -97,10 +97,11 @@ def _buyer(client: User) -> dict[str, str]:
 
 
 @transaction.atomic
-def invoice_finalise(*, invoice_id: int, now: datetime | None = None) -> Invoice:
+def invoice_finalise(*, invoice_id: int, now: datetime | None = None, notify: bool = True) -> Invoice:
     """Give the draft the studio's next number (the counter row is locked until commit: gapless) and open it.
 
-    A zero-total invoice is paid at once. Raises ConflictError if it is not a draft.
+    With `notify`, the client is emailed the invoice (branded, PDF attached) after commit. A zero-total
+    invoice is paid at once. Raises ConflictError if it is not a draft.
     """
     now = now or timezone.now()
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
@@ -121,6 +122,10 @@ def invoice_finalise(*, invoice_id: int, now: datetime | None = None) -> Invoice
     invoice.save()
     if invoice.total_amount <= 0:
         invoice_apply_payment(invoice=invoice, amount=0, now=now)
+    elif notify:
+        from billing.payments.tasks import invoice_email
+
+        invoice_email.delay_on_commit(invoice_id=invoice.pk, kind="invoice")
     return invoice
 
 

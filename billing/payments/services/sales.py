@@ -172,10 +172,10 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
     Raises NotFoundError (unknown package or client), ConflictError (closed package, a second live
     membership of the same package), PermissionDeniedError (someone buying for another client).
     """
-    from domain.scheduling.access import client_get
+    from domain.clients.selectors import client_get
 
     now = now or timezone.now()
-    client = client_get(client_id)
+    client = client_get(actor=actor, client_id=client_id)
     _ensure_may_sell(actor, client)
     package = selectors.package_get(package_id=package_id)
     if not package.is_active:
@@ -225,7 +225,8 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
             expiry_starts=package.expiry_starts,
         )
     audit_record(actor=actor, action="billing.package_purchase", target=invoice, package=package.pk)
-    invoice = invoice_finalise(invoice_id=invoice.pk, now=now)
+    # A client buying in the shop pays at once (the receipt follows); a sale at the desk is emailed.
+    invoice = invoice_finalise(invoice_id=invoice.pk, now=now, notify=actor.pk != client.pk)
     if pack is not None:
         pack.refresh_from_db()
     if membership is not None:

@@ -9,7 +9,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.payments import services as commerce
+from billing.payments.services import bookings as commerce
 from core.audit import audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User

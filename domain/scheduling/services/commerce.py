@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from billing.payments import services as commerce
+from billing.payments.services import bookings as commerce
 from billing.payments.errors import EntitlementRequired
 from core.models import User
 from domain.scheduling import selectors

@@ -68,3 +68,19 @@ def test_fees_past_their_waive_window_are_invoiced_by_the_sweep(member, manager)
     assert commerce_due_work(now=NOW + timedelta(hours=12)).fees_charged == 1
     fee = BookingFee.objects.get()
     assert (fee.status, fee.invoice.total_amount, fee.invoice.status) == ("charged", 1200, "open")
+
+
+def test_a_sale_at_the_desk_emails_the_invoice_and_payment_emails_the_receipt(
+    member, pack, manager, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sale = services.package_purchase(actor=manager, client_id=member.pk, package_id=pack.pk, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.payment_record_manual(actor=manager, invoice_id=sale.invoice.pk, amount=10000, method="cash", now=NOW)
+    assert [m.subject.split("] ", 1)[1] for m in mail.outbox] == [
+        f"Invoice {sale.invoice.number}",
+        f"Receipt for invoice {sale.invoice.number}",
+    ]
+    assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
+    assert mail.outbox[0].alternatives[0][1] == "text/html"  # the branded HTML part

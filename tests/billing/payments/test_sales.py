@@ -56,11 +56,19 @@ def test_paying_more_than_is_due_changes_nothing(manager, member, pack):
     assert not Payment.objects.filter(invoice=sale.invoice).exists()
 
 
-def test_a_client_buys_only_for_themself(pack, member):
+def test_a_client_buys_only_for_themself_and_a_trainer_does_not_sell(pack, member):
+    from core.exceptions import NotFoundError
+    from tests.factories.clients import assigned_client
+    from tests.factories.core import TrainerFactory
+
     other = ClientFactory()
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # another client is as unknown as another studio's
         services.package_purchase(actor=other, client_id=member.pk, package_id=pack.pk)
-    assert not Invoice.objects.filter(client=member).exists()
+    trainer = TrainerFactory()
+    theirs = assigned_client(trainer)
+    with pytest.raises(PermissionDeniedError):
+        services.package_purchase(actor=trainer, client_id=theirs.pk, package_id=pack.pk)
+    assert not Invoice.objects.exists()
 
 
 def test_a_live_package_is_never_edited_in_place_buyers_keep_their_terms(manager, member, pack, buy):
