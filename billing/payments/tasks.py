@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
+from django.db import connection, transaction
+from django_tenants.utils import tenant_context
+
+
+def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
+    """Queue `task(**kwargs)` once the transaction commits, bound to the schema it was asked from.
+
+    Unlike `delay_on_commit`, the studio is captured now: a Stripe event is handled inside
+    `tenant_context(studio)` but commits after leaving it, when the connection is back on public.
+    """
+    tenant = connection.tenant
+
+    def send() -> None:
+        with tenant_context(tenant):
+            task.delay(**kwargs)
+
+    transaction.on_commit(send)
 
 
 @shared_task(name="payments.invoice_email", ignore_result=True)

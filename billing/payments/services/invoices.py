@@ -123,9 +123,9 @@ def invoice_finalise(*, invoice_id: int, now: datetime | None = None, notify: bo
     if invoice.total_amount <= 0:
         invoice_apply_payment(invoice=invoice, amount=0, now=now)
     elif notify:
-        from billing.payments.tasks import invoice_email
+        from billing.payments.tasks import invoice_email, queue_after_commit
 
-        invoice_email.delay_on_commit(invoice_id=invoice.pk, kind="invoice")
+        queue_after_commit(invoice_email, invoice_id=invoice.pk, kind="invoice")
     return invoice
 
 
@@ -140,9 +140,9 @@ def invoice_apply_payment(*, invoice: Invoice, amount: int, now: datetime) -> In
         from billing.payments.services.sales import invoice_fulfil
 
         invoice_fulfil(invoice=invoice, now=now)
-        from billing.payments.tasks import invoice_email
+        from billing.payments.tasks import invoice_email, queue_after_commit
 
-        invoice_email.delay_on_commit(invoice_id=invoice.pk, kind="receipt")
+        queue_after_commit(invoice_email, invoice_id=invoice.pk, kind="receipt")
     return invoice
 
 
@@ -194,7 +194,7 @@ def invoice_remind(*, invoice_id: int, now: datetime | None = None) -> bool:
     ).update(reminders_sent=F("reminders_sent") + 1, reminded_at=now)
     if not updated:
         return False
-    from billing.payments.tasks import invoice_email
+    from billing.payments.tasks import invoice_email, queue_after_commit
 
-    invoice_email.delay_on_commit(invoice_id=invoice_id, kind="reminder")
+    queue_after_commit(invoice_email, invoice_id=invoice_id, kind="reminder")
     return True

@@ -125,9 +125,9 @@ def payment_refund(
     Payment.objects.filter(pk=payment.pk).update(amount_refunded=F("amount_refunded") + amount)
     Invoice.objects.filter(pk=payment.invoice_id).update(amount_refunded=F("amount_refunded") + amount)
     if payment.method == Payment.Method.CARD:
-        from billing.payments.tasks import card_refund_send
+        from billing.payments.tasks import card_refund_send, queue_after_commit
 
-        card_refund_send.delay_on_commit(refund_id=refund.pk)
+        queue_after_commit(card_refund_send, refund_id=refund.pk)
     audit_record(actor=actor, action="billing.refund", target=payment, amount=amount, reason=reason[:200])
     return refund
 
@@ -167,9 +167,9 @@ def fee_charge(*, fee_id: int, now: datetime | None = None) -> Invoice | None:
     fee.invoice = invoice
     fee.save(update_fields=["status", "invoice", "updated_at"])
     invoice = invoice_finalise(invoice_id=invoice.pk, now=now)
-    from billing.payments.tasks import invoice_collect
+    from billing.payments.tasks import invoice_collect, queue_after_commit
 
-    invoice_collect.delay_on_commit(invoice_id=invoice.pk)
+    queue_after_commit(invoice_collect, invoice_id=invoice.pk)
     return invoice
 
 
