@@ -8,6 +8,7 @@ from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
+from domain.nutrition.api import router as nutrition_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
 from domain.scheduling.api import router as scheduling_router
@@ -34,5 +35,6 @@ api.add_router("", programs_router)
 # --- workouts, progress (issue 5)
 api.add_router("", workouts_router)
 api.add_router("", progress_router)
+api.add_router("", nutrition_router)
 # --- studio commerce (issue 13)
 api.add_router("", commerce_router)

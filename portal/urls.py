@@ -2,7 +2,6 @@ from django.urls import path
 
 from portal.views import (
     branding,
-    calendar,
     clients,
     commerce,
     dashboard,
@@ -10,6 +9,7 @@ from portal.views import (
     home,
     invitations,
     library,
+    nutrition,
     people,
     programs,
     progress,
@@ -34,7 +34,6 @@ urlpatterns = [
     path("settings/branding/", branding.branding, name="branding"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # scheduling
     path("schedule/", scheduling.schedule, name="schedule"),
     path("schedule/week/", scheduling.week, name="schedule_week"),
@@ -102,6 +101,9 @@ urlpatterns = [
     path("me/workouts/sw.js", workouts.logger_service_worker, name="workout_logger_sw"),
     path("me/workouts/<int:workout_id>/log/", workouts.workout_log, name="workout_log"),
     path("me/progress/", progress.my_progress, name="my_progress"),
+    path("me/nutrition/", nutrition.my_nutrition, name="my_nutrition"),
+    path("me/nutrition/sw.js", nutrition.nutrition_service_worker, name="nutrition_sw"),
+    path("clients/<int:client_id>/nutrition/", nutrition.client_nutrition, name="client_nutrition"),
     path("clients/<int:client_id>/progress/", progress.client_progress, name="client_progress"),
     path("clients/<int:client_id>/progress/check-in/", progress.progress_check_in, name="progress_check_in"),
     path("clients/<int:client_id>/progress/photos/", progress.progress_photo_add, name="progress_photo_add"),

@@ -53,6 +53,7 @@ TENANT_APPS = [
     # --- workouts, progress (issue 5)
     "domain.workouts",
     "domain.progress",
+    "domain.nutrition",
     # --- studio commerce (issue 13)
     "billing.payments",
 ]

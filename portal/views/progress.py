@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.models import Role, User
-from core.permissions import can
+from core.models import User
+from core.permissions import can, is_client
 from core.studio_time import studio_today
 from domain.clients.selectors import client_get
 from domain.progress import selectors as progress
@@ -31,7 +31,7 @@ from domain.progress.starter import BODY_WEIGHT
 from domain.progress.units import Dimension, display, from_metric, unit_label
 from domain.workouts import schemas
 from domain.workouts import selectors as workouts
-from portal.charts import Bar, Series, bar_chart, line_chart
+from portal.charts import Bar, Series, adherence_tone, bar_chart, line_chart
 from portal.forms_progress import CheckInForm, PhotoForm
 from portal.views.common import found
 
@@ -104,11 +104,6 @@ def _training_charts(client: User, system: str) -> list[Any]:
     def week_label(monday: Any) -> str:
         return date_format(monday, "j M")
 
-    def tone(adherence: int | None) -> str:
-        if adherence is None:
-            return ""
-        return "good" if adherence >= 80 else "fair" if adherence >= 50 else "poor"
-
     def tonnage(value: float) -> str:
         return f"{value / 1000:.1f}k".replace(".0k", "k") if value >= 10_000 else text(value)
 
@@ -139,7 +134,7 @@ def _training_charts(client: User, system: str) -> list[Any]:
                     week_label(w.week_start),
                     float(w.adherence or 0),
                     f"{w.adherence}%" if w.due else "—",
-                    tone(w.adherence),
+                    adherence_tone(w.adherence),
                 )
                 for w in weeks
             ],
@@ -197,7 +192,7 @@ def _client(request: HttpRequest, client_id: int) -> User:
 
 @page_requires("progress.view")
 def my_progress(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.CLIENT:  # type: ignore[union-attr]
+    if not is_client(request.user):
         return redirect("portal:client_list")
     return _page(request, request.user)  # type: ignore[arg-type]
 

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.permissions import is_studio_staff
+from core.studio_time import studio_zone
 from domain.scheduling import selectors, services
-from domain.scheduling.access import is_staff_member
 from domain.scheduling.models import AvailabilityException, TrainerAvailability
 
 WEEKDAYS = TrainerAvailability.Weekday.choices
@@ -60,7 +61,7 @@ def _local_date(value: str | None, default: date) -> date:
 @login_required
 def schedule(request: HttpRequest) -> HttpResponse:
     """Trainers land on their week, clients on their bookings."""
-    return redirect("portal:schedule_week" if is_staff_member(request.user) else "portal:my_bookings")
+    return redirect("portal:schedule_week" if is_studio_staff(request.user) else "portal:my_bookings")
 
 
 # --- Trainer pages --------------------------------------------------------------------------------
@@ -68,13 +69,13 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def week(request: HttpRequest) -> HttpResponse:
-    if not is_staff_member(request.user):
+    if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
-    today = timezone.localdate(timezone=selectors.studio_zone())
+    today = timezone.localdate(timezone=studio_zone())
     start = _local_date(request.GET.get("start"), today - timedelta(days=today.weekday()))
     start -= timedelta(days=start.weekday())
     appointments, classes = selectors.trainer_week(trainer=request.user, week_start=start)
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     days = []
     for offset in range(7):
         day = start + timedelta(days=offset)
@@ -111,7 +112,7 @@ class ExceptionForm(forms.Form):
 @login_required
 def availability(request: HttpRequest) -> HttpResponse:
     """The weekly hours editor: up to three ranges per weekday, plus time off and extra hours."""
-    if not is_staff_member(request.user):
+    if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
     trainer = request.user
     if request.method == "POST":
@@ -139,7 +140,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         ranges = [(h.start_time, h.end_time) for h in weekly if h.weekday == weekday]
         ranges += [(None, None)] * (3 - len(ranges))
         rows.append({"weekday": weekday, "label": label, "ranges": list(enumerate(ranges[:3]))})
-    today = timezone.localdate(timezone=selectors.studio_zone())
+    today = timezone.localdate(timezone=studio_zone())
     return render(
         request,
         "portal/scheduling/availability.html",
@@ -189,7 +190,7 @@ def book(request: HttpRequest) -> HttpResponse:
     trainer_id = _int(request.GET.get("trainer"))
     types = list(selectors.appointment_type_list(trainer_id=trainer_id)) if trainer_id else []
     type_id = _int(request.GET.get("type"))
-    today = timezone.localdate(timezone=selectors.studio_zone())
+    today = timezone.localdate(timezone=studio_zone())
     day = _local_date(request.GET.get("date"), today)
     found: list[selectors.Slot] = []
     if trainer_id and type_id:
@@ -199,7 +200,7 @@ def book(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     uses = ""
     if type_id and request.user.role == "client":
         from billing.payments.services import Bookable, entitlement_decide
@@ -272,7 +273,7 @@ def classes(request: HttpRequest) -> HttpResponse:
     sessions = list(selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200])
     if request.user.role == "client":
         _what_it_uses(request.user, sessions, now=now)
-    return render(request, "portal/scheduling/classes.html", {"sessions": sessions, "zone": selectors.studio_zone()})
+    return render(request, "portal/scheduling/classes.html", {"sessions": sessions, "zone": studio_zone()})
 
 
 def _what_it_uses(client: Any, sessions: list[Any], *, now: datetime) -> None:
@@ -280,7 +281,7 @@ def _what_it_uses(client: Any, sessions: list[Any], *, now: datetime) -> None:
     from billing.payments.selectors import week_bounds
     from billing.payments.services import Bookable, entitlement_decide
 
-    zone = str(selectors.studio_zone())
+    zone = str(studio_zone())
     decided: dict[tuple[int, datetime], Any] = {}
     for session in sessions:
         key = (session.class_type_id, week_bounds(session.starts_at, zone)[0])
@@ -312,14 +313,14 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/scheduling/my_bookings.html",
-        {"appointments": appointments, "places": places, "zone": selectors.studio_zone(), "feed_url": feed_url},
+        {"appointments": appointments, "places": places, "zone": studio_zone(), "feed_url": feed_url},
     )
 
 
 @_acting
 def calendar_feed_new(request: HttpRequest) -> str:
     token = services.calendar_feed_rotate(owner=request.user)
-    request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("portal:calendar_feed", args=[token]))
+    request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
     return _("Your new calendar link is below; any previous link stopped working.")
 
 

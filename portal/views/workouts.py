@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.decorators import page_requires
-from core.models import Role
+from core.permissions import is_client
 from core.studio_time import studio_today
 from domain.programs.selectors import workout_get
 from domain.progress.selectors import client_unit_system
@@ -60,7 +60,7 @@ def logger_texts() -> dict[str, str]:
 @page_requires("workouts.view")
 def my_workouts(request: HttpRequest) -> HttpResponse:
     """The client's week: workouts to log (with links to the logger) and what they logged lately."""
-    if request.user.role != Role.CLIENT:  # type: ignore[union-attr]
+    if not is_client(request.user):
         return redirect("portal:client_list")
     client = request.user
     system = client_unit_system(client_id=client.pk)
@@ -109,7 +109,11 @@ def logger_service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "portal/workouts/sw.js",
-        {"assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")]},
+        {
+            "cache": "fitwell-logger",
+            "page_pattern": r"\/log\/$",
+            "assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")],
+        },
         content_type="application/javascript",
     )
     response["Cache-Control"] = "no-cache"

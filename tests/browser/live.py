@@ -35,3 +35,16 @@ def live_server_thread() -> Iterator[int]:
         yield server.port
     finally:
         server.terminate()
+
+
+def require_chromium() -> None:
+    """Skip a browser test where Chromium is missing on a developer's machine; in CI (CI=true) fail instead."""
+    import os
+    import shutil
+
+    import pytest
+
+    if shutil.which(CHROMIUM) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
+        pytest.skip("Debian's chromium is not installed")

@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from billing.payments.services import bookings as commerce
 from billing.payments.errors import EntitlementRequired
+from billing.payments.services import bookings as commerce
 from core.models import User
 from domain.scheduling import selectors
 from domain.scheduling.models import Appointment, GroupSession, SessionParticipant
