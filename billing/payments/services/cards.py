@@ -18,7 +18,8 @@ from billing.payments.models import Invoice, Payment, Refund, SavedCard
 from billing.payments.services.invoices import invoice_for_update
 from billing.payments.services.payments import payment_succeeded
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
-from core.models import STAFF_ROLES, User
+from core.models import User
+from core.permissions import is_studio_staff
 
 
 def _reference(payment: Payment) -> str:
@@ -38,7 +39,7 @@ def payment_checkout_start(*, actor: User, invoice_id: int, success_url: str, ca
     """
     with transaction.atomic():
         invoice = invoice_for_update(invoice_id)
-        if actor.pk != invoice.client_id and actor.role not in STAFF_ROLES:
+        if actor.pk != invoice.client_id and not is_studio_staff(actor):
             raise NotFoundError(_("No such invoice."), code="invoice_not_found")
         if invoice.status != Invoice.Status.OPEN or invoice.amount_due <= 0:
             raise ConflictError(_("This invoice is not open for payment."), code="invoice_not_open")

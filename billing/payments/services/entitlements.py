@@ -28,7 +28,8 @@ from billing.payments import selectors
 from billing.payments.errors import EntitlementRequired
 from billing.payments.models import BookingUse, ClientPack, ClientSubscription, CreditMovement, ExpiryStart
 from core.audit import audit_record
-from core.models import STAFF_ROLES, User
+from core.models import User
+from core.permissions import is_studio_staff
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,7 +187,7 @@ def entitlement_consume(
     decision = entitlement_decide(client=client, bookable=bookable, now=now)
     booking = {"appointment_id": appointment_id, "participant_id": participant_id}
     if not decision.allowed:
-        if override and actor.role in STAFF_ROLES:
+        if override and is_studio_staff(actor):
             use = BookingUse.objects.create(
                 client=client,
                 source=BookingUse.Source.OVERRIDE,

@@ -23,11 +23,12 @@ from billing.payments.services.invoices import (
 )
 from core.audit import audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from core.models import STAFF_ROLES, Role, User
+from core.models import User
+from core.permissions import is_management, is_studio_staff
 
 
 def _ensure_staff(actor: User) -> None:
-    if actor.role not in STAFF_ROLES:
+    if not is_studio_staff(actor):
         raise PermissionDeniedError(_("Only the studio's staff can do this."))
 
 
@@ -109,7 +110,7 @@ def payment_refund(
     Raises ValidationError (more than is left to refund), ConflictError (payment not succeeded).
     """
     now = now or timezone.now()
-    if actor.role not in (Role.OWNER, Role.MANAGER):
+    if not is_management(actor):
         raise PermissionDeniedError(_("Only the studio's managers can refund."))
     payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
     if payment is None:

@@ -30,7 +30,8 @@ from billing.payments.models import (
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import audit_record
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
-from core.models import STAFF_ROLES, Role, User
+from core.models import User
+from core.permissions import is_management, is_studio_staff
 
 TERMS = (
     "kind",
@@ -157,7 +158,7 @@ class Sale:
 
 
 def _ensure_may_sell(actor: User, client: User) -> None:
-    if actor.pk != client.pk and actor.role not in (Role.OWNER, Role.MANAGER):
+    if actor.pk != client.pk and not is_management(actor):
         raise PermissionDeniedError(_("Only the client or the studio's managers can make this purchase."))
 
 
@@ -278,5 +279,5 @@ def invoice_withdraw(*, invoice: Invoice, actor: User, now: datetime) -> None:
 
 
 def staff_only(actor: User) -> None:
-    if actor.role not in STAFF_ROLES:
+    if not is_studio_staff(actor):
         raise PermissionDeniedError(_("Only the studio's staff can do this."))

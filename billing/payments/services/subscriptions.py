@@ -20,7 +20,8 @@ from billing.payments.money import period_add, prorate
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from core.models import Role, User
+from core.models import User
+from core.permissions import is_management
 
 
 def _zone() -> str:
@@ -40,13 +41,13 @@ def _locked(subscription_id: int) -> ClientSubscription:
 
 
 def _ensure_client_or_manager(actor: User, membership: ClientSubscription) -> None:
-    if actor.pk == membership.client_id or actor.role in (Role.OWNER, Role.MANAGER):
+    if actor.pk == membership.client_id or is_management(actor):
         return
     raise NotFoundError(_("No such membership."), code="membership_not_found")
 
 
 def _ensure_manager(actor: User) -> None:
-    if actor.role not in (Role.OWNER, Role.MANAGER):
+    if not is_management(actor):
         raise PermissionDeniedError(_("Only the studio's managers can do this."))
 
 
