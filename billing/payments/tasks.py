@@ -53,3 +53,11 @@ def due_work() -> dict[str, int]:
     from billing.payments.services.dunning import commerce_due_work
 
     return commerce_due_work().__dict__
+
+
+@shared_task(name="payments.due_work_sweep", ignore_result=True)
+def due_work_sweep() -> int:
+    """Beat, every 15 minutes: queue `due_work` in every active studio's schema."""
+    from core.tenancy import studios_fan_out
+
+    return studios_fan_out(due_work)

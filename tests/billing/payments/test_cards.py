@@ -101,35 +101,45 @@ def _card(client, fake_stripe, account, method):
     )
 
 
+@pytest.mark.parametrize("penalty", ["late_cancel", "no_show"])
 @pytest.mark.parametrize(
     ("method", "outcome", "status"),
     [("pm_card_visa", "succeeded", "paid"), ("pm_card_chargeDeclined", "failed", "open")],
 )
-def test_a_no_show_fee_is_charged_to_the_card_on_file(shop, fake_stripe, member, manager, method, outcome, status):
-    CommercePolicy.objects.update_or_create(key=1, defaults={"no_show_fee_amount": 1500, "fee_waive_hours": 1})
+def test_a_late_cancel_or_no_show_fee_is_charged_to_the_card_on_file(
+    shop, fake_stripe, member, manager, penalty, method, outcome, status
+):
+    CommercePolicy.objects.update_or_create(
+        key=1, defaults={"late_cancel_fee_amount": 900, "no_show_fee_amount": 1500, "fee_waive_hours": 1}
+    )
     _card(member, fake_stripe, shop, method)
     appointment = AppointmentFactory(client=member, starts_at=NOW)
-    services.booking_no_show(
-        actor=manager,
-        ref=services.BookingRef(
-            client=member,
-            starts_at=NOW,
-            label="PT",
-            appointment_id=appointment.pk,
-            appointment_type_id=appointment.appointment_type_id,
-        ),
-        now=NOW,
+    ref = services.BookingRef(
+        client=member,
+        starts_at=NOW,
+        label="PT",
+        appointment_id=appointment.pk,
+        appointment_type_id=appointment.appointment_type_id,
     )
+    if penalty == "late_cancel":
+        services.booking_cancelled(actor=member, ref=ref, late=True, now=NOW)
+    else:
+        services.booking_no_show(actor=manager, ref=ref, now=NOW)
+    amount = 900 if penalty == "late_cancel" else 1500
     invoice = services.fee_charge(fee_id=BookingFee.objects.get().pk, now=NOW + timedelta(hours=2))
     assert invoice_charge_saved_card(invoice_id=invoice.pk) == outcome
     invoice.refresh_from_db()
     payment = Payment.objects.get(invoice=invoice)
-    assert (invoice.status, payment.method, payment.status, payment.amount) == (
+    expected_payment = "succeeded" if outcome == "succeeded" else "failed"
+    assert (invoice.status, invoice.total_amount, payment.method, payment.status, payment.amount) == (
         status,
+        amount,
         "card",
-        "succeeded" if outcome == "succeeded" else "failed",
-        1500,
+        expected_payment,
+        amount,
     )
+    intent = next(o for o in fake_stripe.objects.values() if o.get("metadata", {}).get("payment_id") == str(payment.pk))
+    assert (intent["customer"], fake_stripe.owner[intent["id"]]) == (SavedCard.objects.get().stripe_customer_id, shop)
 
 
 def test_a_renewal_whose_saved_card_is_declined_is_past_due(shop, fake_stripe, member, buy, studio):

@@ -84,3 +84,10 @@ def test_a_sale_at_the_desk_emails_the_invoice_and_payment_emails_the_receipt(
     ]
     assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
     assert mail.outbox[0].alternatives[0][1] == "text/html"  # the branded HTML part
+
+
+def test_the_beat_sweep_queues_the_due_work_in_every_active_studio(studio, other_studio):
+    from billing.payments.tasks import due_work_sweep
+    from tenants.models import Studio
+
+    assert due_work_sweep() == Studio.objects.filter(status=Studio.Status.ACTIVE).count() >= 2
