@@ -12,6 +12,7 @@ from domain.nutrition.api import router as nutrition_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
 from domain.scheduling.api import router as scheduling_router
+from domain.videos.api import router as videos_router
 from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
 
@@ -35,6 +36,8 @@ api.add_router("", programs_router)
 # --- workouts, progress (issue 5)
 api.add_router("", workouts_router)
 api.add_router("", progress_router)
+# --- form-check videos (issue 14)
+api.add_router("", videos_router)
 api.add_router("", nutrition_router)
 # --- studio commerce (issue 13)
 api.add_router("", commerce_router)

@@ -14,6 +14,7 @@ from portal.views import (
     programs,
     progress,
     scheduling,
+    videos,
     workouts,
 )
 
@@ -112,6 +113,14 @@ urlpatterns = [
         progress.progress_photo_remove,
         name="progress_photo_remove",
     ),
+    # --- form-check videos (issue 14)
+    path("me/videos/", videos.my_videos, name="my_videos"),
+    path("clients/<int:client_id>/videos/", videos.client_videos, name="client_videos"),
+    path("videos/review/", videos.video_queue, name="video_queue"),
+    path("videos/compare/", videos.video_compare, name="video_compare"),
+    path("videos/<int:video_id>/", videos.video_detail, name="video_detail"),
+    path("videos/<int:video_id>/comment/", videos.video_comment, name="video_comment"),
+    path("videos/<int:video_id>/status/", videos.video_status, name="video_status"),
     # --- studio commerce (issue 13)
     path("shop/", commerce.shop, name="shop"),
     path("shop/buy/<int:package_id>/", commerce.shop_buy, name="shop_buy"),

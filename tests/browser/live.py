@@ -6,11 +6,14 @@ run this instead and commit (then remove) the rows they need themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
+
+from tests.threads import in_own_connection
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,3 +51,15 @@ def require_chromium() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed")
+
+
+@contextmanager
+def served_world(make: Callable[[], Any], remove: Callable[[Any], None]) -> Iterator[tuple[int, Any]]:
+    """Commit what the pages need (`make`, on a connection of its own), serve the platform, and remove it
+    again (`remove(made)`) however the test ends. Yields (port, made). Call inside django_db_blocker.unblock()."""
+    made = in_own_connection(make)
+    with live_server_thread() as port:
+        try:
+            yield port, made
+        finally:
+            in_own_connection(lambda: remove(made))
