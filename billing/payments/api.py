@@ -15,6 +15,7 @@ from billing.payments import schemas, selectors, services
 from billing.payments.models import ClientSubscription, Payment
 from billing.payments.services.policy import commerce_policy_update
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
 from core.models import Role, User
 from core.permissions import require
@@ -105,7 +106,7 @@ def subscribe(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn)
     package = selectors.package_get(package_id=payload.package_id)
     if package.kind != "membership":
         raise ValidationError(
-            _("Choose a membership."), code="not_a_membership", fields={"package_id": _("Not a membership.")}
+            _("Choose a membership."), code=ErrorCode.NOT_A_MEMBERSHIP, fields={"package_id": _("Not a membership.")}
         )
     return Status(
         201, _sale_out(services.package_purchase(actor=request.user, client_id=client.pk, package_id=package.pk))
@@ -123,7 +124,7 @@ def membership_list(request: HttpRequest, client_id: int) -> object:
 def _membership(request: HttpRequest, membership_id: int) -> ClientSubscription:
     membership = ClientSubscription.objects.select_related("client").filter(pk=membership_id).first()
     if membership is None:
-        raise NotFoundError(code="membership_not_found")
+        raise NotFoundError(code=ErrorCode.MEMBERSHIP_NOT_FOUND)
     _visible_client(request, membership.client_id)
     return membership
 
@@ -233,7 +234,7 @@ def payment_record(request: HttpRequest, payload: schemas.PaymentIn) -> object:
 def payment_refund(request: HttpRequest, payment_id: int, payload: schemas.RefundIn) -> object:
     require(request.user, "commerce.refund")
     if not Payment.objects.filter(pk=payment_id).exists():
-        raise NotFoundError(code="payment_not_found")
+        raise NotFoundError(code=ErrorCode.PAYMENT_NOT_FOUND)
     return Status(
         201,
         services.payment_refund(
@@ -256,10 +257,10 @@ def invoice_list(request: HttpRequest, query: Query[schemas.InvoiceQuery]) -> ob
 def _invoice(request: HttpRequest, invoice_id: int) -> object:
     invoice = selectors.invoice_get(invoice_id=invoice_id)
     if invoice.status == "draft":
-        raise NotFoundError(code="invoice_not_found")
+        raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
     if _is_client(request.user):
         if invoice.client_id != request.user.pk:
-            raise NotFoundError(code="invoice_not_found")
+            raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
     else:
         require(request.user, "commerce.view_all")
         _visible_client(request, invoice.client_id)

@@ -24,6 +24,7 @@ from billing.payments.models import (
     SavedCard,
     Strike,
 )
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
 
@@ -42,7 +43,7 @@ def package_list(*, on_sale_only: bool = True) -> QuerySet[Package]:
 def package_get(*, package_id: int) -> Package:
     package = Package.objects.prefetch_related("appointment_types", "class_types").filter(pk=package_id).first()
     if package is None:
-        raise NotFoundError(_("No such package."), code="package_not_found")
+        raise NotFoundError(_("No such package."), code=ErrorCode.PACKAGE_NOT_FOUND)
     return package
 
 
@@ -196,7 +197,7 @@ def invoice_list(*, client: User | None = None, status: str | None = None) -> Qu
 def invoice_get(*, invoice_id: int) -> Invoice:
     invoice = Invoice.objects.select_related("client").prefetch_related("lines").filter(pk=invoice_id).first()
     if invoice is None:
-        raise NotFoundError(_("No such invoice."), code="invoice_not_found")
+        raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
     return invoice
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from billing.payments.models import Invoice, Payment, Refund, SavedCard
 from billing.payments.services.invoices import invoice_for_update
 from billing.payments.services.payments import payment_succeeded
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 from core.models import User
 from core.permissions import is_studio_staff
@@ -40,9 +41,9 @@ def payment_checkout_start(*, actor: User, invoice_id: int, success_url: str, ca
     with transaction.atomic():
         invoice = invoice_for_update(invoice_id)
         if actor.pk != invoice.client_id and not is_studio_staff(actor):
-            raise NotFoundError(_("No such invoice."), code="invoice_not_found")
+            raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
         if invoice.status != Invoice.Status.OPEN or invoice.amount_due <= 0:
-            raise ConflictError(_("This invoice is not open for payment."), code="invoice_not_open")
+            raise ConflictError(_("This invoice is not open for payment."), code=ErrorCode.INVOICE_NOT_OPEN)
         reusable = Payment.objects.filter(
             invoice=invoice, method=Payment.Method.CARD, status=Payment.Status.PENDING, amount=invoice.amount_due
         ).exclude(checkout_url="")

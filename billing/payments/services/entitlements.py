@@ -28,6 +28,7 @@ from billing.payments import selectors
 from billing.payments.errors import EntitlementRequired
 from billing.payments.models import BookingUse, ClientPack, ClientSubscription, CreditMovement, ExpiryStart
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.models import User
 from core.permissions import is_studio_staff
 
@@ -104,14 +105,14 @@ def _membership_decision(client_id: int, bookable: Bookable, now: datetime) -> t
         if membership.status == ClientSubscription.Status.PAST_DUE and now >= membership.past_due_since + grace:
             refusal = Decision(
                 "",
-                code="membership_past_due",
+                code=ErrorCode.MEMBERSHIP_PAST_DUE,
                 message=_("Your membership payment is overdue, so booking is paused. Pay the open invoice to book."),
                 extra={"pay_url": _link("portal:wallet")},
             )
             continue
         if _paused_at(membership, bookable.starts_at):
             refusal = refusal or Decision(
-                "", code="membership_paused", message=_("Your membership is frozen on that date.")
+                "", code=ErrorCode.MEMBERSHIP_PAUSED, message=_("Your membership is frozen on that date.")
             )
             continue
         limit = membership.package.visits_per_week
@@ -122,7 +123,7 @@ def _membership_decision(client_id: int, bookable: Bookable, now: datetime) -> t
             if used >= limit:
                 refusal = refusal or Decision(
                     "",
-                    code="weekly_limit_reached",
+                    code=ErrorCode.WEEKLY_LIMIT_REACHED,
                     message=_("Your membership covers %(n)d visits a week; that week is full.") % {"n": limit},
                 )
                 continue
@@ -137,7 +138,7 @@ def entitlement_decide(*, client: User, bookable: Bookable, now: datetime | None
     if strikes.blocked_until is not None:
         return Decision(
             "",
-            code="booking_blocked",
+            code=ErrorCode.BOOKING_BLOCKED,
             message=_("Too many late cancellations or no-shows: booking is blocked until %(when)s.")
             % {"when": _local(strikes.blocked_until)},
             extra={"blocked_until": strikes.blocked_until.isoformat()},
@@ -158,7 +159,7 @@ def entitlement_decide(*, client: User, bookable: Bookable, now: datetime | None
             return Decision("pack", pack=pack)
     return refusal or Decision(
         "",
-        code="no_entitlement",
+        code=ErrorCode.NO_ENTITLEMENT,
         message=_("You need a pass for this booking: buy a pack or a membership first."),
         extra={"shop_url": _link("portal:shop")},
     )
@@ -211,12 +212,12 @@ def entitlement_consume(
         )
     pack = decision.pack
     if pack is None:  # "pack" decisions always name one
-        raise EntitlementRequired(decision.message, code="no_entitlement")
+        raise EntitlementRequired(decision.message, code=ErrorCode.NO_ENTITLEMENT)
     taken = ClientPack.objects.filter(pk=pack.pk, credits_remaining__gt=0).update(
         credits_remaining=F("credits_remaining") - 1
     )
     if not taken:  # cannot happen under the client lock; the check constraint is the last word anyway
-        raise EntitlementRequired(_("That pack has no credits left."), code="no_entitlement")
+        raise EntitlementRequired(_("That pack has no credits left."), code=ErrorCode.NO_ENTITLEMENT)
     if pack.first_used_at is None:
         first_use = {"first_used_at": now}
         if pack.expiry_starts == ExpiryStart.FIRST_USE and pack.expiry_days:

@@ -17,6 +17,7 @@ from billing.payments import selectors
 from billing.payments.models import Invoice, InvoiceCounter, InvoiceLine, Package
 from billing.payments.money import line_amounts
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import User
 
@@ -44,7 +45,7 @@ def invoice_draft(
 ) -> Invoice:
     """A draft with its lines and totals (no number yet). Raises ValidationError for an empty invoice."""
     if not lines:
-        raise ValidationError(_("An invoice needs at least one line."), code="invoice_empty")
+        raise ValidationError(_("An invoice needs at least one line."), code=ErrorCode.INVOICE_EMPTY)
     invoice = Invoice.objects.create(
         client=client,
         currency=currency,
@@ -106,7 +107,7 @@ def invoice_finalise(*, invoice_id: int, now: datetime | None = None, notify: bo
     now = now or timezone.now()
     invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
     if invoice.status != Invoice.Status.DRAFT:
-        raise ConflictError(_("Only a draft invoice can be finalised."), code="invoice_not_draft")
+        raise ConflictError(_("Only a draft invoice can be finalised."), code=ErrorCode.INVOICE_NOT_DRAFT)
     InvoiceCounter.objects.get_or_create(key=1)
     counter = InvoiceCounter.objects.select_for_update().get(key=1)
     sequence = counter.next_number
@@ -151,7 +152,7 @@ def invoice_for_update(invoice_id: int) -> Invoice:
     if invoice is None:
         from core.exceptions import NotFoundError
 
-        raise NotFoundError(_("No such invoice."), code="invoice_not_found")
+        raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
     return invoice
 
 
@@ -161,9 +162,11 @@ def invoice_void(*, actor: User, invoice_id: int, now: datetime | None = None) -
     now = now or timezone.now()
     invoice = invoice_for_update(invoice_id)
     if invoice.status != Invoice.Status.OPEN:
-        raise ConflictError(_("Only an open invoice can be voided."), code="invoice_not_open")
+        raise ConflictError(_("Only an open invoice can be voided."), code=ErrorCode.INVOICE_NOT_OPEN)
     if invoice.amount_paid:
-        raise ConflictError(_("Refund the payments on this invoice before voiding it."), code="invoice_has_payments")
+        raise ConflictError(
+            _("Refund the payments on this invoice before voiding it."), code=ErrorCode.INVOICE_HAS_PAYMENTS
+        )
     invoice.status = Invoice.Status.VOID
     invoice.voided_at = now
     invoice.save(update_fields=["status", "voided_at", "updated_at"])
@@ -178,7 +181,7 @@ def invoice_void(*, actor: User, invoice_id: int, now: datetime | None = None) -
 def invoice_mark_uncollectible(*, actor: User, invoice_id: int) -> Invoice:
     invoice = invoice_for_update(invoice_id)
     if invoice.status != Invoice.Status.OPEN:
-        raise ConflictError(_("Only an open invoice can be written off."), code="invoice_not_open")
+        raise ConflictError(_("Only an open invoice can be written off."), code=ErrorCode.INVOICE_NOT_OPEN)
     invoice.status = Invoice.Status.UNCOLLECTIBLE
     invoice.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="billing.invoice_uncollectible", target=invoice)

@@ -22,6 +22,7 @@ from billing.payments.services.invoices import (
     invoice_for_update,
 )
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, is_studio_staff
@@ -36,13 +37,13 @@ def _check_amount(amount: int, due: int) -> None:
     if not isinstance(amount, int) or amount <= 0:
         raise ValidationError(
             _("The amount is a positive whole number of minor units."),
-            code="amount_invalid",
+            code=ErrorCode.AMOUNT_INVALID,
             fields={"amount": _("More than 0.")},
         )
     if amount > due:
         raise ValidationError(
             _("That is more than the %(due)d still due.") % {"due": due},
-            code="amount_exceeds_due",
+            code=ErrorCode.AMOUNT_EXCEEDS_DUE,
             fields={"amount": _("At most %(due)d.") % {"due": due}},
         )
 
@@ -64,12 +65,12 @@ def payment_record_manual(
     if method not in Payment.MANUAL:
         raise ValidationError(
             _("Record cash, bank_transfer or other here; cards pay through checkout."),
-            code="method_invalid",
+            code=ErrorCode.METHOD_INVALID,
             fields={"method": _("One of: cash, bank_transfer, other.")},
         )
     invoice = invoice_for_update(invoice_id)
     if invoice.status != Invoice.Status.OPEN:
-        raise ConflictError(_("This invoice is not open for payment."), code="invoice_not_open")
+        raise ConflictError(_("This invoice is not open for payment."), code=ErrorCode.INVOICE_NOT_OPEN)
     _check_amount(amount, invoice.amount_due)
     payment = Payment.objects.create(
         invoice=invoice,
@@ -114,9 +115,9 @@ def payment_refund(
         raise PermissionDeniedError(_("Only the studio's managers can refund."))
     payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
     if payment is None:
-        raise NotFoundError(_("No such payment."), code="payment_not_found")
+        raise NotFoundError(_("No such payment."), code=ErrorCode.PAYMENT_NOT_FOUND)
     if payment.status != Payment.Status.SUCCEEDED:
-        raise ConflictError(_("Only a completed payment can be refunded."), code="payment_not_refundable")
+        raise ConflictError(_("Only a completed payment can be refunded."), code=ErrorCode.PAYMENT_NOT_REFUNDABLE)
     left = payment.amount - payment.amount_refunded
     amount = left if amount is None else amount
     _check_amount(amount, left)
@@ -139,9 +140,9 @@ def fee_waive(*, actor: User, fee_id: int, now: datetime | None = None) -> Booki
     _ensure_staff(actor)
     fee = BookingFee.objects.select_for_update().filter(pk=fee_id).first()
     if fee is None:
-        raise NotFoundError(_("No such fee."), code="fee_not_found")
+        raise NotFoundError(_("No such fee."), code=ErrorCode.FEE_NOT_FOUND)
     if fee.status != BookingFee.Status.PENDING:
-        raise ConflictError(_("Only a pending fee can be waived."), code="fee_not_pending")
+        raise ConflictError(_("Only a pending fee can be waived."), code=ErrorCode.FEE_NOT_PENDING)
     fee.status = BookingFee.Status.WAIVED
     fee.waived_by = actor
     fee.waived_at = now or timezone.now()
@@ -182,7 +183,7 @@ def strikes_forgive(*, actor: User, client_id: int, strike_id: int | None = None
     if strike_id is not None:
         strikes = strikes.filter(pk=strike_id)
         if not strikes.exists():
-            raise NotFoundError(_("No such strike."), code="strike_not_found")
+            raise NotFoundError(_("No such strike."), code=ErrorCode.STRIKE_NOT_FOUND)
     count = strikes.update(forgiven_at=now or timezone.now(), forgiven_by=actor)
     audit_record(actor=actor, action="billing.strikes_forgive", client=client_id, count=count, strike=strike_id)
     return count

@@ -29,6 +29,7 @@ from billing.payments.models import (
 )
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, is_studio_staff
@@ -73,7 +74,7 @@ def _check_package(values: dict[str, Any]) -> None:
     if values.get("expiry_starts", ExpiryStart.PURCHASE) not in ExpiryStart.values:
         fields["expiry_starts"] = _("One of: purchase, first_use.")
     if fields:
-        raise ValidationError(_("The package is not valid."), code="package_invalid", fields=fields)
+        raise ValidationError(_("The package is not valid."), code=ErrorCode.PACKAGE_INVALID, fields=fields)
 
 
 @transaction.atomic
@@ -93,7 +94,7 @@ def package_create(
         if not ProgramTemplate.objects.filter(pk=values["program_template_id"], is_archived=False).exists():
             raise ValidationError(
                 _("The package is not valid."),
-                code="package_invalid",
+                code=ErrorCode.PACKAGE_INVALID,
                 fields={"program_template_id": _("No such program.")},
             )
     package = Package.objects.create(currency=connection.tenant.currency, replaces=replaces, **values)
@@ -109,14 +110,16 @@ def _set_scope(package: Package, appointment_type_ids: list[int] | None, class_t
         found = list(AppointmentType.objects.filter(pk__in=appointment_type_ids))
         if len(found) != len(set(appointment_type_ids)):
             raise ValidationError(
-                _("The package is not valid."), code="package_invalid", fields={"appointment_type_ids": _("Unknown.")}
+                _("The package is not valid."),
+                code=ErrorCode.PACKAGE_INVALID,
+                fields={"appointment_type_ids": _("Unknown.")},
             )
         package.appointment_types.set(found)
     if class_type_ids:
         found_classes = list(ClassType.objects.filter(pk__in=class_type_ids))
         if len(found_classes) != len(set(class_type_ids)):
             raise ValidationError(
-                _("The package is not valid."), code="package_invalid", fields={"class_type_ids": _("Unknown.")}
+                _("The package is not valid."), code=ErrorCode.PACKAGE_INVALID, fields={"class_type_ids": _("Unknown.")}
             )
         package.class_types.set(found_classes)
 
@@ -180,7 +183,7 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
     _ensure_may_sell(actor, client)
     package = selectors.package_get(package_id=package_id)
     if not package.is_active:
-        raise ConflictError(_("This package is no longer on sale."), code="package_closed")
+        raise ConflictError(_("This package is no longer on sale."), code=ErrorCode.PACKAGE_CLOSED)
     lines = [
         LineData(
             description=package.name,
@@ -204,7 +207,7 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
         if ClientSubscription.objects.filter(
             client=client, package=package, status__in=["incomplete", "active", "past_due"]
         ).exists():
-            raise ConflictError(_("You already have this membership."), code="membership_exists")
+            raise ConflictError(_("You already have this membership."), code=ErrorCode.MEMBERSHIP_EXISTS)
         membership = ClientSubscription.objects.create(
             client=client, package=package, price_amount=package.price_amount, currency=package.currency
         )

@@ -19,6 +19,7 @@ from billing.payments.models import ClientSubscription, Invoice, Package, Packag
 from billing.payments.money import period_add, prorate
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management
@@ -36,14 +37,14 @@ def _locked(subscription_id: int) -> ClientSubscription:
         .first()
     )
     if membership is None:
-        raise NotFoundError(_("No such membership."), code="membership_not_found")
+        raise NotFoundError(_("No such membership."), code=ErrorCode.MEMBERSHIP_NOT_FOUND)
     return membership
 
 
 def _ensure_client_or_manager(actor: User, membership: ClientSubscription) -> None:
     if actor.pk == membership.client_id or is_management(actor):
         return
-    raise NotFoundError(_("No such membership."), code="membership_not_found")
+    raise NotFoundError(_("No such membership."), code=ErrorCode.MEMBERSHIP_NOT_FOUND)
 
 
 def _ensure_manager(actor: User) -> None:
@@ -148,15 +149,15 @@ def subscription_pause(
     if ends_at <= starts_at or starts_at < now.replace(hour=0, minute=0, second=0, microsecond=0):
         raise ValidationError(
             _("A freeze ends after it starts and does not start in the past."),
-            code="pause_invalid",
+            code=ErrorCode.PAUSE_INVALID,
             fields={"ends_at": _("After the start.")},
         )
     if membership.status != ClientSubscription.Status.ACTIVE:
-        raise ConflictError(_("Only an active membership can be frozen."), code="membership_not_active")
+        raise ConflictError(_("Only an active membership can be frozen."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE)
     if membership.pauses.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
-        raise ConflictError(_("This overlaps another freeze."), code="pause_overlaps")
+        raise ConflictError(_("This overlaps another freeze."), code=ErrorCode.PAUSE_OVERLAPS)
     if membership.uses.filter(state="held", starts_at__gte=starts_at, starts_at__lt=ends_at).exists():
-        raise ConflictError(_("Cancel the bookings inside the freeze first."), code="pause_has_bookings")
+        raise ConflictError(_("Cancel the bookings inside the freeze first."), code=ErrorCode.PAUSE_HAS_BOOKINGS)
     length = ends_at - starts_at
     SubscriptionPause.objects.create(subscription=membership, starts_at=starts_at, ends_at=ends_at, created_by=actor)
     membership.current_period_end += length
@@ -202,7 +203,7 @@ def subscription_cancel_at_period_end(*, actor: User, subscription_id: int) -> C
     membership = _locked(subscription_id)
     _ensure_client_or_manager(actor, membership)
     if membership.status not in ClientSubscription.LIVE:
-        raise ConflictError(_("This membership is not active."), code="membership_not_active")
+        raise ConflictError(_("This membership is not active."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE)
     membership.cancel_at = subscription_cancel_preview(subscription=membership).ends_at
     membership.pending_package = None
     membership.save(update_fields=["cancel_at", "pending_package", "updated_at"])
@@ -227,7 +228,7 @@ def subscription_cancel_now(
     _ensure_manager(actor)
     membership = _locked(subscription_id)
     if membership.status == ClientSubscription.Status.CANCELLED:
-        raise ConflictError(_("This membership is already cancelled."), code="membership_cancelled")
+        raise ConflictError(_("This membership is already cancelled."), code=ErrorCode.MEMBERSHIP_CANCELLED)
     refunded = 0
     if refund and membership.current_period_start and membership.current_period_end:
         paid = (
@@ -273,15 +274,17 @@ def subscription_change(
     if target.kind != PackageKind.MEMBERSHIP or not target.is_active or target.pk == membership.package_id:
         raise ValidationError(
             _("Choose another membership that is on sale."),
-            code="change_invalid",
+            code=ErrorCode.CHANGE_INVALID,
             fields={"package_id": _("Not valid.")},
         )
     if membership.status != ClientSubscription.Status.ACTIVE or membership.cancel_at is not None:
-        raise ConflictError(_("Only an active, continuing membership can be changed."), code="membership_not_active")
+        raise ConflictError(
+            _("Only an active, continuing membership can be changed."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE
+        )
     if target.billing_period != membership.package.billing_period:
         raise ValidationError(
             _("Switch to a membership billed the same way (weekly, monthly or annual)."),
-            code="change_period_mismatch",
+            code=ErrorCode.CHANGE_PERIOD_MISMATCH,
             fields={"package_id": _("Different billing period.")},
         )
     if target.price_amount <= membership.price_amount:
