@@ -136,6 +136,15 @@ def _membership_out(membership_id: int) -> ClientSubscription:
 @router.post("/memberships/{membership_id}/pause", response=schemas.MembershipOut, summary="Freeze a membership")
 def membership_pause(request: HttpRequest, membership_id: int, payload: schemas.PauseIn) -> object:
     require(request.user, "commerce.buy")
+    dates = {name: getattr(payload, name) for name in ("starts_at", "ends_at")}
+    for name in sorted(dates, key=lambda n: dates[n] is None):  # a bad date is named before a missing one
+        value = dates[name]
+        if value is None or not 2000 <= value.year <= 2100:
+            raise ValidationError(
+                _("Give both dates of the freeze."),
+                code=ErrorCode.PAUSE_INVALID,
+                fields={name: _("A date from 2000 to 2100.")},
+            )
     _membership(request, membership_id)
     services.subscription_pause(
         actor=request.user, subscription_id=membership_id, starts_at=payload.starts_at, ends_at=payload.ends_at
@@ -154,7 +163,7 @@ def membership_cancel_terms(request: HttpRequest, membership_id: int) -> object:
 
 
 @router.post("/memberships/{membership_id}/cancel", response=schemas.MembershipOut, summary="Cancel a membership")
-def membership_cancel(request: HttpRequest, membership_id: int, payload: schemas.CancelIn) -> object:
+def membership_cancel(request: HttpRequest, membership_id: int, payload: schemas.MembershipCancelIn) -> object:
     require(request.user, "commerce.buy")
     _membership(request, membership_id)
     if payload.when == "now":

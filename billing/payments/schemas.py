@@ -187,11 +187,11 @@ class LedgerOut(Schema):
 
 
 class PauseIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: datetime | None = Field(None, description="Required; the freeze's first moment")
+    ends_at: datetime | None = Field(None, description="Required; the freeze ends here (exclusive)")
 
 
-class CancelIn(Schema):
+class MembershipCancelIn(Schema):
     when: Literal["period_end", "now"] = "period_end"
     refund: bool = Field(False, description="With `now` (staff): refund the unused share of the period")
 
