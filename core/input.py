@@ -3,7 +3,8 @@
 What it refuses, on every path, query string, form and JSON body (keys and values alike):
 - a NUL character (PostgreSQL text cannot hold it) or an unpaired UTF-16 surrogate (no encoding can);
 - in JSON: a number that does not fit (`1e400` becomes infinity, integers beyond 64 bits), `NaN`;
-- a body over the size limit (413), and under /api/v1/ a body that is neither JSON nor a form (415).
+- a body over the size limit (413), and under /api/v1/ a body that is neither JSON, a form nor a raw
+  file chunk (`application/octet-stream`, `video/*`: streamed by its endpoint, never read here) (415).
 A refused request answers 400 (413, 415) naming the field, before any view runs: nothing is written.
 Under /api/v1/ the answer is the API's `{"detail", "code", "fields"}` JSON, elsewhere plain text.
 
@@ -34,6 +35,7 @@ MAX_PROBLEMS = 20
 _BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 _JSON_TYPES = ("application/json",)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_RAW_TYPES = ("application/octet-stream",)
 _PARSED = "_checked_json"
 
 
@@ -115,8 +117,13 @@ def json_parse(body: bytes) -> Any:
         raise InputRefused(400, _("The request body is not valid JSON."), ErrorCode.INVALID_JSON) from exc
 
 
+def _is_raw(content_type: str) -> bool:
+    """A file sent as the body itself (a video chunk): streamed by its endpoint, which checks its size."""
+    return content_type in _RAW_TYPES or content_type.startswith("video/")
+
+
 def _body_limit(request: HttpRequest) -> int:
-    if request.content_type == "multipart/form-data":
+    if request.content_type == "multipart/form-data" or _is_raw(request.content_type or ""):
         return settings.MAX_UPLOAD_BYTES
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -145,6 +152,8 @@ def request_check(request: HttpRequest) -> None:
     if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") and not length:
         return
     content_type = request.content_type or ""
+    if _is_raw(content_type):
+        return  # never read here: the endpoint streams it
     is_json = content_type in _JSON_TYPES or content_type.endswith("+json")
     try:
         if content_type in _FORM_TYPES:
