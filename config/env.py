@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -58,9 +59,18 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def database_config(*, default_url: str = DEFAULT_DATABASE_URL) -> dict[str, Any]:
-    """The default database, on django-tenants' schema-aware backend."""
-    config = dj_database_url.parse(env_str("DATABASE_URL", default_url), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
-    config["ENGINE"] = "django_tenants.postgresql_backend"
+    """The default database, on django-tenants' schema-aware backend (core/db/backend).
+
+    Connections persist for DB_CONN_MAX_AGE seconds (default 300; 0 = one per request), checked with
+    a cheap query before a request reuses them (CONN_HEALTH_CHECKS), so a restarted server or a
+    pooler that dropped the link costs one reconnect, not an error page.
+    """
+    config = dj_database_url.parse(
+        env_str("DATABASE_URL", default_url),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+    )
+    config["ENGINE"] = "core.db.backend"
     return config
 
 
@@ -92,6 +102,30 @@ def storage_config() -> dict[str, Any]:
         "file_overwrite": False,
     }
     return {"BACKEND": "core.storage.TenantS3Storage", "OPTIONS": options}
+
+
+def media_origins() -> list[str]:
+    """Origins media URLs point at when they live in a bucket, for the Content Security Policy.
+
+    CSP_MEDIA_ORIGINS (comma-separated) wins; else the bucket's custom domain and endpoint; else, for a
+    bucket on AWS itself, its virtual-hosted origin. Empty with media on the filesystem (same origin).
+    """
+    explicit = env_list("CSP_MEDIA_ORIGINS")
+    bucket = env_str("MEDIA_S3_BUCKET")
+    if explicit or not bucket:
+        return explicit
+    origins = []
+    if domain := env_str("MEDIA_S3_CUSTOM_DOMAIN"):
+        origins.append(f"https://{domain}")
+    if endpoint := env_str("MEDIA_S3_ENDPOINT_URL"):
+        parsed = urlsplit(endpoint)
+        origins += [f"{parsed.scheme}://{parsed.netloc}", f"{parsed.scheme}://{bucket}.{parsed.netloc}"]
+    if not origins:
+        region = env_str("MEDIA_S3_REGION")
+        origins.append(
+            f"https://{bucket}.s3.{region}.amazonaws.com" if region else f"https://{bucket}.s3.amazonaws.com"
+        )
+    return origins
 
 
 def email_config() -> dict[str, Any]:

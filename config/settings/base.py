@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+
 from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +40,8 @@ SHARED_APPS = [
     "billing.platform",
     # The API docs' Swagger UI from our own static files (works offline and under the CSP), not a CDN.
     "ninja",
+    "csp",
+    "corsheaders",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -58,6 +62,8 @@ TENANT_APPS = [
     # --- form-check videos (issue 14)
     "domain.videos",
     "domain.nutrition",
+    # --- studio commerce (issue 13)
+    "billing.payments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -69,14 +75,25 @@ ROOT_URLCONF = "config.urls_tenant"
 # New studios are cloned from this schema (kept migrated by migrate_schemas) instead of migrated.
 TENANT_BASE_SCHEMA = "studio_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# migrate_schemas skips every schema (studios, template, pool) whose applied migrations already match
+# the code: a no-op deploy checks 1,000 studios in seconds instead of running `migrate` in each.
+GET_EXECUTOR_FUNCTION = "django_tenants_smart_executor.load_executor"
 # How many ready-made studio schemas provisioning keeps cloned ahead of time (see tenants/pool.py).
 STUDIO_SCHEMA_POOL_SIZE = env.env_int("STUDIO_SCHEMA_POOL_SIZE", 3)
 
 DATABASES = {"default": env.database_config()}
+# One `SET search_path` when a connection changes schema, not one per query (core/db/backend).
+TENANT_LIMIT_SET_CALLS = True
+# How long each process trusts what it knows of a host's studio (tenants/routing.py): a suspension
+# or a domain change reaches every worker within this many seconds.
+ROUTING_CACHE_SECONDS = float(env.env_str("ROUTING_CACHE_SECONDS", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Before routing, so the pages routing answers itself (unknown or suspended studio) carry them too.
+    "corsheaders.middleware.CorsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
     "core.input.InputGuardMiddleware",
@@ -102,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.branding",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -210,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
     # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+    # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
+    "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -229,6 +249,37 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content Security Policy on every response (django-csp; docs/api.md "Security headers"): scripts and
+# styles only from our own static files, or inline with the response's nonce (`{{ CSP_NONCE }}`);
+# no inline event handlers, no eval, no framing, forms post only to ourselves. Media (logos, photos,
+# videos) may also come from the bucket's origin.
+_MEDIA_SOURCES = [SELF, "data:", "blob:", *env.media_origins()]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": _MEDIA_SOURCES,
+        "media-src": _MEDIA_SOURCES,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Sign-up posts on the public host and lands on the new studio's own subdomain (any port: development).
+        "form-action": [SELF, f"{PLATFORM_DOMAIN}:*", f"*.{PLATFORM_DOMAIN}:*"],
+        "frame-ancestors": [NONE],
+        **({"report-uri": [env.env_str("CSP_REPORT_URI")]} if env.env_str("CSP_REPORT_URI") else {}),
+    },
+}
+# CORS (django-cors-headers): only the API, and only for the origins the platform lists (none by
+# default: the portal and the API docs are same-origin). Tokens travel in headers, not cookies.
+CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+
 SENTRY_DSN = env.env_str("SENTRY_DSN")
 
 LOGGING = {
@@ -242,7 +293,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # It warns once per schema it skips (1,000 lines on a no-op deploy); skipping is the normal case.
+        "django_tenants_smart_executor": {"level": "ERROR"},
+    },
 }
 
 if SENTRY_DSN:

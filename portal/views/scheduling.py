@@ -26,7 +26,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.permissions import is_studio_staff
 from core.studio_time import studio_zone
-from domain.scheduling import selectors, services
+from domain.scheduling import selectors, services, slots
 from domain.scheduling.models import AvailabilityException, TrainerAvailability
 
 WEEKDAYS = TrainerAvailability.Weekday.choices
@@ -98,14 +98,26 @@ def week(request: HttpRequest) -> HttpResponse:
     )
 
 
+class EndTimeField(forms.TimeField):
+    """An end time: "24:00" is the midnight ending the day; at or before the start means the next day."""
+
+    def to_python(self, value: object) -> object:
+        if isinstance(value, str) and value.strip() in ("24:00", "24:00:00"):
+            return slots.end_time_parse(value)
+        return super().to_python(value)
+
+
 class ExceptionForm(forms.Form):
     day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AvailabilityException.Kind.choices)
     start_time = forms.TimeField(
         label=gettext_lazy("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_time = forms.TimeField(
-        label=gettext_lazy("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    end_time = EndTimeField(
+        label=gettext_lazy("Until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=gettext_lazy("At or before the start: the next day (22:30 until 02:00)."),
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=200)
 
@@ -124,7 +136,8 @@ def availability(request: HttpRequest) -> HttpResponse:
                 end = request.POST.get(f"d{weekday}_{index}_end")
                 if start and end:
                     try:
-                        hours.append(services.WeeklyHours(weekday, time.fromisoformat(start), time.fromisoformat(end)))
+                        start_at, end_at = time.fromisoformat(start), slots.end_time_parse(end)
+                        hours.append(services.WeeklyHours(weekday, start_at, end_at))
                     except ValueError:
                         messages.error(request, _("Use times like 09:00."))
                         return redirect("portal:schedule_availability")
@@ -138,8 +151,8 @@ def availability(request: HttpRequest) -> HttpResponse:
     weekly = selectors.availability_weekly(trainer_id=trainer.pk)
     rows = []
     for weekday, label in WEEKDAYS:
-        ranges = [(h.start_time, h.end_time) for h in weekly if h.weekday == weekday]
-        ranges += [(None, None)] * (3 - len(ranges))
+        ranges = [(h.start_time, h.end_time, h.ends_next_day) for h in weekly if h.weekday == weekday]
+        ranges += [(None, None, False)] * (3 - len(ranges))
         rows.append({"weekday": weekday, "label": label, "ranges": list(enumerate(ranges[:3]))})
     today = timezone.localdate(timezone=studio_zone())
     return render(
@@ -202,6 +215,14 @@ def book(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
     zone = studio_zone()
+    uses = ""
+    if type_id and request.user.role == "client":
+        from billing.payments.services import Bookable, entitlement_decide
+
+        start = datetime.combine(day, time(12), zone)
+        uses = entitlement_decide(
+            client=request.user, bookable=Bookable(appointment_type_id=type_id, starts_at=start)
+        ).describe()
     by_day: dict[date, list[datetime]] = {}
     for slot in found:
         local = slot.starts_at.astimezone(zone)
@@ -217,6 +238,7 @@ def book(request: HttpRequest) -> HttpResponse:
             "day": day,
             "slots_by_day": sorted(by_day.items()),
             "searched": bool(trainer_id and type_id),
+            "uses": uses,
         },
     )
 
@@ -262,8 +284,26 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> str:
 def classes(request: HttpRequest) -> HttpResponse:
     """The next two weeks' classes, with the visitor's own place (seat or waitlist) on each."""
     now = timezone.now()
-    sessions = selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200]
+    sessions = list(selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200])
+    if request.user.role == "client":
+        _what_it_uses(request.user, sessions, now=now)
     return render(request, "portal/scheduling/classes.html", {"sessions": sessions, "zone": studio_zone()})
+
+
+def _what_it_uses(client: Any, sessions: list[Any], *, now: datetime) -> None:
+    """Say on each class what booking it would use (one decision per class type and studio week)."""
+    from billing.payments.selectors import week_bounds
+    from billing.payments.services import Bookable, entitlement_decide
+
+    zone = str(studio_zone())
+    decided: dict[tuple[int, datetime], Any] = {}
+    for session in sessions:
+        key = (session.class_type_id, week_bounds(session.starts_at, zone)[0])
+        if key not in decided:
+            bookable = Bookable(class_type_id=session.class_type_id, starts_at=session.starts_at)
+            decided[key] = entitlement_decide(client=client, bookable=bookable, now=now)
+        session.uses = decided[key].describe()
+        session.pass_ok = decided[key].allowed
 
 
 @_acting
