@@ -62,6 +62,8 @@ TENANT_APPS = [
     # --- form-check videos (issue 14)
     "domain.videos",
     "domain.nutrition",
+    # --- studio commerce (issue 13)
+    "billing.payments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -228,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
     # Studios unpaid for BILLING_UNPAID_SUSPEND_DAYS are suspended (public schema, one query).
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
+    # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
+    "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------
