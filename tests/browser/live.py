@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
 
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import Browser, BrowserContext
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.needs import CHROMIUM as CHROMIUM  # one path for the launch and the `needs("chromium")` check
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -35,3 +39,11 @@ def live_server_thread() -> Iterator[int]:
         yield server.port
     finally:
         server.terminate()
+
+
+def browser_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A new browser context (`options` as for `Browser.new_context`) whose pages read the tests' pinned
+    clock (tests/clock.py), ticking on from it, as the server does: times a page sends agree with it."""
+    context = browser.new_context(**options)
+    context.clock.install(time=datetime.now(UTC))
+    return context

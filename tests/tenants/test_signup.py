@@ -19,9 +19,9 @@ from core.models import AuditEvent, Role, User
 from tenants import services
 from tenants.models import HandoffToken, Studio
 from tenants.services import handoff_token_consume, handoff_token_create
+from tests.concurrency import in_own_connection, in_threads
 from tests.factories.tenants import STRONG_PASSWORD
 from tests.tenants.helpers import snapshot
-from tests.threads import in_own_connection, in_threads
 
 pytestmark = pytest.mark.django_db
 

@@ -22,20 +22,12 @@ from django_tenants.utils import schema_context
 from config.celery import app
 from domain.scheduling import services, tasks
 from domain.scheduling.models import Appointment, AppointmentReminder
+from tests.clock import ENV as CLOCK_ENV
 from tests.concurrency import in_own_connection
-
-
-def _redis_answers() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
+from tests.needs import needs
 
 # `make test` without Redis (the dev runner's inline fallback) cannot run a worker; CI always has Redis.
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not _redis_answers(), reason="needs a running Redis")]
+pytestmark = [pytest.mark.slow, needs("redis")]
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -76,10 +68,12 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Wor
         "CACHE_BACKEND": "locmem",
         "SENTRY_DSN": "",
         "LOG_LEVEL": "INFO",
+        CLOCK_ENV: timezone.now().isoformat(),  # the worker runs on the tests' clock
     }
     command = [
         sys.executable,
         "-m",
+        "tests.clocked",
         "celery",
         "-A",
         "config",
@@ -134,11 +128,11 @@ def booking(committed):
         AppointmentReminder.objects.update(send_at=timezone.now() - timedelta(minutes=1))  # all due now
         return kept, dropped
 
-    return in_own_connection(committed.studio, create)
+    return in_own_connection(create, studio=committed.studio)
 
 
 def reminder_rows(studio, appointment) -> list[AppointmentReminder]:
-    return in_own_connection(studio, lambda: list(AppointmentReminder.objects.filter(appointment=appointment)))
+    return in_own_connection(lambda: list(AppointmentReminder.objects.filter(appointment=appointment)), studio=studio)
 
 
 def test_each_reminder_is_sent_once_and_cancelled_bookings_get_none(worker, committed, booking):
@@ -146,7 +140,7 @@ def test_each_reminder_is_sent_once_and_cancelled_bookings_get_none(worker, comm
     # given the second appointment cancelled (its reminders cancelled with it), and one reminder row of
     # the first booking left 'scheduled' on a booking we then cancel behind the service's back
     in_own_connection(
-        committed.studio, lambda: services.appointment_cancel(actor=committed.trainer, appointment_id=dropped.pk)
+        lambda: services.appointment_cancel(actor=committed.trainer, appointment_id=dropped.pk), studio=committed.studio
     )
     # when the beat's sweep runs, and every reminder's task is also delivered three more times
     tasks.reminders_sweep.apply_async()
