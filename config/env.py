@@ -59,7 +59,9 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 def database_config(*, default_url: str = DEFAULT_DATABASE_URL) -> dict[str, Any]:
     """The default database, on django-tenants' schema-aware backend."""
-    config = dj_database_url.parse(env_str("DATABASE_URL", default_url), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(env_str("DATABASE_URL", default_url), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    )
     config["ENGINE"] = "django_tenants.postgresql_backend"
     return config
 

@@ -18,10 +18,10 @@ def audit_record(
     **metadata: Any,
 ) -> AuditEvent:
     """Write one audit row. Call it inside the service's transaction so it commits with the change."""
-    actor_ok = actor is not None and getattr(actor, "pk", None) is not None
+    known = actor if actor is not None and getattr(actor, "pk", None) is not None else None
     return AuditEvent.objects.create(
-        actor_id=actor.pk if actor_ok else None,
-        actor_email=(actor.email if actor_ok else metadata.pop("actor_email", "")) or "",
+        actor_id=known.pk if known is not None else None,
+        actor_email=(known.email if known is not None else metadata.pop("actor_email", "")) or "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

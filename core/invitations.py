@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.db import tenant_connection
 from core.emails import branded_email
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
@@ -250,7 +251,7 @@ def invitation_accept(
             _("Tell us your first name."), code="name_required", fields={"first_name": _("This field is required.")}
         )
     user = studio_user_create(
-        studio=connection.tenant,
+        studio=tenant_connection.tenant,
         email=invitation.email,
         password=password,
         role=invitation.role,

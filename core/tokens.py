@@ -11,10 +11,11 @@ from typing import Any
 
 import jwt
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import tenant_connection
 from core.exceptions import ApplicationError
 from core.models import RefreshToken, User
 
@@ -47,7 +48,7 @@ def access_token_issue(user: User) -> str:
     now = timezone.now()
     claims = {
         "sub": str(user.pk),
-        "sch": connection.schema_name,
+        "sch": tenant_connection.schema_name,
         "role": user.role,
         "typ": "access",
         "iat": int(now.timestamp()),
@@ -67,7 +68,7 @@ def access_token_user(token: str) -> User:
         raise TokenError(_("The access token has expired."), code="token_expired") from exc
     except jwt.PyJWTError as exc:
         raise TokenError(_("The access token is not valid.")) from exc
-    if claims["typ"] != "access" or claims["sch"] != connection.schema_name:
+    if claims["typ"] != "access" or claims["sch"] != tenant_connection.schema_name:
         raise TokenError(_("The access token is not valid for this studio."), code="token_wrong_studio")
     user = User.objects.filter(pk=claims["sub"], is_active=True).first()
     if user is None:

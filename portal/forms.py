@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -314,7 +315,7 @@ class RuleForm(forms.Form):
     miss_threshold = forms.IntegerField(label=_("After missed sessions in a row"), required=False)
     deload_percent = forms.DecimalField(label=_("Reduce by (%)"), required=False, max_digits=5, decimal_places=2)
 
-    def __init__(self, *args: Any, slots: list[tuple[int | str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: Sequence[tuple[int | str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program_exercise_id"].choices = [("", _("Every exercise")), *slots]  # type: ignore[attr-defined]
 

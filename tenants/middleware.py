@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import sentry_sdk
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
 
 from core.context import studio_var
+from core.db import tenant_connection
 from tenants.models import Domain, Studio
 
 ALWAYS_ANSWERED = ("/healthz", "/readyz")
@@ -34,7 +34,7 @@ class StudioRoutingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # The public host has no `request.tenant` at all (django-tenants' admin templates read a
         # missing attribute as "public"); code that serves both kinds of host uses getattr(..., None).
-        connection.set_schema_to_public()
+        tenant_connection.set_schema_to_public()
         host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
 
         if is_public_host(host):
@@ -47,7 +47,7 @@ class StudioRoutingMiddleware:
             self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
             return render(request, "public/studio_not_found.html", {"host": host}, status=404)
 
-        connection.set_tenant(studio)
+        tenant_connection.set_tenant(studio)
         request.tenant = studio  # type: ignore[attr-defined]
         self._use_urlconf(request, settings.ROOT_URLCONF)
         studio_var.set(studio.slug)
@@ -59,7 +59,7 @@ class StudioRoutingMiddleware:
 
     @staticmethod
     def _use_urlconf(request: HttpRequest, urlconf: str) -> None:
-        request.urlconf = urlconf  # type: ignore[attr-defined]
+        request.urlconf = urlconf
         set_urlconf(urlconf)
 
     @staticmethod

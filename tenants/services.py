@@ -17,12 +17,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from core.audit import audit_record
+from core.db import tenant_connection
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
 from core.permissions import require
@@ -419,7 +420,7 @@ def studio_branding_update(
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
     old_logo = studio.logo.name
     if prepared is not None:
-        studio.logo.save(prepared.name, prepared, save=False)
+        studio.logo.save(str(prepared.name), prepared, save=False)
     elif remove_logo:
         studio.logo = ""
     studio.primary_color = colours["primary_color"]
@@ -435,7 +436,7 @@ def studio_branding_update(
         logo=studio.logo.name,
     )
     if old_logo and old_logo != studio.logo.name:
-        schema_name = connection.schema_name
+        schema_name = tenant_connection.schema_name
         transaction.on_commit(lambda: _media_delete(schema_name=schema_name, name=old_logo))
     return studio
 

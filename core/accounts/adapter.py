@@ -84,7 +84,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def logout(self, request: HttpRequest) -> None:
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action="auth.logout", ip=client_ip(request), channel="web")  # type: ignore[arg-type]
+            audit_record(actor=request.user, action="auth.logout", ip=client_ip(request), channel="web")
         super().logout(request)
 
     # --- where people go -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from core import security
 from core.accounts.services import client_self_register, password_reset_confirm, password_reset_request
 from core.api.auth import api_auth
 from core.audit import audit_record
-from core.http import client_ip
+from core.http import AuthedRequest, client_ip
 from core.models import User
 from core.tokens import TokenError, TokenPair, token_pair_issue, token_refresh, token_revoke
 
@@ -132,8 +132,8 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> TokensOut:
 
 
 @router.post("/logout", response={204: None}, auth=api_auth, summary="Revoke a refresh token (or all of them)")
-def logout(request: HttpRequest, payload: LogoutIn) -> Status:
-    user: User = request.user  # type: ignore[assignment]
+def logout(request: AuthedRequest, payload: LogoutIn) -> Status:
+    user: User = request.user
     with transaction.atomic():
         revoked = token_revoke(user=user, refresh=payload.refresh)
         audit_record(actor=user, action="auth.logout", ip=client_ip(request), revoked=revoked)
@@ -141,5 +141,5 @@ def logout(request: HttpRequest, payload: LogoutIn) -> Status:
 
 
 @router.get("/me", response=UserOut, auth=api_auth, summary="The signed-in person")
-def me(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def me(request: AuthedRequest) -> User:
+    return request.user

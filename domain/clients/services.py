@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -273,7 +274,7 @@ def health_history_update(*, actor: User, client: User, data: HealthData) -> Hea
     errors = FieldErrors()
     conditions = _text_list(errors, "conditions", data.conditions)
     medications = _text_list(errors, "medications", data.medications)
-    injuries = [
+    injuries: list[dict[str, Any]] = [
         {"name": injury.name.strip(), "notes": injury.notes.strip(), "active": injury.active}
         for injury in data.injuries
         if injury.name.strip()
@@ -329,7 +330,7 @@ def _contact_fields(data: ContactData) -> dict[str, object]:
     }
     if fields["email"]:
         try:
-            validate_email(fields["email"])
+            validate_email(str(fields["email"]))
         except DjangoValidationError:
             errors.add("email", _("Enter a valid email address."))
     errors.raise_if_any(code="contact_invalid")

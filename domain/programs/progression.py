@@ -40,8 +40,8 @@ def assess(prescribed: Prescription, sets: Sequence[SetResult]) -> Outcome:
     done = [s for s in sets if s.completed][: prescribed.sets]
     if len(done) < prescribed.sets:
         return Outcome.MISSED
-    kg_prescribed = prescribed.load_type == LoadType.KG and prescribed.load_value is not None
-    if kg_prescribed and any(s.load_kg is not None and s.load_kg < prescribed.load_value for s in done):
+    kg_prescribed = prescribed.load_value if prescribed.load_type == LoadType.KG else None
+    if kg_prescribed is not None and any(s.load_kg is not None and s.load_kg < kg_prescribed for s in done):
         return Outcome.MISSED
     if prescribed.duration_seconds:
         values, low, top = (

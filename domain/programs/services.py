@@ -281,7 +281,7 @@ def _write_structure(template: ProgramTemplate, clean: _CleanTemplate) -> None:
     if clean.rules is not None:
         rules += [ProgressionRule(template=template, **rule) for rule in clean.rules]
     ProgressionRule.objects.bulk_create(rules)
-    template.duration_weeks = sum(int(fields["weeks"]) for fields, _w in clean.phases)  # type: ignore[call-overload]
+    template.duration_weeks = sum(int(fields["weeks"]) for fields, _w in clean.phases)
     template.save(update_fields=["duration_weeks", "updated_at"])
 
 

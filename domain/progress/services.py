@@ -228,7 +228,7 @@ def progress_photo_upload(
         height=clean.height,
     )
     photo.image.save("photo.jpg", ContentFile(clean.content), save=False)
-    stored = photo.image.name
+    stored = str(photo.image.name)
     try:
         photo.save()
         audit_record(actor=actor, action="progress.photo_upload", target=photo, client_id=client.pk, pose=pose)
@@ -243,7 +243,7 @@ def progress_photo_delete(*, actor: User, photo_id: int) -> None:
     """Remove a photo (the client withdrawing consent, or a mistake); the file goes once the row is gone."""
     photo = photo_get(actor=actor, photo_id=photo_id)
     require(actor, "progress.delete_photo", photo.entry.client)
-    storage, name = photo.image.storage, photo.image.name
+    storage, name = photo.image.storage, str(photo.image.name)
     audit_record(actor=actor, action="progress.photo_delete", target=photo, client_id=photo.entry.client_id)
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from core.api.pagination import CursorPage, paginate_cursor
+from core.http import AuthedRequest
 from core.permissions import require
 from domain.scheduling import selectors, services
 from domain.scheduling.access import studio_timezone_name, trainer_get
@@ -80,7 +80,7 @@ def _rule(data: RecurrenceIn) -> services.RecurrenceRule:
 
 
 @trainers.get("", response=list[PersonOut], summary="Trainers who can be booked")
-def trainer_list(request: HttpRequest) -> object:
+def trainer_list(request: AuthedRequest) -> object:
     require(request.user, "scheduling.view")
     return list(selectors.trainer_list())
 
@@ -97,13 +97,13 @@ def _availability(trainer_id: int) -> dict[str, object]:
 
 
 @trainers.get("/{trainer_id}/availability", response=AvailabilityOut, summary="Weekly hours and upcoming exceptions")
-def availability_get(request: HttpRequest, trainer_id: int) -> object:
+def availability_get(request: AuthedRequest, trainer_id: int) -> object:
     require(request.user, "scheduling.view")
     return _availability(trainer_id)
 
 
 @trainers.post("/{trainer_id}/availability", response=AvailabilityOut, summary="Replace the weekly working hours")
-def availability_set(request: HttpRequest, trainer_id: int, payload: AvailabilityIn) -> object:
+def availability_set(request: AuthedRequest, trainer_id: int, payload: AvailabilityIn) -> object:
     require(request.user, "scheduling.manage_availability")
     services.availability_set(
         actor=request.user,
@@ -116,7 +116,7 @@ def availability_set(request: HttpRequest, trainer_id: int, payload: Availabilit
 @trainers.post(
     "/{trainer_id}/availability/exceptions", response={201: ExceptionOut}, summary="Add time off or extra hours"
 )
-def availability_exception_add(request: HttpRequest, trainer_id: int, payload: ExceptionIn) -> object:
+def availability_exception_add(request: AuthedRequest, trainer_id: int, payload: ExceptionIn) -> object:
     require(request.user, "scheduling.manage_availability")
     return Status(
         201,
@@ -133,7 +133,7 @@ def availability_exception_add(request: HttpRequest, trainer_id: int, payload: E
 
 
 @trainers.delete("/{trainer_id}/availability/exceptions/{exception_id}", response={204: None})
-def availability_exception_remove(request: HttpRequest, trainer_id: int, exception_id: int) -> object:
+def availability_exception_remove(request: AuthedRequest, trainer_id: int, exception_id: int) -> object:
     require(request.user, "scheduling.manage_availability")
     services.availability_exception_remove(actor=request.user, exception_id=exception_id)
     return Status(204, None)
@@ -146,7 +146,7 @@ class SlotQuery(Schema):
 
 
 @trainers.get("/{trainer_id}/slots", response=SlotsOut, summary="Open slots for a type between two dates")
-def slot_list(request: HttpRequest, trainer_id: int, query: Query[SlotQuery]) -> object:
+def slot_list(request: AuthedRequest, trainer_id: int, query: Query[SlotQuery]) -> object:
     require(request.user, "scheduling.view")
     found = selectors.trainer_slots(
         trainer_id=trainer_id,
@@ -166,13 +166,13 @@ def slot_list(request: HttpRequest, trainer_id: int, query: Query[SlotQuery]) ->
 
 
 @appointment_types.get("", response=list[AppointmentTypeOut])
-def appointment_type_list(request: HttpRequest, trainer_id: int | None = None) -> object:
+def appointment_type_list(request: AuthedRequest, trainer_id: int | None = None) -> object:
     require(request.user, "scheduling.view")
     return list(selectors.appointment_type_list(trainer_id=trainer_id))
 
 
 @appointment_types.post("", response={201: AppointmentTypeOut})
-def appointment_type_create(request: HttpRequest, payload: AppointmentTypeIn) -> object:
+def appointment_type_create(request: AuthedRequest, payload: AppointmentTypeIn) -> object:
     require(request.user, "scheduling.manage_appointments")
     values = payload.dict()
     trainer_id = values.pop("trainer_id")
@@ -180,7 +180,7 @@ def appointment_type_create(request: HttpRequest, payload: AppointmentTypeIn) ->
 
 
 @appointment_types.put("/{type_id}", response=AppointmentTypeOut)
-def appointment_type_update(request: HttpRequest, type_id: int, payload: AppointmentTypePatch) -> object:
+def appointment_type_update(request: AuthedRequest, type_id: int, payload: AppointmentTypePatch) -> object:
     require(request.user, "scheduling.manage_appointments")
     changes = payload.dict(exclude_unset=True)
     return services.appointment_type_update(actor=request.user, appointment_type_id=type_id, **changes)
@@ -200,7 +200,7 @@ class AppointmentQuery(Schema):
 
 
 @appointments.get("", response=CursorPage[AppointmentOut], summary="Appointments you can see, soonest first")
-def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]) -> object:
+def appointment_list(request: AuthedRequest, query: Query[AppointmentQuery]) -> object:
     require(request.user, "scheduling.view")
     queryset = selectors.appointment_list(
         viewer=request.user,
@@ -214,7 +214,7 @@ def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]) -> ob
 
 
 @appointments.post("", response={201: AppointmentOut}, summary="Book a 1:1 session (409 when the slot is taken)")
-def appointment_create(request: HttpRequest, payload: AppointmentIn) -> object:
+def appointment_create(request: AuthedRequest, payload: AppointmentIn) -> object:
     require(request.user, "scheduling.book")
     appointment = services.appointment_book(
         actor=request.user,
@@ -228,7 +228,7 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn) -> object:
 
 
 @appointments.post("/recurring", response={201: AppointmentSeriesOut}, summary="A recurring 1:1 booking")
-def appointment_series_create(request: HttpRequest, payload: AppointmentSeriesIn) -> object:
+def appointment_series_create(request: AuthedRequest, payload: AppointmentSeriesIn) -> object:
     require(request.user, "scheduling.manage_appointments")
     result = services.appointment_series_create(
         actor=request.user,
@@ -242,13 +242,13 @@ def appointment_series_create(request: HttpRequest, payload: AppointmentSeriesIn
 
 
 @appointments.get("/{appointment_id}", response=AppointmentOut)
-def appointment_detail(request: HttpRequest, appointment_id: int) -> object:
+def appointment_detail(request: AuthedRequest, appointment_id: int) -> object:
     require(request.user, "scheduling.view")
     return selectors.appointment_get(viewer=request.user, appointment_id=appointment_id)
 
 
 @appointments.put("/{appointment_id}", response=AppointmentChangeOut, summary="Move or edit (this or following)")
-def appointment_update(request: HttpRequest, appointment_id: int, payload: AppointmentUpdateIn) -> object:
+def appointment_update(request: AuthedRequest, appointment_id: int, payload: AppointmentUpdateIn) -> object:
     require(request.user, "scheduling.manage_appointments")
     result = services.appointment_update(
         actor=request.user,
@@ -266,20 +266,20 @@ def appointment_update(request: HttpRequest, appointment_id: int, payload: Appoi
 
 
 @appointments.delete("/{appointment_id}", response={204: None}, summary="Cancel (the record is kept)")
-def appointment_delete(request: HttpRequest, appointment_id: int) -> object:
+def appointment_delete(request: AuthedRequest, appointment_id: int) -> object:
     require(request.user, "scheduling.book")
     services.appointment_cancel(actor=request.user, appointment_id=appointment_id)
     return Status(204, None)
 
 
 @appointments.post("/{appointment_id}/confirm", response=AppointmentOut)
-def appointment_confirm(request: HttpRequest, appointment_id: int) -> object:
+def appointment_confirm(request: AuthedRequest, appointment_id: int) -> object:
     require(request.user, "scheduling.manage_appointments")
     return services.appointment_confirm(actor=request.user, appointment_id=appointment_id)
 
 
 @appointments.post("/{appointment_id}/cancel", response=CancelledOut, summary="Cancel this or this and following")
-def appointment_cancel(request: HttpRequest, appointment_id: int, payload: CancelIn) -> object:
+def appointment_cancel(request: AuthedRequest, appointment_id: int, payload: CancelIn) -> object:
     require(request.user, "scheduling.book")
     cancelled = services.appointment_cancel(
         actor=request.user, appointment_id=appointment_id, reason=payload.reason, scope=payload.scope
@@ -288,7 +288,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: int, payload: Cance
 
 
 @appointments.post("/{appointment_id}/attendance", response=AppointmentOut, summary="Completed or no-show")
-def appointment_attendance(request: HttpRequest, appointment_id: int, payload: AttendanceIn) -> object:
+def appointment_attendance(request: AuthedRequest, appointment_id: int, payload: AttendanceIn) -> object:
     require(request.user, "scheduling.manage_appointments")
     return services.appointment_mark_attendance(
         actor=request.user, appointment_id=appointment_id, attended=payload.attended
@@ -296,7 +296,7 @@ def appointment_attendance(request: HttpRequest, appointment_id: int, payload: A
 
 
 @patterns.get("/{pattern_id}", response=PatternOut, summary="A series and the occurrences it could not place")
-def pattern_detail(request: HttpRequest, pattern_id: int) -> object:
+def pattern_detail(request: AuthedRequest, pattern_id: int) -> object:
     require(request.user, "scheduling.view")
     return selectors.pattern_get(viewer=request.user, pattern_id=pattern_id)
 
@@ -305,13 +305,13 @@ def pattern_detail(request: HttpRequest, pattern_id: int) -> object:
 
 
 @class_types.get("", response=list[ClassTypeOut])
-def class_type_list(request: HttpRequest) -> object:
+def class_type_list(request: AuthedRequest) -> object:
     require(request.user, "scheduling.view")
     return list(selectors.class_type_list())
 
 
 @class_types.post("", response={201: ClassTypeOut})
-def class_type_create(request: HttpRequest, payload: ClassTypeIn) -> object:
+def class_type_create(request: AuthedRequest, payload: ClassTypeIn) -> object:
     require(request.user, "scheduling.manage_class_types")
     return Status(201, services.class_type_create(actor=request.user, **payload.dict()))
 
@@ -326,7 +326,7 @@ class SessionQuery(Schema):
 
 
 @sessions.get("", response=CursorPage[GroupSessionOut], summary="The class timetable, with your registrations")
-def group_session_list(request: HttpRequest, query: Query[SessionQuery]) -> object:
+def group_session_list(request: AuthedRequest, query: Query[SessionQuery]) -> object:
     require(request.user, "scheduling.view")
     queryset = selectors.group_session_list(
         viewer=request.user,
@@ -338,19 +338,19 @@ def group_session_list(request: HttpRequest, query: Query[SessionQuery]) -> obje
     return paginate_cursor(queryset, cursor=query.cursor, limit=query.limit, order=("starts_at", "id"))
 
 
-def _session_out(request: HttpRequest, session_id: int) -> object:
+def _session_out(request: AuthedRequest, session_id: int) -> object:
     return selectors.group_session_list(viewer=request.user, include_cancelled=True).get(pk=session_id)
 
 
 @sessions.post("", response={201: GroupSessionOut}, summary="Schedule a class")
-def group_session_create(request: HttpRequest, payload: GroupSessionIn) -> object:
+def group_session_create(request: AuthedRequest, payload: GroupSessionIn) -> object:
     require(request.user, "scheduling.manage_classes")
     session = services.group_session_create(actor=request.user, **payload.dict())
     return Status(201, _session_out(request, session.pk))
 
 
 @sessions.post("/recurring", response={201: GroupSessionSeriesOut}, summary="A recurring class")
-def group_session_series_create(request: HttpRequest, payload: GroupSessionSeriesIn) -> object:
+def group_session_series_create(request: AuthedRequest, payload: GroupSessionSeriesIn) -> object:
     require(request.user, "scheduling.manage_classes")
     values = payload.dict()
     values.pop("recurrence")
@@ -360,21 +360,21 @@ def group_session_series_create(request: HttpRequest, payload: GroupSessionSerie
 
 
 @sessions.get("/{session_id}", response=GroupSessionOut)
-def group_session_detail(request: HttpRequest, session_id: int) -> object:
+def group_session_detail(request: AuthedRequest, session_id: int) -> object:
     require(request.user, "scheduling.view")
     selectors.group_session_get(session_id=session_id)
     return _session_out(request, session_id)
 
 
 @sessions.put("/{session_id}", response=GroupSessionOut, summary="Move or change one class")
-def group_session_update(request: HttpRequest, session_id: int, payload: GroupSessionUpdateIn) -> object:
+def group_session_update(request: AuthedRequest, session_id: int, payload: GroupSessionUpdateIn) -> object:
     require(request.user, "scheduling.manage_classes")
     services.group_session_update(actor=request.user, session_id=session_id, **payload.dict())
     return _session_out(request, session_id)
 
 
 @sessions.post("/{session_id}/cancel", response=SessionCancelledOut, summary="Cancel this or this and following")
-def group_session_cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> object:
+def group_session_cancel(request: AuthedRequest, session_id: int, payload: CancelIn) -> object:
     require(request.user, "scheduling.manage_classes")
     cancelled = services.group_session_cancel(
         actor=request.user, session_id=session_id, reason=payload.reason, scope=payload.scope
@@ -386,7 +386,7 @@ def group_session_cancel(request: HttpRequest, session_id: int, payload: CancelI
 
 
 @sessions.post("/{session_id}/register", response={201: ParticipantOut}, summary="Take a seat or join the waitlist")
-def group_session_register(request: HttpRequest, session_id: int, client_id: int | None = None) -> object:
+def group_session_register(request: AuthedRequest, session_id: int, client_id: int | None = None) -> object:
     """`client_id` (query) lets staff register a client; clients register themselves."""
     require(request.user, "scheduling.book")
     return Status(201, services.group_session_register(actor=request.user, session_id=session_id, client_id=client_id))
@@ -395,21 +395,23 @@ def group_session_register(request: HttpRequest, session_id: int, client_id: int
 @sessions.post(
     "/{session_id}/cancel-registration", response=ParticipantOut, summary="Give up a seat or leave the waitlist"
 )
-def group_session_unregister(request: HttpRequest, session_id: int, client_id: int | None = None) -> object:
+def group_session_unregister(request: AuthedRequest, session_id: int, client_id: int | None = None) -> object:
     """`client_id` (query) lets staff take a client off; clients cancel their own place."""
     require(request.user, "scheduling.book")
     return services.group_session_unregister(actor=request.user, session_id=session_id, client_id=client_id)
 
 
 @sessions.get("/{session_id}/roster", response=RosterOut, summary="Seated people, then the waitlist in order")
-def group_session_roster(request: HttpRequest, session_id: int) -> object:
+def group_session_roster(request: AuthedRequest, session_id: int) -> object:
     require(request.user, "scheduling.manage_classes")
     _session, participants = selectors.group_session_roster(viewer=request.user, session_id=session_id)
     return {"session": _session_out(request, session_id), "participants": participants}
 
 
 @sessions.post("/{session_id}/participants/{participant_id}/attendance", response=ParticipantOut)
-def participant_attendance(request: HttpRequest, session_id: int, participant_id: int, payload: AttendanceIn) -> object:
+def participant_attendance(
+    request: AuthedRequest, session_id: int, participant_id: int, payload: AttendanceIn
+) -> object:
     require(request.user, "scheduling.manage_classes")
     return services.participant_mark_attendance(
         actor=request.user, participant_id=participant_id, attended=payload.attended, session_id=session_id
@@ -420,26 +422,26 @@ def participant_attendance(request: HttpRequest, session_id: int, participant_id
 
 
 @settings_router.get("/policy", response=PolicyOut)
-def policy_get(request: HttpRequest) -> object:
+def policy_get(request: AuthedRequest) -> object:
     require(request.user, "scheduling.view")
     return selectors.policy_get()
 
 
 @settings_router.put("/policy", response=PolicyOut)
-def policy_update(request: HttpRequest, payload: PolicyIn) -> object:
+def policy_update(request: AuthedRequest, payload: PolicyIn) -> object:
     require(request.user, "scheduling.manage_policy")
     return services.scheduling_policy_update(actor=request.user, **payload.dict())
 
 
 @settings_router.post("/calendar-feed", response={201: CalendarFeedOut}, summary="A new secret iCalendar link")
-def calendar_feed_create(request: HttpRequest) -> object:
+def calendar_feed_create(request: AuthedRequest) -> object:
     require(request.user, "scheduling.calendar_feed")
     token = services.calendar_feed_rotate(owner=request.user)
     return Status(201, {"url": request.build_absolute_uri(reverse("portal:calendar_feed", args=[token]))})
 
 
 @settings_router.delete("/calendar-feed", response={204: None}, summary="Revoke your iCalendar link")
-def calendar_feed_revoke(request: HttpRequest) -> object:
+def calendar_feed_revoke(request: AuthedRequest) -> object:
     require(request.user, "scheduling.calendar_feed")
     services.calendar_feed_revoke(owner=request.user)
     return Status(204, None)

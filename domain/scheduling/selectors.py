@@ -265,7 +265,7 @@ def pattern_get(*, viewer: User, pattern_id: int) -> RecurringPattern:
         or viewer.pk in (pattern.trainer_id, pattern.client_id)
         or (pattern.kind == RecurringPattern.Kind.CLASS and is_staff_member(viewer))
     )
-    if not visible:
+    if pattern is None or not visible:
         raise NotFoundError(_("No such series."), code="pattern_not_found")
     return pattern
 
@@ -327,7 +327,7 @@ def group_session_roster(*, viewer: User, session_id: int) -> tuple[GroupSession
     session = group_session_get(session_id=session_id)
     if not (is_manager(viewer) or viewer.pk == session.instructor_id):
         raise PermissionDeniedError(_("Only the instructor and managers see the roster."), code="roster_forbidden")
-    order = {
+    order: dict[str, int] = {
         SessionParticipant.Status.BOOKED: 0,
         SessionParticipant.Status.ATTENDED: 0,
         SessionParticipant.Status.NO_SHOW: 0,

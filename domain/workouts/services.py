@@ -243,8 +243,8 @@ def _prior_bests(client: User, exercise_ids: set[int]) -> dict[int, strength.Bes
     for row in done.filter(load_kg__gt=0).values("exercise_id").annotate(load=Max("load_kg"), e1rm=Max("e1rm_kg")):
         bests[row["exercise_id"]].heaviest_load = row["load"]
         bests[row["exercise_id"]].best_e1rm = row["e1rm"]
-    for row in done.values("exercise_id", "load_kg").annotate(reps=Max("reps")):
-        bests[row["exercise_id"]].reps_by_load[row["load_kg"] or Decimal(0)] = row["reps"]
+    for by_load in done.values("exercise_id", "load_kg").annotate(reps=Max("reps")):
+        bests[by_load["exercise_id"]].reps_by_load[by_load["load_kg"] or Decimal(0)] = by_load["reps"]
     return bests
 
 

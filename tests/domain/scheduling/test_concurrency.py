@@ -4,6 +4,7 @@ class capacity, an ordered waitlist."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError
 from django.utils import timezone
@@ -16,8 +17,10 @@ from tests.factories.scheduling import ClassTypeFactory
 
 
 def test_simultaneous_bookings_of_one_slot_make_one_booking_and_clean_409s(committed):
-    # given ten clients aiming at the same hour with the same trainer
-    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    # given ten clients aiming at the same hour (10:00 in the studio, inside the trainer's hours whatever
+    # the hour the test starts at) with the same trainer
+    local = timezone.now().astimezone(ZoneInfo(committed.studio.timezone)) + timedelta(days=3)
+    start = local.replace(hour=10, minute=0, second=0, microsecond=0)
 
     def booking(client):
         return lambda: services.appointment_book(
