@@ -23,7 +23,7 @@ django_for_bench()
 from django.core.management import call_command
 from django.db import connection
 
-from tenants import schemas, services, snapshot
+from tenants import schema_pool, services, snapshot
 from tenants.models import Studio
 
 counter = iter(range(1_000_000))
@@ -45,7 +45,7 @@ def migrate_into(target: str) -> None:
 
 def remove(studio: Studio) -> None:
     connection.set_schema_to_public()
-    schemas.schema_drop(studio.schema_name)
+    schema_pool.schema_drop(studio.schema_name)
     studio.delete()
 
 
@@ -55,12 +55,12 @@ def no_snapshot(template: str) -> None:
 
 def timed(method: str, samples: int) -> list[float]:
     results = []
-    original_clone, original_snapshot = schemas.schema_clone_from_template, snapshot.snapshot_current
+    original_clone, original_snapshot = schema_pool.schema_clone_from_template, snapshot.snapshot_current
     for _ in range(samples):
         if method == "pool":
-            schemas.pool_refill(size=1)  # not timed: the background refill's job
+            schema_pool.pool_refill(size=1)  # not timed: the background refill's job
         if method == "migrate":
-            schemas.schema_clone_from_template = migrate_into
+            schema_pool.schema_clone_from_template = migrate_into
         if method == "clonefn":
             snapshot.snapshot_current = no_snapshot
         # A sign-up runs on a fresh connection (CONN_MAX_AGE=0); a backend that has run hundreds of
@@ -71,7 +71,7 @@ def timed(method: str, samples: int) -> list[float]:
         try:
             studio = provision(f"b{method}")
         finally:
-            schemas.schema_clone_from_template, snapshot.snapshot_current = original_clone, original_snapshot
+            schema_pool.schema_clone_from_template, snapshot.snapshot_current = original_clone, original_snapshot
         results.append(time.perf_counter() - started)
         remove(studio)
     return results
@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--methods", default="pool,clone,clonefn,migrate")
     args = parser.parse_args()
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT count(*) FROM "{schemas.template_schema()}".django_migrations')
+        cursor.execute(f'SELECT count(*) FROM "{schema_pool.template_schema()}".django_migrations')
         print(f"migrations recorded in the studio template: {cursor.fetchone()[0]}")
     print(f"{'studios present':>15} {'method':>8} {'p50 s':>8} {'p95 s':>8} {'max s':>8}")
     methods: list[str] = args.methods.split(",")

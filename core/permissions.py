@@ -3,7 +3,7 @@
 Actions are strings `<area>.<verb>`. `PERMISSIONS` maps each to the roles allowed to attempt it;
 object rules (a trainer sees only the clients assigned to them, a client only themself) are applied
 by the area's selectors through the helpers below, so a list can never include what `can` would refuse.
-The matrix is rendered in the README.
+The matrix is rendered in docs/access.md.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ MATRIX_ROLES = (OWNER, MANAGER, TRAINER, CLIENT, PLATFORM)
 
 
 def matrix_markdown() -> str:
-    """The matrix as the Markdown table the README carries (a test keeps the two identical)."""
+    """The matrix as the Markdown table docs/access.md carries (a test keeps the two identical)."""
     lines = [
         "| action | " + " | ".join(role.value for role in MATRIX_ROLES) + " |",
         "| --- |" + " --- |" * len(MATRIX_ROLES),

@@ -27,7 +27,7 @@ from core.db import tenant_connection
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
 from core.permissions import require
-from tenants import schemas
+from tenants import schema_pool
 from tenants.branding import colour_check, logo_prepare
 from tenants.models import Domain, HandoffToken, Studio
 
@@ -114,7 +114,7 @@ def studio_slug_check(*, slug: str) -> str:
             code="slug_reserved",
             fields={"slug": _("This address is reserved.")},
         )
-    if Studio.objects.filter(slug=slug).exists() or schema_exists(schemas.studio_schema_name(slug)):
+    if Studio.objects.filter(slug=slug).exists() or schema_exists(schema_pool.studio_schema_name(slug)):
         raise ValidationError(
             _("The address “%(slug)s” is already taken.") % {"slug": slug},
             code="slug_taken",
@@ -191,10 +191,10 @@ def studio_provision(
         email=owner_email, password=owner_password, first_name=owner_first_name, last_name=owner_last_name
     )
 
-    schema_name = schemas.studio_schema_name(slug)
-    from_pool = schemas.pool_claim(target=schema_name)
+    schema_name = schema_pool.studio_schema_name(slug)
+    from_pool = schema_pool.pool_claim(target=schema_name)
     if not from_pool:
-        schemas.schema_clone_from_template(schema_name)
+        schema_pool.schema_clone_from_template(schema_name)
 
     try:
         with transaction.atomic():

@@ -19,7 +19,7 @@ from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent
-from tenants import schemas
+from tenants import schema_pool
 from tenants.models import Studio
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context
 from tests.concurrency import in_own_connection
@@ -53,7 +53,7 @@ def studio_remove(slug: str) -> None:
     connection.set_schema_to_public()
     studio = Studio.objects.filter(slug=slug).first()
     if studio is not None:
-        schemas.schema_drop(studio.schema_name)
+        schema_pool.schema_drop(studio.schema_name)
         AuditEvent.objects.filter(target_type=Studio._meta.label_lower, target_id=str(studio.pk)).delete()
         studio.delete()  # domains and hand-off tokens go with it
 

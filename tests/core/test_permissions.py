@@ -75,5 +75,5 @@ def test_readme_carries_the_current_permission_matrix():
 
     from core.permissions import matrix_markdown
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert matrix_markdown() in readme, "run `python manage.py permissions_matrix` and paste it into the README"
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "access.md").read_text()
+    assert matrix_markdown() in readme, "run `python manage.py permissions_matrix` and paste it into docs/access.md"

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from core.exceptions import ValidationError
 from core.models import Role, User
-from tenants import schemas, services
+from tenants import schema_pool, services
 from tenants.models import Domain, PooledSchema, Studio
 from tests.factories.tenants import StudioSignupFactory
 from tests.tenants.helpers import snapshot
@@ -121,7 +121,7 @@ def test_failure_mid_way_leaves_no_schema_domain_or_row_behind(monkeypatch):
 
 def test_pooled_schema_is_claimed_by_rename():
     # given a pool with one ready schema
-    assert schemas.pool_refill(size=1) == 1
+    assert schema_pool.pool_refill(size=1) == 1
     pooled = PooledSchema.objects.get().schema_name
     # when a studio is provisioned
     result = services.studio_provision(**StudioSignupFactory(slug="from-pool"))
@@ -135,7 +135,7 @@ def test_pooled_schema_is_claimed_by_rename():
 
 
 def test_failure_after_claiming_a_pooled_schema_returns_it_to_the_pool(monkeypatch):
-    schemas.pool_refill(size=1)
+    schema_pool.pool_refill(size=1)
     before = snapshot()
     monkeypatch.setattr(services, "studio_defaults_create", lambda **kw: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):
@@ -144,12 +144,12 @@ def test_failure_after_claiming_a_pooled_schema_returns_it_to_the_pool(monkeypat
 
 
 def test_pool_refill_tops_up_to_size_and_no_further():
-    assert schemas.pool_refill(size=2) == 2
-    assert schemas.pool_refill(size=2) == 0
+    assert schema_pool.pool_refill(size=2) == 2
+    assert schema_pool.pool_refill(size=2) == 0
     names = list(PooledSchema.objects.values_list("schema_name", flat=True))
     assert len(names) == 2
     assert all(schema_exists(name) for name in names)
-    assert set(schemas.extra_schemas_to_migrate()) == {settings.TENANT_BASE_SCHEMA, *names}
+    assert set(schema_pool.extra_schemas_to_migrate()) == {settings.TENANT_BASE_SCHEMA, *names}
 
 
 def test_sequences_are_independent_between_cloned_studios():

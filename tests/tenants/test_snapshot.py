@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenants import schemas, snapshot
+from tenants import schema_pool, snapshot
 from tenants.models import TemplateSnapshot
 
 pytestmark = pytest.mark.django_db
@@ -58,14 +58,14 @@ def row_counts(schema: str) -> dict[str, int]:
 
 
 def test_a_schema_made_from_the_snapshot_matches_the_template():
-    schemas.schema_clone_from_template("studio_snapshot_probe")
+    schema_pool.schema_clone_from_template("studio_snapshot_probe")
     assert structure("studio_snapshot_probe") == structure(TEMPLATE)
     assert row_counts("studio_snapshot_probe") == row_counts(TEMPLATE)
     assert row_counts(TEMPLATE)["library_exercise"] >= 150  # the starter library came along
 
 
 def test_sequences_continue_after_the_copied_rows():
-    schemas.schema_clone_from_template("studio_snapshot_seq")
+    schema_pool.schema_clone_from_template("studio_snapshot_seq")
     with schema_context("studio_snapshot_seq"), connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM django_migrations")
         highest = cursor.fetchone()[0]
@@ -91,7 +91,7 @@ def test_without_pg_dump_the_clone_function_still_makes_the_schema(monkeypatch):
         raise snapshot.SnapshotUnavailable("no pg_dump here")
 
     monkeypatch.setattr(snapshot, "_pg_dump_for", no_pg_dump)
-    schemas.schema_clone_from_template("studio_snapshot_fallback")
+    schema_pool.schema_clone_from_template("studio_snapshot_fallback")
     assert structure("studio_snapshot_fallback")["columns"] == structure(TEMPLATE)["columns"]
     assert not TemplateSnapshot.objects.exists()
 

@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.migration_executors import get_executor
 
-from tenants import schemas
+from tenants import schema_pool
 from tenants.snapshot import SnapshotUnavailable, snapshot_build
 
 
@@ -22,12 +22,12 @@ class Command(MigrateSchemasCommand):
         super().handle(*args, **options)
         if not self.sync_tenant or options.get("schema_name"):
             return  # one named schema (the template included) was asked for, and the parent migrated it
-        schemas.template_ensure()
+        schema_pool.template_ensure()
         executor_factory = getattr(settings, "GET_EXECUTOR_FUNCTION", None)
         factory = import_string(executor_factory) if executor_factory else get_executor
         executor = factory(codename=self.executor)(self.args, self.options)
-        executor.run_migrations(tenants=schemas.extra_schemas_to_migrate())
+        executor.run_migrations(tenants=schema_pool.extra_schemas_to_migrate())
         try:
-            snapshot_build(schemas.template_schema())
+            snapshot_build(schema_pool.template_schema())
         except SnapshotUnavailable as exc:
             self.stderr.write(f"No template snapshot ({exc}); new studios will be cloned the slow way.")

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from core.crypto import encrypted_values_rotate
 from core.db import tenant_connection
-from tenants import schemas
+from tenants import schema_pool
 from tenants.models import Studio
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         tenant_connection.set_schema_to_public()
-        names = [*Studio.objects.values_list("schema_name", flat=True), *schemas.extra_schemas_to_migrate()]
+        names = [*Studio.objects.values_list("schema_name", flat=True), *schema_pool.extra_schemas_to_migrate()]
         total = 0
         for name in names:
             with schema_context(name), transaction.atomic():

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tenants import schemas
+from tenants import schema_pool
 from tenants.models import PooledSchema
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["drain"]:
-            self.stdout.write(f"Dropped {schemas.pool_drain()} pooled schema(s).")
+            self.stdout.write(f"Dropped {schema_pool.pool_drain()} pooled schema(s).")
             return
-        added = schemas.pool_refill(size=options["size"])
+        added = schema_pool.pool_refill(size=options["size"])
         self.stdout.write(f"Added {added}; the pool holds {PooledSchema.objects.count()} schema(s).")

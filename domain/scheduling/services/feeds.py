@@ -1,0 +1,33 @@
+"""Secret calendar feed links (iCalendar): rotate and revoke."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.models import User
+from domain.scheduling import selectors
+from domain.scheduling.models import (
+    CalendarFeed,
+)
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, owner: User) -> str:
+    """A new secret feed token (returned once; only its digest is stored); any previous link stops working."""
+    now = timezone.now()
+    CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(owner=owner, token_digest=selectors.feed_token_digest(token))
+    audit_record(actor=owner, action="calendar_feed.rotate", target=feed)
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, owner: User) -> int:
+    revoked = CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(actor=owner, action="calendar_feed.revoke", target=owner, revoked=revoked)
+    return revoked

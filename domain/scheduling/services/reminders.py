@@ -1,0 +1,182 @@
+"""Reminder rows (written and cancelled with the booking) and their at-most-once delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.models import User
+from domain.notifications.channels import DeliveryError, Message, channel_get
+from domain.scheduling import selectors
+from domain.scheduling.models import (
+    Appointment,
+    AppointmentReminder,
+    GroupSession,
+    SessionParticipant,
+)
+
+REMINDER_MAX_ATTEMPTS = 5
+
+
+def reminders_schedule(
+    *,
+    starts_at: datetime,
+    recipient: User,
+    appointment: Appointment | None = None,
+    participant: SessionParticipant | None = None,
+    now: datetime | None = None,
+) -> list[AppointmentReminder]:
+    """One reminder per configured offset and channel, for the ones still in the future."""
+    now = now or timezone.now()
+    policy = selectors.policy_get()
+    rows = [
+        AppointmentReminder(
+            appointment=appointment,
+            participant=participant,
+            recipient=recipient,
+            channel=channel,
+            offset_minutes=offset,
+            send_at=starts_at - timedelta(minutes=offset),
+        )
+        for offset in policy.reminder_offsets_minutes
+        for channel in policy.reminder_channels
+        if starts_at - timedelta(minutes=offset) > now
+    ]
+    return AppointmentReminder.objects.bulk_create(rows)
+
+
+def reminders_cancel(**booking: Any) -> int:
+    return AppointmentReminder.objects.filter(status=AppointmentReminder.Status.SCHEDULED, **booking).update(
+        status=AppointmentReminder.Status.CANCELLED
+    )
+
+
+class ReminderOutcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"  # already handled, locked by another worker, not due yet, or booking cancelled
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@transaction.atomic
+def reminder_send(*, reminder_id: int, now: datetime | None = None) -> ReminderOutcome:
+    """Send one reminder at most once.
+
+    The row is locked (SKIP LOCKED: a duplicate delivery of the task returns at once) and moves from
+    `scheduled` to `sent` in the transaction that sends it. If the worker dies mid-way the transaction
+    rolls back with the connection, the row is `scheduled` again and the retried task sends it; once
+    committed as `sent`, every later delivery of the task is a no-op.
+    """
+    now = now or timezone.now()
+    reminder = (
+        AppointmentReminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient", "appointment", "participant")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None or reminder.status != AppointmentReminder.Status.SCHEDULED or reminder.send_at > now:
+        return ReminderOutcome.SKIPPED
+    if not _booking_still_live(reminder, now):
+        reminder.status = AppointmentReminder.Status.CANCELLED
+        reminder.save(update_fields=["status"])
+        return ReminderOutcome.SKIPPED
+    reminder.attempts += 1
+    channel = channel_get(reminder.channel)
+    try:
+        if not channel.can_reach(reminder.recipient):
+            raise DeliveryError("The recipient cannot be reached on this channel.", permanent=True)
+        channel.send(_reminder_message(reminder))
+    except DeliveryError as exc:
+        reminder.last_error = str(exc)[:500]
+        give_up = exc.permanent or reminder.attempts >= REMINDER_MAX_ATTEMPTS
+        if give_up:
+            reminder.status = AppointmentReminder.Status.FAILED
+        reminder.save(update_fields=["attempts", "last_error", "status"])
+        return ReminderOutcome.FAILED if give_up else ReminderOutcome.RETRY
+    reminder.status = AppointmentReminder.Status.SENT
+    reminder.sent_at = now
+    reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return ReminderOutcome.SENT
+
+
+def _booking_still_live(reminder: AppointmentReminder, now: datetime) -> bool:
+    """Still booked and not started (a reminder found late, after an outage, is dropped, not sent)."""
+    if reminder.appointment_id:
+        return reminder.appointment.status in Appointment.LIVE and reminder.appointment.starts_at > now
+    participant = reminder.participant
+    return (
+        participant.status == SessionParticipant.Status.BOOKED
+        and GroupSession.objects.filter(
+            pk=participant.session_id, status=GroupSession.Status.SCHEDULED, starts_at__gt=now
+        ).exists()
+    )
+
+
+def _reminder_message(reminder: AppointmentReminder) -> Message:
+    from django.db import connection
+
+    if reminder.appointment_id:
+        appointment = Appointment.objects.select_related("trainer", "appointment_type").get(pk=reminder.appointment_id)
+        what = appointment.appointment_type.name
+        starts_at, with_whom = appointment.starts_at, appointment.trainer.full_name
+        where = appointment.location or appointment.online_link
+    else:
+        session = GroupSession.objects.select_related("class_type", "instructor").get(
+            pk=reminder.participant.session_id
+        )
+        what, starts_at, with_whom, where = (
+            session.class_type.name,
+            session.starts_at,
+            session.instructor.full_name,
+            session.room,
+        )
+    studio = getattr(connection, "tenant", None)
+    context = {
+        "person": reminder.recipient,
+        "what": what,
+        "with_whom": with_whom,
+        "where": where,
+        "starts_at": timezone.localtime(starts_at, selectors.studio_zone()),
+        "studio_name": getattr(studio, "name", ""),
+    }
+    with translation.override(getattr(studio, "locale", None) or "en"):
+        subject = render_to_string("emails/scheduling/reminder_subject.txt", context).strip()
+        text = render_to_string("emails/scheduling/reminder.txt", context)
+    schema = getattr(connection, "schema_name", "public")
+    return Message(
+        recipient=reminder.recipient, subject=subject, text=text, idempotency_key=f"reminder-{schema}-{reminder.pk}"
+    )
+
+
+def notify_waitlist_promotion(*, participant_id: int) -> bool:
+    """Tell a client their waitlist place became a seat (runs after the promotion committed)."""
+    from django.db import connection
+
+    participant = (
+        SessionParticipant.objects.select_related("client", "session__class_type", "session__instructor")
+        .filter(pk=participant_id, status=SessionParticipant.Status.BOOKED)
+        .first()
+    )
+    if participant is None:
+        return False
+    session = participant.session
+    studio = getattr(connection, "tenant", None)
+    context = {
+        "person": participant.client,
+        "what": session.class_type.name,
+        "with_whom": session.instructor.full_name,
+        "where": session.room,
+        "starts_at": timezone.localtime(session.starts_at, selectors.studio_zone()),
+        "studio_name": getattr(studio, "name", ""),
+    }
+    with translation.override(getattr(studio, "locale", None) or "en"):
+        subject = render_to_string("emails/scheduling/promoted_subject.txt", context).strip()
+        text = render_to_string("emails/scheduling/promoted.txt", context)
+    key = f"promoted-{getattr(connection, 'schema_name', 'public')}-{participant.pk}"
+    channel_get("email").send(Message(recipient=participant.client, subject=subject, text=text, idempotency_key=key))
+    return True
