@@ -257,14 +257,14 @@ def _progress(
         )
         slot.miss_streak = decision.miss_streak
         changed = decision.new_load is not None and decision.new_load != slot.load_value
-        if changed:
+        if changed and decision.rule is not None:  # a changed load always comes with the rule that changed it
             events.append(
                 ProgressionEvent(
                     client_program=program,
                     program_exercise=slot,
                     session=session,
-                    kind=decision.rule.kind,  # type: ignore[union-attr]
-                    old_load=slot.load_value,
+                    kind=decision.rule.kind,
+                    old_load=slot.load_value,  # type: ignore[misc]  # decide() changes only a load that is set
                     new_load=decision.new_load,
                 )
             )

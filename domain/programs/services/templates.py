@@ -37,9 +37,9 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
     workouts: list[TemplateWorkout] = []
     workout_items = []
     for phase, (_fields, phase_workouts) in zip(phases, clean.phases, strict=True):
-        for i, (fields, exercises) in enumerate(phase_workouts):
+        for i, (fields, workout_exercises) in enumerate(phase_workouts):
             workouts.append(TemplateWorkout(phase=phase, position=i + 1, **fields))
-            workout_items.append(exercises)
+            workout_items.append(workout_exercises)
     TemplateWorkout.objects.bulk_create(workouts)
     exercises: list[TemplateExercise] = []
     exercise_rules: list[list[dict[str, object]]] = []
@@ -56,7 +56,7 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
     if clean.rules is not None:
         rules += [ProgressionRule(template=template, **rule) for rule in clean.rules]
     ProgressionRule.objects.bulk_create(rules)
-    template.duration_weeks = sum(int(fields["weeks"]) for fields, _w in clean.phases)  # type: ignore[call-overload]
+    template.duration_weeks = sum(int(fields["weeks"]) for fields, _w in clean.phases)
     template.save(update_fields=["duration_weeks", "updated_at"])
 
 

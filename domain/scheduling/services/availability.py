@@ -79,7 +79,7 @@ def appointment_type_update(*, actor: User, appointment_type_id: int, **changes:
     appointment_type = AppointmentType.objects.select_for_update().filter(pk=appointment_type_id).first()
     if appointment_type is None:
         raise NotFoundError(_("No such appointment type."), code="appointment_type_not_found")
-    if appointment_type.trainer_id is None:
+    if appointment_type.trainer is None:
         if not is_manager(actor):
             raise PermissionDeniedError(_("Only owners and managers change studio-wide types."))
     else:

@@ -258,7 +258,7 @@ def _promote_waitlist(session: GroupSession, *, now: datetime) -> list[SessionPa
         from domain.scheduling.tasks import waitlist_promotion_notify
 
         for participant in promoted:
-            waitlist_promotion_notify.delay_on_commit(participant_id=participant.pk)
+            waitlist_promotion_notify.delay_on_commit(participant_id=participant.pk)  # type: ignore[attr-defined]  # Celery 5.4's method, missing from celery-types
     return promoted
 
 
@@ -334,7 +334,7 @@ def group_session_update(
     if notes is not None:
         session.notes = notes
     moved = starts_at is not None and aware(starts_at) != session.starts_at
-    if moved:
+    if starts_at is not None and moved:
         start = aware(starts_at)
         if start < now:
             raise ValidationError(_("This time is in the past."), code="in_the_past")
