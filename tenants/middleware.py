@@ -48,7 +48,7 @@ class StudioRoutingMiddleware:
             return render(request, "public/studio_not_found.html", {"host": host}, status=404)
 
         tenant_connection.set_tenant(studio)
-        request.tenant = studio  # type: ignore[attr-defined]
+        request.tenant = studio  # type: ignore[attr-defined]  # the attribute StudioRequest/TenantRequest declare is set here
         self._use_urlconf(request, settings.ROOT_URLCONF)
         studio_var.set(studio.slug)
         sentry_sdk.set_tag("studio", studio.slug)

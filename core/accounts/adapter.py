@@ -48,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
         self, request: HttpRequest, user: AbstractBaseUser, form: forms.BaseForm, commit: bool = True
     ) -> AbstractBaseUser:
         """Whatever the form says, a self sign-up is a client: staff roles come only by invitation."""
-        user.role = Role.CLIENT  # type: ignore[attr-defined]
+        user.role = Role.CLIENT  # type: ignore[attr-defined]  # allauth hands the adapter its user model's instance, typed as the abstract base
         return super().save_user(request, user, form, commit=commit)
 
     # --- sign-in lockout and audit (the same counters and address as the API's sign-in) ---------
@@ -79,7 +79,7 @@ class AccountAdapter(DefaultAccountAdapter):
         audit_record(actor=user, action="auth.login_failed", ip=ip, actor_email=email, channel="web")
 
     def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
-        audit_record(actor=user, action="auth.login", target=user, ip=client_ip(request), channel="web")  # type: ignore[arg-type]
+        audit_record(actor=user, action="auth.login", target=user, ip=client_ip(request), channel="web")  # type: ignore[arg-type]  # allauth types the user as AbstractBaseUser; ours is core.User
         return super().post_login(request, user, **kwargs)
 
     def logout(self, request: HttpRequest) -> None:

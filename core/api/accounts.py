@@ -103,7 +103,7 @@ class MessageOut(Schema):
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
     user = client_self_register(
         request=request,
-        studio=request.tenant,  # type: ignore[attr-defined]
+        studio=request.tenant,  # type: ignore[attr-defined]  # StudioRoutingMiddleware sets it; core does not import tenants for StudioRequest
         email=payload.email,
         password=payload.password,
         first_name=payload.first_name,

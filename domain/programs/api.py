@@ -76,7 +76,7 @@ def prescription_out(item: Prescription, **extra: object) -> dict[str, object]:
 def template_out(template: ProgramTemplate) -> dict[str, object]:
     return {
         **{f: getattr(template, f) for f in TemplateSummaryOut.model_fields},
-        "rules": [rule_out(r) for r in template.own_rules],  # type: ignore[attr-defined]
+        "rules": [rule_out(r) for r in template.own_rules],  # type: ignore[attr-defined]  # a prefetched list (Prefetch to_attr)
         "phases": [
             {
                 "id": phase.pk,

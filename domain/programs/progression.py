@@ -84,11 +84,11 @@ def decide(
         if rule is None or not rule.is_enabled or not adjustable:
             return Decision(None, 0, None)
         step = rule.increment_kg if load_type == LoadType.KG else rule.increment_percent
-        return Decision(_bounded(load_type, load + step), 0, rule)  # type: ignore[operator]
+        return Decision(_bounded(load_type, load + step), 0, rule)  # type: ignore[operator]  # adjustable: load and the step are set
     streak = miss_streak + 1
     rule = rules.get(RuleKind.DELOAD)
     if rule is None or not rule.is_enabled or not adjustable or streak < (rule.miss_threshold or 0):
         return Decision(None, streak, None)
-    reduced = load * (Decimal(100) - rule.deload_percent) / Decimal(100)  # type: ignore[operator]
+    reduced = load * (Decimal(100) - rule.deload_percent) / Decimal(100)  # type: ignore[operator]  # adjustable: load and the percentage are set
     rounded = (reduced / LOAD_STEP).to_integral_value(rounding=ROUND_FLOOR) * LOAD_STEP
     return Decision(_bounded(load_type, rounded), 0, rule)

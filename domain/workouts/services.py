@@ -186,7 +186,7 @@ def _clean_exercises(
             seen.add(item.session_exercise_id)
             exercise_id = session_exercise.exercise_id
         else:
-            exercise_id = item.exercise_id  # type: ignore[assignment]
+            exercise_id = item.exercise_id  # type: ignore[assignment]  # an ad hoc item always names its exercise (checked above)
             if exercise_id not in known:
                 errors.add(f"{path}.exercise_id", _("Choose an exercise from the library."))
         if len(item.sets) > MAX_SETS_PER_EXERCISE:

@@ -42,9 +42,9 @@ def branding(request: StudioRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(max_age=300)
-def manifest(request: HttpRequest) -> JsonResponse:
+def manifest(request: TenantRequest) -> JsonResponse:
     """The web-app manifest, so the studio's app installs under its own name, colours and icon."""
-    studio = request.tenant  # type: ignore[attr-defined]
+    studio = request.tenant
     version = int(studio.updated_at.timestamp())
     data = {
         "name": studio.name,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -61,9 +61,9 @@ def client_list(request: StudioRequest) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, client: User, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
+def _page(request: StudioRequest, client: User, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
     """The client page, with any bound (invalid) form in place of its blank one."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     private = can(actor, "clients.view_private_notes")
     profile = getattr(client, "client_profile", None)
     history = selectors.health_history_get(client=client)
@@ -101,7 +101,7 @@ def _page(request: HttpRequest, client: User, *, status: int = 200, **bound: for
     return render(request, "portal/clients/detail.html", context, status=status)
 
 
-def _client(request: HttpRequest, client_id: int) -> User:
+def _client(request: StudioRequest, client_id: int) -> User:
     return found(selectors.client_get, actor=request.user, client_id=client_id)
 
 
@@ -111,7 +111,7 @@ def client_detail(request: StudioRequest, client_id: int) -> HttpResponse:
 
 
 def _post(
-    request: HttpRequest,
+    request: StudioRequest,
     client_id: int,
     *,
     action: str,

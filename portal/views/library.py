@@ -25,7 +25,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _category_choices() -> list[tuple[int, str]]:
-    return [(c.pk, "— " * c.depth + c.name) for c in selectors.category_list()]  # type: ignore[attr-defined]
+    return [(c.pk, "— " * c.depth + c.name) for c in selectors.category_list()]  # type: ignore[attr-defined]  # depth set by selectors.category_list()
 
 
 @page_requires("library.manage")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,8 +33,8 @@ def _invitable_roles(user: User) -> list[tuple[str, str]]:
     ]
 
 
-def _page(request: HttpRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
-    studio = request.tenant  # type: ignore[attr-defined]
+def _page(request: StudioRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
+    studio = request.tenant
     return render(
         request,
         "portal/people.html",
@@ -72,9 +75,9 @@ def people(request: StudioRequest) -> HttpResponse:
     return _page(request, form, status=400)
 
 
-def _invitation_action(request: HttpRequest, done: str, action: object) -> HttpResponse:
+def _invitation_action(request: HttpRequest, done: str, action: Callable[[], Any]) -> HttpResponse:
     try:
-        invitation = action()  # type: ignore[operator]
+        invitation = action()
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -123,9 +126,9 @@ def signup_policy(request: StudioRequest) -> HttpResponse:
     return redirect("portal:people")
 
 
-def _person_change(request: HttpRequest, change: object, done: str) -> HttpResponse:
+def _person_change(request: HttpRequest, change: Callable[[], Any], done: str) -> HttpResponse:
     try:
-        person = change()  # type: ignore[operator]
+        person = change()
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

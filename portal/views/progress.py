@@ -153,9 +153,9 @@ def _training_charts(client: User, system: str) -> list[Any]:
 
 
 def _page(
-    request: HttpRequest, client: User, *, check_in: CheckInForm | None = None, photo: PhotoForm | None = None
+    request: StudioRequest, client: User, *, check_in: CheckInForm | None = None, photo: PhotoForm | None = None
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     system = progress.client_unit_system(client_id=client.pk)
     own = actor.pk == client.pk
     today = studio_today()

@@ -63,7 +63,7 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
 @transaction.atomic
 def template_create(*, actor: User, data: TemplateData, copied_from: ProgramTemplate | None = None) -> ProgramTemplate:
     if data.rules is None:
-        data = replace(data, rules=[RuleData(**rule) for rule in progression.DEFAULT_RULES])  # type: ignore[arg-type]
+        data = replace(data, rules=[RuleData(**rule) for rule in progression.DEFAULT_RULES])  # type: ignore[arg-type]  # DEFAULT_RULES are plain dicts of RuleData fields
     clean = template_clean(data)
     template = ProgramTemplate.objects.create(created_by=actor, copied_from=copied_from, **clean.fields)
     _write_structure(template, clean)
@@ -121,7 +121,7 @@ def template_document(template: ProgramTemplate) -> TemplateData:
                         name=workout.name,
                         exercises=[
                             PrescriptionData(
-                                **item.prescription(),  # type: ignore[arg-type]
+                                **item.prescription(),  # type: ignore[arg-type]  # prescription() returns the shared prescription fields as a dict
                                 rules=[_rule_data(r) for r in item.rules.all()],
                             )
                             for item in workout.exercises.all()
