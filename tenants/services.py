@@ -22,7 +22,7 @@ from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
@@ -286,7 +286,7 @@ def studio_client_signup_set(*, studio: Studio, allowed: bool, actor: User, ip: 
     require(actor, "studio.update_signup_policy")
     Studio.objects.filter(pk=studio.pk).update(allow_client_signup=allowed, updated_at=dj_timezone.now())
     studio.allow_client_signup = allowed
-    audit_record(actor=actor, action="studio.signup_policy", target=studio, ip=ip, allowed=allowed)
+    audit_record(actor=actor, action=AuditAction.STUDIO_SET_SIGNUP_POLICY, target=studio, ip=ip, allowed=allowed)
     return studio
 
 
@@ -333,7 +333,11 @@ def studio_signup(
     )
     token = handoff_token_create(studio=provisioned.studio, user=provisioned.owner)
     audit_record(
-        actor=None, action="studio.signup", target=provisioned.studio, ip=ip, actor_email=provisioned.owner.email
+        actor=None,
+        action=AuditAction.STUDIO_SIGN_UP,
+        target=provisioned.studio,
+        ip=ip,
+        actor_email=provisioned.owner.email,
     )
     return StudioSignup(studio=provisioned.studio, owner=provisioned.owner, handoff_token=token)
 
@@ -428,7 +432,7 @@ def studio_branding_update(
     studio.save(update_fields=["logo", "primary_color", "accent_color", "updated_at"])
     audit_record(
         actor=actor,
-        action="studio.update_branding",
+        action=AuditAction.STUDIO_UPDATE_BRANDING,
         target=studio,
         ip=ip,
         primary_color=studio.primary_color,
@@ -453,11 +457,11 @@ def _media_delete(*, schema_name: str, name: str) -> None:
 class _StatusTransition:
     source: str
     target: str
-    action: str  # the audit action
+    action: AuditAction
 
 
-_SUSPEND = _StatusTransition(Studio.Status.ACTIVE, Studio.Status.SUSPENDED, "platform.suspend_studio")
-_REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, "platform.reactivate_studio")
+_SUSPEND = _StatusTransition(Studio.Status.ACTIVE, Studio.Status.SUSPENDED, AuditAction.STUDIO_SUSPEND)
+_REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, AuditAction.STUDIO_REACTIVATE)
 
 
 def _studio_status_change(

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ApplicationError, PermissionDeniedError, ValidationError
 from core.http import client_ip
 from core.models import Role, User
@@ -39,7 +39,7 @@ def client_self_register(
         studio=studio, email=email, password=password, role=Role.CLIENT, first_name=first_name, last_name=last_name
     )
     setup_user_email(request, user, [])
-    audit_record(actor=user, action="auth.register", target=user, ip=client_ip(request), channel="api")
+    audit_record(actor=user, action=AuditAction.ACCOUNT_REGISTER, target=user, ip=client_ip(request), channel="api")
     transaction.on_commit(lambda: _send_verification(request, user))
     return user
 
@@ -84,5 +84,7 @@ def password_reset_confirm(*, request: HttpRequest, key: str, password: str) -> 
     user.set_password(password)
     user.save(update_fields=["password"])
     token_revoke(user=user)
-    audit_record(actor=user, action="auth.password_reset", target=user, ip=client_ip(request), channel="api")
+    audit_record(
+        actor=user, action=AuditAction.ACCOUNT_RESET_PASSWORD, target=user, ip=client_ip(request), channel="api"
+    )
     return user

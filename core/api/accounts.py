@@ -12,7 +12,7 @@ from pydantic import Field
 from core import security
 from core.accounts.services import client_self_register, password_reset_confirm, password_reset_request
 from core.api.auth import api_auth
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.http import AuthedRequest, client_ip
 from core.models import User
 from core.tokens import TokenError, TokenPair, token_pair_issue, token_refresh, token_revoke
@@ -67,13 +67,13 @@ def login(request: HttpRequest, payload: LoginIn) -> TokensOut:
     user = User.objects.filter(email__iexact=email).first()
     if user is None or not user.is_active or not user.check_password(payload.password):
         security.signin_failed(email, ip)
-        audit_record(actor=user, action="auth.login_failed", ip=ip, actor_email=email, channel="api")
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN_FAIL, ip=ip, actor_email=email, channel="api")
         raise TokenError(_("The email address or password is not correct."), code="invalid_credentials")
     security.signin_succeeded(email, ip)
     with transaction.atomic():
         pair = token_pair_issue(user=user, ip=ip, user_agent=_agent(request))
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        audit_record(actor=user, action="auth.login", target=user, ip=ip, channel="api")
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN, target=user, ip=ip, channel="api")
     return _tokens(user, pair)
 
 
@@ -136,7 +136,7 @@ def logout(request: AuthedRequest, payload: LogoutIn) -> Status:
     user: User = request.user
     with transaction.atomic():
         revoked = token_revoke(user=user, refresh=payload.refresh)
-        audit_record(actor=user, action="auth.logout", ip=client_ip(request), revoked=revoked)
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_OUT, ip=client_ip(request), revoked=revoked)
     return Status(204, None)
 
 

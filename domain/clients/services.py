@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.accounts.services import password_reset_request
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
 from core.queries import locked_or_404
@@ -131,7 +131,7 @@ def client_create(
     )
     ClientProfile.objects.create(user=client, **profile_fields)
     _assign_trainers(client=client, trainers=trainers)
-    audit_record(actor=actor, action="clients.create", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_CREATE, target=client)
     return client
 
 
@@ -172,7 +172,9 @@ def client_update(
     profile.save(update_fields=["status", "updated_at"])
     if trainers is not None:
         _assign_trainers(client=client, trainers=trainers)
-        audit_record(actor=actor, action="clients.trainers_set", target=client, trainer_ids=[t.pk for t in trainers])
+        audit_record(
+            actor=actor, action=AuditAction.CLIENT_SET_TRAINERS, target=client, trainer_ids=[t.pk for t in trainers]
+        )
     client.refresh_from_db()
     return client
 
@@ -202,7 +204,7 @@ def client_archive(*, actor: User, client: User) -> ClientProfile:
         profile.archived_at = timezone.now()
         profile.save(update_fields=["status", "archived_at", "updated_at"])
         User.objects.filter(pk=client.pk).update(is_active=False)
-        audit_record(actor=actor, action="clients.archive", target=client)
+        audit_record(actor=actor, action=AuditAction.CLIENT_ARCHIVE, target=client)
     return profile
 
 
@@ -215,7 +217,7 @@ def client_restore(*, actor: User, client: User) -> ClientProfile:
     profile.archived_at = None
     profile.save(update_fields=["status", "archived_at", "updated_at"])
     User.objects.filter(pk=client.pk).update(is_active=True)
-    audit_record(actor=actor, action="clients.restore", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_RESTORE, target=client)
     return profile
 
 
@@ -227,7 +229,7 @@ def client_access_link_send(*, actor: User, client: User, request: HttpRequest) 
     """
     if not client.is_active:
         raise ConflictError(_("This client is archived. Restore them first."), code="client_archived")
-    audit_record(actor=actor, action="clients.access_link", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_SEND_ACCESS_LINK, target=client)
     transaction.on_commit(lambda: password_reset_request(request=request, email=client.email))
 
 
@@ -303,7 +305,7 @@ def health_history_update(*, actor: User, client: User, data: HealthData) -> Hea
     history.notes = notes
     history.updated_by = actor
     history.save()
-    audit_record(actor=actor, action="clients.health_history_update", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_UPDATE_HEALTH_HISTORY, target=client)
     return history
 
 

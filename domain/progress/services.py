@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError
 from core.models import User
 from core.permissions import require
@@ -191,7 +191,7 @@ def metric_type_create(*, actor: User, data: MetricTypeData) -> MetricType:
         better=data.better,
         created_by=actor,
     )
-    audit_record(actor=actor, action="progress.type_create", target=kind)
+    audit_record(actor=actor, action=AuditAction.METRIC_TYPE_CREATE, target=kind)
     return kind
 
 
@@ -231,7 +231,9 @@ def progress_photo_upload(
     stored = str(photo.image.name)
     try:
         photo.save()
-        audit_record(actor=actor, action="progress.photo_upload", target=photo, client_id=client.pk, pose=pose)
+        audit_record(
+            actor=actor, action=AuditAction.PROGRESS_PHOTO_UPLOAD, target=photo, client_id=client.pk, pose=pose
+        )
     except Exception:
         photo.image.storage.delete(stored)
         raise
@@ -244,6 +246,6 @@ def progress_photo_delete(*, actor: User, photo_id: int) -> None:
     photo = photo_get(actor=actor, photo_id=photo_id)
     require(actor, "progress.delete_photo", photo.entry.client)
     storage, name = photo.image.storage, str(photo.image.name)
-    audit_record(actor=actor, action="progress.photo_delete", target=photo, client_id=photo.entry.client_id)
+    audit_record(actor=actor, action=AuditAction.PROGRESS_PHOTO_DELETE, target=photo, client_id=photo.entry.client_id)
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError
 from core.models import User
 from core.permissions import require
@@ -387,7 +387,9 @@ def _log(
             )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
         raise ConflictError(_("This workout has already been logged."), code="workout_already_logged") from exc
-    audit_record(actor=actor, action="workouts.log", target=completion, client_id=client.pk, on_behalf=actor != client)
+    audit_record(
+        actor=actor, action=AuditAction.WORKOUT_LOG, target=completion, client_id=client.pk, on_behalf=actor != client
+    )
     return LoggedWorkout(completion, created=True, records=records, program=None), exercises
 
 

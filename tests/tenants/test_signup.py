@@ -94,7 +94,7 @@ def test_signup_lands_the_owner_signed_in_on_the_studio_dashboard(public_client)
     assert "Get your studio ready" in body
     assert HandoffToken.objects.get(studio=studio).used_at is not None
     connection.set_schema_to_public()
-    signup_event = AuditEvent.objects.get(action="studio.signup")  # in the platform's log
+    signup_event = AuditEvent.objects.get(action="studio.sign_up")  # in the platform's log
     assert (signup_event.actor_email, signup_event.target_id, signup_event.ip) == (
         "ada@iron.test",
         str(studio.pk),

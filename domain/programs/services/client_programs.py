@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
 from core.queries import locked_or_404
@@ -122,7 +122,7 @@ def client_program_update(
     if before != (current_phase, current_week, status):
         audit_record(
             actor=actor,
-            action="programs.progress_update",
+            action=AuditAction.PROGRAM_UPDATE,
             target=program,
             before=list(before),
             after=[current_phase, current_week, status],
@@ -149,7 +149,7 @@ def program_rule_set(
     rule, _created = ProgressionRule.objects.update_or_create(
         client_program=program, program_exercise=slot, kind=data.kind, defaults={**blank, **fields}
     )
-    audit_record(actor=actor, action="programs.rule_set", target=program, rule_id=rule.pk, kind=data.kind)
+    audit_record(actor=actor, action=AuditAction.PROGRESSION_RULE_SET, target=program, rule_id=rule.pk, kind=data.kind)
     return rule
 
 
@@ -160,7 +160,7 @@ def program_rule_delete(*, actor: User, client_program_id: int, rule_id: int) ->
     deleted, _details = ProgressionRule.objects.filter(client_program=program, pk=rule_id).delete()
     if not deleted:
         raise NotFoundError(_("Rule not found."))
-    audit_record(actor=actor, action="programs.rule_delete", target=program, rule_id=rule_id)
+    audit_record(actor=actor, action=AuditAction.PROGRESSION_RULE_DELETE, target=program, rule_id=rule_id)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from domain.scheduling import selectors, slots
@@ -133,7 +133,7 @@ def appointment_book(
     )
     if status == Appointment.Status.CONFIRMED:
         reminders_schedule(starts_at=start, recipient=client, appointment=appointment, now=now)
-    audit_record(actor=actor, action="appointment.book", target=appointment, status=status)
+    audit_record(actor=actor, action=AuditAction.APPOINTMENT_BOOK, target=appointment, status=status)
     return appointment
 
 
@@ -181,7 +181,7 @@ def appointment_confirm(*, actor: User, appointment_id: int, now: datetime | Non
     appointment.confirmed_at = now
     appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
     reminders_schedule(starts_at=appointment.starts_at, recipient=appointment.client, appointment=appointment, now=now)
-    audit_record(actor=actor, action="appointment.confirm", target=appointment)
+    audit_record(actor=actor, action=AuditAction.APPOINTMENT_CONFIRM, target=appointment)
     return appointment
 
 
@@ -203,7 +203,9 @@ def _cancel_one(appointment: Appointment, *, actor: User, reason: str, now: date
         ]
     )
     reminders_cancel(appointment=appointment)
-    audit_record(actor=actor, action="appointment.cancel", target=appointment, late=appointment.is_late_cancellation)
+    audit_record(
+        actor=actor, action=AuditAction.APPOINTMENT_CANCEL, target=appointment, late=appointment.is_late_cancellation
+    )
 
 
 @transaction.atomic
@@ -258,7 +260,9 @@ def appointment_mark_attendance(
     appointment.attendance_marked_at = now
     appointment.save(update_fields=["status", "attendance_marked_at", "updated_at"])
     reminders_cancel(appointment=appointment)
-    audit_record(actor=actor, action="appointment.attendance", target=appointment, status=appointment.status)
+    audit_record(
+        actor=actor, action=AuditAction.APPOINTMENT_MARK_ATTENDANCE, target=appointment, status=appointment.status
+    )
     return appointment
 
 
@@ -306,7 +310,7 @@ def appointment_update(
     if new_start != appointment.starts_at:
         audit_record(
             actor=actor,
-            action="appointment.move",
+            action=AuditAction.APPOINTMENT_MOVE,
             target=appointment,
             before=appointment.starts_at.isoformat(),
             after=new_start.isoformat(),

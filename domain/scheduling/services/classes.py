@@ -9,7 +9,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from domain.scheduling import slots
@@ -218,7 +218,7 @@ def group_session_register(
         )
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
         reminders_schedule(starts_at=session.starts_at, recipient=client, participant=participant, now=now)
-        audit_record(actor=actor, action="class.register", target=participant, status=participant.status)
+        audit_record(actor=actor, action=AuditAction.CLASS_REGISTER, target=participant, status=participant.status)
         return participant
     if not session.waitlist_enabled:
         raise ConflictError(_("This class is full."), code="class_full")
@@ -232,7 +232,7 @@ def group_session_register(
         waitlist_position=(last or 0) + 1,
         registered_at=timezone.now(),
     )
-    audit_record(actor=actor, action="class.register", target=participant, status=participant.status)
+    audit_record(actor=actor, action=AuditAction.CLASS_REGISTER, target=participant, status=participant.status)
     return participant
 
 
@@ -293,7 +293,9 @@ def group_session_unregister(
         update_fields=["status", "waitlist_position", "cancelled_at", "is_late_cancellation", "updated_at"]
     )
     reminders_cancel(participant=participant)
-    audit_record(actor=actor, action="class.unregister", target=participant, late=participant.is_late_cancellation)
+    audit_record(
+        actor=actor, action=AuditAction.CLASS_UNREGISTER, target=participant, late=participant.is_late_cancellation
+    )
     if was_seated:
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
         _promote_waitlist(session, now=now)
@@ -397,7 +399,7 @@ def group_session_cancel(
     )
     reminders_cancel(participant__session_id__in=ids)
     for item in targets:
-        audit_record(actor=actor, action="class.cancel", target=item, reason=reason[:200])
+        audit_record(actor=actor, action=AuditAction.CLASS_CANCEL, target=item, reason=reason[:200])
     for item in targets:
         item.refresh_from_db()
     return targets
@@ -429,6 +431,6 @@ def participant_mark_attendance(
     participant.status = SessionParticipant.Status.ATTENDED if attended else SessionParticipant.Status.NO_SHOW
     participant.checked_in_at = now if attended else None
     participant.save(update_fields=["status", "checked_in_at", "updated_at"])
-    audit_record(actor=actor, action="class.attendance", target=participant, status=participant.status)
+    audit_record(actor=actor, action=AuditAction.CLASS_MARK_ATTENDANCE, target=participant, status=participant.status)
     reminders_cancel(participant=participant)
     return participant

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import PermissionDeniedError, ValidationError
 from core.models import User
 from domain.notifications.channels import CHANNEL_NAMES
@@ -46,7 +46,7 @@ def scheduling_policy_update(
     policy.save()
     audit_record(
         actor=actor,
-        action="scheduling.policy_update",
+        action=AuditAction.SCHEDULING_POLICY_UPDATE,
         target=policy,
         late_cancel_window_minutes=policy.late_cancel_window_minutes,
         reminder_offsets_minutes=policy.reminder_offsets_minutes,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ValidationError
 from core.models import User
 from domain.scheduling import selectors, slots
@@ -299,7 +299,11 @@ def series_start(pattern: RecurringPattern, *, actor: User, now: datetime) -> Se
     result = _generate(pattern, until=_horizon(pattern, now), now=now)
     audit_record(
         actor=actor,
-        action=f"{pattern.kind}_series.create",
+        action=(
+            AuditAction.APPOINTMENT_SERIES_CREATE
+            if pattern.kind == RecurringPattern.Kind.APPOINTMENT
+            else AuditAction.CLASS_SERIES_CREATE
+        ),
         target=pattern,
         created=len(result.created),
         conflicts=len(result.conflicts),
@@ -406,7 +410,7 @@ def series_split_and_move(
     result.conflicts = _record_conflicts(new_pattern, conflicts)
     audit_record(
         actor=actor,
-        action="appointment.move_following",
+        action=AuditAction.APPOINTMENT_MOVE_FOLLOWING,
         target=appointment,
         moved=len(result.moved),
         conflicts=len(conflicts),
