@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import time_machine
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext
@@ -41,9 +42,26 @@ def live_server_thread() -> Iterator[int]:
         server.terminate()
 
 
+SHIFTED_DATE = """
+(() => {
+  const shift = %d;  // ms from the machine's clock to the tests' pinned one
+  const RealDate = Date;
+  class PinnedDate extends RealDate {
+    constructor(...args) { if (args.length === 0) { super(RealDate.now() + shift); } else { super(...args); } }
+    static now() { return RealDate.now() + shift; }
+  }
+  globalThis.Date = PinnedDate;
+})();
+"""
+
+
 def browser_context(browser: Browser, **options: Any) -> BrowserContext:
     """A new browser context (`options` as for `Browser.new_context`) whose pages read the tests' pinned
-    clock (tests/clock.py), ticking on from it, as the server does: times a page sends agree with it."""
+    clock (tests/clock.py) through `Date`, ticking on, as the server does: times a page sends agree with it.
+
+    Only `Date` moves (timers run in real time: Playwright's `clock.install` fakes them too, which stalls
+    pages that wait on them)."""
     context = browser.new_context(**options)
-    context.clock.install(time=datetime.now(UTC))
+    shift = datetime.now(UTC).timestamp() - time_machine.escape_hatch.time.time()
+    context.add_init_script(SHIFTED_DATE % round(shift * 1000))
     return context
