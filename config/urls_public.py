@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from billing import webhooks as stripe_webhooks
 from core import health
 from tenants import views
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("core.accounts.urls")),
     path("console/", include("tenants.console_urls")),
+    path("stripe/webhooks/platform", stripe_webhooks.platform_webhook, name="stripe-webhook-platform"),
+    path("stripe/webhooks/connect", stripe_webhooks.connect_webhook, name="stripe-webhook-connect"),
     path("signup/", views.signup, name="signup"),
     path("signup/slug-check", views.signup_slug_check, name="signup-slug-check"),
     path("", views.landing, name="landing"),

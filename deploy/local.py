@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
@@ -169,6 +170,18 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
                 os.killpg(child.pid, signal.SIGKILL)
 
 
+FAKE_STRIPE_PORT = 12111
+
+
+def _spawn_fake_stripe(spawn: Callable[..., subprocess.Popen[bytes]], port: int) -> None:
+    """No Stripe key: serve the fake Stripe (tests/fakes/stripe_server.py), delivering webhooks to us."""
+    hooks = []
+    for kind, secret in (("platform", "whsec_fake_platform"), ("connect", "whsec_fake_connect")):
+        hooks += ["--webhook", f"{kind}=http://localhost:{port}/stripe/webhooks/{kind},{secret}"]
+    spawn(PYTHON, "-m", "tests.fakes.stripe_server", "--port", str(FAKE_STRIPE_PORT), *hooks)
+    say(f"Stripe: no STRIPE_SECRET_KEY, so the fake Stripe server runs on http://127.0.0.1:{FAKE_STRIPE_PORT}")
+
+
 def run(port: int) -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     for stop_signal in (signal.SIGTERM, signal.SIGHUP):
@@ -194,6 +207,8 @@ def run(port: int) -> int:
             say("Celery worker and beat started")
         else:
             say("Redis is not reachable: tasks run inline (CELERY_TASK_ALWAYS_EAGER) and the cache is in memory")
+        if not env.get("STRIPE_SECRET_KEY"):
+            _spawn_fake_stripe(spawn, port)
         manage(env, "studio_pool", "--verbosity", "0")
         say("")
         say(f"Public site:  http://localhost:{port}")

@@ -30,6 +30,8 @@ from tests import needs
 from tests.clock import pinned_now
 from tests.factories.tenants import STRONG_PASSWORD
 
+pytest_plugins = ["tests.fakes.stripe_fixtures"]
+
 STUDIO_SLUG = "alpha"
 OTHER_STUDIO_SLUG = "beta"
 

@@ -35,6 +35,7 @@ SHARED_APPS = [
     "core",
     "allauth",
     "allauth.account",
+    "billing.platform",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -233,3 +234,19 @@ API_RATE_LIMIT_PER_MINUTE = env.env_int("API_RATE_LIMIT_PER_MINUTE", 100)
 SIGNUP_RATE_LIMIT_PER_HOUR = env.env_int("SIGNUP_RATE_LIMIT_PER_HOUR", 10)  # studio sign-ups per address
 SLUG_CHECK_RATE_LIMIT_PER_MINUTE = env.env_int("SLUG_CHECK_RATE_LIMIT_PER_MINUTE", 120)
 TRUSTED_PROXY_HOPS = env.env_int("TRUSTED_PROXY_HOPS", 0)
+
+# --- Stripe (billing/): platform billing and Connect ---------------------------------------------------
+# Without a key (development, tests) the platform talks to the local fake Stripe server at
+# STRIPE_API_BASE (tests/fakes/stripe_server.py, started by `make run` and by the test session).
+STRIPE_SECRET_KEY = env.env_str("STRIPE_SECRET_KEY")
+STRIPE_FAKE = not STRIPE_SECRET_KEY  # `make run` starts the fake server when this is true
+STRIPE_API_BASE = env.env_str("STRIPE_API_BASE", "http://127.0.0.1:12111" if STRIPE_FAKE else "https://api.stripe.com")
+STRIPE_SECRET_KEY = STRIPE_SECRET_KEY or "sk_test_fake"
+STRIPE_LIVEMODE = env.env_bool("STRIPE_LIVEMODE", False)  # events whose livemode differs are refused
+STRIPE_WEBHOOK_SECRET = env.env_str("STRIPE_WEBHOOK_SECRET", "whsec_fake_platform")
+STRIPE_CONNECT_WEBHOOK_SECRET = env.env_str("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_fake_connect")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+STRIPE_CONNECT_COUNTRY = env.env_str("STRIPE_CONNECT_COUNTRY", "US")
+# Dunning: a studio whose renewal stays unpaid this many days after the first failure is suspended.
+BILLING_UNPAID_SUSPEND_DAYS = env.env_int("BILLING_UNPAID_SUSPEND_DAYS", 14)
+BILLING_DEFAULT_PLAN = env.env_str("BILLING_DEFAULT_PLAN", "starter")  # the plan a sign-up's trial starts on

@@ -17,3 +17,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Links in emails (verification, password reset, invitations) always use https.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+STRIPE_SECRET_KEY = env.env_str("STRIPE_SECRET_KEY", required=True)
+STRIPE_API_BASE = env.env_str("STRIPE_API_BASE", "https://api.stripe.com")
+STRIPE_WEBHOOK_SECRET = env.env_str("STRIPE_WEBHOOK_SECRET", required=True)
+STRIPE_CONNECT_WEBHOOK_SECRET = env.env_str("STRIPE_CONNECT_WEBHOOK_SECRET", required=True)

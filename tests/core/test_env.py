@@ -24,8 +24,16 @@ def test_production_settings_need_secret_key_and_database_url(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 50)
     monkeypatch.setenv("DATABASE_URL", "postgres://app@db.internal:5432/fitwell")
     monkeypatch.setenv("FIELD_ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    sys.modules.pop("config.settings.production", None)
+    with pytest.raises(env.ImproperlyConfiguredEnv, match="STRIPE_SECRET_KEY"):  # never the fake in production
+        importlib.import_module("config.settings.production")
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_x")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_platform")
+    monkeypatch.setenv("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_connect")
     sys.modules.pop("config.settings.production", None)
     production = importlib.import_module("config.settings.production")
+    assert production.STRIPE_API_BASE == "https://api.stripe.com"
     assert production.SECRET_KEY == "s" * 50
     assert production.DATABASES["default"]["HOST"] == "db.internal"
     assert production.DATABASES["default"]["ENGINE"] == "django_tenants.postgresql_backend"
