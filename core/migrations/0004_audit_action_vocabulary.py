@@ -4,6 +4,9 @@ old names are renamed, so old and new rows read alike. Reversible."""
 from django.db import migrations
 
 RENAMED = {
+    "billing.connect_account_create": "connected_account.create",
+    "billing.plan_create": "plan.create",
+    "billing.plan_price_create": "plan_price.create",
     "auth.register": "account.register",
     "auth.password_reset": "account.reset_password",
     "auth.login": "account.sign_in",
