@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from core.exceptions import ConflictError
 from core.models import Role, User
+from core.studio_time import studio_zone
 from domain.scheduling import selectors, services, slots
 from domain.scheduling.models import (
     Appointment,
@@ -74,7 +75,7 @@ def month_fixture(first: date) -> tuple[User, AppointmentType]:
         trainer=trainer, date=first + timedelta(days=13), kind="extra", start_time=clock(14), end_time=clock(17)
     )
     clients = [person(Role.CLIENT, n) for n in range(20)]
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     made = 0
     for offset in range(31):
         day = first + timedelta(days=offset)
@@ -103,7 +104,7 @@ def month_fixture(first: date) -> tuple[User, AppointmentType]:
 
 def bench_slots(trainer: User, kind: AppointmentType, first: date, samples: int) -> None:
     last = first + timedelta(days=30)
-    now = slots.local_to_utc(first, clock(0), selectors.studio_zone()) - timedelta(days=1)
+    now = slots.local_to_utc(first, clock(0), studio_zone()) - timedelta(days=1)
     found = selectors.trainer_slots(
         trainer_id=trainer.pk, appointment_type_id=kind.pk, start_date=first, end_date=last, now=now
     )
@@ -123,7 +124,7 @@ def bench_slots(trainer: User, kind: AppointmentType, first: date, samples: int)
     for _ in range(samples):
         started = time.perf_counter()
         windows = slots.working_windows(
-            tz=selectors.studio_zone(), start_date=first, end_date=last, weekly=weekly, exceptions=exceptions
+            tz=studio_zone(), start_date=first, end_date=last, weekly=weekly, exceptions=exceptions
         )
         list(slots.open_slots(windows=windows, busy=busy, rules=rules, earliest=now))
         engine.append((time.perf_counter() - started) * 1000)
@@ -174,7 +175,7 @@ def rate(count: int, seconds: float) -> str:
 
 
 def bench_bookings(studio, first: date, total: int) -> None:
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     trainers = [working_trainer(100 + n) for n in range(THREADS)]
     client = person(Role.CLIENT, 999)
     kind = AppointmentType.objects.create(

@@ -5,12 +5,15 @@ from django.urls import include, path
 
 from config.api import api
 from core import health
+from portal.views import calendar
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("accounts/", include("core.accounts.urls")),
+    # Outside any namespace: the scheduling API hands out this link, and no app names another app's URLs.
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("", include("portal.urls")),
 ]
 

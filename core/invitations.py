@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,8 @@ from core.db import tenant_connection
 from core.emails import branded_email
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
+from core.people import studio_user_create, user_email_check
 from core.permissions import require
-from tenants.services import studio_user_create, user_email_check
 
 # --- tokens -------------------------------------------------------------------------------------
 
@@ -124,19 +124,25 @@ def invite_action(role: str) -> str:
     return f"people.invite_{role}"
 
 
-def _send_after_commit(*, invitation: Invitation, token: str, base_url: str) -> None:
+AcceptLink = Callable[[str], str]
+"""The caller's page that accepts an invitation: token -> absolute URL (core names no app's URLs)."""
+
+
+def _send_after_commit(*, invitation: Invitation, token: str, base_url: str, accept_link: AcceptLink) -> None:
     """The email leaves only once the invitation (and its new token) is committed."""
     studio = getattr(connection, "tenant", None)
     invitation_id = invitation.pk
+    accept_url = accept_link(token)
     transaction.on_commit(
-        lambda: invitation_email_send(invitation_id=invitation_id, token=token, base_url=base_url, studio=studio)
+        lambda: invitation_email_send(
+            invitation_id=invitation_id, accept_url=accept_url, base_url=base_url, studio=studio
+        )
     )
 
 
-def invitation_email_send(*, invitation_id: int, token: str, base_url: str, studio: Any) -> None:
-    """Send the invitation email (the only place the token ever appears)."""
+def invitation_email_send(*, invitation_id: int, accept_url: str, base_url: str, studio: Any) -> None:
+    """Send the invitation email (the only place the token, inside `accept_url`, ever appears)."""
     invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id)
-    accept_url = base_url.rstrip("/") + reverse("portal:invitation_accept", kwargs={"token": token})
     branded_email(
         template_prefix="emails/invitation",
         to=[invitation.email],
@@ -159,11 +165,12 @@ def invitation_create(
     email: str,
     role: str,
     base_url: str,
+    accept_link: AcceptLink,
     first_name: str = "",
     last_name: str = "",
     ip: str | None = None,
 ) -> Invitation:
-    """Invite someone new; `base_url` (scheme + studio host) is where the emailed link points."""
+    """Invite someone new; `base_url` is the studio's scheme + host, `accept_link(token)` the emailed link."""
     email = user_email_check(email=email)
     role = _role_check(role)
     require(invited_by, invite_action(role))
@@ -189,7 +196,7 @@ def invitation_create(
         invited_by=invited_by,
     )
     audit_record(actor=invited_by, action=AuditAction.INVITATION_SEND, target=invitation, ip=ip, role=role, email=email)
-    _send_after_commit(invitation=invitation, token=token, base_url=base_url)
+    _send_after_commit(invitation=invitation, token=token, base_url=base_url, accept_link=accept_link)
     return invitation
 
 
@@ -208,7 +215,9 @@ def _pending_for_update(invitation_id: int, *, actor: User) -> Invitation:
 
 
 @transaction.atomic
-def invitation_resend(*, invitation_id: int, actor: User, base_url: str, ip: str | None = None) -> Invitation:
+def invitation_resend(
+    *, invitation_id: int, actor: User, base_url: str, accept_link: AcceptLink, ip: str | None = None
+) -> Invitation:
     """A new link, valid for the full period again; the previous link stops working now."""
     invitation = _pending_for_update(invitation_id, actor=actor)
     token, invitation.token_hash = _token_new()
@@ -220,7 +229,7 @@ def invitation_resend(*, invitation_id: int, actor: User, base_url: str, ip: str
     audit_record(
         actor=actor, action=AuditAction.INVITATION_RESEND, target=invitation, ip=ip, sent_count=invitation.sent_count
     )
-    _send_after_commit(invitation=invitation, token=token, base_url=base_url)
+    _send_after_commit(invitation=invitation, token=token, base_url=base_url, accept_link=accept_link)
     return invitation
 
 

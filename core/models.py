@@ -31,10 +31,6 @@ class Role(models.TextChoices):
     PLATFORM_STAFF = "platform_staff", _("Platform staff")
 
 
-STUDIO_ROLES = (Role.OWNER, Role.MANAGER, Role.TRAINER, Role.CLIENT)
-STAFF_ROLES = (Role.OWNER, Role.MANAGER, Role.TRAINER)
-
-
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

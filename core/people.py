@@ -1,18 +1,33 @@
-"""Managing the people of a studio: role changes, deactivation, export. Each change is audited."""
+"""The people of a studio: creating them (checked email and password), role changes, deactivation, export.
+
+Each change is audited.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Protocol
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from core.audit import AuditAction, audit_record
 from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError, ValidationError
-from core.models import STAFF_ROLES, STUDIO_ROLES, Role, User
-from core.permissions import require, role_of
+from core.models import Role, User
+from core.permissions import STAFF_ROLES, STUDIO_ROLES, require, role_of
 from core.tokens import token_revoke
+
+
+class HasSchema(Protocol):
+    """A studio as far as creating its people goes: the schema they live in."""
+
+    schema_name: str
 
 
 def _person_for_update(person_id: int) -> User:
@@ -95,3 +110,64 @@ def people_export_csv(*, actor: User, ip: str | None = None) -> str:
         count += 1
     audit_record(actor=actor, action=AuditAction.STUDIO_EXPORT_PEOPLE, ip=ip, dataset="people", rows=count)
     return buffer.getvalue()
+
+
+def user_email_check(*, email: str) -> str:
+    """The normalised email, or a ValidationError on the email field."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
+        ) from exc
+    return email
+
+
+def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
+    """The normalised email, or a ValidationError naming the field at fault."""
+    email = user_email_check(email=email)
+    try:
+        validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
+    except DjangoValidationError as exc:
+        message = " ".join(exc.messages)
+        raise ValidationError(message, code="password_invalid", fields={"password": message}) from exc
+    return email
+
+
+@transaction.atomic
+def studio_user_create(
+    *,
+    studio: HasSchema,
+    email: str,
+    password: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email_verified: bool = False,
+) -> User:
+    """A person of this studio with a role; used by the create_user command and invitations.
+
+    `email_verified`: the address is known good (an invitation link was followed, an operator created
+    the account), so the person is not asked to verify it; self sign-ups verify by mail instead.
+    """
+    if role not in {r.value for r in STUDIO_ROLES}:
+        raise ValidationError(
+            _("“%(role)s” is not a studio role.") % {"role": role},
+            code="role_invalid",
+            fields={"role": _("Choose owner, manager, trainer or client.")},
+        )
+    email = user_fields_check(email=email, password=password, first_name=first_name, last_name=last_name)
+    with schema_context(studio.schema_name):
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("%(email)s already has an account at this studio.") % {"email": email},
+                code="email_taken",
+                fields={"email": _("This email already has an account.")},
+            )
+        user = User.objects.create_user(
+            email=email, password=password, role=role, first_name=first_name, last_name=last_name
+        )
+        if email_verified:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        return user

@@ -1,9 +1,12 @@
 """Who may do what: the one place that decides (house rule; never ad hoc in views).
 
 Actions are strings `<area>.<verb>`. `PERMISSIONS` maps each to the roles allowed to attempt it;
-object rules (a trainer sees only the clients assigned to them, a client only themself) are applied
-by the area's selectors through the helpers below, so a list can never include what `can` would refuse.
-The matrix is rendered in docs/access.md.
+object rules (a trainer acts on the clients assigned to them, a client only on themself) are applied
+by the area's selectors through the predicates below, so a list can never include what `can` would refuse.
+Role groups and role predicates live here and nowhere else. The matrix is rendered in docs/access.md.
+
+Services that take an actor call `require` themselves (the permission layer, see docs/architecture.md);
+API endpoints and portal pages call the service and render what it answers.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from core.exceptions import PermissionDeniedError
 from core.models import Role, User
 
 OWNER, MANAGER, TRAINER, CLIENT, PLATFORM = Role.OWNER, Role.MANAGER, Role.TRAINER, Role.CLIENT, Role.PLATFORM_STAFF
-MANAGEMENT = frozenset({OWNER, MANAGER})
-STAFF = frozenset({OWNER, MANAGER, TRAINER})
-EVERYONE = frozenset({OWNER, MANAGER, TRAINER, CLIENT})
+# Ordered role groups (for choices and `role__in` queries) and their sets (for membership tests).
+STUDIO_ROLES: tuple[Role, ...] = (OWNER, MANAGER, TRAINER, CLIENT)
+STAFF_ROLES: tuple[Role, ...] = (OWNER, MANAGER, TRAINER)
+MANAGEMENT_ROLES: tuple[Role, ...] = (OWNER, MANAGER)
+MANAGEMENT = frozenset(MANAGEMENT_ROLES)
+STAFF = frozenset(STAFF_ROLES)
+EVERYONE = frozenset(STUDIO_ROLES)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- studio: people and settings ---
@@ -120,12 +127,23 @@ def owned_by(user: User, obj: Any) -> bool:
 
 
 def is_studio_staff(user: Any) -> bool:
+    """Owners, managers and trainers (signed in and active)."""
     return role_of(user) in STAFF
 
 
-def sees_all_clients(user: Any) -> bool:
-    """Owners and managers see every client; trainers only their assigned ones; clients only themselves."""
+def is_management(user: Any) -> bool:
+    """Owners and managers: they act on every client and on everyone's schedule."""
     return role_of(user) in MANAGEMENT
+
+
+def is_trainer(user: Any) -> bool:
+    """A trainer (not an owner or manager): acts on the clients assigned to them."""
+    return role_of(user) == TRAINER
+
+
+def is_client(user: Any) -> bool:
+    """A client: acts on themself only."""
+    return role_of(user) == CLIENT
 
 
 def matrix() -> list[tuple[str, list[str]]]:

@@ -9,10 +9,14 @@ from django.db import connection
 from django.utils import timezone
 
 
+def studio_timezone_name() -> str:
+    """The IANA name of the zone of the studio the connection serves ("UTC" outside a studio)."""
+    return getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC"
+
+
 def studio_zone() -> ZoneInfo:
     """The time zone of the studio the connection serves (UTC outside a studio)."""
-    tenant = getattr(connection, "tenant", None)
-    return ZoneInfo(getattr(tenant, "timezone", None) or "UTC")
+    return ZoneInfo(studio_timezone_name())
 
 
 def studio_today(*, now: datetime | None = None) -> date:

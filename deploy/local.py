@@ -122,7 +122,8 @@ from domain.clients.models import ClientTrainer
 from domain.clients.services import client_update
 from core.models import User
 from tenants.models import Studio
-from tenants.services import studio_provision, studio_user_create
+from core.people import studio_user_create
+from tenants.services import studio_provision
 studio = Studio.objects.filter(slug="demo").first()
 people = {people!r}
 if studio is None:

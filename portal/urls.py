@@ -2,7 +2,6 @@ from django.urls import path
 
 from portal.views import (
     branding,
-    calendar,
     clients,
     dashboard,
     handoff,
@@ -33,7 +32,6 @@ urlpatterns = [
     path("settings/branding/", branding.branding, name="branding"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # scheduling
     path("schedule/", scheduling.schedule, name="schedule"),
     path("schedule/week/", scheduling.week, name="schedule_week"),

@@ -69,6 +69,11 @@ class Studio(TenantMixin):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @classmethod
+    def active_schema_names(cls) -> list[str]:
+        """The schemas of the studios that are live: what `core.tenancy.studios_fan_out` visits."""
+        return list(cls.objects.filter(status=cls.Status.ACTIVE).order_by("pk").values_list("schema_name", flat=True))
+
 
 class Domain(DomainMixin):
     """A host name that routes to a studio (`<slug>.<PLATFORM_DOMAIN>`, later custom domains)."""

@@ -12,11 +12,8 @@ from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
@@ -26,6 +23,7 @@ from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
+from core.people import user_fields_check
 from core.permissions import require
 from tenants import schema_pool
 from tenants.branding import colour_check, logo_prepare
@@ -137,29 +135,6 @@ def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str
         raise ValidationError(" ".join(fields.values()), code="studio_invalid", fields=fields)
 
 
-def user_email_check(*, email: str) -> str:
-    """The normalised email, or a ValidationError on the email field."""
-    email = (email or "").strip().lower()
-    try:
-        validate_email(email)
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
-        ) from exc
-    return email
-
-
-def user_fields_check(*, email: str, password: str, first_name: str = "", last_name: str = "") -> str:
-    """The normalised email, or a ValidationError naming the field at fault."""
-    email = user_email_check(email=email)
-    try:
-        validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
-    except DjangoValidationError as exc:
-        message = " ".join(exc.messages)
-        raise ValidationError(message, code="password_invalid", fields={"password": message}) from exc
-    return email
-
-
 def studio_defaults_create(*, studio: Studio, owner: User) -> None:
     """Per-studio default rows (the shared starter data is already in the template schema)."""
     # Domain areas add their per-studio defaults here as they land (e.g. cancellation policy).
@@ -240,44 +215,6 @@ def _schedule_pool_refill() -> None:
     from tenants.tasks import studio_pool_refill
 
     studio_pool_refill.delay()
-
-
-@transaction.atomic
-def studio_user_create(
-    *,
-    studio: Studio,
-    email: str,
-    password: str,
-    role: str,
-    first_name: str = "",
-    last_name: str = "",
-    email_verified: bool = False,
-) -> User:
-    """A person of this studio with a role; used by the create_user command and invitations.
-
-    `email_verified`: the address is known good (an invitation link was followed, an operator created
-    the account), so the person is not asked to verify it; self sign-ups verify by mail instead.
-    """
-    if role not in {r.value for r in (Role.OWNER, Role.MANAGER, Role.TRAINER, Role.CLIENT)}:
-        raise ValidationError(
-            _("“%(role)s” is not a studio role.") % {"role": role},
-            code="role_invalid",
-            fields={"role": _("Choose owner, manager, trainer or client.")},
-        )
-    email = user_fields_check(email=email, password=password, first_name=first_name, last_name=last_name)
-    with schema_context(studio.schema_name):
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                _("%(email)s already has an account at this studio.") % {"email": email},
-                code="email_taken",
-                fields={"email": _("This email already has an account.")},
-            )
-        user = User.objects.create_user(
-            email=email, password=password, role=role, first_name=first_name, last_name=last_name
-        )
-        if email_verified:
-            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        return user
 
 
 @transaction.atomic

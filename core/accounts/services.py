@@ -1,10 +1,12 @@
-"""Account flows behind the API (/api/v1/auth/register, forgot-password, reset-password).
+"""Account flows behind the API (/api/v1/auth/login, logout, register, forgot-password, reset-password).
 
 They reuse allauth's own machinery (email addresses, verification mails, reset tokens bound to the
 studio), so a link mailed to a person works the same whether they started on the web or in the app.
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from allauth.account.forms import ResetPasswordForm, default_token_generator
 from allauth.account.internal.flows.email_verification import send_verification_email_for_user
@@ -14,20 +16,58 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import security
 from core.audit import AuditAction, audit_record
 from core.exceptions import ApplicationError, PermissionDeniedError, ValidationError
 from core.http import client_ip
 from core.models import Role, User
-from core.tokens import token_revoke
-from tenants.models import Studio
-from tenants.services import studio_user_create
+from core.people import HasSchema, studio_user_create
+from core.tokens import TokenError, TokenPair, token_pair_issue, token_revoke
+
+
+def tokens_sign_in(*, email: str, password: str, ip: str, user_agent: str = "") -> tuple[User, TokenPair]:
+    """Sign in with email and password for an access/refresh pair (API clients).
+
+    Failed attempts are counted per (account, address) and lock that pair for a while (`core.security`);
+    every attempt is audited. Raises: TokenError (401, `invalid_credentials`) for a wrong email or password
+    or an inactive account (one answer for all, no enumeration); SignInLocked (429, `signin_locked`).
+    """
+    email = email.strip().lower()
+    security.signin_guard(email, ip)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None or not user.is_active or not user.check_password(password):
+        security.signin_failed(email, ip)
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN_FAIL, ip=ip, actor_email=email, channel="api")
+        raise TokenError(_("The email address or password is not correct."), code="invalid_credentials")
+    security.signin_succeeded(email, ip)
+    with transaction.atomic():
+        pair = token_pair_issue(user=user, ip=ip, user_agent=user_agent)
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN, target=user, ip=ip, channel="api")
+    return user, pair
+
+
+@transaction.atomic
+def tokens_sign_out(*, user: User, refresh: str | None, ip: str | None) -> int:
+    """Revoke one refresh token of `user`, or all of them when `refresh` is None; returns how many."""
+    revoked = token_revoke(user=user, refresh=refresh)
+    audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_OUT, ip=ip, revoked=revoked)
+    return revoked
+
+
+class SignupStudio(HasSchema, Protocol):
+    """What self sign-up needs to know of the studio (the tenant model has these fields)."""
+
+    name: str
+    allow_client_signup: bool
 
 
 @transaction.atomic
 def client_self_register(
-    *, request: HttpRequest, studio: Studio, email: str, password: str, first_name: str = "", last_name: str = ""
+    *, request: HttpRequest, studio: SignupStudio, email: str, password: str, first_name: str = "", last_name: str = ""
 ) -> User:
     """A client signs themself up — only where the studio allows it; the address still needs verifying."""
     if not studio.allow_client_signup:

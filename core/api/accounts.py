@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from core import security
-from core.accounts.services import client_self_register, password_reset_confirm, password_reset_request
+from core.accounts.services import (
+    client_self_register,
+    password_reset_confirm,
+    password_reset_request,
+    tokens_sign_in,
+    tokens_sign_out,
+)
 from core.api.auth import api_auth
-from core.audit import AuditAction, audit_record
 from core.http import AuthedRequest, client_ip
 from core.models import User
-from core.tokens import TokenError, TokenPair, token_pair_issue, token_refresh, token_revoke
+from core.tokens import TokenPair, token_pair_issue, token_refresh
 
 router = Router(tags=["auth"])
 
@@ -61,19 +63,9 @@ def _agent(request: HttpRequest) -> str:
 
 @router.post("/login", response=TokensOut, auth=None, summary="Sign in with email and password")
 def login(request: HttpRequest, payload: LoginIn) -> TokensOut:
-    ip = client_ip(request)
-    email = payload.email.strip().lower()
-    security.signin_guard(email, ip)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None or not user.is_active or not user.check_password(payload.password):
-        security.signin_failed(email, ip)
-        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN_FAIL, ip=ip, actor_email=email, channel="api")
-        raise TokenError(_("The email address or password is not correct."), code="invalid_credentials")
-    security.signin_succeeded(email, ip)
-    with transaction.atomic():
-        pair = token_pair_issue(user=user, ip=ip, user_agent=_agent(request))
-        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN, target=user, ip=ip, channel="api")
+    user, pair = tokens_sign_in(
+        email=payload.email, password=payload.password, ip=client_ip(request), user_agent=_agent(request)
+    )
     return _tokens(user, pair)
 
 
@@ -133,10 +125,7 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> TokensOut:
 
 @router.post("/logout", response={204: None}, auth=api_auth, summary="Revoke a refresh token (or all of them)")
 def logout(request: AuthedRequest, payload: LogoutIn) -> Status:
-    user: User = request.user
-    with transaction.atomic():
-        revoked = token_revoke(user=user, refresh=payload.refresh)
-        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_OUT, ip=client_ip(request), revoked=revoked)
+    tokens_sign_out(user=request.user, refresh=payload.refresh, ip=client_ip(request))
     return Status(204, None)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError
 from core.models import Role, User
-from core.permissions import role_of, sees_all_clients
+from core.permissions import STAFF_ROLES, is_management, role_of
 from domain.clients.models import (
     ClientGoal,
     ClientStatus,
@@ -32,7 +32,7 @@ def clients_visible_to(actor: User, *, include_archived: bool = False) -> QueryS
         client_status=Coalesce("client_profile__status", Value(ClientStatus.ACTIVE.value))
     )
     role = role_of(actor)
-    if sees_all_clients(actor):
+    if is_management(actor):
         return clients if include_archived else clients.exclude(client_status=ClientStatus.ARCHIVED)
     if role == Role.TRAINER:
         clients = clients.filter(trainer_links__trainer=actor)
@@ -74,10 +74,23 @@ def client_list(
 
 def client_get(*, actor: User, client_id: int, include_archived: bool | None = None) -> User:
     """One visible client (archived ones only for owners and managers), or NotFoundError."""
-    archived_too = sees_all_clients(actor) if include_archived is None else include_archived
+    archived_too = is_management(actor) if include_archived is None else include_archived
     client = _with_trainers(clients_visible_to(actor, include_archived=archived_too)).filter(pk=client_id).first()
     if client is None:
         raise NotFoundError(_("Client not found."))
+    return client
+
+
+def client_for_actor(*, actor: User, client_id: int) -> User:
+    """The active client `actor` may act on (book, register, log for): the one client lookup of every app.
+
+    Owners and managers: any active, unarchived client; a trainer: the clients assigned to them; a client:
+    themself. One query, no related rows loaded. Raises: NotFoundError (404, `client_not_found`) for
+    anyone else, exactly as for an id of another studio.
+    """
+    client = clients_visible_to(actor).filter(pk=client_id, is_active=True).first()
+    if client is None:
+        raise NotFoundError(_("Client not found."), code="client_not_found")
     return client
 
 
@@ -103,9 +116,7 @@ def assessment_list(*, client: User) -> QuerySet[FitnessAssessment]:
 
 def trainers_available() -> QuerySet[User]:
     """Staff a client can be assigned to (owners and managers often coach too)."""
-    return User.objects.filter(role__in=[Role.TRAINER, Role.MANAGER, Role.OWNER], is_active=True).order_by(
-        "first_name", "last_name", "id"
-    )
+    return User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name", "id")
 
 
 @dataclass(frozen=True)

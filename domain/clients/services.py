@@ -21,6 +21,7 @@ from core.accounts.services import password_reset_request
 from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
+from core.people import user_email_check
 from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
@@ -42,7 +43,6 @@ from domain.clients.models import (
     UnitSystem,
 )
 from domain.clients.selectors import trainers_available
-from tenants.services import user_email_check
 
 MAX_LIST_ITEMS = 50
 

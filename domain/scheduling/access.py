@@ -1,43 +1,31 @@
-"""Who may act on whose schedule: the object-level rules every scheduling service and selector shares.
+"""Whose calendar an actor may act on: the object rule every scheduling service and selector shares.
 
-Role-level permission (may a trainer create classes at all?) is checked at the edge with
-`core.permissions`; these rules answer the per-object question (is this *their* appointment?).
+Role groups and predicates come from `core.permissions`; clients are looked up through the clients app
+(`domain.clients.selectors.client_for_actor`), the one client lookup of every app: owners and managers
+act on every client, a trainer on the clients assigned to them, a client on themself, and any other id
+is "not found", as for another studio's. A trainer also sees the participants of the classes they teach,
+for the roster and attendance only (`group_session_roster`, `participant_mark_attendance`).
 """
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
-from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
-from core.models import STAFF_ROLES, Role, User
-
-MANAGER_ROLES = (Role.OWNER, Role.MANAGER)
-
-
-def is_manager(user: User) -> bool:
-    """Owners and managers run the whole studio's schedule."""
-    return user.is_authenticated and user.role in MANAGER_ROLES
-
-
-def is_staff_member(user: User) -> bool:
-    return user.is_authenticated and user.role in STAFF_ROLES
+from core.exceptions import NotFoundError, PermissionDeniedError
+from core.models import User
+from core.permissions import STAFF_ROLES, is_management, is_studio_staff
 
 
 def ensure_acts_for_trainer(actor: User, trainer: User) -> None:
-    """A trainer manages their own calendar; owners and managers manage everyone's."""
-    if actor.pk == trainer.pk and is_staff_member(actor):
+    """A trainer manages their own calendar; owners and managers manage everyone's.
+
+    Raises: PermissionDeniedError (403, `not_your_schedule`).
+    """
+    if actor.pk == trainer.pk and is_studio_staff(actor):
         return
-    if is_manager(actor):
+    if is_management(actor):
         return
     raise PermissionDeniedError(_("You can only manage your own schedule."), code="not_your_schedule")
-
-
-def ensure_acts_for_client(actor: User, client: User) -> None:
-    """Clients book for themselves; staff book on a client's behalf."""
-    if actor.pk == client.pk or is_staff_member(actor):
-        return
-    raise PermissionDeniedError(_("You can only book for yourself."), code="not_your_booking")
 
 
 def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
@@ -46,6 +34,7 @@ def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
     `for_update` takes a row lock (FOR NO KEY UPDATE, which does not block other rows' foreign keys to
     the trainer): every write to one trainer's calendar goes through it, so buffer and class checks are
     exact under concurrency; the exclusion constraint still guards the overlap itself.
+    Raises: NotFoundError (404, `trainer_not_found`).
     """
     queryset = User.objects.filter(pk=trainer_id, role__in=STAFF_ROLES, is_active=True)
     if for_update:
@@ -54,17 +43,3 @@ def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
     if trainer is None:
         raise NotFoundError(_("No such trainer."), code="trainer_not_found")
     return trainer
-
-
-def client_get(client_id: int) -> User:
-    client = User.objects.filter(pk=client_id, role=Role.CLIENT, is_active=True).first()
-    if client is None:
-        raise ValidationError(
-            _("Choose an active client."), code="client_invalid", fields={"client_id": _("Not an active client.")}
-        )
-    return client
-
-
-def studio_timezone_name() -> str:
-    """The current studio's zone (the connection's tenant); UTC outside a studio."""
-    return getattr(getattr(connection, "tenant", None), "timezone", None) or "UTC"

@@ -15,8 +15,9 @@ from pydantic import Field
 from core.api.pagination import CursorPage, paginate_cursor
 from core.http import AuthedRequest
 from core.permissions import require
+from core.studio_time import studio_timezone_name, studio_zone
 from domain.scheduling import selectors, services
-from domain.scheduling.access import studio_timezone_name, trainer_get
+from domain.scheduling.access import trainer_get
 from domain.scheduling.schemas import (
     AppointmentChangeOut,
     AppointmentIn,
@@ -91,7 +92,7 @@ def _availability(trainer_id: int) -> dict[str, object]:
         "timezone": studio_timezone_name(),
         "hours": selectors.availability_weekly(trainer_id=trainer_id),
         "exceptions": selectors.availability_exceptions(
-            trainer_id=trainer_id, since=datetime.now(selectors.studio_zone()).date()
+            trainer_id=trainer_id, since=datetime.now(studio_zone()).date()
         ),
     }
 
@@ -104,7 +105,6 @@ def availability_get(request: AuthedRequest, trainer_id: int) -> object:
 
 @trainers.post("/{trainer_id}/availability", response=AvailabilityOut, summary="Replace the weekly working hours")
 def availability_set(request: AuthedRequest, trainer_id: int, payload: AvailabilityIn) -> object:
-    require(request.user, "scheduling.manage_availability")
     services.availability_set(
         actor=request.user,
         trainer_id=trainer_id,
@@ -117,7 +117,6 @@ def availability_set(request: AuthedRequest, trainer_id: int, payload: Availabil
     "/{trainer_id}/availability/exceptions", response={201: ExceptionOut}, summary="Add time off or extra hours"
 )
 def availability_exception_add(request: AuthedRequest, trainer_id: int, payload: ExceptionIn) -> object:
-    require(request.user, "scheduling.manage_availability")
     return Status(
         201,
         services.availability_exception_add(
@@ -134,7 +133,6 @@ def availability_exception_add(request: AuthedRequest, trainer_id: int, payload:
 
 @trainers.delete("/{trainer_id}/availability/exceptions/{exception_id}", response={204: None})
 def availability_exception_remove(request: AuthedRequest, trainer_id: int, exception_id: int) -> object:
-    require(request.user, "scheduling.manage_availability")
     services.availability_exception_remove(actor=request.user, exception_id=exception_id)
     return Status(204, None)
 
@@ -173,7 +171,6 @@ def appointment_type_list(request: AuthedRequest, trainer_id: int | None = None)
 
 @appointment_types.post("", response={201: AppointmentTypeOut})
 def appointment_type_create(request: AuthedRequest, payload: AppointmentTypeIn) -> object:
-    require(request.user, "scheduling.manage_appointments")
     values = payload.dict()
     trainer_id = values.pop("trainer_id")
     return Status(201, services.appointment_type_create(actor=request.user, trainer_id=trainer_id, **values))
@@ -181,7 +178,6 @@ def appointment_type_create(request: AuthedRequest, payload: AppointmentTypeIn) 
 
 @appointment_types.put("/{type_id}", response=AppointmentTypeOut)
 def appointment_type_update(request: AuthedRequest, type_id: int, payload: AppointmentTypePatch) -> object:
-    require(request.user, "scheduling.manage_appointments")
     changes = payload.dict(exclude_unset=True)
     return services.appointment_type_update(actor=request.user, appointment_type_id=type_id, **changes)
 
@@ -201,7 +197,6 @@ class AppointmentQuery(Schema):
 
 @appointments.get("", response=CursorPage[AppointmentOut], summary="Appointments you can see, soonest first")
 def appointment_list(request: AuthedRequest, query: Query[AppointmentQuery]) -> object:
-    require(request.user, "scheduling.view")
     queryset = selectors.appointment_list(
         viewer=request.user,
         trainer_id=query.trainer_id,
@@ -215,7 +210,6 @@ def appointment_list(request: AuthedRequest, query: Query[AppointmentQuery]) -> 
 
 @appointments.post("", response={201: AppointmentOut}, summary="Book a 1:1 session (409 when the slot is taken)")
 def appointment_create(request: AuthedRequest, payload: AppointmentIn) -> object:
-    require(request.user, "scheduling.book")
     appointment = services.appointment_book(
         actor=request.user,
         trainer_id=payload.trainer_id,
@@ -229,7 +223,6 @@ def appointment_create(request: AuthedRequest, payload: AppointmentIn) -> object
 
 @appointments.post("/recurring", response={201: AppointmentSeriesOut}, summary="A recurring 1:1 booking")
 def appointment_series_create(request: AuthedRequest, payload: AppointmentSeriesIn) -> object:
-    require(request.user, "scheduling.manage_appointments")
     result = services.appointment_series_create(
         actor=request.user,
         trainer_id=payload.trainer_id,
@@ -243,13 +236,11 @@ def appointment_series_create(request: AuthedRequest, payload: AppointmentSeries
 
 @appointments.get("/{appointment_id}", response=AppointmentOut)
 def appointment_detail(request: AuthedRequest, appointment_id: int) -> object:
-    require(request.user, "scheduling.view")
     return selectors.appointment_get(viewer=request.user, appointment_id=appointment_id)
 
 
 @appointments.put("/{appointment_id}", response=AppointmentChangeOut, summary="Move or edit (this or following)")
 def appointment_update(request: AuthedRequest, appointment_id: int, payload: AppointmentUpdateIn) -> object:
-    require(request.user, "scheduling.manage_appointments")
     result = services.appointment_update(
         actor=request.user,
         appointment_id=appointment_id,
@@ -267,20 +258,17 @@ def appointment_update(request: AuthedRequest, appointment_id: int, payload: App
 
 @appointments.delete("/{appointment_id}", response={204: None}, summary="Cancel (the record is kept)")
 def appointment_delete(request: AuthedRequest, appointment_id: int) -> object:
-    require(request.user, "scheduling.book")
     services.appointment_cancel(actor=request.user, appointment_id=appointment_id)
     return Status(204, None)
 
 
 @appointments.post("/{appointment_id}/confirm", response=AppointmentOut)
 def appointment_confirm(request: AuthedRequest, appointment_id: int) -> object:
-    require(request.user, "scheduling.manage_appointments")
     return services.appointment_confirm(actor=request.user, appointment_id=appointment_id)
 
 
 @appointments.post("/{appointment_id}/cancel", response=CancelledOut, summary="Cancel this or this and following")
 def appointment_cancel(request: AuthedRequest, appointment_id: int, payload: CancelIn) -> object:
-    require(request.user, "scheduling.book")
     cancelled = services.appointment_cancel(
         actor=request.user, appointment_id=appointment_id, reason=payload.reason, scope=payload.scope
     )
@@ -289,7 +277,6 @@ def appointment_cancel(request: AuthedRequest, appointment_id: int, payload: Can
 
 @appointments.post("/{appointment_id}/attendance", response=AppointmentOut, summary="Completed or no-show")
 def appointment_attendance(request: AuthedRequest, appointment_id: int, payload: AttendanceIn) -> object:
-    require(request.user, "scheduling.manage_appointments")
     return services.appointment_mark_attendance(
         actor=request.user, appointment_id=appointment_id, attended=payload.attended
     )
@@ -297,7 +284,6 @@ def appointment_attendance(request: AuthedRequest, appointment_id: int, payload:
 
 @patterns.get("/{pattern_id}", response=PatternOut, summary="A series and the occurrences it could not place")
 def pattern_detail(request: AuthedRequest, pattern_id: int) -> object:
-    require(request.user, "scheduling.view")
     return selectors.pattern_get(viewer=request.user, pattern_id=pattern_id)
 
 
@@ -312,7 +298,6 @@ def class_type_list(request: AuthedRequest) -> object:
 
 @class_types.post("", response={201: ClassTypeOut})
 def class_type_create(request: AuthedRequest, payload: ClassTypeIn) -> object:
-    require(request.user, "scheduling.manage_class_types")
     return Status(201, services.class_type_create(actor=request.user, **payload.dict()))
 
 
@@ -327,7 +312,6 @@ class SessionQuery(Schema):
 
 @sessions.get("", response=CursorPage[GroupSessionOut], summary="The class timetable, with your registrations")
 def group_session_list(request: AuthedRequest, query: Query[SessionQuery]) -> object:
-    require(request.user, "scheduling.view")
     queryset = selectors.group_session_list(
         viewer=request.user,
         start=query.start,
@@ -344,14 +328,12 @@ def _session_out(request: AuthedRequest, session_id: int) -> object:
 
 @sessions.post("", response={201: GroupSessionOut}, summary="Schedule a class")
 def group_session_create(request: AuthedRequest, payload: GroupSessionIn) -> object:
-    require(request.user, "scheduling.manage_classes")
     session = services.group_session_create(actor=request.user, **payload.dict())
     return Status(201, _session_out(request, session.pk))
 
 
 @sessions.post("/recurring", response={201: GroupSessionSeriesOut}, summary="A recurring class")
 def group_session_series_create(request: AuthedRequest, payload: GroupSessionSeriesIn) -> object:
-    require(request.user, "scheduling.manage_classes")
     values = payload.dict()
     values.pop("recurrence")
     result = services.group_session_series_create(actor=request.user, rule=_rule(payload.recurrence), **values)
@@ -361,21 +343,18 @@ def group_session_series_create(request: AuthedRequest, payload: GroupSessionSer
 
 @sessions.get("/{session_id}", response=GroupSessionOut)
 def group_session_detail(request: AuthedRequest, session_id: int) -> object:
-    require(request.user, "scheduling.view")
     selectors.group_session_get(session_id=session_id)
     return _session_out(request, session_id)
 
 
 @sessions.put("/{session_id}", response=GroupSessionOut, summary="Move or change one class")
 def group_session_update(request: AuthedRequest, session_id: int, payload: GroupSessionUpdateIn) -> object:
-    require(request.user, "scheduling.manage_classes")
     services.group_session_update(actor=request.user, session_id=session_id, **payload.dict())
     return _session_out(request, session_id)
 
 
 @sessions.post("/{session_id}/cancel", response=SessionCancelledOut, summary="Cancel this or this and following")
 def group_session_cancel(request: AuthedRequest, session_id: int, payload: CancelIn) -> object:
-    require(request.user, "scheduling.manage_classes")
     cancelled = services.group_session_cancel(
         actor=request.user, session_id=session_id, reason=payload.reason, scope=payload.scope
     )
@@ -388,7 +367,6 @@ def group_session_cancel(request: AuthedRequest, session_id: int, payload: Cance
 @sessions.post("/{session_id}/register", response={201: ParticipantOut}, summary="Take a seat or join the waitlist")
 def group_session_register(request: AuthedRequest, session_id: int, client_id: int | None = None) -> object:
     """`client_id` (query) lets staff register a client; clients register themselves."""
-    require(request.user, "scheduling.book")
     return Status(201, services.group_session_register(actor=request.user, session_id=session_id, client_id=client_id))
 
 
@@ -397,13 +375,11 @@ def group_session_register(request: AuthedRequest, session_id: int, client_id: i
 )
 def group_session_unregister(request: AuthedRequest, session_id: int, client_id: int | None = None) -> object:
     """`client_id` (query) lets staff take a client off; clients cancel their own place."""
-    require(request.user, "scheduling.book")
     return services.group_session_unregister(actor=request.user, session_id=session_id, client_id=client_id)
 
 
 @sessions.get("/{session_id}/roster", response=RosterOut, summary="Seated people, then the waitlist in order")
 def group_session_roster(request: AuthedRequest, session_id: int) -> object:
-    require(request.user, "scheduling.manage_classes")
     _session, participants = selectors.group_session_roster(viewer=request.user, session_id=session_id)
     return {"session": _session_out(request, session_id), "participants": participants}
 
@@ -412,7 +388,6 @@ def group_session_roster(request: AuthedRequest, session_id: int) -> object:
 def participant_attendance(
     request: AuthedRequest, session_id: int, participant_id: int, payload: AttendanceIn
 ) -> object:
-    require(request.user, "scheduling.manage_classes")
     return services.participant_mark_attendance(
         actor=request.user, participant_id=participant_id, attended=payload.attended, session_id=session_id
     )
@@ -429,20 +404,17 @@ def policy_get(request: AuthedRequest) -> object:
 
 @settings_router.put("/policy", response=PolicyOut)
 def policy_update(request: AuthedRequest, payload: PolicyIn) -> object:
-    require(request.user, "scheduling.manage_policy")
     return services.scheduling_policy_update(actor=request.user, **payload.dict())
 
 
 @settings_router.post("/calendar-feed", response={201: CalendarFeedOut}, summary="A new secret iCalendar link")
 def calendar_feed_create(request: AuthedRequest) -> object:
-    require(request.user, "scheduling.calendar_feed")
     token = services.calendar_feed_rotate(owner=request.user)
-    return Status(201, {"url": request.build_absolute_uri(reverse("portal:calendar_feed", args=[token]))})
+    return Status(201, {"url": request.build_absolute_uri(reverse("calendar_feed", args=[token]))})
 
 
 @settings_router.delete("/calendar-feed", response={204: None}, summary="Revoke your iCalendar link")
 def calendar_feed_revoke(request: AuthedRequest) -> object:
-    require(request.user, "scheduling.calendar_feed")
     services.calendar_feed_revoke(owner=request.user)
     return Status(204, None)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from core.models import User
+from core.studio_time import studio_timezone_name
 from domain.scheduling import selectors
 
 FEED_PAST_DAYS = 30
@@ -52,7 +53,7 @@ def calendar_feed(*, owner: User, studio_name: str, studio_slug: str, now: datet
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{studio_name} — {owner.full_name}")
-    calendar.add("x-wr-timezone", selectors.studio_timezone_name())
+    calendar.add("x-wr-timezone", studio_timezone_name())
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     appointments, places = selectors.calendar_entries(owner=owner, start=start, end=end)
     for appointment in appointments:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
-from core.models import STAFF_ROLES, Role, User
+from core.models import User
+from core.permissions import STAFF_ROLES, is_management, is_studio_staff, require
+from core.studio_time import studio_zone
 from domain.scheduling import slots
-from domain.scheduling.access import is_manager, is_staff_member, studio_timezone_name, trainer_get
+from domain.scheduling.access import trainer_get
 from domain.scheduling.models import (
     Appointment,
     AppointmentReminder,
@@ -39,10 +40,6 @@ class Slot:
     ends_at: datetime
 
 
-def studio_zone() -> ZoneInfo:
-    return ZoneInfo(studio_timezone_name())
-
-
 def policy_get() -> SchedulingPolicy:
     """The studio's policy; its defaults (unsaved) until someone changes them."""
     return SchedulingPolicy.objects.filter(key=1).first() or SchedulingPolicy()
@@ -50,10 +47,6 @@ def policy_get() -> SchedulingPolicy:
 
 def trainer_list() -> QuerySet[User]:
     return User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name", "id")
-
-
-def client_list() -> QuerySet[User]:
-    return User.objects.filter(role=Role.CLIENT, is_active=True).order_by("first_name", "last_name", "id")
 
 
 def availability_weekly(*, trainer_id: int) -> list[TrainerAvailability]:
@@ -220,10 +213,11 @@ def trainer_slots(
 
 def appointment_visible_to(viewer: User) -> QuerySet[Appointment]:
     """Clients see their own, trainers the ones they give, owners and managers all."""
+    require(viewer, "scheduling.view")
     queryset = Appointment.objects.select_related("trainer", "client", "appointment_type")
-    if is_manager(viewer):
+    if is_management(viewer):
         return queryset
-    if is_staff_member(viewer):
+    if is_studio_staff(viewer):
         return queryset.filter(trainer=viewer)
     return queryset.filter(client=viewer)
 
@@ -259,11 +253,12 @@ def appointment_get(*, viewer: User, appointment_id: int) -> Appointment:
 
 
 def pattern_get(*, viewer: User, pattern_id: int) -> RecurringPattern:
+    require(viewer, "scheduling.view")
     pattern = RecurringPattern.objects.filter(pk=pattern_id).prefetch_related("conflicts").first()
     visible = pattern is not None and (
-        is_manager(viewer)
+        is_management(viewer)
         or viewer.pk in (pattern.trainer_id, pattern.client_id)
-        or (pattern.kind == RecurringPattern.Kind.CLASS and is_staff_member(viewer))
+        or (pattern.kind == RecurringPattern.Kind.CLASS and is_studio_staff(viewer))
     )
     if pattern is None or not visible:
         raise NotFoundError(_("No such series."), code="pattern_not_found")
@@ -288,6 +283,7 @@ def group_session_list(
     include_cancelled: bool = False,
 ) -> QuerySet[GroupSession]:
     """The timetable; each row carries `my_status`/`my_position`: the viewer's own registration, if any."""
+    require(viewer, "scheduling.view")
     mine = SessionParticipant.objects.filter(session=OuterRef("pk"), client=viewer).exclude(
         status=SessionParticipant.Status.CANCELLED
     )
@@ -324,8 +320,9 @@ def group_session_get(*, session_id: int) -> GroupSession:
 
 def group_session_roster(*, viewer: User, session_id: int) -> tuple[GroupSession, list[SessionParticipant]]:
     """Seated people first, then the waitlist in order; cancelled ones last. Instructor or managers only."""
+    require(viewer, "scheduling.manage_classes")
     session = group_session_get(session_id=session_id)
-    if not (is_manager(viewer) or viewer.pk == session.instructor_id):
+    if not (is_management(viewer) or viewer.pk == session.instructor_id):
         raise PermissionDeniedError(_("Only the instructor and managers see the roster."), code="roster_forbidden")
     order: dict[str, int] = {
         SessionParticipant.Status.BOOKED: 0,

@@ -8,18 +8,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
+from core.tenancy import studios_fan_out
 from domain.scheduling import selectors, services
-from tenants.models import Studio
-
-
-def _for_each_studio(task: object) -> int:
-    studios = list(Studio.objects.filter(status=Studio.Status.ACTIVE).values_list("schema_name", flat=True))
-    for schema_name in studios:
-        with schema_context(schema_name):
-            task.delay()  # type: ignore[attr-defined]  # every fanned-out task is a Celery task (celery-types has no Task protocol for any signature)
-    return len(studios)
 
 
 @shared_task(name="scheduling.reminder_send", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
@@ -40,7 +31,7 @@ def reminders_dispatch_due() -> int:
 @shared_task(name="scheduling.reminders_sweep", ignore_result=True)
 def reminders_sweep() -> int:
     """Beat, every minute: fan out to every active studio."""
-    return _for_each_studio(reminders_dispatch_due)
+    return studios_fan_out(reminders_dispatch_due)
 
 
 @shared_task(name="scheduling.recurrences_extend", ignore_result=True)
@@ -55,7 +46,7 @@ def recurrences_extend() -> int:
 
 @shared_task(name="scheduling.recurrences_sweep", ignore_result=True)
 def recurrences_sweep() -> int:
-    return _for_each_studio(recurrences_extend)
+    return studios_fan_out(recurrences_extend)
 
 
 @shared_task(name="scheduling.waitlist_promotion_notify", ignore_result=True)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from core.api.pagination import paginate_cursor
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.models import Role, User
-from core.permissions import can, require
+from core.models import User
+from core.permissions import can, is_client, require
 from domain.clients import selectors, services
 from domain.clients.models import ClientStatus
 from domain.programs.selectors import program_list_for_client, template_list
@@ -30,7 +30,7 @@ PAGE_SIZE = 50
 @page_requires("clients.view")
 def client_list(request: StudioRequest) -> HttpResponse:
     actor: User = request.user
-    if actor.role == Role.CLIENT:
+    if is_client(actor):
         return redirect("portal:my_program")
     form = ClientAddForm(request.POST or None)
     if request.method == "POST":

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,9 +18,9 @@ from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.forms import form_add_service_errors
 from core.http import client_ip
-from core.models import STUDIO_ROLES, Invitation, User
+from core.models import Invitation, User
 from core.people import people_export_csv, person_active_set, person_role_change
-from core.permissions import can
+from core.permissions import STUDIO_ROLES, can
 from portal.forms import InvitationForm, SignupPolicyForm
 from tenants.http import StudioRequest
 from tenants.services import studio_client_signup_set
@@ -53,6 +54,11 @@ def _page(request: StudioRequest, form: InvitationForm, *, status: int = 200) ->
     )
 
 
+def _accept_link(request: HttpRequest) -> invitations.AcceptLink:
+    base = site_url(request).rstrip("/")
+    return lambda token: base + reverse("portal:invitation_accept", kwargs={"token": token})
+
+
 @page_requires("people.manage")
 def people(request: StudioRequest) -> HttpResponse:
     roles = _invitable_roles(request.user)
@@ -64,6 +70,7 @@ def people(request: StudioRequest) -> HttpResponse:
             invitation = invitations.invitation_create(
                 invited_by=request.user,
                 base_url=site_url(request),
+                accept_link=_accept_link(request),
                 ip=client_ip(request),
                 **form.cleaned_data,
             )
@@ -92,7 +99,11 @@ def invitation_resend(request: StudioRequest, invitation_id: int) -> HttpRespons
         request,
         _("A new invitation link was sent to %(email)s; the previous link no longer works."),
         lambda: invitations.invitation_resend(
-            invitation_id=invitation_id, actor=request.user, base_url=site_url(request), ip=client_ip(request)
+            invitation_id=invitation_id,
+            actor=request.user,
+            base_url=site_url(request),
+            accept_link=_accept_link(request),
+            ip=client_ip(request),
         ),
     )
 

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.models import Role, User
-from core.permissions import can
+from core.models import User
+from core.permissions import can, is_client
 from core.studio_time import studio_today
 from domain.clients.selectors import client_get
 from domain.progress import selectors as progress
@@ -198,7 +198,7 @@ def _client(request: HttpRequest, client_id: int) -> User:
 
 @page_requires("progress.view")
 def my_progress(request: StudioRequest) -> HttpResponse:
-    if request.user.role != Role.CLIENT:
+    if not is_client(request.user):
         return redirect("portal:client_list")
     return _page(request, request.user)
 

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from core.permissions import is_studio_staff
+from core.studio_time import studio_zone
 from domain.scheduling import selectors, services
-from domain.scheduling.access import is_staff_member
 from domain.scheduling.models import Appointment, AvailabilityException, GroupSession, TrainerAvailability
 from tenants.http import StudioRequest
 
@@ -62,7 +63,7 @@ def _local_date(value: str | None, default: date) -> date:
 @login_required
 def schedule(request: StudioRequest) -> HttpResponse:
     """Trainers land on their week, clients on their bookings."""
-    return redirect("portal:schedule_week" if is_staff_member(request.user) else "portal:my_bookings")
+    return redirect("portal:schedule_week" if is_studio_staff(request.user) else "portal:my_bookings")
 
 
 # --- Trainer pages --------------------------------------------------------------------------------
@@ -70,13 +71,13 @@ def schedule(request: StudioRequest) -> HttpResponse:
 
 @login_required
 def week(request: StudioRequest) -> HttpResponse:
-    if not is_staff_member(request.user):
+    if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
-    today = timezone.localdate(timezone=selectors.studio_zone())
+    today = timezone.localdate(timezone=studio_zone())
     start = _local_date(request.GET.get("start"), today - timedelta(days=today.weekday()))
     start -= timedelta(days=start.weekday())
     appointments, classes = selectors.trainer_week(trainer=request.user, week_start=start)
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     days = []
     for offset in range(7):
         day = start + timedelta(days=offset)
@@ -115,7 +116,7 @@ class ExceptionForm(forms.Form):
 @login_required
 def availability(request: StudioRequest) -> HttpResponse:
     """The weekly hours editor: up to three ranges per weekday, plus time off and extra hours."""
-    if not is_staff_member(request.user):
+    if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
     trainer = request.user
     if request.method == "POST":
@@ -145,7 +146,7 @@ def availability(request: StudioRequest) -> HttpResponse:
         ]
         ranges += [(None, None)] * (3 - len(ranges))
         rows.append({"weekday": weekday, "label": label, "ranges": list(enumerate(ranges[:3]))})
-    today = timezone.localdate(timezone=selectors.studio_zone())
+    today = timezone.localdate(timezone=studio_zone())
     return render(
         request,
         "portal/scheduling/availability.html",
@@ -195,7 +196,7 @@ def book(request: StudioRequest) -> HttpResponse:
     trainer_id = _int(request.GET.get("trainer"))
     types = list(selectors.appointment_type_list(trainer_id=trainer_id)) if trainer_id else []
     type_id = _int(request.GET.get("type"))
-    today = timezone.localdate(timezone=selectors.studio_zone())
+    today = timezone.localdate(timezone=studio_zone())
     day = _local_date(request.GET.get("date"), today)
     found: list[selectors.Slot] = []
     if trainer_id and type_id:
@@ -205,7 +206,7 @@ def book(request: StudioRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             messages.error(request, exc.message)
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     by_day: dict[date, list[datetime]] = {}
     for slot in found:
         local = slot.starts_at.astimezone(zone)
@@ -267,7 +268,7 @@ def classes(request: StudioRequest) -> HttpResponse:
     """The next two weeks' classes, with the visitor's own place (seat or waitlist) on each."""
     now = timezone.now()
     sessions = selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200]
-    return render(request, "portal/scheduling/classes.html", {"sessions": sessions, "zone": selectors.studio_zone()})
+    return render(request, "portal/scheduling/classes.html", {"sessions": sessions, "zone": studio_zone()})
 
 
 @_acting
@@ -291,14 +292,14 @@ def my_bookings(request: StudioRequest) -> HttpResponse:
     return render(
         request,
         "portal/scheduling/my_bookings.html",
-        {"appointments": appointments, "places": places, "zone": selectors.studio_zone(), "feed_url": feed_url},
+        {"appointments": appointments, "places": places, "zone": studio_zone(), "feed_url": feed_url},
     )
 
 
 @_acting
 def calendar_feed_new(request: StudioRequest) -> str:
     token = services.calendar_feed_rotate(owner=request.user)
-    request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("portal:calendar_feed", args=[token]))
+    request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
     return _("Your new calendar link is below; any previous link stopped working.")
 
 

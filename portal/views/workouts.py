@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.decorators import page_requires
-from core.models import Role
+from core.permissions import is_client
 from core.studio_time import studio_today
 from domain.programs.selectors import workout_get
 from domain.progress.selectors import client_unit_system
@@ -61,7 +61,7 @@ def logger_texts() -> dict[str, str]:
 @page_requires("workouts.view")
 def my_workouts(request: StudioRequest) -> HttpResponse:
     """The client's week: workouts to log (with links to the logger) and what they logged lately."""
-    if request.user.role != Role.CLIENT:
+    if not is_client(request.user):
         return redirect("portal:client_list")
     client = request.user
     system = client_unit_system(client_id=client.pk)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from core.exceptions import PermissionDeniedError
 from core.models import Role, User
-from core.permissions import PERMISSIONS, can, is_studio_staff, matrix, require, sees_all_clients
+from core.permissions import PERMISSIONS, can, is_management, is_studio_staff, matrix, require
 
 
 def person(role: Role, pk: int = 1, active: bool = True) -> User:
@@ -56,8 +56,8 @@ def test_require_raises_a_403_error():
 def test_role_helpers():
     assert is_studio_staff(person(Role.TRAINER))
     assert not is_studio_staff(person(Role.CLIENT))
-    assert sees_all_clients(person(Role.MANAGER))
-    assert not sees_all_clients(person(Role.TRAINER))
+    assert is_management(person(Role.MANAGER))
+    assert not is_management(person(Role.TRAINER))
 
 
 def test_platform_actions_are_for_platform_staff_only():

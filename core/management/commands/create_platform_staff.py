@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from core.db import tenant_connection
 from core.exceptions import ValidationError
 from core.models import User
-from tenants.services import user_fields_check
+from core.people import user_fields_check
 
 
 class Command(BaseCommand):

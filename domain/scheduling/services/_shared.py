@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError
+from core.studio_time import studio_zone
 from domain.scheduling import selectors, slots
 from domain.scheduling.models import (
     RecurrenceConflict,
@@ -58,7 +59,7 @@ def overlap_refused(error: Callable[[], ConflictError]) -> Iterator[None]:
 def aware(value: datetime) -> datetime:
     """Datetimes without an offset mean the studio's local time."""
     if timezone.is_naive(value):
-        return slots.local_to_utc(value.date(), value.time(), selectors.studio_zone())
+        return slots.local_to_utc(value.date(), value.time(), studio_zone())
     return value.astimezone(UTC)
 
 

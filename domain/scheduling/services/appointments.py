@@ -11,14 +11,11 @@ from django.utils.translation import gettext as _
 from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
+from core.permissions import is_management, is_studio_staff, require
+from core.studio_time import studio_zone
+from domain.clients.selectors import client_for_actor
 from domain.scheduling import selectors, slots
-from domain.scheduling.access import (
-    client_get,
-    ensure_acts_for_client,
-    is_manager,
-    is_staff_member,
-    trainer_get,
-)
+from domain.scheduling.access import trainer_get
 from domain.scheduling.models import (
     Appointment,
     AppointmentType,
@@ -56,7 +53,7 @@ def _check_client_slot(*, trainer_id: int, appointment_type: AppointmentType, st
         raise ValidationError(
             _("Bookings open %(d)d days ahead.") % {"d": appointment_type.max_advance_days}, code="too_far_ahead"
         )
-    zone = selectors.studio_zone()
+    zone = studio_zone()
     local_day = start.astimezone(zone).date()
     end = start + timedelta(minutes=appointment_type.duration_minutes)
     windows = slots.working_windows(
@@ -93,16 +90,16 @@ def appointment_book(
     A client books an offered slot for themselves (requested if the type needs the trainer's
     confirmation, else confirmed); staff may book outside working hours but never over other bookings.
     """
+    require(actor, "scheduling.book")
     now = now or timezone.now()
-    client = client_get(client_id)
-    ensure_acts_for_client(actor, client)
     trainer = trainer_get(trainer_id, for_update=True)
-    if is_staff_member(actor) and not is_manager(actor) and actor.pk != trainer.pk:
+    if is_studio_staff(actor) and not is_management(actor) and actor.pk != trainer.pk:
         raise PermissionDeniedError(_("You can only book sessions with yourself."), code="not_your_schedule")
+    client = client_for_actor(actor=actor, client_id=client_id)
     appointment_type = selectors.appointment_type_get(appointment_type_id=appointment_type_id, trainer_id=trainer.pk)
     start = aware(starts_at)
     end = start + timedelta(minutes=appointment_type.duration_minutes)
-    booked_by_client = not is_staff_member(actor)
+    booked_by_client = not is_studio_staff(actor)
     if booked_by_client:
         _check_client_slot(trainer_id=trainer.pk, appointment_type=appointment_type, start=start, now=now)
     elif start < now:
@@ -157,19 +154,20 @@ def _appointment_for_update(appointment_id: int) -> Appointment:
 
 
 def _ensure_can_manage_appointment(actor: User, appointment: Appointment) -> None:
-    if appointment.client_id == actor.pk and not is_staff_member(actor):
+    if appointment.client_id == actor.pk and not is_studio_staff(actor):
         raise PermissionDeniedError(_("Ask your trainer to change this appointment."), code="trainer_only")
-    if not (is_manager(actor) or appointment.trainer_id == actor.pk):
+    if not (is_management(actor) or appointment.trainer_id == actor.pk):
         raise NotFoundError(_("No such appointment."), code="appointment_not_found")
 
 
 def _ensure_can_see_appointment(actor: User, appointment: Appointment) -> None:
-    if not (is_manager(actor) or actor.pk in (appointment.trainer_id, appointment.client_id)):
+    if not (is_management(actor) or actor.pk in (appointment.trainer_id, appointment.client_id)):
         raise NotFoundError(_("No such appointment."), code="appointment_not_found")
 
 
 @transaction.atomic
 def appointment_confirm(*, actor: User, appointment_id: int, now: datetime | None = None) -> Appointment:
+    require(actor, "scheduling.manage_appointments")
     now = now or timezone.now()
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_manage_appointment(actor, appointment)
@@ -216,6 +214,7 @@ def appointment_cancel(
 
     Inside the studio's late-cancellation window a client's cancellation is marked late.
     """
+    require(actor, "scheduling.book")
     now = now or timezone.now()
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_see_appointment(actor, appointment)
@@ -249,6 +248,7 @@ def appointment_mark_attendance(
     *, actor: User, appointment_id: int, attended: bool, now: datetime | None = None
 ) -> Appointment:
     """Completed or no-show, recorded by the trainer once the session has started."""
+    require(actor, "scheduling.manage_appointments")
     now = now or timezone.now()
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_manage_appointment(actor, appointment)
@@ -279,6 +279,7 @@ def appointment_update(
     now: datetime | None = None,
 ) -> SeriesResult | Appointment:
     """Move or edit one appointment, or it and the rest of its series (the series is split there)."""
+    require(actor, "scheduling.manage_appointments")
     now = now or timezone.now()
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_manage_appointment(actor, appointment)

@@ -12,11 +12,8 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
-from domain.scheduling.access import (
-    ensure_acts_for_trainer,
-    is_manager,
-    trainer_get,
-)
+from core.permissions import is_management, require
+from domain.scheduling.access import ensure_acts_for_trainer, trainer_get
 from domain.scheduling.models import (
     AppointmentType,
     AvailabilityException,
@@ -60,8 +57,9 @@ def _check_appointment_type(appointment_type: AppointmentType) -> None:
 @transaction.atomic
 def appointment_type_create(*, actor: User, trainer_id: int | None = None, **values: Any) -> AppointmentType:
     """A bookable type; with a trainer it is theirs, without one every trainer offers it (managers only)."""
+    require(actor, "scheduling.manage_appointments")
     if trainer_id is None:
-        if not is_manager(actor):
+        if not is_management(actor):
             raise PermissionDeniedError(_("Only owners and managers create studio-wide types."))
     else:
         ensure_acts_for_trainer(actor, trainer_get(trainer_id))
@@ -76,11 +74,12 @@ def appointment_type_create(*, actor: User, trainer_id: int | None = None, **val
 
 @transaction.atomic
 def appointment_type_update(*, actor: User, appointment_type_id: int, **changes: Any) -> AppointmentType:
+    require(actor, "scheduling.manage_appointments")
     appointment_type = AppointmentType.objects.select_for_update().filter(pk=appointment_type_id).first()
     if appointment_type is None:
         raise NotFoundError(_("No such appointment type."), code="appointment_type_not_found")
     if appointment_type.trainer is None:
-        if not is_manager(actor):
+        if not is_management(actor):
             raise PermissionDeniedError(_("Only owners and managers change studio-wide types."))
     else:
         ensure_acts_for_trainer(actor, appointment_type.trainer)
@@ -105,6 +104,7 @@ class WeeklyHours:
 @transaction.atomic
 def availability_set(*, actor: User, trainer_id: int, hours: Iterable[WeeklyHours]) -> list[TrainerAvailability]:
     """Replace the trainer's weekly working hours (several ranges a day allowed, none overlapping)."""
+    require(actor, "scheduling.manage_availability")
     trainer = trainer_get(trainer_id, for_update=True)
     ensure_acts_for_trainer(actor, trainer)
     hours = sorted(hours, key=lambda h: (h.weekday, h.start_time))
@@ -172,6 +172,7 @@ def availability_exception_add(
     note: str = "",
 ) -> AvailabilityException:
     """Time off (a whole day, or a range) or extra hours on one date."""
+    require(actor, "scheduling.manage_availability")
     trainer = trainer_get(trainer_id, for_update=True)
     ensure_acts_for_trainer(actor, trainer)
     if kind not in AvailabilityException.Kind.values:
@@ -195,6 +196,7 @@ def availability_exception_add(
 
 @transaction.atomic
 def availability_exception_remove(*, actor: User, exception_id: int) -> None:
+    require(actor, "scheduling.manage_availability")
     exception = AvailabilityException.objects.select_related("trainer").filter(pk=exception_id).first()
     if exception is None:
         raise NotFoundError(_("No such exception."), code="exception_not_found")

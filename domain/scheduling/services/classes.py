@@ -12,14 +12,10 @@ from django.utils.translation import gettext as _
 from core.audit import AuditAction, audit_record
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
+from core.permissions import is_management, require
+from domain.clients.selectors import client_for_actor
 from domain.scheduling import slots
-from domain.scheduling.access import (
-    client_get,
-    ensure_acts_for_client,
-    ensure_acts_for_trainer,
-    is_manager,
-    trainer_get,
-)
+from domain.scheduling.access import ensure_acts_for_trainer, trainer_get
 from domain.scheduling.models import (
     ClassType,
     GroupSession,
@@ -58,8 +54,7 @@ def class_type_create(
     description: str = "",
     color: str = "#1F6FEB",
 ) -> ClassType:
-    if not is_manager(actor):
-        raise PermissionDeniedError(_("Only owners and managers define class types."))
+    require(actor, "scheduling.manage_class_types")
     fields: dict[str, str] = {}
     if not name.strip():
         fields["name"] = _("Give the class a name.")
@@ -115,6 +110,7 @@ def group_session_create(
     now: datetime | None = None,
 ) -> GroupSession:
     """Schedule one class; the instructor and the room must be free (checked, then enforced by the DB)."""
+    require(actor, "scheduling.manage_classes")
     now = now or timezone.now()
     class_type, instructor, capacity = _session_values(
         actor=actor, class_type_id=class_type_id, instructor_id=instructor_id, capacity=capacity, room=room
@@ -163,6 +159,7 @@ def group_session_series_create(
     notes: str = "",
     now: datetime | None = None,
 ) -> SeriesResult:
+    require(actor, "scheduling.manage_classes")
     now = now or timezone.now()
     class_type, instructor, capacity = _session_values(
         actor=actor, class_type_id=class_type_id, instructor_id=instructor_id, capacity=capacity, room=room
@@ -197,9 +194,9 @@ def group_session_register(
     The class row is locked, so registrations are serialised per class: the seat count and the waitlist
     position are exact, and `seats_taken <= capacity` is also a database check.
     """
+    require(actor, "scheduling.book")
     now = now or timezone.now()
-    client = client_get(client_id or actor.pk)
-    ensure_acts_for_client(actor, client)
+    client = client_for_actor(actor=actor, client_id=client_id or actor.pk)
     session = _session_for_update(session_id)
     if session.status != GroupSession.Status.SCHEDULED:
         raise ConflictError(_("This class was cancelled."), code="session_cancelled")
@@ -267,9 +264,9 @@ def group_session_unregister(
     *, actor: User, session_id: int, client_id: int | None = None, now: datetime | None = None
 ) -> SessionParticipant:
     """Give up a seat (the first on the waitlist takes it) or leave the waitlist."""
+    require(actor, "scheduling.book")
     now = now or timezone.now()
-    client = client_get(client_id or actor.pk)
-    ensure_acts_for_client(actor, client)
+    client = client_for_actor(actor=actor, client_id=client_id or actor.pk)
     session = _session_for_update(session_id)
     participant = (
         SessionParticipant.objects.filter(
@@ -314,6 +311,7 @@ def group_session_update(
     now: datetime | None = None,
 ) -> GroupSession:
     """Edit one class: moving it keeps everyone's place; more seats promote from the waitlist."""
+    require(actor, "scheduling.manage_classes")
     now = now or timezone.now()
     session = _session_for_update(session_id)
     instructor = trainer_get(session.instructor_id, for_update=True)
@@ -368,6 +366,7 @@ def group_session_cancel(
     *, actor: User, session_id: int, reason: str = "", scope: str = Scope.THIS, now: datetime | None = None
 ) -> list[GroupSession]:
     """Cancel a class (or it and the rest of its series): every place is released, no reminders go out."""
+    require(actor, "scheduling.manage_classes")
     now = now or timezone.now()
     session = _session_for_update(session_id)
     ensure_acts_for_trainer(actor, trainer_get(session.instructor_id))
@@ -410,6 +409,7 @@ def participant_mark_attendance(
     *, actor: User, participant_id: int, attended: bool, session_id: int | None = None, now: datetime | None = None
 ) -> SessionParticipant:
     """Check-in (attended) or no-show, by the instructor or a manager, from 30 minutes before the start."""
+    require(actor, "scheduling.manage_classes")
     now = now or timezone.now()
     participant = (
         SessionParticipant.objects.select_for_update(of=("self",))
@@ -420,7 +420,7 @@ def participant_mark_attendance(
     if participant is None or (session_id is not None and participant.session_id != session_id):
         raise NotFoundError(_("No such registration."), code="participant_not_found")
     session = participant.session
-    if not (is_manager(actor) or actor.pk == session.instructor_id):
+    if not (is_management(actor) or actor.pk == session.instructor_id):
         raise PermissionDeniedError(_("Only the instructor and managers take attendance."))
     if participant.status not in SessionParticipant.SEATED:
         raise ConflictError(_("Only people holding a seat can be checked in."), code="not_seated")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.audit import AuditAction, audit_record
 from core.models import User
+from core.permissions import require
 from domain.scheduling import selectors
 from domain.scheduling.models import (
     CalendarFeed,
@@ -18,6 +19,7 @@ from domain.scheduling.models import (
 @transaction.atomic
 def calendar_feed_rotate(*, owner: User) -> str:
     """A new secret feed token (returned once; only its digest is stored); any previous link stops working."""
+    require(owner, "scheduling.calendar_feed")
     now = timezone.now()
     CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
@@ -28,6 +30,7 @@ def calendar_feed_rotate(*, owner: User) -> str:
 
 @transaction.atomic
 def calendar_feed_revoke(*, owner: User) -> int:
+    require(owner, "scheduling.calendar_feed")
     revoked = CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(actor=owner, action=AuditAction.CALENDAR_FEED_REVOKE, target=owner, revoked=revoked)
     return revoked

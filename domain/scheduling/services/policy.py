@@ -6,12 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
-from core.exceptions import PermissionDeniedError, ValidationError
+from core.exceptions import ValidationError
 from core.models import User
+from core.permissions import require
 from domain.notifications.channels import CHANNEL_NAMES
-from domain.scheduling.access import (
-    is_manager,
-)
 from domain.scheduling.models import (
     SchedulingPolicy,
 )
@@ -25,8 +23,7 @@ def scheduling_policy_update(
     reminder_offsets_minutes: list[int] | None = None,
     reminder_channels: list[str] | None = None,
 ) -> SchedulingPolicy:
-    if not is_manager(actor):
-        raise PermissionDeniedError(_("Only owners and managers change the studio's policy."))
+    require(actor, "scheduling.manage_policy")
     policy, _created = SchedulingPolicy.objects.select_for_update().get_or_create(key=1)
     fields: dict[str, str] = {}
     if late_cancel_window_minutes is not None:

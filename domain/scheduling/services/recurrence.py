@@ -14,13 +14,11 @@ from django.utils.translation import gettext as _
 from core.audit import AuditAction, audit_record
 from core.exceptions import ValidationError
 from core.models import User
+from core.permissions import require
+from core.studio_time import studio_timezone_name
+from domain.clients.selectors import client_for_actor
 from domain.scheduling import selectors, slots
-from domain.scheduling.access import (
-    client_get,
-    ensure_acts_for_trainer,
-    studio_timezone_name,
-    trainer_get,
-)
+from domain.scheduling.access import ensure_acts_for_trainer, trainer_get
 from domain.scheduling.models import (
     Appointment,
     GroupSession,
@@ -277,10 +275,11 @@ def appointment_series_create(
     now: datetime | None = None,
 ) -> SeriesResult:
     """A recurring 1:1 booking (staff only): occurrences made ahead, the ones that clash reported."""
+    require(actor, "scheduling.manage_appointments")
     now = now or timezone.now()
     trainer = trainer_get(trainer_id, for_update=True)
     ensure_acts_for_trainer(actor, trainer)
-    client = client_get(client_id)
+    client = client_for_actor(actor=actor, client_id=client_id)
     appointment_type = selectors.appointment_type_get(appointment_type_id=appointment_type_id, trainer_id=trainer.pk)
     pattern = pattern_from_rule(
         rule,

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.models import User
+from core.studio_time import studio_zone
 from domain.notifications.channels import DeliveryError, Message, channel_get
 from domain.scheduling import selectors
 from domain.scheduling.models import (
@@ -143,7 +144,7 @@ def _reminder_message(reminder: AppointmentReminder) -> Message:
         "what": what,
         "with_whom": with_whom,
         "where": where,
-        "starts_at": timezone.localtime(starts_at, selectors.studio_zone()),
+        "starts_at": timezone.localtime(starts_at, studio_zone()),
         "studio_name": getattr(studio, "name", ""),
     }
     with translation.override(getattr(studio, "locale", None) or "en"):
@@ -173,7 +174,7 @@ def notify_waitlist_promotion(*, participant_id: int) -> bool:
         "what": session.class_type.name,
         "with_whom": session.instructor.full_name,
         "where": session.room,
-        "starts_at": timezone.localtime(session.starts_at, selectors.studio_zone()),
+        "starts_at": timezone.localtime(session.starts_at, studio_zone()),
         "studio_name": getattr(studio, "name", ""),
     }
     with translation.override(getattr(studio, "locale", None) or "en"):

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ValidationError
+from core.people import studio_user_create
 from tenants.models import Studio
-from tenants.services import studio_user_create
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from datetime import time
 import pytest
 
 from core.models import AuditEvent, User
+from domain.clients.models import ClientTrainer
 from domain.scheduling.models import (
     Appointment,
     AppointmentReminder,
@@ -61,6 +62,8 @@ def committed(_studios, db, django_db_blocker) -> Iterator[Committed]:
     def create() -> Committed:
         trainer = TrainerFactory()
         clients = ClientFactory.create_batch(50)
+        # the trainer books for them, so they are the trainer's clients
+        ClientTrainer.objects.bulk_create(ClientTrainer(client=c, trainer=trainer, is_primary=True) for c in clients)
         for weekday in range(7):
             AvailabilityFactory(trainer=trainer, weekday=weekday, start_time=time(0), end_time=time(23, 59))
         kind = AppointmentTypeFactory(trainer=trainer, duration_minutes=60, min_notice_minutes=0)

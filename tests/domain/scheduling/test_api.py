@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from domain.scheduling.models import Appointment, CalendarFeed, SessionParticipant
 from tests.conftest import host_of
+from tests.factories.clients import assigned_client
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentTypeFactory, AvailabilityFactory, GroupSessionFactory
 
@@ -141,7 +142,7 @@ def test_appointment_list_costs_the_same_queries_for_more_rows(api_client, train
         services.appointment_book(
             actor=trainer,
             trainer_id=trainer.pk,
-            client_id=ClientFactory().pk,
+            client_id=assigned_client(trainer).pk,
             appointment_type_id=kind.pk,
             starts_at=datetime.fromisoformat(next_day_at(hour)),
         )
@@ -195,7 +196,7 @@ def test_group_session_list_costs_the_same_queries_for_more_classes(api_client, 
 
 
 def test_recurring_appointments_report_conflicts(api_client, trainer, kind):
-    client = ClientFactory()
+    client = assigned_client(trainer)
     start = timezone.localdate() + timedelta(days=7)
     response = api_client(trainer).post(
         "/api/v1/appointments/recurring",

@@ -9,7 +9,8 @@ import pytest
 
 from domain.scheduling import services
 from domain.scheduling.models import Appointment, GroupSession, RecurrenceConflict, RecurringPattern
-from tests.factories.core import ClientFactory, TrainerFactory
+from tests.factories.clients import assigned_client
+from tests.factories.core import TrainerFactory
 from tests.factories.scheduling import AppointmentFactory, AppointmentTypeFactory, ClassTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,8 @@ NOW = datetime(2027, 3, 1, 8, tzinfo=LONDON)
 
 @pytest.fixture
 def people(tenant):
-    return TrainerFactory(), ClientFactory(), AppointmentTypeFactory(duration_minutes=60)
+    trainer = TrainerFactory()
+    return trainer, assigned_client(trainer), AppointmentTypeFactory(duration_minutes=60)
 
 
 def series(people, **rule):

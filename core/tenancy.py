@@ -1,0 +1,29 @@
+"""Work that runs once per studio: the one fan-out every beat task uses (scheduling, billing, messaging, analytics).
+
+Beat runs a *sweep* in the public schema; the sweep queues one task per active studio, and
+tenant-schemas-celery carries the studio's schema in each message, so that task runs in its studio's schema.
+Core names no app: the studios come from the tenant model (`settings.TENANT_MODEL`), which answers
+`active_schema_names()`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Task
+from django_tenants.utils import get_tenant_model, schema_context
+
+
+def studios_fan_out(task: Task, /, **kwargs: Any) -> int:
+    """Queue `task(**kwargs)` once for every active studio, each message bound to that studio's schema.
+
+    `task` is a Celery task; `kwargs` must be JSON-serialisable (ids, never model instances). Call it from a
+    task running in the public schema (a beat sweep). Returns the number of studios queued for; suspended,
+    closed and still-provisioning studios get nothing. Raises nothing of its own (a broker that is down
+    raises kombu's OperationalError, and the sweep fails whole, to run again at its next beat).
+    """
+    schema_names: list[str] = get_tenant_model().active_schema_names()
+    for schema_name in schema_names:
+        with schema_context(schema_name):
+            task.apply_async(kwargs=kwargs)
+    return len(schema_names)
