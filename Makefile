@@ -40,6 +40,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/videos.py
 
 clean:
 	rm -rf $(VENV) .data

@@ -7,9 +7,11 @@ from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
+from domain.nutrition.api import router as nutrition_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
 from domain.scheduling.api import router as scheduling_router
+from domain.videos.api import router as videos_router
 from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
 
@@ -33,3 +35,6 @@ api.add_router("", programs_router)
 # --- workouts, progress (issue 5)
 api.add_router("", workouts_router)
 api.add_router("", progress_router)
+# --- form-check videos (issue 14)
+api.add_router("", videos_router)
+api.add_router("", nutrition_router)

@@ -82,6 +82,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "progress.view_photos": EVERYONE,
     "progress.upload_photo": EVERYONE,
     "progress.delete_photo": EVERYONE,
+    # --- form-check videos (issue 14); object scope (assigned trainer / self) in domain/videos/selectors.py ---
+    "videos.view": EVERYONE,
+    "videos.upload": EVERYONE,  # clients their own; staff for a client they may see
+    "videos.delete": EVERYONE,
+    "videos.comment": EVERYONE,
+    "videos.review": STAFF,  # the review queue and the status workflow
+    "videos.annotate": STAFF,  # drawings and notes on a frame
+    # --- nutrition; object scope (assigned trainer / self) through the clients selectors ---
+    "nutrition.view": EVERYONE,
+    "nutrition.log": EVERYONE,
+    "nutrition.calculate": STAFF,
+    "nutrition.manage_plans": STAFF,
+    "nutrition.manage_foods": STAFF,
+    "nutrition.manage_settings": MANAGEMENT,
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

@@ -39,6 +39,13 @@ class Bar:
     tone: str = ""  # "", "good", "fair", "poor", "current"
 
 
+def adherence_tone(percent: int | None) -> str:
+    """The bar tone of an adherence percentage: good from 80, fair from 50, poor below, none without data."""
+    if percent is None:
+        return ""
+    return "good" if percent >= 80 else "fair" if percent >= 50 else "poor"
+
+
 def nice_ticks(low: float, high: float, count_wanted: int = 4) -> list[float]:
     """Round tick values covering [low, high]: steps of 1, 2, 2.5 or 5 times a power of ten."""
     if high <= low:

@@ -8,10 +8,12 @@ from portal.views import (
     home,
     invitations,
     library,
+    nutrition,
     people,
     programs,
     progress,
     scheduling,
+    videos,
     workouts,
 )
 
@@ -99,6 +101,9 @@ urlpatterns = [
     path("me/workouts/sw.js", workouts.logger_service_worker, name="workout_logger_sw"),
     path("me/workouts/<int:workout_id>/log/", workouts.workout_log, name="workout_log"),
     path("me/progress/", progress.my_progress, name="my_progress"),
+    path("me/nutrition/", nutrition.my_nutrition, name="my_nutrition"),
+    path("me/nutrition/sw.js", nutrition.nutrition_service_worker, name="nutrition_sw"),
+    path("clients/<int:client_id>/nutrition/", nutrition.client_nutrition, name="client_nutrition"),
     path("clients/<int:client_id>/progress/", progress.client_progress, name="client_progress"),
     path("clients/<int:client_id>/progress/check-in/", progress.progress_check_in, name="progress_check_in"),
     path("clients/<int:client_id>/progress/photos/", progress.progress_photo_add, name="progress_photo_add"),
@@ -107,4 +112,12 @@ urlpatterns = [
         progress.progress_photo_remove,
         name="progress_photo_remove",
     ),
+    # --- form-check videos (issue 14)
+    path("me/videos/", videos.my_videos, name="my_videos"),
+    path("clients/<int:client_id>/videos/", videos.client_videos, name="client_videos"),
+    path("videos/review/", videos.video_queue, name="video_queue"),
+    path("videos/compare/", videos.video_compare, name="video_compare"),
+    path("videos/<int:video_id>/", videos.video_detail, name="video_detail"),
+    path("videos/<int:video_id>/comment/", videos.video_comment, name="video_comment"),
+    path("videos/<int:video_id>/status/", videos.video_status, name="video_status"),
 ]

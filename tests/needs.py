@@ -18,7 +18,7 @@ from django.conf import settings
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _redis_answers() -> bool:
+def redis_answers() -> bool:
     import redis
 
     try:
@@ -29,7 +29,7 @@ def _redis_answers() -> bool:
 
 TOOLS: dict[str, tuple[Callable[[], bool], str]] = {
     "chromium": (lambda: shutil.which(CHROMIUM) is not None, f"Debian's chromium ({CHROMIUM}) is not installed"),
-    "redis": (_redis_answers, "no Redis answers at REDIS_URL"),
+    "redis": (redis_answers, "no Redis answers at REDIS_URL"),
     "ffmpeg": (lambda: shutil.which("ffmpeg") is not None, "ffmpeg is not on PATH"),
 }
 
@@ -52,13 +52,19 @@ def missing(tool: str) -> str | None:
     return None if available() else reason
 
 
+def require(tool: str) -> None:
+    """Skip the running test (or, when CI=true, fail it) when `tool` is missing; for use inside a test or
+    fixture. Raises KeyError for a tool not in `TOOLS`."""
+    reason = missing(tool)
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}: CI must provide {tool}", pytrace=False)
+    pytest.skip(reason)
+
+
 def check(item: pytest.Item) -> None:
     """Skip (or, when CI=true, fail) `item` when a tool its `needs` marks name is missing."""
     for mark in item.iter_markers("needs"):
         for tool in mark.args:
-            reason = missing(tool)
-            if reason is None:
-                continue
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"CI=true but {reason}: CI must provide {tool}", pytrace=False)
-            pytest.skip(reason)
+            require(tool)

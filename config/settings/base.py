@@ -53,6 +53,9 @@ TENANT_APPS = [
     # --- workouts, progress (issue 5)
     "domain.workouts",
     "domain.progress",
+    # --- form-check videos (issue 14)
+    "domain.videos",
+    "domain.nutrition",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -163,6 +166,22 @@ STORAGES = {
     "default": env.storage_config(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Form-check videos (domain/videos; docs/videos.md) ------------------------------------------
+VIDEO_MAX_BYTES = env.env_int("VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+VIDEO_MAX_SECONDS = env.env_int("VIDEO_MAX_SECONDS", 180)
+VIDEO_CHUNK_BYTES = env.env_int("VIDEO_CHUNK_BYTES", 4 * 1024 * 1024)  # filesystem uploads: largest chunk
+VIDEO_UPLOAD_TTL_SECONDS = env.env_int("VIDEO_UPLOAD_TTL_SECONDS", 3600)  # a presigned POST's life
+VIDEO_URL_TTL_SECONDS = env.env_int("VIDEO_URL_TTL_SECONDS", 900)  # a signed address of a file
+VIDEO_RENDITION_MAX_SIDE = env.env_int("VIDEO_RENDITION_MAX_SIDE", 720)  # the rendition's shorter side, px
+# What ffprobe must find (its format names; it lists aliases): phones write MP4/MOV or 3GP, browsers'
+# MediaRecorder WebM or Matroska; and the video codecs accepted in them.
+VIDEO_CONTAINERS = env.env_list("VIDEO_CONTAINERS", ["mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm"])
+VIDEO_CODECS = env.env_list("VIDEO_CODECS", ["h264", "hevc", "vp8", "vp9", "av1", "mpeg4"])
+VIDEO_FFMPEG = env.env_str("VIDEO_FFMPEG", "ffmpeg")
+VIDEO_FFPROBE = env.env_str("VIDEO_FFPROBE", "ffprobe")
+VIDEO_FFMPEG_TIMEOUT = env.env_int("VIDEO_FFMPEG_TIMEOUT", 900)  # seconds for one ffmpeg run
+VIDEO_WORK_DIR = env.env_str("VIDEO_WORK_DIR")  # local scratch space of processing (default: system temp)
 
 # --- Cache, Celery ------------------------------------------------------------------------------
 REDIS_URL = env.env_str("REDIS_URL", env.DEFAULT_REDIS_URL)

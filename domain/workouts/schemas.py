@@ -106,6 +106,7 @@ class SummaryQuery(Schema):
 
 
 class SetOut(Schema):
+    id: int
     set_number: int
     reps: int | None
     duration_seconds: int | None
@@ -332,6 +333,7 @@ def completion_out(completion: WorkoutCompletion, system: str) -> dict[str, Any]
                 "notes": item.notes,
                 "sets": [
                     {
+                        "id": s.pk,
                         "set_number": s.set_number,
                         "reps": s.reps,
                         "duration_seconds": s.duration_seconds,

@@ -31,7 +31,7 @@ from domain.progress.starter import BODY_WEIGHT
 from domain.progress.units import Dimension, display, from_metric, unit_label
 from domain.workouts import schemas
 from domain.workouts import selectors as workouts
-from portal.charts import Bar, Series, bar_chart, line_chart
+from portal.charts import Bar, Series, adherence_tone, bar_chart, line_chart
 from portal.forms_progress import CheckInForm, PhotoForm
 from portal.views.common import found
 from tenants.http import StudioRequest
@@ -105,11 +105,6 @@ def _training_charts(client: User, system: str) -> list[Any]:
     def week_label(monday: Any) -> str:
         return date_format(monday, "j M")
 
-    def tone(adherence: int | None) -> str:
-        if adherence is None:
-            return ""
-        return "good" if adherence >= 80 else "fair" if adherence >= 50 else "poor"
-
     def tonnage(value: float) -> str:
         return f"{value / 1000:.1f}k".replace(".0k", "k") if value >= 10_000 else text(value)
 
@@ -140,7 +135,7 @@ def _training_charts(client: User, system: str) -> list[Any]:
                     week_label(w.week_start),
                     float(w.adherence or 0),
                     f"{w.adherence}%" if w.due else "—",
-                    tone(w.adherence),
+                    adherence_tone(w.adherence),
                 )
                 for w in weeks
             ],

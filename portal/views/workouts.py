@@ -23,6 +23,7 @@ from domain.progress.units import unit_label
 from domain.workouts import schemas, selectors
 from domain.workouts.models import Mood
 from portal.views.common import found
+from portal.views.videos import set_videos_attach
 from tenants.http import StudioRequest
 
 
@@ -55,6 +56,7 @@ def logger_texts() -> dict[str, str]:
         "next_week": _("Your program moves on to week %(week)s."),
         "load_up": _("Next time: %(exercise)s at %(load)s."),
         "nothing": _("Mark at least one set as done, or skip the exercises you did not do."),
+        "add_videos": _("Add a video of a set"),
     }
 
 
@@ -65,13 +67,14 @@ def my_workouts(request: StudioRequest) -> HttpResponse:
         return redirect("portal:client_list")
     client = request.user
     system = client_unit_system(client_id=client.pk)
-    recent = list(selectors.workout_history(client=client)[:10])
+    recent = [schemas.completion_out(c, system) for c in selectors.workout_history(client=client)[:10]]
+    set_videos_attach(recent)
     return render(
         request,
         "portal/workouts/list.html",
         {
             "sessions": selectors.sessions_around(client=client),
-            "recent": [schemas.completion_out(c, system) for c in recent],
+            "recent": recent,
             "records": [schemas.record_out(r, system) for r in selectors.records_recent(client=client)],
             "today": studio_today(),
         },
@@ -86,6 +89,8 @@ def workout_log(request: StudioRequest, workout_id: int) -> HttpResponse:
     client_id = session.client_program.client_id
     system = client_unit_system(client_id=client_id)
     workout = schemas.workout_out(session, selectors.completion_of_session(session_id=session.pk), system)
+    if workout["completion"]:
+        set_videos_attach([workout["completion"]])
     return render(
         request,
         "portal/workouts/logger.html",
@@ -110,7 +115,11 @@ def logger_service_worker(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "portal/workouts/sw.js",
-        {"assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")]},
+        {
+            "cache": "fitwell-logger",
+            "page_pattern": r"\/log\/$",
+            "assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")],
+        },
         content_type="application/javascript",
     )
     response["Cache-Control"] = "no-cache"

@@ -307,6 +307,8 @@
         items.push(el("p", {}, T.load_up.replace("%(exercise)s", change.exercise_name).replace("%(load)s", shown)));
       });
     }
+    // the page shown again lists the logged sets, each with "Add a video" (form check)
+    items.push(el("p", {}, el("a", { href: window.location.pathname, class: "btn small add-videos" }, T.add_videos)));
     result.replaceChildren(...items);
     result.hidden = false;
   }

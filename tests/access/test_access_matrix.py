@@ -7,6 +7,7 @@ may not attempt the operation at all gets 403 whatever the client. Through the r
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -134,6 +135,22 @@ def register_for_class(api: Client, world: World, actor: User, client_id: int) -
     return api.post(f"/api/v1/group-sessions/{world.session_id}/register?client_id={client_id}").status_code
 
 
+def log_food(api: Client, world: World, actor: User, client_id: int) -> int:
+    payload = {"idempotency_key": str(uuid.uuid4()), "meal": "lunch", "energy_kcal": 450}
+    url = f"/api/v1/clients/{client_id}/nutrition-logs"
+    return api.post(url, payload, content_type="application/json").status_code
+
+
+def view_nutrition_day(api: Client, world: World, actor: User, client_id: int) -> int:
+    return api.get(f"/api/v1/clients/{client_id}/nutrition/days/2026-01-15").status_code
+
+
+def set_nutrition_targets(api: Client, world: World, actor: User, client_id: int) -> int:
+    payload = {"energy_kcal": 2000, "protein_g": 150, "carbohydrate_g": 200, "fat_g": 67}
+    url = f"/api/v1/clients/{client_id}/nutrition-plans"
+    return api.post(url, payload, content_type="application/json").status_code
+
+
 OPERATIONS: dict[str, tuple[Operation, int, frozenset[str]]] = {
     # name: (operation, success status, roles that may attempt it)
     "view client": (view_client, 200, frozenset({"owner", "manager", "trainer", "client"})),
@@ -144,6 +161,9 @@ OPERATIONS: dict[str, tuple[Operation, int, frozenset[str]]] = {
     "list progress": (list_progress, 200, frozenset({"owner", "manager", "trainer", "client"})),
     "book an appointment": (book_appointment, 201, frozenset({"owner", "manager", "trainer", "client"})),
     "register for a class": (register_for_class, 201, frozenset({"owner", "manager", "trainer", "client"})),
+    "log food": (log_food, 201, frozenset({"owner", "manager", "trainer", "client"})),
+    "view a nutrition day": (view_nutrition_day, 200, frozenset({"owner", "manager", "trainer", "client"})),
+    "set nutrition targets": (set_nutrition_targets, 201, frozenset({"owner", "manager", "trainer"})),
 }
 
 

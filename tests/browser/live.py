@@ -6,7 +6,7 @@ run this instead and commit (then remove) the rows they need themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,9 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext
 
+from tests.concurrency import in_own_connection
 from tests.needs import CHROMIUM as CHROMIUM  # one path for the launch and the `needs("chromium")` check
+from tests.needs import require
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -65,3 +67,21 @@ def browser_context(browser: Browser, **options: Any) -> BrowserContext:
     shift = datetime.now(UTC).timestamp() - time_machine.escape_hatch.time.time()
     context.add_init_script(SHIFTED_DATE % round(shift * 1000))
     return context
+
+
+def require_chromium() -> None:
+    """Skip a browser test where Chromium is missing on a developer's machine; in CI (CI=true) fail instead
+    (`needs("chromium")` as a mark does the same)."""
+    require("chromium")
+
+
+@contextmanager
+def served_world(make: Callable[[], Any], remove: Callable[[Any], None]) -> Iterator[tuple[int, Any]]:
+    """Commit what the pages need (`make`, on a connection of its own), serve the platform, and remove it
+    again (`remove(made)`) however the test ends. Yields (port, made). Call inside django_db_blocker.unblock()."""
+    made = in_own_connection(make)
+    with live_server_thread() as port:
+        try:
+            yield port, made
+        finally:
+            in_own_connection(lambda: remove(made))

@@ -20,7 +20,7 @@ from core.models import AuditEvent, User
 from domain.programs.models import ClientProgram, ProgramTemplate
 from domain.workouts.models import LoggedSet, WorkoutCompletion
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, live_server_thread
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, served_world
 from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
@@ -102,13 +102,8 @@ def _logged(world: World) -> list[tuple[int, list[tuple[str, int | None, bool]]]
 def world(django_db_blocker) -> Iterator[World]:
     suffix = uuid.uuid4().hex[:8]
     with django_db_blocker.unblock():
-        made = in_own_connection(lambda: _make(suffix))
-        with live_server_thread() as port:
-            world = World(port=port, **made)  # type: ignore[arg-type]
-            try:
-                yield world
-            finally:
-                in_own_connection(lambda: _remove(world))
+        with served_world(lambda: _make(suffix), lambda made: _remove(World(port=0, **made))) as (port, made):
+            yield World(port=port, **made)
         assert not in_own_connection(lambda: User.objects.filter(email__endswith=f"{suffix}@browser.test").exists())
 
 

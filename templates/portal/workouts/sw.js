@@ -1,6 +1,8 @@
-{% autoescape off %}/* FitWell Pro workout logger: the page and its assets keep opening without a connection.
+{% autoescape off %}/* FitWell Pro offline pages (the workout logger, the food logger): the page and its assets keep opening
+   without a connection.
    Logs themselves are never cached here: the page keeps them on the device and sends them itself. */
-const CACHE = "fitwell-logger-v1";
+const CACHE = "{{ cache }}-v1";
+const PAGE = new RegExp("{{ page_pattern|escapejs }}");
 const ASSETS = [{% for asset in assets %}"{{ asset }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 
 self.addEventListener("install", (event) => {
@@ -10,7 +12,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("fitwell-logger-") && key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("{{ cache }}-") && key !== CACHE).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
@@ -21,7 +23,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.startsWith("/api/")) {
     return;
   }
-  if (request.mode === "navigate" && /\/log\/$/.test(url.pathname)) {
+  if (request.mode === "navigate" && PAGE.test(url.pathname)) {
     // the network first (fresh prescription); the last copy when offline
     event.respondWith(
       fetch(request)

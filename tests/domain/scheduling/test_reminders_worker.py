@@ -6,39 +6,25 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from config.celery import app
 from domain.scheduling import services, tasks
 from domain.scheduling.models import Appointment, AppointmentReminder
-from tests.clock import ENV as CLOCK_ENV
 from tests.concurrency import in_own_connection
 from tests.needs import needs
+from tests.workers import celery_worker, wait_for
 
 # `make test` without Redis (the dev runner's inline fallback) cannot run a worker; CI always has Redis.
 pytestmark = [pytest.mark.slow, needs("redis")]
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "condition") -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Worker:
@@ -54,59 +40,9 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Wor
     """`celery worker` (prefork, 2 processes) on the test database and a queue of its own."""
     mailbox = tmp_path_factory.mktemp("mailbox")
     log = mailbox / "worker.log"
-    queue = f"test-scheduling-{uuid.uuid4().hex[:8]}"
-    database_url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.local",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "EMAIL_BACKEND": "tests.domain.scheduling.mailbox.RecordingBackend",
-        "FITWELL_TEST_MAILBOX": str(mailbox),
-        "CACHE_BACKEND": "locmem",
-        "SENTRY_DSN": "",
-        "LOG_LEVEL": "INFO",
-        CLOCK_ENV: timezone.now().isoformat(),  # the worker runs on the tests' clock
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "tests.clocked",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--pool",
-        "prefork",
-        "--concurrency",
-        "2",
-        "--queues",
-        queue,
-        "--without-gossip",
-        "--without-mingle",
-        "--loglevel",
-        "INFO",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
-    try:
-        wait_for(lambda: b"ready" in log.read_bytes() or process.poll() is not None, timeout=60, what="worker start")
-        assert process.poll() is None, log.read_text()
+    env = {"EMAIL_BACKEND": "tests.domain.scheduling.mailbox.RecordingBackend", "FITWELL_TEST_MAILBOX": str(mailbox)}
+    with celery_worker(name="scheduling", log=log, env=env) as process:
         yield Worker(mailbox, process, log)
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        with app.connection_for_write() as conn:  # leave nothing behind in Redis
-            conn.default_channel.queue_purge(queue)
 
 
 @pytest.fixture
