@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from billing.platform.models import ConnectedAccount, Plan
 from billing.platform.selectors import studio_plan
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from tenants.models import Studio
 
@@ -34,7 +35,7 @@ def _account_for_charges(studio: Studio) -> str:
         raise ConflictError(
             _("%(studio)s cannot take card payments until its Stripe payouts set-up is finished.")
             % {"studio": studio.name},
-            code="payments_not_set_up",
+            code=ErrorCode.PAYMENTS_NOT_SET_UP,
         )
     return account.stripe_account_id
 

@@ -18,6 +18,7 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class PaymentProviderError(ApplicationError):
 
     status_code = 503
 
-    def __init__(self, message: str | None = None, *, code: str = "payment_provider_unavailable") -> None:
+    def __init__(self, message: str | None = None, *, code: ErrorCode = ErrorCode.PAYMENT_PROVIDER_UNAVAILABLE) -> None:
         super().__init__(message or _("Payments are unavailable at the moment. Please try again shortly."), code=code)
 
 
@@ -42,7 +43,7 @@ class CardDeclinedError(ApplicationError):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(
-            message or _("The card was declined. Please use another payment method."), code="card_declined"
+            message or _("The card was declined. Please use another payment method."), code=ErrorCode.CARD_DECLINED
         )
 
 

@@ -1,10 +1,10 @@
 """The JSON API at /api/v1/ on studio hosts: wires the routers of each area, nothing else."""
 
-from ninja import NinjaAPI
-
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
+from core.api.openapi import StudioAPI
+from core.input import CheckedJSONParser
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
 from domain.nutrition.api import router as nutrition_router
@@ -15,7 +15,7 @@ from domain.videos.api import router as videos_router
 from domain.workouts.api import router as workouts_router
 from portal.api import router as studio_router
 
-api = NinjaAPI(
+api = StudioAPI(
     title="FitWell Pro API",
     version="1",
     urls_namespace="api-v1",
@@ -23,6 +23,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     auth=api_auth,
     throttle=[PerUserRateThrottle()],
+    parser=CheckedJSONParser(),
 )
 install_error_handlers(api)
 api.add_router("/auth", auth_router)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from core.api.types import EARLIEST_DATE, LATEST_DATE
 from core.exceptions import ApplicationError
 
 
@@ -18,3 +22,11 @@ def form_add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
         form.add_error(None, exc.message)
     for message in unplaced:
         form.add_error(None, message)
+
+
+class BoundedDateField(forms.DateField):
+    """A date within the platform's one range for stored dates (core/api/types.py), as the API refuses."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.extend([MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)])

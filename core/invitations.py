@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
 from core.emails import branded_email
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Invitation, User
 from core.people import studio_user_create, user_email_check
@@ -60,18 +61,18 @@ def _unavailable(invitation: Invitation) -> InvitationUnavailableError | None:
     if invitation.status == Invitation.Status.ACCEPTED:
         return InvitationUnavailableError(
             _("This invitation has already been accepted. Sign in with the email address it was sent to."),
-            code="invitation_used",
+            code=ErrorCode.INVITATION_USED,
         )
     if invitation.status == Invitation.Status.REVOKED:
         return InvitationUnavailableError(
             _("This invitation was withdrawn by the studio. Ask them to invite you again."),
-            code="invitation_revoked",
+            code=ErrorCode.INVITATION_REVOKED,
         )
     if invitation.is_expired:
         return InvitationUnavailableError(
             _("This invitation expired on %(date)s. Ask the studio to send you a new one.")
             % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")},
-            code="invitation_expired",
+            code=ErrorCode.INVITATION_EXPIRED,
         )
     return None
 
@@ -85,7 +86,7 @@ def invitation_get_for_token(*, token: str) -> Invitation:
     if invitation is None:
         raise NotFoundError(
             _("This invitation link is not valid. It may have been replaced by a newer invitation."),
-            code="invitation_invalid",
+            code=ErrorCode.INVITATION_INVALID,
         )
     error = _unavailable(invitation)
     if error:
@@ -113,7 +114,7 @@ def _role_check(role: str) -> str:
     if role not in {r.value for r in Invitation.INVITABLE_ROLES}:
         raise ValidationError(
             _("Invitations are for trainers and clients."),
-            code="role_invalid",
+            code=ErrorCode.ROLE_INVALID,
             fields={"role": _("Choose trainer or client.")},
         )
     return role
@@ -175,15 +176,15 @@ def invitation_create(
     role = _role_check(role)
     require(invited_by, invite_action(role))
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
+        raise ConflictError(
             _("%(email)s already has an account at this studio.") % {"email": email},
-            code="email_taken",
+            code=ErrorCode.EMAIL_TAKEN,
             fields={"email": _("This person already has an account.")},
         )
     if Invitation.objects.filter(email__iexact=email, status=Invitation.Status.PENDING).exists():
         raise ConflictError(
             _("%(email)s has already been invited. Re-send that invitation instead.") % {"email": email},
-            code="already_invited",
+            code=ErrorCode.ALREADY_INVITED,
         )
     token, token_hash = _token_new()
     invitation = Invitation.objects.create(
@@ -203,13 +204,13 @@ def invitation_create(
 def _pending_for_update(invitation_id: int, *, actor: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().filter(pk=invitation_id).first()
     if invitation is None:
-        raise NotFoundError(_("This invitation does not exist."), code="invitation_not_found")
+        raise NotFoundError(_("This invitation does not exist."), code=ErrorCode.INVITATION_NOT_FOUND)
     require(actor, invite_action(invitation.role))
     if invitation.status != Invitation.Status.PENDING:
         raise ConflictError(
             _("This invitation is %(status)s and can no longer be changed.")
             % {"status": invitation.get_status_display().lower()},
-            code="invitation_closed",
+            code=ErrorCode.INVITATION_CLOSED,
         )
     return invitation
 
@@ -259,7 +260,9 @@ def invitation_accept(
         raise error
     if not (first_name or "").strip():
         raise ValidationError(
-            _("Tell us your first name."), code="name_required", fields={"first_name": _("This field is required.")}
+            _("Tell us your first name."),
+            code=ErrorCode.NAME_REQUIRED,
+            fields={"first_name": _("This field is required.")},
         )
     user = studio_user_create(
         studio=tenant_connection.tenant,

@@ -6,9 +6,13 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
+from core.api.errors import STATUS_CODES, STATUS_DETAILS
 from core.context import request_id_var, studio_var
+from core.error_codes import ErrorCode
+from core.input import API_PREFIX
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -30,3 +34,39 @@ class RequestIdMiddleware:
             studio_var.reset(studio_token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ApiErrorMiddleware:
+    """Under /api/v1/ every error is the API's JSON, also those Django answers itself (404, 405, 500...).
+
+    Errors the API raises are JSON already (core/api/errors.py); this turns the rest (an unknown path,
+    a wrong method, a server error) into `{"detail", "code"}` with the same status.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path_info.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return self._as_json(response)
+        return response
+
+    @staticmethod
+    def _as_json(response: HttpResponse) -> HttpResponse:
+        status = response.status_code
+        converted = JsonResponse(
+            {
+                "detail": str(STATUS_DETAILS.get(status, _("The request failed."))),
+                "code": STATUS_CODES.get(status, ErrorCode.ERROR),
+            },
+            status=status,
+        )
+        for header in ("Allow", "Retry-After", "X-Request-ID"):
+            if header in response:
+                converted[header] = response[header]
+        return converted

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from core.audit import AuditAction, audit_record
-from core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError, ValidationError
+from core.error_codes import ErrorCode
+from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import Role, User
 from core.permissions import STAFF_ROLES, STUDIO_ROLES, require, role_of
 from core.tokens import token_revoke
@@ -48,14 +49,14 @@ def person_role_change(*, actor: User, person_id: int, role: str, ip: str | None
     if role not in {r.value for r in STUDIO_ROLES}:
         raise ValidationError(
             _("“%(role)s” is not a studio role.") % {"role": role},
-            code="role_invalid",
+            code=ErrorCode.ROLE_INVALID,
             fields={"role": _("Not valid.")},
         )
     person = _person_for_update(person_id)
     if person.pk == actor.pk:
-        raise ApplicationError(_("You cannot change your own role."), code="own_role")
+        raise ApplicationError(_("You cannot change your own role."), code=ErrorCode.OWN_ROLE)
     if person.role == Role.OWNER and role != Role.OWNER and not _other_active_owners(person):
-        raise ApplicationError(_("The studio needs at least one owner."), code="last_owner")
+        raise ApplicationError(_("The studio needs at least one owner."), code=ErrorCode.LAST_OWNER)
     previous = person.role
     if previous == role:
         return person
@@ -74,11 +75,11 @@ def person_active_set(*, actor: User, person_id: int, active: bool, ip: str | No
     require(actor, "people.deactivate")
     person = _person_for_update(person_id)
     if person.pk == actor.pk:
-        raise ApplicationError(_("You cannot deactivate yourself."), code="own_account")
+        raise ApplicationError(_("You cannot deactivate yourself."), code=ErrorCode.OWN_ACCOUNT)
     if role_of(actor) != Role.OWNER and person.role in {r.value for r in STAFF_ROLES} - {Role.TRAINER.value}:
         raise PermissionDeniedError(_("Only an owner can deactivate owners and managers."))
     if not active and person.role == Role.OWNER and not _other_active_owners(person):
-        raise ApplicationError(_("The studio needs at least one owner."), code="last_owner")
+        raise ApplicationError(_("The studio needs at least one owner."), code=ErrorCode.LAST_OWNER)
     if person.is_active == active:
         return person
     person.is_active = active
@@ -119,7 +120,9 @@ def user_email_check(*, email: str) -> str:
         validate_email(email)
     except DjangoValidationError as exc:
         raise ValidationError(
-            _("Enter a valid email address."), code="email_invalid", fields={"email": _("Enter a valid email address.")}
+            _("Enter a valid email address."),
+            code=ErrorCode.EMAIL_INVALID,
+            fields={"email": _("Enter a valid email address.")},
         ) from exc
     return email
 
@@ -131,7 +134,7 @@ def user_fields_check(*, email: str, password: str, first_name: str = "", last_n
         validate_password(password, user=User(email=email, first_name=first_name, last_name=last_name))
     except DjangoValidationError as exc:
         message = " ".join(exc.messages)
-        raise ValidationError(message, code="password_invalid", fields={"password": message}) from exc
+        raise ValidationError(message, code=ErrorCode.PASSWORD_INVALID, fields={"password": message}) from exc
     return email
 
 
@@ -154,15 +157,15 @@ def studio_user_create(
     if role not in {r.value for r in STUDIO_ROLES}:
         raise ValidationError(
             _("“%(role)s” is not a studio role.") % {"role": role},
-            code="role_invalid",
+            code=ErrorCode.ROLE_INVALID,
             fields={"role": _("Choose owner, manager, trainer or client.")},
         )
     email = user_fields_check(email=email, password=password, first_name=first_name, last_name=last_name)
     with schema_context(studio.schema_name):
         if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
+            raise ConflictError(
                 _("%(email)s already has an account at this studio.") % {"email": email},
-                code="email_taken",
+                code=ErrorCode.EMAIL_TAKEN,
                 fields={"email": _("This email already has an account.")},
             )
         user = User.objects.create_user(

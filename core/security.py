@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 
 MAX_FAILURES = getattr(settings, "SIGNIN_MAX_FAILURES", 10)
@@ -26,7 +27,7 @@ class SignInLocked(ApplicationError):
         minutes = max(1, round(retry_after / 60))
         super().__init__(
             _("Too many failed sign-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
-            code="signin_locked",
+            code=ErrorCode.SIGNIN_LOCKED,
         )
         self.retry_after = retry_after
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.db import tenant_connection
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.models import RefreshToken, User
 
@@ -25,7 +28,7 @@ ALGORITHM = "HS256"
 class TokenError(ApplicationError):
     status_code = 401
 
-    def __init__(self, message: str, *, code: str = "token_invalid") -> None:
+    def __init__(self, message: str, *, code: ErrorCode = ErrorCode.TOKEN_INVALID) -> None:
         super().__init__(message, code=code)
 
 
@@ -65,19 +68,28 @@ def access_token_user(token: str) -> User:
             token, _signing_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub", "sch", "typ"]}
         )
     except jwt.ExpiredSignatureError as exc:
-        raise TokenError(_("The access token has expired."), code="token_expired") from exc
+        raise TokenError(_("The access token has expired."), code=ErrorCode.TOKEN_EXPIRED) from exc
     except jwt.PyJWTError as exc:
         raise TokenError(_("The access token is not valid.")) from exc
     if claims["typ"] != "access" or claims["sch"] != tenant_connection.schema_name:
-        raise TokenError(_("The access token is not valid for this studio."), code="token_wrong_studio")
+        raise TokenError(_("The access token is not valid for this studio."), code=ErrorCode.TOKEN_WRONG_STUDIO)
     user = User.objects.filter(pk=claims["sub"], is_active=True).first()
     if user is None:
-        raise TokenError(_("The account is not active."), code="account_inactive")
+        raise TokenError(_("The account is not active."), code=ErrorCode.ACCOUNT_INACTIVE)
     return user
 
 
-def _refresh_create(user: User, *, family: uuid.UUID, ip: str | None, user_agent: str) -> tuple[str, RefreshToken]:
-    raw = secrets.token_urlsafe(48)
+def _successor_raw(raw: str) -> str:
+    """The token that replaces `raw`: derived from it under the server's key, so a second redeemer of
+    `raw` within the grace window can be handed the very same successor without storing any secret."""
+    digest = hmac.new(_signing_key().encode(), f"refresh-successor:{raw}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _refresh_create(
+    user: User, *, family: uuid.UUID, ip: str | None, user_agent: str, raw: str | None = None
+) -> tuple[str, RefreshToken]:
+    raw = raw or secrets.token_urlsafe(48)
     row = RefreshToken.objects.create(
         user=user,
         token_hash=_hash(raw),
@@ -95,7 +107,13 @@ def token_pair_issue(*, user: User, ip: str | None = None, user_agent: str = "")
 
 
 def token_refresh(*, refresh: str, ip: str | None = None, user_agent: str = "") -> tuple[User, TokenPair]:
-    """Swap a live refresh token for a new pair. Replaying a replaced token revokes its whole family."""
+    """Swap a live refresh token for a new pair. Replaying a replaced token revokes its whole family.
+
+    Except within JWT_REFRESH_GRACE_SECONDS of the rotation: a mobile app whose access token expired fires
+    several requests at once, each refreshing with the same token. Every one of them is answered with the
+    same successor (and a fresh access token), so none signs the person out; once the successor itself
+    was rotated, a late one gets a 401 that revokes nothing. Raises TokenError (401).
+    """
     with transaction.atomic():
         outcome = _rotate(refresh=refresh, ip=ip, user_agent=user_agent)
     if isinstance(outcome, TokenError):
@@ -109,17 +127,42 @@ def _rotate(*, refresh: str, ip: str | None, user_agent: str) -> tuple[User, Tok
     if row is None:
         return TokenError(_("The refresh token is not valid."))
     if row.revoked_at is not None:
+        if row.replaced_by_id is not None and now - row.revoked_at <= timedelta(seconds=_grace_seconds()):
+            return _same_successor(row, refresh)
         if row.replaced_by_id is not None:  # reuse of a rotated token: assume theft, end the session family
             RefreshToken.objects.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
-        return TokenError(_("The refresh token has been revoked."), code="token_revoked")
+        return TokenError(_("The refresh token has been revoked."), code=ErrorCode.TOKEN_REVOKED)
     if row.expires_at <= now:
-        return TokenError(_("The refresh token has expired."), code="token_expired")
+        return TokenError(_("The refresh token has expired."), code=ErrorCode.TOKEN_EXPIRED)
     if not row.user.is_active:
-        return TokenError(_("The account is not active."), code="account_inactive")
-    raw, new_row = _refresh_create(row.user, family=row.family, ip=ip, user_agent=user_agent)
+        return TokenError(_("The account is not active."), code=ErrorCode.ACCOUNT_INACTIVE)
+    raw, new_row = _refresh_create(
+        row.user, family=row.family, ip=ip, user_agent=user_agent, raw=_successor_raw(refresh)
+    )
     row.revoked_at = now
     row.replaced_by = new_row
     row.save(update_fields=["revoked_at", "replaced_by"])
+    return row.user, TokenPair(access_token_issue(row.user), raw, settings.JWT_ACCESS_TTL_SECONDS)
+
+
+def _grace_seconds() -> int:
+    return getattr(settings, "JWT_REFRESH_GRACE_SECONDS", 10)
+
+
+def _same_successor(row: RefreshToken, refresh: str) -> tuple[User, TokenPair] | TokenError:
+    """A parallel redeemer of a token rotated moments ago: the successor it was replaced by, if still live."""
+    # A statement of its own: a redeemer that waited on the row lock must see the successor just committed.
+    successor = RefreshToken.objects.filter(pk=row.replaced_by_id).first()  # type: ignore[misc]  # None finds none
+    raw = _successor_raw(refresh)
+    live = (
+        successor is not None
+        and successor.revoked_at is None
+        and successor.expires_at > timezone.now()
+        and hmac.compare_digest(successor.token_hash, _hash(raw))
+        and row.user.is_active
+    )
+    if not live:
+        return TokenError(_("The refresh token has been revoked."), code=ErrorCode.TOKEN_REVOKED)  # revokes nothing
     return row.user, TokenPair(access_token_issue(row.user), raw, settings.JWT_ACCESS_TTL_SECONDS)
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from django.db import models
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 
 
@@ -24,7 +25,7 @@ class FieldErrors:
     def __bool__(self) -> bool:
         return bool(self.fields)
 
-    def raise_if_any(self, *, code: str = "validation_error", message: str | None = None) -> None:
+    def raise_if_any(self, *, code: ErrorCode = ErrorCode.VALIDATION_ERROR, message: str | None = None) -> None:
         if self.fields:
             raise ValidationError(message or " ".join(self.fields.values()), code=code, fields=dict(self.fields))
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedDateField
 from core.models import Role
 from domain.clients.models import MEASUREMENT_SPECS, GoalType, MeasurementKind, ParqQuestion, Sex, UnitSystem
 from domain.clients.services import HealthData, Injury, ProfileData
@@ -106,7 +107,7 @@ class ClientAddForm(forms.Form):
 
 
 class ClientProfileForm(forms.Form):
-    date_of_birth = forms.DateField(
+    date_of_birth = BoundedDateField(
         label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=())
@@ -150,9 +151,9 @@ class HealthHistoryForm(forms.Form):
         label=_("Medications (one per line)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     medically_cleared = forms.BooleanField(label=_("Medical clearance given"), required=False)
-    cleared_on = forms.DateField(label=_("Cleared on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    cleared_on = BoundedDateField(label=_("Cleared on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     cleared_by = forms.CharField(label=_("Cleared by"), required=False, max_length=200)
-    clearance_expires_on = forms.DateField(
+    clearance_expires_on = BoundedDateField(
         label=_("Clearance expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -208,7 +209,7 @@ class GoalForm(forms.Form):
     start_value = forms.DecimalField(label=_("Start"), required=False, max_digits=10, decimal_places=2)
     target_value = forms.DecimalField(label=_("Target"), required=False, max_digits=10, decimal_places=2)
     current_value = forms.DecimalField(label=_("Now"), required=False, max_digits=10, decimal_places=2)
-    target_date = forms.DateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = BoundedDateField(label=_("By"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -216,7 +217,7 @@ class GoalForm(forms.Form):
 
 
 class AssessmentForm(forms.Form):
-    assessed_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    assessed_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -243,7 +244,7 @@ class ContactForm(forms.Form):
 class AssignForm(forms.Form):
     client_id = forms.TypedChoiceField(label=_("Client"), coerce=int, choices=())
     assignment_type = forms.ChoiceField(label=_("Type"), choices=())
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = BoundedDateField(label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, clients: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,8 +253,8 @@ class AssignForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    current_phase = forms.IntegerField(label=_("Phase"), min_value=1)
-    current_week = forms.IntegerField(label=_("Week"), min_value=1)
+    current_phase = forms.IntegerField(label=_("Phase"), min_value=1, max_value=1000)
+    current_week = forms.IntegerField(label=_("Week"), min_value=1, max_value=1000)
     status = forms.ChoiceField(label=_("Status"), choices=())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -322,7 +323,9 @@ class RuleForm(forms.Form):
     is_enabled = forms.BooleanField(label=_("On"), required=False, initial=True)
     increment_kg = forms.DecimalField(label=_("Add (kg)"), required=False, max_digits=5, decimal_places=2)
     increment_percent = forms.DecimalField(label=_("Add (% of 1RM)"), required=False, max_digits=5, decimal_places=2)
-    miss_threshold = forms.IntegerField(label=_("After missed sessions in a row"), required=False)
+    miss_threshold = forms.IntegerField(
+        label=_("After missed sessions in a row"), required=False, min_value=1, max_value=100
+    )
     deload_percent = forms.DecimalField(label=_("Reduce by (%)"), required=False, max_digits=5, decimal_places=2)
 
     def __init__(self, *args: Any, slots: Sequence[tuple[int | str, str]], **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as FormValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import ApplicationError, ValidationError
+from core.forms import BoundedDateField
 from domain.progress.models import MetricCategory, MetricType, Pose
 from domain.progress.services import ProgressEntryData, ValueData
 from domain.progress.units import Dimension, unit_label
@@ -40,7 +41,7 @@ class DurationField(forms.CharField):
 class CheckInForm(forms.Form):
     """One check-in: a field per measurement and performance type, labelled in the client's units."""
 
-    recorded_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    recorded_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, types: Iterable[MetricType], system: str, today: date, **kwargs: Any) -> None:
@@ -106,7 +107,7 @@ class CheckInForm(forms.Form):
 
 class PhotoForm(forms.Form):
     pose = forms.ChoiceField(label=_("Pose"), choices=Pose.choices)
-    taken_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    taken_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     image = forms.FileField(
         label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
     )

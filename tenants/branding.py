@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from tenants.models import Studio
 
@@ -31,24 +32,24 @@ LOGO_FORMATS: dict[str, tuple[str, dict[str, object]]] = {
 ICON_SIZES = (192, 512)
 
 
-def _logo_error(message: str, code: str) -> ValidationError:
+def _logo_error(message: str, code: ErrorCode) -> ValidationError:
     return ValidationError(message, code=code, fields={"logo": message})
 
 
 def logo_prepare(upload: UploadedFile) -> ContentFile:
     """A checked, re-encoded copy of an uploaded logo named by its real format, or a ValidationError."""
     if upload.size is None or upload.size > LOGO_MAX_BYTES:
-        raise _logo_error(_("The logo must be at most 2 MB."), "logo_too_large")
+        raise _logo_error(_("The logo must be at most 2 MB."), ErrorCode.LOGO_TOO_LARGE)
     try:
         with Image.open(upload) as probe:
             image_format = probe.format or ""
             width, height = probe.size
             if image_format not in LOGO_FORMATS:
-                raise _logo_error(_("Upload the logo as a PNG, JPEG or WebP image."), "logo_format")
+                raise _logo_error(_("Upload the logo as a PNG, JPEG or WebP image."), ErrorCode.LOGO_FORMAT)
             if max(width, height) > LOGO_MAX_SIDE_IN:
                 raise _logo_error(
                     _("The logo must be at most %(px)d pixels wide and high.") % {"px": LOGO_MAX_SIDE_IN},
-                    "logo_too_large",
+                    ErrorCode.LOGO_TOO_LARGE,
                 )
             probe.verify()
         upload.seek(0)
@@ -62,7 +63,7 @@ def logo_prepare(upload: UploadedFile) -> ContentFile:
             out = io.BytesIO()
             image.save(out, format=image_format, **options)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise _logo_error(_("This file is not an image we can read."), "logo_invalid") from exc
+        raise _logo_error(_("This file is not an image we can read."), ErrorCode.LOGO_INVALID) from exc
     return ContentFile(out.getvalue(), name=f"logo.{extension}")
 
 
@@ -71,7 +72,7 @@ def colour_check(value: str, field: str) -> str:
     value = (value or "").strip()
     if not HEX_COLOUR.match(value):
         message = _("Use a colour like #1A2B3C.")
-        raise ValidationError(message, code="colour_invalid", fields={field: message})
+        raise ValidationError(message, code=ErrorCode.COLOUR_INVALID, fields={field: message})
     return value.upper()
 
 

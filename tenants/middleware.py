@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.context import studio_var
 from core.db import tenant_connection
+from core.error_codes import ErrorCode
 from tenants.models import Domain, Studio
 
 ALWAYS_ANSWERED = ("/healthz", "/readyz")
@@ -66,7 +67,7 @@ class StudioRoutingMiddleware:
     def _suspended(request: HttpRequest, studio: Studio) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": _("This studio is suspended."), "code": "studio_suspended"},
+                {"detail": _("This studio is suspended."), "code": ErrorCode.STUDIO_SUSPENDED},
                 status=403,
             )
         return render(request, "public/studio_suspended.html", {"studio": studio}, status=403)

@@ -21,6 +21,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
 from core.people import user_fields_check
@@ -94,7 +95,7 @@ def studio_slug_check(*, slug: str) -> str:
     if not SLUG_MIN <= len(slug) <= SLUG_MAX:
         raise ValidationError(
             _("The address must be between %(min)d and %(max)d characters long.") % {"min": SLUG_MIN, "max": SLUG_MAX},
-            code="slug_length",
+            code=ErrorCode.SLUG_LENGTH,
             fields={"slug": _("Use %(min)d to %(max)d characters.") % {"min": SLUG_MIN, "max": SLUG_MAX}},
         )
     if not SLUG_PATTERN.match(slug):
@@ -103,19 +104,19 @@ def studio_slug_check(*, slug: str) -> str:
                 "The address may contain only lowercase letters, digits and hyphens, "
                 "and cannot start or end with a hyphen."
             ),
-            code="slug_invalid",
+            code=ErrorCode.SLUG_INVALID,
             fields={"slug": _("Use lowercase letters, digits and hyphens.")},
         )
     if slug in RESERVED_SLUGS:
         raise ValidationError(
             _("The address “%(slug)s” is reserved. Please choose another.") % {"slug": slug},
-            code="slug_reserved",
+            code=ErrorCode.SLUG_RESERVED,
             fields={"slug": _("This address is reserved.")},
         )
     if Studio.objects.filter(slug=slug).exists() or schema_exists(schema_pool.studio_schema_name(slug)):
         raise ValidationError(
             _("The address “%(slug)s” is already taken.") % {"slug": slug},
-            code="slug_taken",
+            code=ErrorCode.SLUG_TAKEN,
             fields={"slug": _("This address is already taken.")},
         )
     return slug
@@ -132,7 +133,7 @@ def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str
     if locale not in dict(settings.LANGUAGES):
         fields["locale"] = _("“%(locale)s” is not a supported language.") % {"locale": locale}
     if fields:
-        raise ValidationError(" ".join(fields.values()), code="studio_invalid", fields=fields)
+        raise ValidationError(" ".join(fields.values()), code=ErrorCode.STUDIO_INVALID, fields=fields)
 
 
 def studio_defaults_create(*, studio: Studio, owner: User) -> None:
@@ -185,7 +186,7 @@ def studio_provision(
     except IntegrityError as exc:  # a concurrent sign-up took the slug between the check and the insert
         raise ValidationError(
             _("The address “%(slug)s” is already taken.") % {"slug": slug},
-            code="slug_taken",
+            code=ErrorCode.SLUG_TAKEN,
             fields={"slug": _("This address is already taken.")},
         ) from exc
     Domain.objects.create(domain=f"{slug}.{settings.PLATFORM_DOMAIN}", tenant=studio, is_primary=True)
@@ -304,20 +305,21 @@ def handoff_token_consume(*, studio: Studio, token: str) -> User:
     """
     handoff = HandoffToken.objects.select_for_update().filter(token_hash=_handoff_hash(token or "")).first()
     if handoff is None or handoff.studio_id != studio.pk:
-        raise NotFoundError(_("This sign-in link is not valid for this studio."), code="handoff_invalid")
+        raise NotFoundError(_("This sign-in link is not valid for this studio."), code=ErrorCode.HANDOFF_INVALID)
     if handoff.used_at is not None:
         raise ApplicationError(
-            _("This sign-in link has already been used. Sign in with your email and password."), code="handoff_used"
+            _("This sign-in link has already been used. Sign in with your email and password."),
+            code=ErrorCode.HANDOFF_USED,
         )
     now = dj_timezone.now()
     if handoff.expires_at <= now:
         raise ApplicationError(
-            _("This sign-in link has expired. Sign in with your email and password."), code="handoff_expired"
+            _("This sign-in link has expired. Sign in with your email and password."), code=ErrorCode.HANDOFF_EXPIRED
         )
     with schema_context(studio.schema_name):
         user = User.objects.filter(pk=handoff.user_id, is_active=True).first()
     if user is None:
-        raise NotFoundError(_("This sign-in link is not valid for this studio."), code="handoff_invalid")
+        raise NotFoundError(_("This sign-in link is not valid for this studio."), code=ErrorCode.HANDOFF_INVALID)
     handoff.used_at = now
     handoff.save(update_fields=["used_at"])
     return user
@@ -356,7 +358,7 @@ def studio_branding_update(
         except ValidationError as exc:
             errors.update(exc.extra["fields"])
     if errors:
-        raise ValidationError(" ".join(errors.values()), code="branding_invalid", fields=errors)
+        raise ValidationError(" ".join(errors.values()), code=ErrorCode.BRANDING_INVALID, fields=errors)
 
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
     old_logo = studio.logo.name
@@ -409,7 +411,7 @@ def _studio_status_change(
         raise ConflictError(
             _("%(name)s is %(status)s, so this cannot be done.")
             % {"name": studio.name, "status": studio.get_status_display().lower()},
-            code="studio_status_conflict",
+            code=ErrorCode.STUDIO_STATUS_CONFLICT,
         )
     studio.status = transition.target
     studio.save(update_fields=["status", "updated_at"])

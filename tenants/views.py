@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.forms import form_add_service_errors
 from core.http import client_ip
@@ -64,7 +65,7 @@ def signup_slug_check(request: HttpRequest) -> JsonResponse:
     wait = rate_limit_hit(f"slugcheck:{client_ip(request)}", limit=settings.SLUG_CHECK_RATE_LIMIT_PER_MINUTE)
     if wait is not None:
         message = _("Too many checks. Slow down and try again shortly.")
-        return _too_many(JsonResponse({"available": False, "message": message, "code": "rate_limited"}), wait)
+        return _too_many(JsonResponse({"available": False, "message": message, "code": ErrorCode.RATE_LIMITED}), wait)
     try:
         slug = studio_slug_check(slug=request.GET.get("slug", ""))
     except ValidationError as exc:

@@ -36,6 +36,8 @@ SHARED_APPS = [
     "allauth",
     "allauth.account",
     "billing.platform",
+    # The API docs' Swagger UI from our own static files (works offline and under the CSP), not a CDN.
+    "ninja",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -75,7 +77,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
+    "core.input.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -156,6 +160,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Request bodies (core/input.py): JSON and plain forms up to 2.5 MB, multipart uploads (photos,
+# logos, each file checked again by its own limit) up to 12 MB; larger ones answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
@@ -249,6 +258,8 @@ if SENTRY_DSN:
 JWT_SIGNING_KEY = env.env_str("JWT_SIGNING_KEY")  # defaults to SECRET_KEY when empty
 JWT_ACCESS_TTL_SECONDS = env.env_int("JWT_ACCESS_TTL_SECONDS", 15 * 60)
 JWT_REFRESH_TTL_SECONDS = env.env_int("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600)
+# Parallel refreshes with one token within this many seconds of its rotation all get its successor.
+JWT_REFRESH_GRACE_SECONDS = env.env_int("JWT_REFRESH_GRACE_SECONDS", 10)
 API_RATE_LIMIT_PER_MINUTE = env.env_int("API_RATE_LIMIT_PER_MINUTE", 100)
 SIGNUP_RATE_LIMIT_PER_HOUR = env.env_int("SIGNUP_RATE_LIMIT_PER_HOUR", 10)  # studio sign-ups per address
 SLUG_CHECK_RATE_LIMIT_PER_MINUTE = env.env_int("SLUG_CHECK_RATE_LIMIT_PER_MINUTE", 120)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core import security
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, PermissionDeniedError, ValidationError
 from core.http import client_ip
 from core.models import Role, User
@@ -41,7 +42,7 @@ def tokens_sign_in(*, email: str, password: str, ip: str, user_agent: str = "") 
     if user is None or not user.is_active or not user.check_password(password):
         security.signin_failed(email, ip)
         audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN_FAIL, ip=ip, actor_email=email, channel="api")
-        raise TokenError(_("The email address or password is not correct."), code="invalid_credentials")
+        raise TokenError(_("The email address or password is not correct."), code=ErrorCode.INVALID_CREDENTIALS)
     security.signin_succeeded(email, ip)
     with transaction.atomic():
         pair = token_pair_issue(user=user, ip=ip, user_agent=user_agent)
@@ -73,7 +74,7 @@ def client_self_register(
     if not studio.allow_client_signup:
         raise PermissionDeniedError(
             _("%(studio)s does not take sign-ups online. Ask the studio for an invitation.") % {"studio": studio.name},
-            code="signup_closed",
+            code=ErrorCode.SIGNUP_CLOSED,
         )
     user = studio_user_create(
         studio=studio, email=email, password=password, role=Role.CLIENT, first_name=first_name, last_name=last_name
@@ -96,13 +97,13 @@ def password_reset_request(*, request: HttpRequest, email: str) -> None:
         form = ResetPasswordForm(data={"email": email})
         if not form.is_valid():
             message = _("Enter a valid email address.")
-            raise ValidationError(message, code="email_invalid", fields={"email": _("Not valid.")})
+            raise ValidationError(message, code=ErrorCode.EMAIL_INVALID, fields={"email": _("Not valid.")})
         form.save(request)
 
 
 def _reset_error() -> ApplicationError:
     return ApplicationError(
-        _("This reset link is invalid or has expired. Ask for a new one."), code="reset_key_invalid"
+        _("This reset link is invalid or has expired. Ask for a new one."), code=ErrorCode.RESET_KEY_INVALID
     )
 
 
@@ -120,7 +121,7 @@ def password_reset_confirm(*, request: HttpRequest, key: str, password: str) -> 
         validate_password(password, user=user)
     except DjangoValidationError as exc:
         message = " ".join(exc.messages)
-        raise ValidationError(message, code="password_invalid", fields={"password": message}) from exc
+        raise ValidationError(message, code=ErrorCode.PASSWORD_INVALID, fields={"password": message}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
     token_revoke(user=user)

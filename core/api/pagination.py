@@ -11,6 +11,7 @@ from django.db.models import Field, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 
 T = TypeVar("T")
@@ -32,10 +33,12 @@ def _decode(cursor: str, count: int) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError) as exc:
         raise ValidationError(
-            _("The cursor is not valid."), code="cursor_invalid", fields={"cursor": _("Not valid.")}
+            _("The cursor is not valid."), code=ErrorCode.CURSOR_INVALID, fields={"cursor": _("Not valid.")}
         ) from exc
     if not isinstance(values, list) or len(values) != count:
-        raise ValidationError(_("The cursor is not valid."), code="cursor_invalid", fields={"cursor": _("Not valid.")})
+        raise ValidationError(
+            _("The cursor is not valid."), code=ErrorCode.CURSOR_INVALID, fields={"cursor": _("Not valid.")}
+        )
     return values
 
 
@@ -48,7 +51,7 @@ def _typed(model: type[Model], name: str, raw: Any) -> Any:
         return field.to_python(raw) if isinstance(field, Field) else raw
     except DjangoValidationError as exc:
         raise ValidationError(
-            _("The cursor is not valid."), code="cursor_invalid", fields={"cursor": _("Not valid.")}
+            _("The cursor is not valid."), code=ErrorCode.CURSOR_INVALID, fields={"cursor": _("Not valid.")}
         ) from exc
 
 
@@ -71,7 +74,7 @@ def paginate_cursor(
     if limit < 1 or limit > MAX_LIMIT:
         raise ValidationError(
             _("limit must be between 1 and %(max)d.") % {"max": MAX_LIMIT},
-            code="limit_invalid",
+            code=ErrorCode.LIMIT_INVALID,
             fields={"limit": "1-100"},
         )
     queryset = queryset.order_by(*order)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from ninja import Schema
 from pydantic import Field
 
+from core.api.types import ApiDate, ApiDecimal
 from domain.clients.models import ClientStatus, GoalStatus, Sex, UnitSystem
 
 
@@ -18,9 +18,9 @@ class TrainerRef(Schema):
 
 
 class ProfileIn(Schema):
-    date_of_birth: date | None = None
+    date_of_birth: ApiDate | None = None
     sex: str = Field(default=Sex.UNDISCLOSED, max_length=20)
-    height_cm: Decimal | None = Field(default=None, max_digits=4, decimal_places=1)
+    height_cm: ApiDecimal | None = Field(default=None, max_digits=4, decimal_places=1)
     unit_preference: str = Field(default=UnitSystem.METRIC, max_length=10)
     tags: list[str] = Field(default_factory=list, max_length=20)
     trainer_notes: str = Field(default="", max_length=10000)
@@ -77,9 +77,9 @@ class HealthHistoryIn(Schema):
     medications: list[str] = Field(default_factory=list, max_length=50)
     parq_answers: dict[str, bool] = Field(default_factory=dict)
     medically_cleared: bool = False
-    cleared_on: date | None = None
+    cleared_on: ApiDate | None = None
     cleared_by: str = Field(default="", max_length=200)
-    clearance_expires_on: date | None = None
+    clearance_expires_on: ApiDate | None = None
     notes: str = Field(default="", max_length=10000)
 
 
@@ -120,10 +120,10 @@ class GoalIn(Schema):
     title: str = Field(max_length=160)
     description: str = Field(default="", max_length=5000)
     unit: str = Field(default="", max_length=20)
-    start_value: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
-    target_value: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
-    current_value: Decimal | None = Field(default=None, max_digits=10, decimal_places=2)
-    target_date: date | None = None
+    start_value: ApiDecimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    target_value: ApiDecimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    current_value: ApiDecimal | None = Field(default=None, max_digits=10, decimal_places=2)
+    target_date: ApiDate | None = None
     status: str = Field(default=GoalStatus.ACTIVE, max_length=20)
 
 
@@ -144,8 +144,8 @@ class GoalOut(Schema):
 
 
 class AssessmentIn(Schema):
-    assessed_on: date
-    measurements: dict[str, Decimal] = Field(default_factory=dict, description="kind -> value in the kind's unit")
+    assessed_on: ApiDate
+    measurements: dict[str, ApiDecimal] = Field(default_factory=dict, description="kind -> value in the kind's unit")
     notes: str = Field(default="", max_length=10000)
 
 

@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import Role, User
 from core.permissions import STAFF_ROLES, is_management, role_of
@@ -90,7 +91,7 @@ def client_for_actor(*, actor: User, client_id: int) -> User:
     """
     client = clients_visible_to(actor).filter(pk=client_id, is_active=True).first()
     if client is None:
-        raise NotFoundError(_("Client not found."), code="client_not_found")
+        raise NotFoundError(_("Client not found."), code=ErrorCode.CLIENT_NOT_FOUND)
     return client
 
 

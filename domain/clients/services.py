@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.accounts.services import password_reset_request
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
 from core.people import user_email_check
@@ -84,6 +85,14 @@ def _email(errors: FieldErrors, email: str) -> str:
     return email
 
 
+def _raise_if_any(errors: FieldErrors, email: str) -> None:
+    """A taken address alone is a conflict (409 email_taken), as when a parallel request wins the race at
+    the constraint; with other problems it is listed among them (400)."""
+    if list(errors.fields) == ["email"] and User.objects.filter(email__iexact=email).exists():
+        raise ConflictError(errors.fields["email"], code=ErrorCode.EMAIL_TAKEN, fields=dict(errors.fields))
+    errors.raise_if_any(code=ErrorCode.CLIENT_INVALID)
+
+
 def _trainers(errors: FieldErrors, trainer_ids: Sequence[int]) -> list[User]:
     wanted = list(dict.fromkeys(trainer_ids))
     found = {t.pk: t for t in trainers_available().filter(pk__in=wanted)}
@@ -123,7 +132,7 @@ def client_create(
     phone = errors.text("phone", phone, max_length=32, required=False)
     profile_fields = _profile_fields(profile or ProfileData(), errors)
     trainers = _trainers(errors, trainer_ids)
-    errors.raise_if_any(code="client_invalid")
+    _raise_if_any(errors, email)
     if actor.role == Role.TRAINER and actor not in trainers:
         trainers.insert(0, actor)
     client = User.objects.create_user(
@@ -163,10 +172,10 @@ def client_update(
     if status not in (ClientStatus.ACTIVE, ClientStatus.PAUSED):
         errors.add("status", _("Use active or paused; archive a client by deleting them."))
     trainers = _trainers(errors, trainer_ids) if trainer_ids is not None else None
-    errors.raise_if_any(code="client_invalid")
+    errors.raise_if_any(code=ErrorCode.CLIENT_INVALID)
     profile = _profile_for_update(client)
     if profile.status == ClientStatus.ARCHIVED:
-        raise ConflictError(_("This client is archived. Restore them first."), code="client_archived")
+        raise ConflictError(_("This client is archived. Restore them first."), code=ErrorCode.CLIENT_ARCHIVED)
     User.objects.filter(pk=client.pk).update(first_name=first_name, last_name=last_name, phone=phone)
     profile.status = status
     profile.save(update_fields=["status", "updated_at"])
@@ -184,7 +193,7 @@ def client_profile_update(*, actor: User, client: User, data: ProfileData, priva
     """Personal details; tags and trainer notes only when `private_fields` (staff), else left as they are."""
     errors = FieldErrors()
     fields = _profile_fields(data, errors)
-    errors.raise_if_any(code="profile_invalid")
+    errors.raise_if_any(code=ErrorCode.PROFILE_INVALID)
     profile = _profile_for_update(client)
     if not private_fields:
         fields.pop("tags")
@@ -212,7 +221,7 @@ def client_archive(*, actor: User, client: User) -> ClientProfile:
 def client_restore(*, actor: User, client: User) -> ClientProfile:
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
-        raise ConflictError(_("This client is not archived."), code="client_not_archived")
+        raise ConflictError(_("This client is not archived."), code=ErrorCode.CLIENT_NOT_ARCHIVED)
     profile.status = ClientStatus.ACTIVE
     profile.archived_at = None
     profile.save(update_fields=["status", "archived_at", "updated_at"])
@@ -228,7 +237,7 @@ def client_access_link_send(*, actor: User, client: User, request: HttpRequest) 
     The same one-time, studio-bound link as "forgot password"; it leaves after commit.
     """
     if not client.is_active:
-        raise ConflictError(_("This client is archived. Restore them first."), code="client_archived")
+        raise ConflictError(_("This client is archived. Restore them first."), code=ErrorCode.CLIENT_ARCHIVED)
     audit_record(actor=actor, action=AuditAction.CLIENT_SEND_ACCESS_LINK, target=client)
     transaction.on_commit(lambda: password_reset_request(request=request, email=client.email))
 
@@ -290,7 +299,7 @@ def health_history_update(*, actor: User, client: User, data: HealthData) -> Hea
         errors.add("clearance_expires_on", _("The clearance cannot expire before it was given."))
     if not data.medically_cleared and (data.cleared_on or data.clearance_expires_on):
         errors.add("medically_cleared", _("Record the clearance as given to set its dates."))
-    errors.raise_if_any(code="health_history_invalid")
+    errors.raise_if_any(code=ErrorCode.HEALTH_HISTORY_INVALID)
     history, _created = HealthHistory.objects.select_for_update().get_or_create(client=client)
     history.conditions = conditions
     history.injuries = injuries
@@ -335,7 +344,7 @@ def _contact_fields(data: ContactData) -> dict[str, object]:
             validate_email(str(fields["email"]))
         except DjangoValidationError:
             errors.add("email", _("Enter a valid email address."))
-    errors.raise_if_any(code="contact_invalid")
+    errors.raise_if_any(code=ErrorCode.CONTACT_INVALID)
     return fields
 
 
@@ -405,7 +414,7 @@ def _goal_fields(data: GoalData) -> dict[str, object]:
         errors.number(name, getattr(data, name), minimum=Decimal("-99999999"), maximum=Decimal("99999999"))
     if data.start_value is not None and data.start_value == data.target_value:
         errors.add("target_value", _("The target must differ from the starting value."))
-    errors.raise_if_any(code="goal_invalid")
+    errors.raise_if_any(code=ErrorCode.GOAL_INVALID)
     return fields
 
 
@@ -456,7 +465,7 @@ def assessment_create(
                 _("Enter a value between %(min)s and %(max)s %(unit)s.")
                 % {"min": spec.minimum, "max": spec.maximum, "unit": spec.unit},
             )
-    errors.raise_if_any(code="assessment_invalid")
+    errors.raise_if_any(code=ErrorCode.ASSESSMENT_INVALID)
     assessment = FitnessAssessment.objects.create(
         client=client, assessed_on=assessed_on, assessed_by=actor, notes=notes
     )

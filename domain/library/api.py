@@ -10,7 +10,7 @@ from core.http import AuthedRequest
 from core.permissions import can, require
 from domain.library import selectors, services
 from domain.library.models import Exercise, ExerciseCategory
-from domain.library.schemas import CategoryIn, CategoryOut, CopyIn, ExerciseIn, ExerciseOut, VocabularyOut
+from domain.library.schemas import CategoryIn, CategoryOut, ExerciseCopyIn, ExerciseIn, ExerciseOut, VocabularyOut
 from domain.library.vocabulary import Contraindication, Difficulty, Equipment, Force, Mechanics, Muscle
 
 router = Router(tags=["exercise library"])
@@ -64,7 +64,7 @@ def exercise_update(request: AuthedRequest, exercise_id: int, payload: ExerciseI
 
 
 @router.post("/exercises/{int:exercise_id}/copy", response={201: ExerciseOut}, summary="Copy to edit")
-def exercise_copy(request: AuthedRequest, exercise_id: int, payload: CopyIn) -> Status:
+def exercise_copy(request: AuthedRequest, exercise_id: int, payload: ExerciseCopyIn) -> Status:
     require(request.user, "library.manage")
     copy = services.exercise_copy(exercise_id=exercise_id, actor=request.user, hide_original=payload.hide_original)
     return Status(201, selectors.exercise_get(exercise_id=copy.pk))

@@ -51,7 +51,7 @@ class ExerciseIn(Schema):
     video_url: str = Field(default="", max_length=500)
 
 
-class CopyIn(Schema):
+class ExerciseCopyIn(Schema):
     hide_original: bool = Field(True, description="Let the copy take the original's place in the library.")
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.models import User
 from core.queries import locked_or_404
@@ -66,7 +67,7 @@ def _clean(data: ExerciseData) -> dict[str, object]:
     category = ExerciseCategory.objects.filter(pk=data.category_id).first()
     if category is None:
         errors.add("category_id", _("Choose a category from the library."))
-    errors.raise_if_any(code="exercise_invalid")
+    errors.raise_if_any(code=ErrorCode.EXERCISE_INVALID)
     cleaned["category"] = category
     return cleaned
 
@@ -96,7 +97,7 @@ def exercise_update(*, exercise_id: int, data: ExerciseData) -> Exercise:
     if exercise.is_starter:
         raise ConflictError(
             _("Starter exercises cannot be edited. Copy it to make your studio's own version."),
-            code="starter_read_only",
+            code=ErrorCode.STARTER_READ_ONLY,
         )
     for name, value in _clean(data).items():
         setattr(exercise, name, value)
@@ -135,7 +136,7 @@ def category_create(*, name: str, parent_id: int | None = None) -> ExerciseCateg
         parent = ExerciseCategory.objects.filter(pk=parent_id).first()
         if parent is None:
             errors.add("parent_id", _("Choose an existing category as the parent."))
-    errors.raise_if_any(code="category_invalid")
+    errors.raise_if_any(code=ErrorCode.CATEGORY_INVALID)
     siblings = ExerciseCategory.objects.filter(parent=parent)
     if siblings.filter(name__iexact=name).exists():
         raise ConflictError(_("A category called “%(name)s” already exists here.") % {"name": name})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.http import AuthedRequest
 from core.permissions import require
@@ -193,7 +194,7 @@ def plan_current(request: AuthedRequest, client_id: int) -> object:
     client = client_get(actor=request.user, client_id=client_id)
     plan = selectors.plan_in_force(client=client, day=studio_today())
     if plan is None:
-        raise NotFoundError(_("This client has no nutrition plan in force."), code="no_nutrition_plan")
+        raise NotFoundError(_("This client has no nutrition plan in force."), code=ErrorCode.NO_NUTRITION_PLAN)
     return schemas.plan_out(plan)
 
 

@@ -27,6 +27,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.validation import FieldErrors
 
@@ -153,7 +154,7 @@ def _check(data: CalculatorInput) -> None:
         errors.number("floor_override_kcal", data.floor_override_kcal, minimum=800, maximum=5000)
         if not data.floor_override_reason.strip():
             errors.add("floor_override_reason", _("Give the reason for overriding the safety floor."))
-    errors.raise_if_any(code="nutrition_calculation_invalid")
+    errors.raise_if_any(code=ErrorCode.NUTRITION_CALCULATION_INVALID)
 
 
 def resting_energy_mifflin(*, sex: str, weight_kg: Decimal, height_cm: Decimal, age_years: int) -> Decimal:
@@ -277,7 +278,7 @@ def _macros(data: CalculatorInput, energy: int, steps: list[str]) -> tuple[int, 
     if remaining < 0:
         raise ValidationError(
             _("Protein and fat alone exceed the energy target; lower the grams per kg."),
-            code="nutrition_calculation_invalid",
+            code=ErrorCode.NUTRITION_CALCULATION_INVALID,
             fields={"protein_g_per_kg": _("Too high for this energy target.")},
         )
     carbohydrate = _round(Decimal(remaining) / KCAL_PER_GRAM["carbohydrate"])

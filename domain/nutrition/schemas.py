@@ -15,6 +15,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from core.api.types import ApiDate
 from domain.nutrition import services
 from domain.nutrition.calculator import CalculatorInput, CalculatorResult
 from domain.nutrition.models import Food, FoodLogEntry, MealPlan, NutritionPlan
@@ -178,7 +179,7 @@ def calculation_out(result: CalculatorResult) -> dict[str, Any]:
 
 class NutritionPlanIn(Schema):
     name: str = Field("", max_length=120)
-    starts_on: date | None = Field(None, description="Defaults to the studio's today")
+    starts_on: ApiDate | None = Field(None, description="Defaults to the studio's today")
     energy_kcal: int = Field(ge=500, le=10000)
     protein_g: int = Field(ge=0, le=1000)
     carbohydrate_g: int = Field(ge=0, le=2000)
@@ -341,7 +342,7 @@ def meal_plan_out(plan: MealPlan, totals: MealPlanTotals) -> dict[str, Any]:
 class FoodLogIn(Schema):
     idempotency_key: uuid.UUID = Field(description="Made by the device; sending it again returns the same row (200)")
     meal: Literal["breakfast", "lunch", "dinner", "snack"]
-    logged_on: date | None = Field(None, description="Defaults to the studio's today")
+    logged_on: ApiDate | None = Field(None, description="Defaults to the studio's today")
     food_id: int | None = Field(None, ge=1, le=2**31 - 1, description="Empty for a quick-add of macros")
     amount: Decimal | None = Field(None, gt=0, le=5000, description="In `unit`")
     unit: Literal["g", "oz", "portion"] = "g"

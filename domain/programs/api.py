@@ -14,8 +14,8 @@ from domain.programs.models import ClientProgram, Prescription, ProgramTemplate,
 from domain.programs.schemas import (
     AssignIn,
     AssignOut,
-    CopyIn,
     PrescriptionIn,
+    ProgramCopyIn,
     ProgramDetailOut,
     ProgramOut,
     ProgramRuleIn,
@@ -237,7 +237,7 @@ def template_archive(request: AuthedRequest, template_id: int) -> Status:
 
 
 @router.post("/templates/{int:template_id}/copy", response={201: TemplateOut}, summary="Copy a template")
-def template_copy(request: AuthedRequest, template_id: int, payload: CopyIn) -> Status:
+def template_copy(request: AuthedRequest, template_id: int, payload: ProgramCopyIn) -> Status:
     require(_actor(request), "programs.manage_templates")
     copy = services.template_copy(template_id=template_id, actor=_actor(request), name=payload.name)
     return Status(201, template_out(selectors.template_get(template_id=copy.pk)))

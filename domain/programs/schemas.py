@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from ninja import Schema
 from pydantic import Field
 
+from core.api.types import ApiDate, ApiDecimal
 from domain.programs.models import LoadType
 
 
 class RuleIn(Schema):
     kind: str = Field(max_length=20)
     is_enabled: bool = True
-    increment_kg: Decimal | None = Field(default=None, max_digits=5, decimal_places=2)
-    increment_percent: Decimal | None = Field(default=None, max_digits=5, decimal_places=2)
+    increment_kg: ApiDecimal | None = Field(default=None, max_digits=5, decimal_places=2)
+    increment_percent: ApiDecimal | None = Field(default=None, max_digits=5, decimal_places=2)
     miss_threshold: int | None = None
-    deload_percent: Decimal | None = Field(default=None, max_digits=5, decimal_places=2)
+    deload_percent: ApiDecimal | None = Field(default=None, max_digits=5, decimal_places=2)
 
 
 class RuleOut(Schema):
@@ -43,7 +43,7 @@ class PrescriptionIn(Schema):
     reps_max: int | None = Field(default=None, ge=0, le=10000)
     duration_seconds: int | None = Field(default=None, ge=0, le=100000)
     load_type: str = Field(default=LoadType.NONE, max_length=12)
-    load_value: Decimal | None = Field(default=None, max_digits=6, decimal_places=2)
+    load_value: ApiDecimal | None = Field(default=None, max_digits=6, decimal_places=2)
     tempo: str = Field(default="", max_length=11)
     rest_seconds: int | None = Field(default=None, ge=0, le=100000)
     notes: str = Field(default="", max_length=2000)
@@ -100,7 +100,7 @@ class TemplateExerciseOut(PrescriptionOut):
     rules: list[RuleOut]
 
 
-class WorkoutOut(Schema):
+class ProgramWorkoutOut(Schema):
     id: int
     position: int
     day: int
@@ -114,7 +114,7 @@ class PhaseOut(Schema):
     name: str
     weeks: int
     focus: str
-    workouts: list[WorkoutOut]
+    workouts: list[ProgramWorkoutOut]
 
 
 class TemplateSummaryOut(Schema):
@@ -133,14 +133,14 @@ class TemplateOut(TemplateSummaryOut):
     phases: list[PhaseOut]
 
 
-class CopyIn(Schema):
+class ProgramCopyIn(Schema):
     name: str | None = Field(None, max_length=120)
 
 
 class AssignIn(Schema):
     client_id: int
     assignment_type: str = Field(description="STATIC or DYNAMIC_PROGRESSIVE", max_length=20)
-    start_date: date | None = Field(None, description="Default: today in the studio's time zone.")
+    start_date: ApiDate | None = Field(None, description="Default: today in the studio's time zone.")
 
 
 class WarningOut(Schema):
@@ -181,7 +181,7 @@ class ProgramPhaseOut(Schema):
     focus: str
 
 
-class SlotOut(PrescriptionOut):
+class ProgramSlotOut(PrescriptionOut):
     phase_position: int
     workout_position: int
     miss_streak: int
@@ -199,7 +199,7 @@ class EventOut(Schema):
 
 class ProgramDetailOut(ProgramOut):
     phases: list[ProgramPhaseOut]
-    exercises: list[SlotOut]
+    exercises: list[ProgramSlotOut]
     rules: list[RuleOut]
     events: list[EventOut]
 

@@ -6,7 +6,6 @@ storage URL is handed out, so a copied link is useless to anyone who may not see
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import FileResponse
@@ -15,6 +14,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from core.api.pagination import CursorPage, paginate_cursor
+from core.api.types import ApiDate
 from core.http import AuthedRequest
 from core.permissions import require
 from domain.clients.selectors import client_get
@@ -128,7 +128,7 @@ def photo_upload(
     image: File[UploadedFile],
     pose: Form[str],
     consent: Form[bool],
-    taken_on: Form[date | None] = None,
+    taken_on: Form[ApiDate | None] = None,
 ) -> object:
     require(request.user, "progress.upload_photo")
     photo = services.progress_photo_upload(

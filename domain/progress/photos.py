@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from domain.progress.models import MAX_PHOTO_BYTES, MAX_PHOTO_SIDE
 
@@ -31,7 +32,7 @@ class CleanPhoto:
     height: int
 
 
-def _refuse(message: str, code: str) -> ValidationError:
+def _refuse(message: str, code: ErrorCode) -> ValidationError:
     return ValidationError(message, code=code, fields={"image": message})
 
 
@@ -39,7 +40,7 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
     """The upload as a clean JPEG, or a ValidationError saying what is wrong with it."""
     if upload.size is None or upload.size > MAX_PHOTO_BYTES:
         limit = {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}
-        raise _refuse(_("The photo is larger than %(mb)d MB.") % limit, "photo_too_large")
+        raise _refuse(_("The photo is larger than %(mb)d MB.") % limit, ErrorCode.PHOTO_TOO_LARGE)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -47,10 +48,10 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
             with Image.open(upload) as probe:
                 image_format = probe.format
                 if probe.width * probe.height > MAX_PIXELS:
-                    raise _refuse(_("The photo has too many pixels."), "photo_too_large")
+                    raise _refuse(_("The photo has too many pixels."), ErrorCode.PHOTO_TOO_LARGE)
                 probe.verify()  # structural check; the image cannot be used afterwards
             if image_format not in ACCEPTED_FORMATS:
-                raise _refuse(_("Upload a JPEG, PNG or WebP photo."), "photo_type")
+                raise _refuse(_("Upload a JPEG, PNG or WebP photo."), ErrorCode.PHOTO_TYPE)
             upload.seek(0)
             with Image.open(upload) as original:
                 upright = ImageOps.exif_transpose(original)
@@ -61,5 +62,7 @@ def photo_clean(upload: UploadedFile) -> CleanPhoto:
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError) as exc:
-        raise _refuse(_("This file is not a photo we can read. Upload a JPEG, PNG or WebP."), "photo_type") from exc
+        raise _refuse(
+            _("This file is not a photo we can read. Upload a JPEG, PNG or WebP."), ErrorCode.PHOTO_TYPE
+        ) from exc
     return CleanPhoto(content=out.getvalue(), width=rgb.width, height=rgb.height)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from core.api.types import ApiDate, ApiDecimal
 from domain.progress.models import Measurement, MetricType, PerformanceMetric, ProgressEntry, ProgressPhoto
 from domain.progress.services import MetricTypeData, ProgressEntryData, ValueData
 from domain.progress.units import display
@@ -16,12 +17,12 @@ from domain.progress.units import display
 
 class ValueIn(Schema):
     type: str = Field(description="The type's key, e.g. body_weight, waist, run_5k")
-    value: Decimal = Field(description="In `unit_system`; times in seconds")
+    value: ApiDecimal = Field(description="In `unit_system`; times in seconds")
     notes: str = ""
 
 
 class ProgressEntryIn(Schema):
-    recorded_on: date | None = Field(None, description="Defaults to today (the studio's date)")
+    recorded_on: ApiDate | None = Field(None, description="Defaults to today (the studio's date)")
     notes: str = ""
     unit_system: Literal["metric", "imperial"] = "metric"
     measurements: list[ValueIn] = Field(default_factory=list, max_length=100)
@@ -42,8 +43,8 @@ class MetricTypeIn(Schema):
     category: Literal["measurement", "performance"]
     dimension: str = Field(description="mass, length, distance, percent, heart_rate, count, time or other")
     custom_unit: str = Field("", description="The unit, for dimension=other")
-    minimum: Decimal = Field(description="Lowest plausible value, in the metric unit")
-    maximum: Decimal
+    minimum: ApiDecimal = Field(description="Lowest plausible value, in the metric unit")
+    maximum: ApiDecimal
     better: Literal["higher", "lower", "neither"] = "neither"
 
     def to_data(self) -> MetricTypeData:

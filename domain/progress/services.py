@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.models import User
 from core.permissions import require
@@ -124,7 +125,7 @@ def progress_entry_record(*, actor: User, client_id: int, data: ProgressEntryDat
     notes = errors.text("notes", data.notes, max_length=2000, required=False)
     if not (data.measurements or data.metrics or notes):
         errors.add("measurements", _("Record at least one value or a note."))
-    errors.raise_if_any(code="progress_invalid")
+    errors.raise_if_any(code=ErrorCode.PROGRESS_INVALID)
     entry = _entry_for(client, recorded_on, actor)
     if notes:
         entry.notes = notes
@@ -179,7 +180,7 @@ def metric_type_create(*, actor: User, data: MetricTypeData) -> MetricType:
         errors.add("name", _("Give the type a name with letters or digits."))
     elif slug and MetricType.objects.filter(slug=slug).exists():
         errors.add("name", _("There is already a type with this name."))
-    errors.raise_if_any(code="metric_type_invalid")
+    errors.raise_if_any(code=ErrorCode.METRIC_TYPE_INVALID)
     kind = MetricType.objects.create(
         slug=slug,
         name=name,
@@ -210,12 +211,12 @@ def progress_photo_upload(
     day = _check_date(errors, "taken_on", taken_on)
     if not consent:
         errors.add("consent", _("A photo is kept only with the client's consent."))
-    errors.raise_if_any(code="photo_invalid")
+    errors.raise_if_any(code=ErrorCode.PHOTO_INVALID)
     clean = photo_clean(image)
     entry = _entry_for(client, day, actor)
     if ProgressPhoto.objects.filter(entry=entry, pose=pose).exists():
         raise ConflictError(
-            _("There is already a photo of this pose for that day; delete it first."), code="photo_exists"
+            _("There is already a photo of this pose for that day; delete it first."), code=ErrorCode.PHOTO_EXISTS
         )
     photo = ProgressPhoto(
         entry=entry,

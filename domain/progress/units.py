@@ -20,6 +20,7 @@ CM_PER_IN = Decimal("2.54")
 KM_PER_MI = Decimal("1.609344")
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
+WHOLE = Decimal(1)
 
 
 class Dimension(models.TextChoices):
@@ -70,11 +71,15 @@ def to_metric(value: Decimal, dimension: str, system: str) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def from_metric(value: Decimal, dimension: str, system: str) -> Decimal:
-    """A stored value in `system`, to one decimal (what scales and tapes show)."""
+def from_metric(value: Decimal, dimension: str, system: str, *, step: Decimal = TENTH) -> Decimal:
+    """A stored value in `system`, rounded once to `step` (one decimal: what scales and tapes show).
+
+    Always from the exact stored value: converting an already rounded figure rounds twice
+    (102.5 kg x 3 = 307.5 kg is 677.9 lb, but 308 kg would read 679 lb).
+    """
     if system == UnitSystem.IMPERIAL and dimension in IMPERIAL_UNITS:
         value = value / IMPERIAL_UNITS[dimension][1]
-    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def _plain(value: Decimal) -> str:
@@ -90,13 +95,13 @@ def clock(seconds: Decimal | int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def display(value: Decimal | None, dimension: str, system: str, custom_unit: str = "") -> str:
-    """A stored value as a person reads it: "135 lb", "82.5 cm", "23:41", "12 reps"."""
+def display(value: Decimal | None, dimension: str, system: str, custom_unit: str = "", *, step: Decimal = TENTH) -> str:
+    """A stored value as a person reads it: "135 lb", "82.5 cm", "23:41", "12 reps" (rounded to `step`)."""
     if value is None:
         return ""
     if dimension == Dimension.TIME:
         return clock(value)
-    number = _plain(from_metric(value, dimension, system))
+    number = _plain(from_metric(value, dimension, system, step=step))
     unit = unit_label(dimension, system, custom_unit)
     if dimension == Dimension.PERCENT:
         return f"{number}%"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError
 from core.models import User
 from core.permissions import STAFF_ROLES, is_management, is_studio_staff
@@ -25,7 +26,7 @@ def ensure_acts_for_trainer(actor: User, trainer: User) -> None:
         return
     if is_management(actor):
         return
-    raise PermissionDeniedError(_("You can only manage your own schedule."), code="not_your_schedule")
+    raise PermissionDeniedError(_("You can only manage your own schedule."), code=ErrorCode.NOT_YOUR_SCHEDULE)
 
 
 def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
@@ -41,5 +42,5 @@ def trainer_get(trainer_id: int, *, for_update: bool = False) -> User:
         queryset = queryset.select_for_update(no_key=True)
     trainer = queryset.first()
     if trainer is None:
-        raise NotFoundError(_("No such trainer."), code="trainer_not_found")
+        raise NotFoundError(_("No such trainer."), code=ErrorCode.TRAINER_NOT_FOUND)
     return trainer

@@ -6,13 +6,14 @@ the portal cannot disagree.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from core.api.pagination import CursorPage, paginate_cursor
+from core.api.types import ApiDate, ApiDateTime
 from core.http import AuthedRequest
 from core.permissions import require
 from core.studio_time import studio_timezone_name, studio_zone
@@ -139,8 +140,8 @@ def availability_exception_remove(request: AuthedRequest, trainer_id: int, excep
 
 class SlotQuery(Schema):
     appointment_type_id: int
-    start: date = Field(description="First studio-local date.")
-    end: date = Field(description="Last studio-local date (at most 62 days after start).")
+    start: ApiDate = Field(description="First studio-local date.")
+    end: ApiDate = Field(description="Last studio-local date (at most 62 days after start).")
 
 
 @trainers.get("/{trainer_id}/slots", response=SlotsOut, summary="Open slots for a type between two dates")
@@ -189,8 +190,8 @@ class AppointmentQuery(Schema):
     trainer_id: int | None = None
     client_id: int | None = None
     status: list[str] | None = None
-    start: datetime | None = None
-    end: datetime | None = None
+    start: ApiDateTime | None = None
+    end: ApiDateTime | None = None
     cursor: str | None = None
     limit: int = 50
 
@@ -302,8 +303,8 @@ def class_type_create(request: AuthedRequest, payload: ClassTypeIn) -> object:
 
 
 class SessionQuery(Schema):
-    start: datetime | None = None
-    end: datetime | None = None
+    start: ApiDateTime | None = None
+    end: ApiDateTime | None = None
     instructor_id: int | None = None
     class_type_id: int | None = None
     cursor: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, PlainSerializer
 
+from core.api.types import ApiDate, ApiDateTime
 from domain.scheduling.selectors import studio_zone
 
 
@@ -35,8 +35,8 @@ class WeeklyHoursIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
     start_time: time
     end_time: time
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: ApiDate | None = None
+    valid_until: ApiDate | None = None
 
 
 class WeeklyHoursOut(WeeklyHoursIn):
@@ -48,7 +48,7 @@ class AvailabilityIn(Schema):
 
 
 class ExceptionIn(Schema):
-    date: dt.date
+    date: ApiDate
     kind: Literal["off", "extra"]
     start_time: time | None = None
     end_time: time | None = None
@@ -140,13 +140,13 @@ class AppointmentTypeOut(Schema):
 class AppointmentIn(Schema):
     trainer_id: int
     appointment_type_id: int
-    starts_at: datetime = Field(description="With an offset, or studio-local when it has none.")
+    starts_at: ApiDateTime = Field(description="With an offset, or studio-local when it has none.")
     client_id: int | None = Field(default=None, description="Staff book for a client; clients omit it.")
     notes: str = Field(default="", max_length=2000)
 
 
 class AppointmentUpdateIn(Schema):
-    starts_at: datetime | None = None
+    starts_at: ApiDateTime | None = None
     notes: str | None = Field(default=None, max_length=2000)
     location: str | None = Field(default=None, max_length=200)
     online_link: str | None = Field(default=None, max_length=200)
@@ -189,13 +189,13 @@ class ConflictOut(Schema):
 
 class RecurrenceIn(Schema):
     frequency: Literal["weekly", "monthly"]
-    starts_on: date
+    starts_on: ApiDate
     start_time: time = Field(description="Studio-local wall-clock time of every occurrence.")
     interval: int = Field(default=1, ge=1, le=52)
     weekdays: list[int] = Field(default_factory=list, max_length=7, description="Weekly: 0 = Monday … 6.")
-    until: date | None = None
+    until: ApiDate | None = None
     count: int | None = Field(default=None, ge=1, le=500)
-    excluded_dates: list[date] = Field(default_factory=list, max_length=500)
+    excluded_dates: list[ApiDate] = Field(default_factory=list, max_length=500)
 
 
 class AppointmentSeriesIn(Schema):
@@ -261,7 +261,7 @@ class ClassTypeOut(ClassTypeIn):
 
 class GroupSessionIn(Schema):
     class_type_id: int
-    starts_at: datetime
+    starts_at: ApiDateTime
     instructor_id: int | None = Field(default=None, description="Defaults to you.")
     capacity: int | None = Field(default=None, ge=1, le=1000)
     room: str = Field(default="", max_length=80)
@@ -281,7 +281,7 @@ class GroupSessionSeriesIn(Schema):
 
 
 class GroupSessionUpdateIn(Schema):
-    starts_at: datetime | None = None
+    starts_at: ApiDateTime | None = None
     capacity: int | None = Field(default=None, ge=1, le=1000)
     room: str | None = Field(default=None, max_length=80)
     notes: str | None = Field(default=None, max_length=2000)

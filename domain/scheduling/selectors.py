@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import STAFF_ROLES, is_management, is_studio_staff, require
@@ -135,7 +136,7 @@ def appointment_type_get(*, appointment_type_id: int, trainer_id: int | None = N
         queryset = queryset.filter(Q(trainer_id=trainer_id) | Q(trainer__isnull=True))
     appointment_type = queryset.first()
     if appointment_type is None:
-        raise NotFoundError(_("No such appointment type for this trainer."), code="appointment_type_not_found")
+        raise NotFoundError(_("No such appointment type for this trainer."), code=ErrorCode.APPOINTMENT_TYPE_NOT_FOUND)
     return appointment_type
 
 
@@ -179,11 +180,11 @@ def trainer_slots(
     trainer check), weekly hours, exceptions, busy time (appointments and classes in one).
     """
     if end_date < start_date:
-        raise ValidationError(_("The end date is before the start date."), code="date_range_invalid")
+        raise ValidationError(_("The end date is before the start date."), code=ErrorCode.DATE_RANGE_INVALID)
     if (end_date - start_date).days >= MAX_SLOT_RANGE_DAYS:
         raise ValidationError(
             _("Ask for at most %(days)d days of slots at a time.") % {"days": MAX_SLOT_RANGE_DAYS},
-            code="date_range_too_long",
+            code=ErrorCode.DATE_RANGE_TOO_LONG,
         )
     appointment_type = _offered_type(trainer_id, appointment_type_id)
     zone = studio_zone()
@@ -248,7 +249,7 @@ def appointment_list(
 def appointment_get(*, viewer: User, appointment_id: int) -> Appointment:
     appointment = appointment_visible_to(viewer).filter(pk=appointment_id).first()
     if appointment is None:
-        raise NotFoundError(_("No such appointment."), code="appointment_not_found")
+        raise NotFoundError(_("No such appointment."), code=ErrorCode.APPOINTMENT_NOT_FOUND)
     return appointment
 
 
@@ -261,7 +262,7 @@ def pattern_get(*, viewer: User, pattern_id: int) -> RecurringPattern:
         or (pattern.kind == RecurringPattern.Kind.CLASS and is_studio_staff(viewer))
     )
     if pattern is None or not visible:
-        raise NotFoundError(_("No such series."), code="pattern_not_found")
+        raise NotFoundError(_("No such series."), code=ErrorCode.PATTERN_NOT_FOUND)
     return pattern
 
 
@@ -314,7 +315,7 @@ def group_session_list(
 def group_session_get(*, session_id: int) -> GroupSession:
     session = GroupSession.objects.select_related("class_type", "instructor").filter(pk=session_id).first()
     if session is None:
-        raise NotFoundError(_("No such class."), code="session_not_found")
+        raise NotFoundError(_("No such class."), code=ErrorCode.SESSION_NOT_FOUND)
     return session
 
 
@@ -323,7 +324,9 @@ def group_session_roster(*, viewer: User, session_id: int) -> tuple[GroupSession
     require(viewer, "scheduling.manage_classes")
     session = group_session_get(session_id=session_id)
     if not (is_management(viewer) or viewer.pk == session.instructor_id):
-        raise PermissionDeniedError(_("Only the instructor and managers see the roster."), code="roster_forbidden")
+        raise PermissionDeniedError(
+            _("Only the instructor and managers see the roster."), code=ErrorCode.ROSTER_FORBIDDEN
+        )
     order: dict[str, int] = {
         SessionParticipant.Status.BOOKED: 0,
         SessionParticipant.Status.ATTENDED: 0,

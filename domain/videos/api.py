@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.http import AuthedRequest
 from core.permissions import require
@@ -85,7 +86,9 @@ def upload_chunk(request: AuthedRequest, video_id: int) -> object:
     match = CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
     length = int(request.headers.get("Content-Length") or 0)
     if not match or int(match[2]) - int(match[1]) + 1 != length:
-        raise ValidationError(_("Send Content-Range: bytes start-end/total matching the body."), code="upload_range")
+        raise ValidationError(
+            _("Send Content-Range: bytes start-end/total matching the body."), code=ErrorCode.UPLOAD_RANGE
+        )
     video = services.video_upload_chunk(
         actor=request.user,
         video_id=video_id,

@@ -19,6 +19,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
+
 STRIP_FRAMES = 20  # thumbnails in the seek-bar strip
 STRIP_HEIGHT = 90  # px of each thumbnail
 PROBE_TIMEOUT = 30  # seconds
@@ -27,7 +29,7 @@ PROBE_TIMEOUT = 30  # seconds
 class VideoRefused(Exception):
     """The file is not a video we accept; `code` is the API's error code, the message is for the user."""
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: ErrorCode) -> None:
         super().__init__(message)
         self.message, self.code = message, code
 
@@ -75,7 +77,7 @@ def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[byte
 def probe(source: str, *, max_seconds: int | None = None) -> Probe:
     """Probe `source` (a path or URL). Refuses what is not a video of an accepted kind, or too long.
 
-    Raises VideoRefused(code="video_type" | "video_too_long").
+    Raises VideoRefused (code `video_type` or `video_too_long`).
     """
     not_video = _("This file is not a video we can read. Upload an MP4, MOV or WebM video.")
     command = [settings.VIDEO_FFPROBE, "-v", "error", "-print_format", "json", "-show_format", "-show_streams"]
@@ -87,23 +89,23 @@ def probe(source: str, *, max_seconds: int | None = None) -> Probe:
     container = str((info.get("format") or {}).get("format_name", ""))
     videos = [s for s in info.get("streams", []) if s.get("codec_type") == "video" and not _is_cover(s)]
     if not videos or not set(container.split(",")) & set(settings.VIDEO_CONTAINERS):
-        raise VideoRefused(not_video, "video_type")
+        raise VideoRefused(not_video, ErrorCode.VIDEO_TYPE)
     stream = videos[0]
     if stream.get("codec_name") not in settings.VIDEO_CODECS:
-        raise VideoRefused(not_video, "video_type")
+        raise VideoRefused(not_video, ErrorCode.VIDEO_TYPE)
     try:
         duration = float((info.get("format") or {}).get("duration") or stream.get("duration") or 0)
         coded = int(stream["width"]), int(stream["height"])
     except (KeyError, TypeError, ValueError):
-        raise VideoRefused(not_video, "video_type") from None
+        raise VideoRefused(not_video, ErrorCode.VIDEO_TYPE) from None
     if duration <= 0 or min(coded) <= 0:
-        raise VideoRefused(not_video, "video_type")
+        raise VideoRefused(not_video, ErrorCode.VIDEO_TYPE)
     limit = settings.VIDEO_MAX_SECONDS if max_seconds is None else max_seconds
     if duration > limit + 0.5:  # containers round; half a second of grace
         raise VideoRefused(
             _("The video is longer than %(seconds)d seconds. Trim it to the movement and upload it again.")
             % {"seconds": limit},
-            "video_too_long",
+            ErrorCode.VIDEO_TOO_LONG,
         )
     rotation = _rotation(stream)
     width, height = coded[::-1] if rotation in (90, 270) else coded

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
 from core.models import User
 from domain.clients.selectors import clients_visible_to
@@ -35,7 +36,9 @@ def review_queue(
 ) -> QuerySet[Video]:
     """Playable videos waiting for (or in) review, oldest submission first; `status` narrows to one status."""
     if status is not None and status not in ReviewStatus.values:
-        raise ValidationError(_("Unknown status."), code="video_invalid", fields={"status": _("Unknown status.")})
+        raise ValidationError(
+            _("Unknown status."), code=ErrorCode.VIDEO_INVALID, fields={"status": _("Unknown status.")}
+        )
     videos = videos_visible_to(actor).filter(processing=Processing.READY)
     videos = videos.filter(status=status) if status else videos.filter(status__in=OPEN_REVIEW)
     if client_id is not None:
@@ -69,11 +72,11 @@ def compare_pair(*, actor: User, first_id: int, second_id: int) -> tuple[Video, 
     """Two playable videos of the same exercise, both visible to the actor, for side-by-side playback."""
     first, second = video_get(actor=actor, video_id=first_id), video_get(actor=actor, video_id=second_id)
     if first.pk == second.pk:
-        raise ValidationError(_("Choose two different videos."), code="compare_invalid")
+        raise ValidationError(_("Choose two different videos."), code=ErrorCode.COMPARE_INVALID)
     if first.exercise_id is None or first.exercise_id != second.exercise_id:
-        raise ValidationError(_("Only videos of the same exercise can be compared."), code="compare_invalid")
+        raise ValidationError(_("Only videos of the same exercise can be compared."), code=ErrorCode.COMPARE_INVALID)
     if first.processing != Processing.READY or second.processing != Processing.READY:
-        raise ValidationError(_("Both videos must be processed first."), code="compare_invalid")
+        raise ValidationError(_("Both videos must be processed first."), code=ErrorCode.COMPARE_INVALID)
     return first, second
 
 

@@ -15,10 +15,11 @@ from django.utils.translation import ngettext
 from ninja import Schema
 from pydantic import Field, PlainSerializer
 
+from core.api.types import ApiDateTime, ApiDecimal
 from core.studio_time import studio_zone
 from domain.programs.models import LoadType, Prescription, WorkoutSession
+from domain.progress.units import WHOLE, display, load_display
 from domain.progress.units import Dimension as _Dimension
-from domain.progress.units import display, load_display
 from domain.workouts import strength
 from domain.workouts.models import PersonalRecord, RecordKind, WorkoutCompletion
 from domain.workouts.selectors import ExerciseRecords, LiftSeries, WeekSummary
@@ -37,13 +38,13 @@ StudioTime = Annotated[datetime, PlainSerializer(_in_studio_zone, return_type=st
 class SetIn(Schema):
     reps: int | None = None
     duration_seconds: int | None = None
-    load: Decimal | None = Field(None, description="In `load_unit`; empty or 0 for bodyweight")
-    rpe: Decimal | None = Field(None, description="1-10 in half steps")
+    load: ApiDecimal | None = Field(None, description="In `load_unit`; empty or 0 for bodyweight")
+    rpe: ApiDecimal | None = Field(None, description="1-10 in half steps")
     rir: int | None = Field(None, description="Reps in reserve, 0-10")
     completed: bool = True
 
 
-class ExerciseIn(Schema):
+class ExerciseLogIn(Schema):
     session_exercise_id: int | None = Field(None, description="A prescribed exercise of the workout")
     exercise_id: int | None = Field(None, description="Or any library exercise (added on the day, or ad hoc)")
     skipped: bool = False
@@ -55,9 +56,9 @@ class WorkoutLogIn(Schema):
     idempotency_key: uuid.UUID = Field(
         description="Made by the device when the workout starts; sending the same log again returns the same result"
     )
-    exercises: list[ExerciseIn] = Field(max_length=100)
-    completed_at: datetime | None = None
-    started_at: datetime | None = None
+    exercises: list[ExerciseLogIn] = Field(max_length=100)
+    completed_at: ApiDateTime | None = None
+    started_at: ApiDateTime | None = None
     duration_minutes: int | None = None
     perceived_effort: int | None = Field(None, description="Session RPE, 1-10")
     mood: str = ""
@@ -118,7 +119,7 @@ class SetOut(Schema):
     e1rm_kg: Decimal | None = Field(description="Estimated 1RM shown: Brzycki up to 10 reps, Epley above")
 
 
-class ExerciseOut(Schema):
+class ExerciseLogOut(Schema):
     id: int
     exercise_id: int
     exercise_name: str
@@ -162,7 +163,7 @@ class CompletionOut(Schema):
     sets_completed: int
     logged_by_id: int | None
     units: str
-    exercises: list[ExerciseOut]
+    exercises: list[ExerciseLogOut]
     records: list[RecordOut]
 
 
@@ -260,7 +261,9 @@ class TrainingSummaryOut(Schema):
 
 
 def volume_display(volume_kg: Decimal, system: str) -> str:
-    return display(volume_kg.quantize(Decimal(1)), _Dimension.MASS, system)
+    """Tonnage in whole units, converted from the exact stored kilograms and rounded once:
+    200 lb x 5 (stored 90.72 kg x 5 = 453.6 kg) reads "1000 lb", 102.5 kg x 3 in pounds "678 lb"."""
+    return display(volume_kg, _Dimension.MASS, system, step=WHOLE)
 
 
 def record_text(record: PersonalRecord, system: str) -> str:

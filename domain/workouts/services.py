@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.models import User
 from core.permissions import require
@@ -348,7 +349,7 @@ def _replay(client: User, data: WorkoutLogData, session: WorkoutSession | None) 
         return None
     if existing.session_id != (session.pk if session else None):
         raise ConflictError(
-            _("This idempotency key was already used for another workout."), code="idempotency_key_reused"
+            _("This idempotency key was already used for another workout."), code=ErrorCode.IDEMPOTENCY_KEY_REUSED
         )
     return LoggedWorkout(existing, created=False, records=list(existing.records.all()), program=None)
 
@@ -365,7 +366,7 @@ def _log(
     if replayed is not None:
         return replayed, []
     if session is not None and WorkoutCompletion.objects.filter(session=session).exists():
-        raise ConflictError(_("This workout has already been logged."), code="workout_already_logged")
+        raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED)
     errors = FieldErrors()
     completed_at, started_at = _clean_times(errors, data)
     prescribed = {item.pk: item for item in session.exercises.all()} if session else {}
@@ -373,7 +374,7 @@ def _log(
     if session is None:
         errors.text("name", data.name, max_length=120)
     errors.text("notes", data.notes, max_length=2000, required=False)
-    errors.raise_if_any(code="workout_log_invalid")
+    errors.raise_if_any(code=ErrorCode.WORKOUT_LOG_INVALID)
     try:
         with transaction.atomic():
             completion, records = _write(
@@ -386,7 +387,7 @@ def _log(
                 session=session,
             )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
-        raise ConflictError(_("This workout has already been logged."), code="workout_already_logged") from exc
+        raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED) from exc
     audit_record(
         actor=actor, action=AuditAction.WORKOUT_LOG, target=completion, client_id=client.pk, on_behalf=actor != client
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.permissions import is_studio_staff
 from core.studio_time import studio_zone
@@ -162,7 +163,7 @@ def availability(request: StudioRequest) -> HttpResponse:
 def availability_exception_add(request: StudioRequest) -> str:
     form = ExceptionForm(request.POST)
     if not form.is_valid():
-        raise ApplicationError(_("Check the date and times."), code="form_invalid")
+        raise ApplicationError(_("Check the date and times."), code=ErrorCode.FORM_INVALID)
     services.availability_exception_add(actor=request.user, trainer_id=request.user.pk, **form.cleaned_data)
     return _("Saved.")
 
@@ -239,7 +240,7 @@ def book_slot(request: StudioRequest) -> str:
         starts_at = datetime.fromisoformat(request.POST["starts_at"])
         trainer_id, type_id = int(request.POST["trainer"]), int(request.POST["type"])
     except (KeyError, ValueError) as exc:
-        raise ApplicationError(_("Choose a slot."), code="form_invalid") from exc
+        raise ApplicationError(_("Choose a slot."), code=ErrorCode.FORM_INVALID) from exc
     appointment = services.appointment_book(
         actor=request.user,
         trainer_id=trainer_id,

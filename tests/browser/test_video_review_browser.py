@@ -20,13 +20,15 @@ from playwright.sync_api import sync_playwright
 from core.models import AuditEvent, User
 from domain.videos import services
 from domain.videos.models import Processing, Video, VideoAnnotation
+from domain.workouts.models import WorkoutCompletion
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, served_world
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, served_world
 from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, TrainerFactory
 from tests.factories.videos import clip, ffmpeg_missing
+from tests.factories.workouts import log_adhoc
 from tests.needs import needs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium")]
@@ -48,6 +50,7 @@ def _tools() -> None:
 class World:
     port: int
     video_id: int
+    set_id: int
     trainer_email: str
     client_email: str
     people: tuple[int, int]
@@ -75,8 +78,10 @@ def _make(suffix: str) -> dict[str, object]:
     )
     services.video_upload_complete(actor=client, video_id=video.pk)  # processing runs eagerly on commit
     assert Video.objects.get(pk=video.pk).processing == Processing.READY
+    logged = log_adhoc(actor=client, client=client, slug="barbell-back-squat", sets=[(5, "100")])
     return {
         "video_id": video.pk,
+        "set_id": logged.completion.exercises.get().sets.get().pk,
         "trainer_email": trainer.email,
         "client_email": client.email,
         "people": (trainer.pk, client.pk),
@@ -85,7 +90,8 @@ def _make(suffix: str) -> dict[str, object]:
 
 def _remove(world: World) -> None:
     _on_studio()
-    Video.objects.filter(pk=world.video_id).delete()
+    Video.objects.filter(client_id=world.people[1]).delete()
+    WorkoutCompletion.objects.filter(client_id=world.people[1]).delete()
     AuditEvent.objects.filter(actor_id__in=world.people).delete()
     for session in Session.objects.all():
         if session.get_decoded().get(SESSION_KEY) in {str(pk) for pk in world.people}:
@@ -104,14 +110,16 @@ def world(django_db_blocker, settings, tmp_path) -> Iterator[World]:
     storages["default"].__dict__.pop("relative_media_root", None)
 
 
-def _sign_in(page, world: World, email: str) -> None:
+def _sign_in(page, world: World, email: str, then: str | None = None) -> None:
     page.set_default_navigation_timeout(90_000)  # a loaded CI machine serves the first page slowly
-    page.goto(f"{world.url}/accounts/login/?next=/videos/{world.video_id}/")
+    then = then or f"/videos/{world.video_id}/"
+    page.goto(f"{world.url}/accounts/login/?next={then}")
     page.fill("#id_login", email)
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"**/videos/{world.video_id}/")
-    page.wait_for_function("() => document.querySelector('#video').readyState >= 2")
+    page.wait_for_url(f"**{then}")
+    if then.startswith("/videos/"):
+        page.wait_for_function("() => document.querySelector('#video').readyState >= 2")
 
 
 def _annotations(world: World) -> list[tuple[int, str, list]]:
@@ -124,7 +132,7 @@ def test_a_trainer_draws_an_arrow_on_a_frame_and_the_client_sees_it_there(world)
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             # given the trainer has the client's video open
-            coach = browser_context(browser, viewport={"width": 1200, "height": 900}).new_page()
+            coach = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
             coach.set_default_timeout(60_000)
             _sign_in(coach, world, world.trainer_email)
             # when they step forward frame by frame
@@ -151,8 +159,8 @@ def test_a_trainer_draws_an_arrow_on_a_frame_and_the_client_sees_it_there(world)
             assert abs(x1 - 0.25) < 0.02 and abs(y1 - 0.75) < 0.02  # noqa: PT018
             assert abs(x2 - 0.55) < 0.02 and abs(y2 - 0.45) < 0.02  # noqa: PT018
             # when the client opens the video on their phone and jumps to the annotation
-            phone = browser_context(
-                browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+            phone = browser.new_context(
+                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
             ).new_page()
             phone.set_default_timeout(60_000)
             _sign_in(phone, world, world.client_email)
@@ -176,3 +184,37 @@ def test_a_trainer_draws_an_arrow_on_a_frame_and_the_client_sees_it_there(world)
             assert phone.locator("#tools").count() == 0
         finally:
             browser.close()
+
+
+def test_a_client_adds_a_video_to_a_logged_set_from_the_phone(world, tmp_path):
+    clip_file = tmp_path / "IMG_0042.MOV"
+    clip_file.write_bytes(clip(1, "320x180", rotate=90))
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            page = phone.new_page()
+            page.set_default_timeout(90_000)
+            # given the client follows "Add a video" of a set they logged
+            _sign_in(page, world, world.client_email, then=f"/me/videos/?set={world.set_id}")
+            assert page.locator(".notice").count() == 1  # "attached to the set you logged"
+            # when they pick the clip from their phone and upload it
+            page.set_input_files("#video-file", str(clip_file))
+            page.fill("#video-title", "Top set")
+            page.click("#video-upload button[type=submit]")
+            # then they land on the video, processed and playable
+            page.wait_for_url("**/videos/*/")
+            page.wait_for_function(
+                "() => document.querySelector('#video') && document.querySelector('#video').readyState >= 2"
+            )
+            assert page.evaluate("() => document.querySelector('#video').videoHeight") == 320  # portrait, upright
+        finally:
+            browser.close()
+
+    # and the studio has it on that set
+    def uploaded() -> list[tuple[int | None, str, str]]:
+        _on_studio()
+        rows = Video.objects.filter(client_id=world.people[1]).exclude(pk=world.video_id)
+        return [(v.logged_set_id, v.title, v.processing) for v in rows]
+
+    assert in_own_connection(uploaded) == [(world.set_id, "Top set", "ready")]

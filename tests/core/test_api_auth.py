@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
@@ -89,13 +90,15 @@ def test_nine_failures_then_success_resets_the_count(studio_client, tenant):
     assert login(studio_client, "coach@alpha.test", DEFAULT_PASSWORD).status_code == 200
 
 
-def test_refresh_rotates_and_a_replayed_refresh_token_revokes_the_family(studio_client, tenant):
+def test_refresh_rotates_and_a_replayed_refresh_token_revokes_the_family(studio_client, tenant, time_machine):
+    time_machine.move_to("2026-03-02 09:00:00+00:00", tick=False)
     TrainerFactory(email="coach@alpha.test")
     first = login(studio_client, "coach@alpha.test", DEFAULT_PASSWORD).json()
     second = studio_client.post("/api/v1/auth/refresh", {"refresh": first["refresh"]}, content_type="application/json")
     assert second.status_code == 200
     assert second.json()["refresh"] != first["refresh"]
-    # replaying the rotated token: refused, and the newer token of the family dies with it
+    # replaying the rotated token after the grace window: refused, and the newer token dies with it
+    time_machine.shift(settings.JWT_REFRESH_GRACE_SECONDS + 1)
     replay = studio_client.post("/api/v1/auth/refresh", {"refresh": first["refresh"]}, content_type="application/json")
     assert replay.status_code == 401
     assert replay.json()["code"] == "token_revoked"

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
 from core.models import User
 from core.permissions import require
@@ -98,7 +99,7 @@ def _save_food(food: Food, portions: list[tuple[str, Decimal]]) -> Food:
         with transaction.atomic():
             food.save()
     except IntegrityError as exc:
-        raise ConflictError(_("Another food already has this barcode."), code="barcode_taken") from exc
+        raise ConflictError(_("Another food already has this barcode."), code=ErrorCode.BARCODE_TAKEN) from exc
     food.portions.all().delete()
     FoodPortion.objects.bulk_create(
         FoodPortion(food=food, label=label, grams=grams, position=i) for i, (label, grams) in enumerate(portions)
@@ -112,7 +113,7 @@ def _own_food(food_id: int, *, recipe: bool) -> Food:
         raise NotFoundError(_("Recipe not found.") if recipe else _("Food not found."))
     if food.is_builtin:
         raise PermissionDeniedError(
-            _("Foods of the starter database cannot be changed; add your own instead."), code="food_builtin"
+            _("Foods of the starter database cannot be changed; add your own instead."), code=ErrorCode.FOOD_BUILTIN
         )
     return food
 
@@ -124,7 +125,7 @@ def food_create(*, actor: User, data: FoodData) -> Food:
     errors = FieldErrors()
     fields = _clean_food(errors, data)
     portions = _clean_portions(errors, data.portions)
-    errors.raise_if_any(code="food_invalid")
+    errors.raise_if_any(code=ErrorCode.FOOD_INVALID)
     food = _save_food(Food(created_by=actor, **fields), portions)
     audit_record(actor=actor, action=AuditAction.FOOD_CREATE, target=food)
     return food
@@ -138,7 +139,7 @@ def food_update(*, actor: User, food_id: int, data: FoodData) -> Food:
     errors = FieldErrors()
     fields = _clean_food(errors, data)
     portions = _clean_portions(errors, data.portions)
-    errors.raise_if_any(code="food_invalid")
+    errors.raise_if_any(code=ErrorCode.FOOD_INVALID)
     for name, value in fields.items():
         setattr(food, name, value)
     _save_food(food, portions)
@@ -154,7 +155,7 @@ def food_archive(*, actor: User, food_id: int) -> None:
     if food is None:
         raise NotFoundError(_("Food not found."))
     if food.is_builtin:
-        raise PermissionDeniedError(_("Foods of the starter database cannot be archived."), code="food_builtin")
+        raise PermissionDeniedError(_("Foods of the starter database cannot be archived."), code=ErrorCode.FOOD_BUILTIN)
     food.is_archived = True
     food.save(update_fields=["is_archived", "updated_at"])
     audit_record(actor=actor, action=AuditAction.FOOD_ARCHIVE, target=food)
@@ -207,7 +208,7 @@ def recipe_create(*, actor: User, data: RecipeData) -> Food:
     require(actor, "nutrition.manage_foods")
     errors = FieldErrors()
     name, ingredients = _clean_recipe(errors, data)
-    errors.raise_if_any(code="recipe_invalid")
+    errors.raise_if_any(code=ErrorCode.RECIPE_INVALID)
     recipe = Food(name=name, category=FoodCategory.RECIPES, is_recipe=True, created_by=actor)
     _write_recipe(recipe, data, ingredients)
     audit_record(actor=actor, action=AuditAction.RECIPE_CREATE, target=recipe)
@@ -220,7 +221,7 @@ def recipe_update(*, actor: User, recipe_id: int, data: RecipeData) -> Food:
     recipe = _own_food(recipe_id, recipe=True)
     errors = FieldErrors()
     name, ingredients = _clean_recipe(errors, data)
-    errors.raise_if_any(code="recipe_invalid")
+    errors.raise_if_any(code=ErrorCode.RECIPE_INVALID)
     recipe.name = name
     _write_recipe(recipe, data, ingredients)
     audit_record(actor=actor, action=AuditAction.RECIPE_UPDATE, target=recipe)

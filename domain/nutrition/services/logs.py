@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
 from core.permissions import require
@@ -114,7 +115,7 @@ def food_log_add(*, actor: User, client_id: int, data: FoodLogData) -> LoggedFoo
         return LoggedFood(existing, created=False)
     errors = FieldErrors()
     fields = _clean(errors, data)
-    errors.raise_if_any(code="food_log_invalid")
+    errors.raise_if_any(code=ErrorCode.FOOD_LOG_INVALID)
     if fields.get("grams") is not None:
         fields["grams"] = Decimal(fields["grams"]).quantize(Decimal("0.1"))  # type: ignore[arg-type]
     for name in NUTRIENT_NAMES:  # rounded once, after the range checks

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
 from core.permissions import require
@@ -100,7 +101,7 @@ def meal_plan_template_create(*, actor: User, data: MealPlanData) -> MealPlan:
     require(actor, "nutrition.manage_plans")
     errors = FieldErrors()
     _clean(errors, data)
-    errors.raise_if_any(code="meal_plan_invalid")
+    errors.raise_if_any(code=ErrorCode.MEAL_PLAN_INVALID)
     plan = MealPlan.objects.create(
         name=data.name.strip(), description=data.description.strip(), is_template=True, created_by=actor
     )
@@ -118,7 +119,7 @@ def meal_plan_template_update(*, actor: User, meal_plan_id: int, data: MealPlanD
         raise NotFoundError(_("Meal plan not found."))
     errors = FieldErrors()
     _clean(errors, data)
-    errors.raise_if_any(code="meal_plan_invalid")
+    errors.raise_if_any(code=ErrorCode.MEAL_PLAN_INVALID)
     plan.name, plan.description = data.name.strip(), data.description.strip()
     plan.save()
     plan.days.all().delete()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
@@ -104,7 +105,7 @@ def nutrition_plan_create(*, actor: User, client_id: int, data: NutritionPlanDat
     User.objects.select_for_update().filter(pk=client.pk).first()  # one plan change per client at a time
     errors = FieldErrors()
     starts_on = _clean(errors, data, client)
-    errors.raise_if_any(code="nutrition_plan_invalid")
+    errors.raise_if_any(code=ErrorCode.NUTRITION_PLAN_INVALID)
     live = NutritionPlan.objects.filter(client=client, superseded_at__isnull=True)
     live.filter(starts_on=starts_on).update(superseded_at=timezone.now())
     live.filter(Q(starts_on__lt=starts_on), Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)).update(
@@ -146,7 +147,7 @@ def nutrition_settings_update(*, actor: User, adherence_tolerance_percent: int) 
     require(actor, "nutrition.manage_settings")
     errors = FieldErrors()
     errors.number("adherence_tolerance_percent", adherence_tolerance_percent, minimum=1, maximum=50)
-    errors.raise_if_any(code="nutrition_settings_invalid")
+    errors.raise_if_any(code=ErrorCode.NUTRITION_SETTINGS_INVALID)
     settings, _created = NutritionSettings.objects.select_for_update().get_or_create(key=1)
     settings.adherence_tolerance_percent = adherence_tolerance_percent
     settings.save()

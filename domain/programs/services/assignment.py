@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
 from core.studio_time import studio_today
@@ -50,7 +51,7 @@ def _assignable_structure(template: ProgramTemplate) -> list[ProgramPhase]:
                     _("Workout “%(name)s” has no exercises.") % {"name": workout.name},
                 )
     errors.raise_if_any(
-        code="template_incomplete",
+        code=ErrorCode.TEMPLATE_INCOMPLETE,
         message=_("This template is not ready to assign.") + " " + " ".join(errors.fields.values()),
     )
     return phases
@@ -77,7 +78,7 @@ def template_assign(
     start = start_date or today
     if start < today:
         errors.add("start_date", _("The program cannot start in the past."))
-    errors.raise_if_any(code="assignment_invalid")
+    errors.raise_if_any(code=ErrorCode.ASSIGNMENT_INVALID)
     template = ProgramTemplate.objects.filter(pk=template_id, is_archived=False).first()
     if template is None:
         raise NotFoundError(_("Program template not found."))

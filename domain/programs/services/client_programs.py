@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
 from core.queries import locked_or_404
@@ -91,7 +92,7 @@ def program_advance(*, client_program_id: int) -> ClientProgram:
     """Move an active program on by one week (or phase, or to completion)."""
     program = _locked_program(client_program_id)
     if program.status != ProgramStatus.ACTIVE:
-        raise ConflictError(_("Only an active program can move on."), code="program_not_active")
+        raise ConflictError(_("Only an active program can move on."), code=ErrorCode.PROGRAM_NOT_ACTIVE)
     _advance(program)
     return program
 
@@ -112,7 +113,7 @@ def client_program_update(
             "current_week",
             _("Phase %(phase)d has %(n)d weeks.") % {"phase": current_phase, "n": phases[current_phase - 1].weeks},
         )
-    errors.raise_if_any(code="program_progress_invalid")
+    errors.raise_if_any(code=ErrorCode.PROGRAM_PROGRESS_INVALID)
     before = (program.current_phase, program.current_week, program.status)
     program.current_phase, program.current_week = current_phase, current_week
     if status != program.status:
@@ -143,7 +144,7 @@ def program_rule_set(
         slot = program.exercises.filter(pk=program_exercise_id).first()
         if slot is None:
             errors.add("program_exercise_id", _("Choose an exercise of this program."))
-    errors.raise_if_any(code="rule_invalid")
+    errors.raise_if_any(code=ErrorCode.RULE_INVALID)
     fields.pop("kind")
     blank = {"increment_kg": None, "increment_percent": None, "miss_threshold": None, "deload_percent": None}
     rule, _created = ProgressionRule.objects.update_or_create(
@@ -197,7 +198,7 @@ def _check_results(session: WorkoutSession, results: Sequence[ExerciseResult]) -
             errors.number(f"{path}.load_kg", logged.load_kg, minimum=Decimal(0), maximum=Decimal(1000))
         if len(result.sets) > 100:
             errors.add(f"results.{i}.sets", _("At most 100 sets."))
-    errors.raise_if_any(code="results_invalid")
+    errors.raise_if_any(code=ErrorCode.RESULTS_INVALID)
     return by_id
 
 
@@ -222,7 +223,7 @@ def client_program_apply_results(
     if session.status == SessionStatus.COMPLETED:
         return ResultsApplied(program=program, session=session, events=[], weeks_advanced=0, already_applied=True)
     if program.status == ProgramStatus.CANCELLED:
-        raise ConflictError(_("This program was cancelled."), code="program_cancelled")
+        raise ConflictError(_("This program was cancelled."), code=ErrorCode.PROGRAM_CANCELLED)
     by_id = _check_results(session, results)
     session.status = SessionStatus.COMPLETED
     session.completed_at = completed_at or timezone.now()

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.validation import FieldErrors
 from domain.library.models import Exercise
 from domain.library.vocabulary import Difficulty
@@ -224,5 +225,5 @@ def template_clean(data: TemplateData) -> CleanTemplate:
             workout_fields = {"day": workout.day, "name": errors.text(f"{wpath}.name", workout.name, max_length=80)}
             workouts.append((workout_fields, exercises))
         clean.phases.append((phase_fields, workouts))
-    errors.raise_if_any(code="template_invalid")
+    errors.raise_if_any(code=ErrorCode.TEMPLATE_INVALID)
     return clean

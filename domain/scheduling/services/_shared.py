@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.studio_time import studio_zone
 from domain.scheduling import selectors, slots
@@ -34,11 +35,11 @@ def is_exclusion_violation(exc: IntegrityError) -> bool:
 
 
 def slot_taken() -> ConflictError:
-    return ConflictError(_("That time is no longer available. Please choose another slot."), code="slot_taken")
+    return ConflictError(_("That time is no longer available. Please choose another slot."), code=ErrorCode.SLOT_TAKEN)
 
 
 def session_overlap() -> ConflictError:
-    return ConflictError(_("The instructor or room is already booked."), code="session_overlap")
+    return ConflictError(_("The instructor or room is already booked."), code=ErrorCode.SESSION_OVERLAP)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, is_studio_staff, require
@@ -47,11 +48,12 @@ def _check_client_slot(*, trainer_id: int, appointment_type: AppointmentType, st
         raise ValidationError(
             _("This session needs to be booked at least %(h)s in advance.")
             % {"h": _format_minutes(appointment_type.min_notice_minutes)},
-            code="too_short_notice",
+            code=ErrorCode.TOO_SHORT_NOTICE,
         )
     if start > latest:
         raise ValidationError(
-            _("Bookings open %(d)d days ahead.") % {"d": appointment_type.max_advance_days}, code="too_far_ahead"
+            _("Bookings open %(d)d days ahead.") % {"d": appointment_type.max_advance_days},
+            code=ErrorCode.TOO_FAR_AHEAD,
         )
     zone = studio_zone()
     local_day = start.astimezone(zone).date()
@@ -64,7 +66,7 @@ def _check_client_slot(*, trainer_id: int, appointment_type: AppointmentType, st
         exceptions=selectors._day_exceptions(trainer_id, local_day - timedelta(days=1), local_day + timedelta(days=1)),
     )
     if not slots.fits_windows(start, end, windows):
-        raise ValidationError(_("The trainer is not available at that time."), code="outside_availability")
+        raise ValidationError(_("The trainer is not available at that time."), code=ErrorCode.OUTSIDE_AVAILABILITY)
 
 
 def _format_minutes(minutes: int) -> str:
@@ -94,7 +96,7 @@ def appointment_book(
     now = now or timezone.now()
     trainer = trainer_get(trainer_id, for_update=True)
     if is_studio_staff(actor) and not is_management(actor) and actor.pk != trainer.pk:
-        raise PermissionDeniedError(_("You can only book sessions with yourself."), code="not_your_schedule")
+        raise PermissionDeniedError(_("You can only book sessions with yourself."), code=ErrorCode.NOT_YOUR_SCHEDULE)
     client = client_for_actor(actor=actor, client_id=client_id)
     appointment_type = selectors.appointment_type_get(appointment_type_id=appointment_type_id, trainer_id=trainer.pk)
     start = aware(starts_at)
@@ -103,7 +105,7 @@ def appointment_book(
     if booked_by_client:
         _check_client_slot(trainer_id=trainer.pk, appointment_type=appointment_type, start=start, now=now)
     elif start < now:
-        raise ValidationError(_("This time is in the past."), code="in_the_past")
+        raise ValidationError(_("This time is in the past."), code=ErrorCode.IN_THE_PAST)
     if trainer_conflict(trainer_id=trainer.pk, start=start, end=end, rules=selectors.slot_rules(appointment_type)):
         raise slot_taken()
     status = (
@@ -149,20 +151,20 @@ def _appointment_for_update(appointment_id: int) -> Appointment:
         .first()
     )
     if appointment is None:
-        raise NotFoundError(_("No such appointment."), code="appointment_not_found")
+        raise NotFoundError(_("No such appointment."), code=ErrorCode.APPOINTMENT_NOT_FOUND)
     return appointment
 
 
 def _ensure_can_manage_appointment(actor: User, appointment: Appointment) -> None:
     if appointment.client_id == actor.pk and not is_studio_staff(actor):
-        raise PermissionDeniedError(_("Ask your trainer to change this appointment."), code="trainer_only")
+        raise PermissionDeniedError(_("Ask your trainer to change this appointment."), code=ErrorCode.TRAINER_ONLY)
     if not (is_management(actor) or appointment.trainer_id == actor.pk):
-        raise NotFoundError(_("No such appointment."), code="appointment_not_found")
+        raise NotFoundError(_("No such appointment."), code=ErrorCode.APPOINTMENT_NOT_FOUND)
 
 
 def _ensure_can_see_appointment(actor: User, appointment: Appointment) -> None:
     if not (is_management(actor) or actor.pk in (appointment.trainer_id, appointment.client_id)):
-        raise NotFoundError(_("No such appointment."), code="appointment_not_found")
+        raise NotFoundError(_("No such appointment."), code=ErrorCode.APPOINTMENT_NOT_FOUND)
 
 
 @transaction.atomic
@@ -174,7 +176,7 @@ def appointment_confirm(*, actor: User, appointment_id: int, now: datetime | Non
     if appointment.status == Appointment.Status.CONFIRMED:
         return appointment
     if appointment.status != Appointment.Status.REQUESTED:
-        raise ConflictError(_("Only a requested appointment can be confirmed."), code="not_requested")
+        raise ConflictError(_("Only a requested appointment can be confirmed."), code=ErrorCode.NOT_REQUESTED)
     appointment.status = Appointment.Status.CONFIRMED
     appointment.confirmed_at = now
     appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
@@ -219,16 +221,16 @@ def appointment_cancel(
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_see_appointment(actor, appointment)
     if appointment.status not in Appointment.LIVE:
-        raise ConflictError(_("This appointment is not open any more."), code="not_cancellable")
+        raise ConflictError(_("This appointment is not open any more."), code=ErrorCode.NOT_CANCELLABLE)
     if appointment.starts_at <= now:
-        raise ConflictError(_("This appointment has already started."), code="already_started")
+        raise ConflictError(_("This appointment has already started."), code=ErrorCode.ALREADY_STARTED)
     if scope == Scope.THIS:
         _cancel_one(appointment, actor=actor, reason=reason, now=now)
         return [appointment]
     if scope != Scope.FOLLOWING or appointment.recurrence_id is None:
         raise ValidationError(
             _("Only a recurring appointment can be cancelled with the following ones."),
-            code="scope_invalid",
+            code=ErrorCode.SCOPE_INVALID,
             fields={"scope": _("Use “this”.")},
         )
     pattern = RecurringPattern.objects.select_for_update().get(pk=appointment.recurrence_id)
@@ -253,9 +255,9 @@ def appointment_mark_attendance(
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_manage_appointment(actor, appointment)
     if appointment.status == Appointment.Status.CANCELLED:
-        raise ConflictError(_("This appointment was cancelled."), code="cancelled")
+        raise ConflictError(_("This appointment was cancelled."), code=ErrorCode.CANCELLED)
     if appointment.starts_at > now:
-        raise ConflictError(_("Attendance is recorded once the session has started."), code="not_started")
+        raise ConflictError(_("Attendance is recorded once the session has started."), code=ErrorCode.NOT_STARTED)
     appointment.status = Appointment.Status.COMPLETED if attended else Appointment.Status.NO_SHOW
     appointment.attendance_marked_at = now
     appointment.save(update_fields=["status", "attendance_marked_at", "updated_at"])
@@ -284,11 +286,11 @@ def appointment_update(
     appointment = _appointment_for_update(appointment_id)
     _ensure_can_manage_appointment(actor, appointment)
     if appointment.status not in Appointment.LIVE:
-        raise ConflictError(_("Only an upcoming appointment can be changed."), code="not_editable")
+        raise ConflictError(_("Only an upcoming appointment can be changed."), code=ErrorCode.NOT_EDITABLE)
     trainer_get(appointment.trainer_id, for_update=True)
     new_start = aware(starts_at) if starts_at is not None else appointment.starts_at
     if starts_at is not None and new_start < now:
-        raise ValidationError(_("This time is in the past."), code="in_the_past")
+        raise ValidationError(_("This time is in the past."), code=ErrorCode.IN_THE_PAST)
     text_changes = {
         name: value
         for name, value in (("notes", notes), ("location", location), ("online_link", online_link))
@@ -298,14 +300,14 @@ def appointment_update(
         if appointment.recurrence_id is None:
             raise ValidationError(
                 _("Only a recurring appointment can be changed with the following ones."),
-                code="scope_invalid",
+                code=ErrorCode.SCOPE_INVALID,
                 fields={"scope": _("Use “this”.")},
             )
         return series_split_and_move(
             appointment=appointment, new_start=new_start, text_changes=text_changes, actor=actor, now=now
         )
     if scope != Scope.THIS:
-        raise ValidationError(_("Scope is “this” or “following”."), code="scope_invalid")
+        raise ValidationError(_("Scope is “this” or “following”."), code=ErrorCode.SCOPE_INVALID)
     for name, value in text_changes.items():
         setattr(appointment, name, value)
     if new_start != appointment.starts_at:

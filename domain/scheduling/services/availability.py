@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, require
@@ -51,7 +52,7 @@ def _check_appointment_type(appointment_type: AppointmentType) -> None:
     if appointment_type.max_advance_days > 730:
         fields["max_advance_days"] = _("Bookings open at most two years ahead.")
     if fields:
-        raise ValidationError(" ".join(fields.values()), code="appointment_type_invalid", fields=fields)
+        raise ValidationError(" ".join(fields.values()), code=ErrorCode.APPOINTMENT_TYPE_INVALID, fields=fields)
 
 
 @transaction.atomic
@@ -65,7 +66,9 @@ def appointment_type_create(*, actor: User, trainer_id: int | None = None, **val
         ensure_acts_for_trainer(actor, trainer_get(trainer_id))
     unknown = set(values) - set(APPOINTMENT_TYPE_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))}, code="unknown_fields")
+        raise ValidationError(
+            _("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))}, code=ErrorCode.UNKNOWN_FIELDS
+        )
     appointment_type = AppointmentType(trainer_id=trainer_id, **values)
     _check_appointment_type(appointment_type)
     appointment_type.save()
@@ -77,7 +80,7 @@ def appointment_type_update(*, actor: User, appointment_type_id: int, **changes:
     require(actor, "scheduling.manage_appointments")
     appointment_type = AppointmentType.objects.select_for_update().filter(pk=appointment_type_id).first()
     if appointment_type is None:
-        raise NotFoundError(_("No such appointment type."), code="appointment_type_not_found")
+        raise NotFoundError(_("No such appointment type."), code=ErrorCode.APPOINTMENT_TYPE_NOT_FOUND)
     if appointment_type.trainer is None:
         if not is_management(actor):
             raise PermissionDeniedError(_("Only owners and managers change studio-wide types."))
@@ -85,7 +88,7 @@ def appointment_type_update(*, actor: User, appointment_type_id: int, **changes:
         ensure_acts_for_trainer(actor, appointment_type.trainer)
     for name, value in changes.items():
         if name not in APPOINTMENT_TYPE_FIELDS:
-            raise ValidationError(_("Unknown field: %(f)s.") % {"f": name}, code="unknown_fields")
+            raise ValidationError(_("Unknown field: %(f)s.") % {"f": name}, code=ErrorCode.UNKNOWN_FIELDS)
         setattr(appointment_type, name, value)
     _check_appointment_type(appointment_type)
     appointment_type.save()
@@ -113,19 +116,19 @@ def availability_set(*, actor: User, trainer_id: int, hours: Iterable[WeeklyHour
         if not 0 <= item.weekday <= 6:
             raise ValidationError(
                 _("Weekdays go from 0 (Monday) to 6 (Sunday)."),
-                code="weekday_invalid",
+                code=ErrorCode.WEEKDAY_INVALID,
                 fields={field_name: _("Invalid weekday.")},
             )
         if item.start_time >= item.end_time:
             raise ValidationError(
                 _("Each range must end after it starts."),
-                code="range_invalid",
+                code=ErrorCode.RANGE_INVALID,
                 fields={field_name: _("End after start.")},
             )
         if item.valid_from and item.valid_until and item.valid_from > item.valid_until:
             raise ValidationError(
                 _("“Valid from” must not be after “valid until”."),
-                code="validity_invalid",
+                code=ErrorCode.VALIDITY_INVALID,
                 fields={field_name: _("Validity reversed.")},
             )
         previous = hours[index - 1] if index else None
@@ -137,7 +140,7 @@ def availability_set(*, actor: User, trainer_id: int, hours: Iterable[WeeklyHour
         ):
             raise ValidationError(
                 _("Two ranges on the same day overlap."),
-                code="ranges_overlap",
+                code=ErrorCode.RANGES_OVERLAP,
                 fields={field_name: _("Overlaps the previous range.")},
             )
     TrainerAvailability.objects.filter(trainer=trainer).delete()
@@ -177,17 +180,21 @@ def availability_exception_add(
     ensure_acts_for_trainer(actor, trainer)
     if kind not in AvailabilityException.Kind.values:
         raise ValidationError(
-            _("Choose time off or extra hours."), code="exception_kind_invalid", fields={"kind": _("off or extra")}
+            _("Choose time off or extra hours."),
+            code=ErrorCode.EXCEPTION_KIND_INVALID,
+            fields={"kind": _("off or extra")},
         )
     if (start_time is None) != (end_time is None) or (kind == AvailabilityException.Kind.EXTRA and start_time is None):
         raise ValidationError(
             _("Give both a start and an end time."),
-            code="exception_times_missing",
+            code=ErrorCode.EXCEPTION_TIMES_MISSING,
             fields={"start_time": _("Required with an end time.")},
         )
     if start_time is not None and end_time is not None and start_time >= end_time:
         raise ValidationError(
-            _("The end must be after the start."), code="range_invalid", fields={"end_time": _("End after start.")}
+            _("The end must be after the start."),
+            code=ErrorCode.RANGE_INVALID,
+            fields={"end_time": _("End after start.")},
         )
     return AvailabilityException.objects.create(
         trainer=trainer, date=day, kind=kind, start_time=start_time, end_time=end_time, note=note[:200]
@@ -199,6 +206,6 @@ def availability_exception_remove(*, actor: User, exception_id: int) -> None:
     require(actor, "scheduling.manage_availability")
     exception = AvailabilityException.objects.select_related("trainer").filter(pk=exception_id).first()
     if exception is None:
-        raise NotFoundError(_("No such exception."), code="exception_not_found")
+        raise NotFoundError(_("No such exception."), code=ErrorCode.EXCEPTION_NOT_FOUND)
     ensure_acts_for_trainer(actor, exception.trainer)
     exception.delete()

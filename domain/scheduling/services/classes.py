@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, require
@@ -63,7 +64,7 @@ def class_type_create(
     if default_capacity < 1:
         fields["default_capacity"] = _("At least one seat.")
     if fields:
-        raise ValidationError(" ".join(fields.values()), code="class_type_invalid", fields=fields)
+        raise ValidationError(" ".join(fields.values()), code=ErrorCode.CLASS_TYPE_INVALID, fields=fields)
     return ClassType.objects.create(
         name=name.strip(),
         duration_minutes=duration_minutes,
@@ -80,7 +81,7 @@ def _session_values(
     if class_type is None:
         raise ValidationError(
             _("Choose an active class type."),
-            code="class_type_invalid",
+            code=ErrorCode.CLASS_TYPE_INVALID,
             fields={"class_type_id": _("Unknown class type.")},
         )
     instructor = trainer_get(instructor_id or actor.pk, for_update=True)
@@ -88,10 +89,12 @@ def _session_values(
     capacity = capacity if capacity is not None else class_type.default_capacity
     if not 1 <= capacity <= 1000:
         raise ValidationError(
-            _("A class has 1 to 1000 seats."), code="capacity_invalid", fields={"capacity": _("1 to 1000.")}
+            _("A class has 1 to 1000 seats."), code=ErrorCode.CAPACITY_INVALID, fields={"capacity": _("1 to 1000.")}
         )
     if len(room) > 80:
-        raise ValidationError(_("The room name is too long."), code="room_invalid", fields={"room": _("Too long.")})
+        raise ValidationError(
+            _("The room name is too long."), code=ErrorCode.ROOM_INVALID, fields={"room": _("Too long.")}
+        )
     return class_type, instructor, capacity
 
 
@@ -117,7 +120,7 @@ def group_session_create(
     )
     start = aware(starts_at)
     if start < now:
-        raise ValidationError(_("This time is in the past."), code="in_the_past")
+        raise ValidationError(_("This time is in the past."), code=ErrorCode.IN_THE_PAST)
     end = start + timedelta(minutes=duration_minutes or class_type.duration_minutes)
     _ensure_session_free(instructor_id=instructor.pk, room=room, start=start, end=end)
     session = GroupSession(
@@ -141,9 +144,9 @@ def _ensure_session_free(
     no_buffer = slots.SlotRules(duration=end - start, step=end - start)
     exclude = (exclude_session_id,) if exclude_session_id else ()
     if trainer_conflict(trainer_id=instructor_id, start=start, end=end, rules=no_buffer, exclude_session_ids=exclude):
-        raise ConflictError(_("The instructor is busy at this time."), code="instructor_busy")
+        raise ConflictError(_("The instructor is busy at this time."), code=ErrorCode.INSTRUCTOR_BUSY)
     if slots.overlaps(start, end, room_busy(room.strip(), start, end, exclude_session_id), no_buffer):
-        raise ConflictError(_("The room is taken at this time."), code="room_taken")
+        raise ConflictError(_("The room is taken at this time."), code=ErrorCode.ROOM_TAKEN)
 
 
 @transaction.atomic
@@ -181,7 +184,7 @@ def group_session_series_create(
 def _session_for_update(session_id: int) -> GroupSession:
     session = GroupSession.objects.select_for_update().filter(pk=session_id).first()
     if session is None:
-        raise NotFoundError(_("No such class."), code="session_not_found")
+        raise NotFoundError(_("No such class."), code=ErrorCode.SESSION_NOT_FOUND)
     return session
 
 
@@ -199,15 +202,15 @@ def group_session_register(
     client = client_for_actor(actor=actor, client_id=client_id or actor.pk)
     session = _session_for_update(session_id)
     if session.status != GroupSession.Status.SCHEDULED:
-        raise ConflictError(_("This class was cancelled."), code="session_cancelled")
+        raise ConflictError(_("This class was cancelled."), code=ErrorCode.SESSION_CANCELLED)
     if session.starts_at <= now:
-        raise ConflictError(_("This class has already started."), code="class_started")
+        raise ConflictError(_("This class has already started."), code=ErrorCode.CLASS_STARTED)
     if (
         SessionParticipant.objects.filter(session=session, client=client)
         .exclude(status=SessionParticipant.Status.CANCELLED)
         .exists()
     ):
-        raise ConflictError(_("You are already registered for this class."), code="already_registered")
+        raise ConflictError(_("You are already registered for this class."), code=ErrorCode.ALREADY_REGISTERED)
     # registered_at is read after the lock, so it records the order of arrival the waitlist follows.
     if session.seats_taken < session.capacity:
         participant = SessionParticipant.objects.create(
@@ -218,7 +221,7 @@ def group_session_register(
         audit_record(actor=actor, action=AuditAction.CLASS_REGISTER, target=participant, status=participant.status)
         return participant
     if not session.waitlist_enabled:
-        raise ConflictError(_("This class is full."), code="class_full")
+        raise ConflictError(_("This class is full."), code=ErrorCode.CLASS_FULL)
     last = session.participants.filter(status=SessionParticipant.Status.WAITLISTED).aggregate(
         last=Max("waitlist_position")
     )["last"]
@@ -278,9 +281,9 @@ def group_session_unregister(
         .first()
     )
     if participant is None:
-        raise NotFoundError(_("You are not registered for this class."), code="not_registered")
+        raise NotFoundError(_("You are not registered for this class."), code=ErrorCode.NOT_REGISTERED)
     if session.starts_at <= now:
-        raise ConflictError(_("This class has already started."), code="class_started")
+        raise ConflictError(_("This class has already started."), code=ErrorCode.CLASS_STARTED)
     was_seated = participant.status == SessionParticipant.Status.BOOKED
     participant.status = SessionParticipant.Status.CANCELLED
     participant.waitlist_position = None
@@ -317,16 +320,16 @@ def group_session_update(
     instructor = trainer_get(session.instructor_id, for_update=True)
     ensure_acts_for_trainer(actor, instructor)
     if session.status != GroupSession.Status.SCHEDULED or session.starts_at <= now:
-        raise ConflictError(_("Only an upcoming class can be changed."), code="not_editable")
+        raise ConflictError(_("Only an upcoming class can be changed."), code=ErrorCode.NOT_EDITABLE)
     if capacity is not None:
         if not 1 <= capacity <= 1000:
             raise ValidationError(
-                _("A class has 1 to 1000 seats."), code="capacity_invalid", fields={"capacity": _("1 to 1000.")}
+                _("A class has 1 to 1000 seats."), code=ErrorCode.CAPACITY_INVALID, fields={"capacity": _("1 to 1000.")}
             )
         if capacity < session.seats_taken:
             raise ConflictError(
                 _("%(n)d people already hold a seat; cancel some first.") % {"n": session.seats_taken},
-                code="capacity_below_booked",
+                code=ErrorCode.CAPACITY_BELOW_BOOKED,
             )
         session.capacity = capacity
     if room is not None:
@@ -337,7 +340,7 @@ def group_session_update(
     if starts_at is not None and moved:
         start = aware(starts_at)
         if start < now:
-            raise ValidationError(_("This time is in the past."), code="in_the_past")
+            raise ValidationError(_("This time is in the past."), code=ErrorCode.IN_THE_PAST)
         session.ends_at = start + (session.ends_at - session.starts_at)
         session.starts_at = start
     _ensure_session_free(
@@ -371,13 +374,13 @@ def group_session_cancel(
     session = _session_for_update(session_id)
     ensure_acts_for_trainer(actor, trainer_get(session.instructor_id))
     if session.status != GroupSession.Status.SCHEDULED:
-        raise ConflictError(_("This class is already cancelled."), code="session_cancelled")
+        raise ConflictError(_("This class is already cancelled."), code=ErrorCode.SESSION_CANCELLED)
     targets = [session]
     if scope == Scope.FOLLOWING:
         if session.recurrence_id is None:
             raise ValidationError(
                 _("Only a recurring class can be cancelled with the following ones."),
-                code="scope_invalid",
+                code=ErrorCode.SCOPE_INVALID,
                 fields={"scope": _("Use “this”.")},
             )
         pattern = RecurringPattern.objects.select_for_update().get(pk=session.recurrence_id)
@@ -388,7 +391,7 @@ def group_session_cancel(
             .order_by("starts_at")
         )
     elif scope != Scope.THIS:
-        raise ValidationError(_("Scope is “this” or “following”."), code="scope_invalid")
+        raise ValidationError(_("Scope is “this” or “following”."), code=ErrorCode.SCOPE_INVALID)
     ids = [s.pk for s in targets]
     GroupSession.objects.filter(pk__in=ids).update(
         status=GroupSession.Status.CANCELLED, cancelled_at=now, cancellation_reason=reason[:500], seats_taken=0
@@ -418,16 +421,16 @@ def participant_mark_attendance(
         .first()
     )
     if participant is None or (session_id is not None and participant.session_id != session_id):
-        raise NotFoundError(_("No such registration."), code="participant_not_found")
+        raise NotFoundError(_("No such registration."), code=ErrorCode.PARTICIPANT_NOT_FOUND)
     session = participant.session
     if not (is_management(actor) or actor.pk == session.instructor_id):
         raise PermissionDeniedError(_("Only the instructor and managers take attendance."))
     if participant.status not in SessionParticipant.SEATED:
-        raise ConflictError(_("Only people holding a seat can be checked in."), code="not_seated")
+        raise ConflictError(_("Only people holding a seat can be checked in."), code=ErrorCode.NOT_SEATED)
     if not attended and session.starts_at > now:
-        raise ConflictError(_("A no-show is recorded once the class has started."), code="not_started")
+        raise ConflictError(_("A no-show is recorded once the class has started."), code=ErrorCode.NOT_STARTED)
     if attended and session.starts_at - timedelta(minutes=30) > now:
-        raise ConflictError(_("Check-in opens 30 minutes before the class."), code="check_in_not_open")
+        raise ConflictError(_("Check-in opens 30 minutes before the class."), code=ErrorCode.CHECK_IN_NOT_OPEN)
     participant.status = SessionParticipant.Status.ATTENDED if attended else SessionParticipant.Status.NO_SHOW
     participant.checked_in_at = now if attended else None
     participant.save(update_fields=["status", "checked_in_at", "updated_at"])

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.models import User
 from core.permissions import require
@@ -39,7 +40,7 @@ def scheduling_policy_update(
             fields["reminder_channels"] = _("Channels are email, sms and push.")
         policy.reminder_channels = list(dict.fromkeys(reminder_channels))
     if fields:
-        raise ValidationError(" ".join(fields.values()), code="policy_invalid", fields=fields)
+        raise ValidationError(" ".join(fields.values()), code=ErrorCode.POLICY_INVALID, fields=fields)
     policy.save()
     audit_record(
         actor=actor,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.models import User
 from core.permissions import require
@@ -71,7 +72,7 @@ def _check_rule(rule: RecurrenceRule) -> None:
     if rule.until is not None and (rule.until - rule.starts_on).days > 3 * 366:
         fields["until"] = _("A series runs at most three years.")
     if fields:
-        raise ValidationError(" ".join(fields.values()), code="recurrence_invalid", fields=fields)
+        raise ValidationError(" ".join(fields.values()), code=ErrorCode.RECURRENCE_INVALID, fields=fields)
 
 
 def occurrence_dates(pattern: RecurringPattern, start: date, end: date) -> list[date]:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
+from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
 from core.permissions import is_management, require
@@ -59,14 +60,14 @@ def video_status_change(*, actor: User, video_id: int, status: str, note: str = 
     errors = FieldErrors()
     errors.choice("status", status, ReviewStatus)
     note = errors.text("note", note, max_length=500, required=False)
-    errors.raise_if_any(code="video_invalid")
+    errors.raise_if_any(code=ErrorCode.VIDEO_INVALID)
     if video.processing != Processing.READY:
-        raise ConflictError(_("The video can be reviewed once it is processed."), code="video_not_ready")
+        raise ConflictError(_("The video can be reviewed once it is processed."), code=ErrorCode.VIDEO_NOT_READY)
     if status not in TRANSITIONS[video.status]:
         raise ConflictError(
             _("A video “%(from)s” cannot become “%(to)s”.")
             % {"from": ReviewStatus(video.status).label, "to": ReviewStatus(status).label},
-            code="status_transition",
+            code=ErrorCode.STATUS_TRANSITION,
         )
     change = VideoStatusChange.objects.create(
         video=video, actor=actor, from_status=video.status, to_status=status, note=note
@@ -124,7 +125,7 @@ def video_feedback_add(*, actor: User, video_id: int, body: str) -> VideoFeedbac
     require(actor, "videos.comment", video)
     errors = FieldErrors()
     body = errors.text("body", body, max_length=2000)
-    errors.raise_if_any(code="video_invalid")
+    errors.raise_if_any(code=ErrorCode.VIDEO_INVALID)
     feedback = VideoFeedback.objects.create(video=video, author=actor, body=body)
     audit_record(actor=actor, action=AuditAction.VIDEO_ADD_FEEDBACK, target=video, feedback=feedback.pk)
     return feedback
@@ -193,14 +194,14 @@ def _frame_of(video: Video, time_ms: int) -> int:
 def _annotation_values(video: Video, data: AnnotationData) -> dict[str, Any]:
     errors = FieldErrors()
     if video.processing != Processing.READY:
-        raise ConflictError(_("The video can be annotated once it is processed."), code="video_not_ready")
+        raise ConflictError(_("The video can be annotated once it is processed."), code=ErrorCode.VIDEO_NOT_READY)
     if not 0 <= data.time_ms <= (video.duration_ms or 0):
         errors.add("time_ms", _("Choose a moment inside the video."))
     text = errors.text("text", data.text, max_length=1000, required=False)
     shapes = shapes_clean(errors, data.shapes)
     if not text and not shapes and not errors:
         errors.add("text", _("Write a note or draw something."))
-    errors.raise_if_any(code="annotation_invalid")
+    errors.raise_if_any(code=ErrorCode.ANNOTATION_INVALID)
     return {"time_ms": data.time_ms, "frame": _frame_of(video, data.time_ms), "text": text, "shapes": shapes}
 
 
@@ -221,7 +222,9 @@ def _own_annotation(actor: User, video_id: int, annotation_id: int) -> VideoAnno
     if annotation is None:
         raise NotFoundError(_("Annotation not found."))
     if annotation.author_id != actor.pk and not is_management(actor):
-        raise ConflictError(_("Only its author or a manager can change an annotation."), code="annotation_author")
+        raise ConflictError(
+            _("Only its author or a manager can change an annotation."), code=ErrorCode.ANNOTATION_AUTHOR
+        )
     annotation.video = video
     return annotation
 

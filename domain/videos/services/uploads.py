@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
 from core.permissions import require
@@ -46,7 +47,7 @@ class UploadData:
 def _too_large() -> TooLargeError:
     return TooLargeError(
         _("The video is larger than %(mb)d MB.") % {"mb": settings.VIDEO_MAX_BYTES // (1024 * 1024)},
-        code="video_too_large",
+        code=ErrorCode.VIDEO_TOO_LARGE,
     )
 
 
@@ -55,7 +56,9 @@ def video_upload_start(*, actor: User, data: UploadData) -> Video:
     """A video row waiting for its file (processing = uploading). Raises ValidationError, TooLargeError
     (413, over VIDEO_MAX_BYTES), NotFoundError (a client, set or exercise the actor may not see)."""
     if data.client_id is None and actor.role != Role.CLIENT:
-        raise ValidationError(_("Say whose video this is."), code="video_invalid", fields={"client_id": _("Required.")})
+        raise ValidationError(
+            _("Say whose video this is."), code=ErrorCode.VIDEO_INVALID, fields={"client_id": _("Required.")}
+        )
     client = client_for_actor(actor=actor, client_id=data.client_id if data.client_id is not None else actor.pk)
     require(actor, "videos.upload", client)
     if data.size_bytes > settings.VIDEO_MAX_BYTES:
@@ -78,7 +81,7 @@ def video_upload_start(*, actor: User, data: UploadData) -> Video:
             errors.add("exercise_id", _("Exercise not found."))
     elif data.exercise_id is not None and exercise is not None and exercise.pk != data.exercise_id:
         errors.add("exercise_id", _("The set is of another exercise."))
-    errors.raise_if_any(code="video_invalid")
+    errors.raise_if_any(code=ErrorCode.VIDEO_INVALID)
     video = Video(
         client=client,
         uploaded_by=actor,
@@ -110,20 +113,22 @@ def video_upload_chunk(*, actor: User, video_id: int, start: int, total: int, st
     `received_bytes` when chunks arrive out of order, ValidationError for a malformed chunk."""
     video = _uploading(actor, video_id)
     if video.processing != Processing.UPLOADING:
-        raise ConflictError(_("This upload is already complete."), code="upload_finished")
+        raise ConflictError(_("This upload is already complete."), code=ErrorCode.UPLOAD_FINISHED)
     if files.in_bucket():
-        raise ConflictError(_("Upload this video straight to storage with the form given."), code="upload_method")
+        raise ConflictError(
+            _("Upload this video straight to storage with the form given."), code=ErrorCode.UPLOAD_METHOD
+        )
     if total != video.declared_bytes:
-        raise ValidationError(_("The total size differs from the size announced."), code="upload_range")
+        raise ValidationError(_("The total size differs from the size announced."), code=ErrorCode.UPLOAD_RANGE)
     if length < 1 or length > settings.VIDEO_CHUNK_BYTES or start + length > total:
         raise ValidationError(
             _("Send chunks of at most %(mb)d MB inside the file's size.")
             % {"mb": settings.VIDEO_CHUNK_BYTES // (1024 * 1024)},
-            code="upload_range",
+            code=ErrorCode.UPLOAD_RANGE,
         )
     if start > video.received_bytes:
         error = ConflictError(
-            _("Send the file from byte %(n)d on.") % {"n": video.received_bytes}, code="upload_offset"
+            _("Send the file from byte %(n)d on.") % {"n": video.received_bytes}, code=ErrorCode.UPLOAD_OFFSET
         )
         error.extra = {"received_bytes": video.received_bytes}
         raise error
@@ -155,12 +160,12 @@ def video_upload_complete(*, actor: User, video_id: int) -> Video:
         error = ConflictError(
             _("The upload is not complete: %(n)d of %(total)d bytes arrived.")
             % {"n": size, "total": video.declared_bytes},
-            code="upload_incomplete",
+            code=ErrorCode.UPLOAD_INCOMPLETE,
         )
         error.extra = {"received_bytes": size}
         raise error
     if size < 1:
-        raise ConflictError(_("The file has not arrived yet."), code="upload_incomplete")
+        raise ConflictError(_("The file has not arrived yet."), code=ErrorCode.UPLOAD_INCOMPLETE)
     if size > settings.VIDEO_MAX_BYTES or size > video.declared_bytes:
         raise _refuse(actor, video, _too_large())
     try:
@@ -202,7 +207,7 @@ def video_retry(*, actor: User, video_id: int) -> Video:
     video = video_get(actor=actor, video_id=video_id, for_update=True)
     require(actor, "videos.upload", video.client)
     if video.processing != Processing.FAILED:
-        raise ConflictError(_("Only a video whose processing failed can be retried."), code="video_not_failed")
+        raise ConflictError(_("Only a video whose processing failed can be retried."), code=ErrorCode.VIDEO_NOT_FAILED)
     video.processing, video.error = Processing.PROCESSING, ""
     video.save(update_fields=["processing", "error", "updated_at"])
     audit_record(actor=actor, action=AuditAction.VIDEO_RETRY_PROCESSING, target=video)

@@ -1,0 +1,53 @@
+"""The API docs page works offline: Swagger UI comes from our static files and lists the operations.
+
+Every request the page makes to anywhere but the test server is aborted (no CDN reachable), and the page
+must still render the operations of the document.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, live_server_thread
+from tests.conftest import STUDIO_SLUG
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+def _chromium_or_skip() -> None:
+    if shutil.which(CHROMIUM) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is required in CI")
+        pytest.skip("Debian's chromium is not installed")
+
+
+def test_the_docs_page_lists_the_operations_without_internet():
+    _chromium_or_skip()
+    playwright = pytest.importorskip("playwright.sync_api")
+    outside: list[str] = []
+    with live_server_thread() as port, playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+
+            def only_our_server(route, request) -> None:
+                host = urlsplit(request.url).hostname or ""
+                if host == "127.0.0.1" or host.endswith("localhost"):
+                    route.continue_()
+                else:
+                    outside.append(request.url)
+                    route.abort()
+
+            page.route("**/*", only_our_server)
+            page.goto(f"http://{STUDIO_SLUG}.localhost:{port}/api/v1/docs")
+            page.wait_for_selector(".opblock", timeout=180_000)
+            summaries = page.locator(".opblock-summary-path").all_inner_texts()
+            assert len(summaries) > 50
+            assert any("/api/v1/auth/login" in text.replace("\u200b", "") for text in summaries)
+        finally:
+            browser.close()
+    assert outside == []
