@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
+from pydantic import PlainSerializer
 
 
 def studio_timezone_name() -> str:
@@ -22,3 +24,12 @@ def studio_zone() -> ZoneInfo:
 def studio_today(*, now: datetime | None = None) -> date:
     """Today's date where the studio is (23:30 UTC is already tomorrow in Auckland)."""
     return (now or timezone.now()).astimezone(studio_zone()).date()
+
+
+def studio_isoformat(value: datetime | None) -> str | None:
+    """ISO 8601 in the studio's zone, with its offset (`2027-06-03T10:00:00+01:00`); None stays None."""
+    return timezone.localtime(value, studio_zone()).isoformat() if value is not None else None
+
+
+StudioTime = Annotated[datetime, PlainSerializer(studio_isoformat, return_type=str)]
+"""A datetime field of an API schema that is written out in the studio's zone."""

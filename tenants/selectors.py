@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Role, User
+from core.permissions import MANAGEMENT_ROLES
 from tenants.models import Studio
 
 # One studio's share of the console's count query; `table` is a quoted identifier built from our own rows.
@@ -96,7 +97,7 @@ def studio_managers(*, studio: Studio) -> list[User]:
     """The studio's owners and managers (whom platform staff contact)."""
     with schema_context(studio.schema_name):
         return list(
-            User.objects.filter(role__in=[Role.OWNER, Role.MANAGER])
+            User.objects.filter(role__in=MANAGEMENT_ROLES)
             .order_by("role", "email")
             .only("email", "first_name", "last_name", "role", "is_active", "date_joined")
         )

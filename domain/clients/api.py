@@ -243,7 +243,9 @@ def goal_create(request: AuthedRequest, client_id: int, payload: GoalIn) -> Stat
 @router.put("/{int:client_id}/goals/{int:goal_id}", response=GoalOut, summary="Update progress or status")
 def goal_update(request: AuthedRequest, client_id: int, goal_id: int, payload: GoalIn) -> ClientGoal:
     client = _client(request, client_id, "clients.manage_goals")
-    return services.goal_update(client=client, goal_id=goal_id, data=services.GoalData(**payload.dict()))
+    return services.goal_update(
+        actor=_actor(request), client=client, goal_id=goal_id, data=services.GoalData(**payload.dict())
+    )
 
 
 @router.get("/{int:client_id}/emergency-contacts", response=CursorPage[ContactOut], summary="Emergency contacts")
@@ -257,21 +259,26 @@ def contact_list(request: AuthedRequest, client_id: int, page: Query[PageParams]
 @router.post("/{int:client_id}/emergency-contacts", response={201: ContactOut}, summary="Add an emergency contact")
 def contact_create(request: AuthedRequest, client_id: int, payload: ContactIo) -> Status:
     client = _client(request, client_id, "clients.manage_contacts")
-    return Status(201, services.emergency_contact_create(client=client, data=services.ContactData(**payload.dict())))
+    return Status(
+        201,
+        services.emergency_contact_create(
+            actor=_actor(request), client=client, data=services.ContactData(**payload.dict())
+        ),
+    )
 
 
 @router.put("/{int:client_id}/emergency-contacts/{int:contact_id}", response=ContactOut, summary="Edit a contact")
 def contact_update(request: AuthedRequest, client_id: int, contact_id: int, payload: ContactIo) -> object:
     client = _client(request, client_id, "clients.manage_contacts")
     return services.emergency_contact_update(
-        client=client, contact_id=contact_id, data=services.ContactData(**payload.dict())
+        actor=_actor(request), client=client, contact_id=contact_id, data=services.ContactData(**payload.dict())
     )
 
 
 @router.delete("/{int:client_id}/emergency-contacts/{int:contact_id}", response={204: None}, summary="Remove a contact")
 def contact_delete(request: AuthedRequest, client_id: int, contact_id: int) -> Status:
     client = _client(request, client_id, "clients.manage_contacts")
-    services.emergency_contact_delete(client=client, contact_id=contact_id)
+    services.emergency_contact_delete(actor=_actor(request), client=client, contact_id=contact_id)
     return Status(204, None)
 
 

@@ -23,6 +23,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
 from core.people import user_email_check
+from core.permissions import require
 from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
@@ -125,6 +126,7 @@ def client_create(
 
     A trainer who adds a client is assigned to them, so they keep seeing the person they onboarded.
     """
+    require(actor, "clients.create")
     errors = FieldErrors()
     email = _email(errors, email)
     first_name = errors.text("first_name", first_name, max_length=150)
@@ -165,6 +167,7 @@ def client_update(
     The email address is the person's sign-in and changes only through the account's own verified
     change-of-email flow, never here.
     """
+    require(actor, "clients.update", client)
     errors = FieldErrors()
     first_name = errors.text("first_name", first_name, max_length=150)
     last_name = errors.text("last_name", last_name, max_length=150, required=False)
@@ -191,6 +194,7 @@ def client_update(
 @transaction.atomic
 def client_profile_update(*, actor: User, client: User, data: ProfileData, private_fields: bool) -> ClientProfile:
     """Personal details; tags and trainer notes only when `private_fields` (staff), else left as they are."""
+    require(actor, "clients.update_profile", client)
     errors = FieldErrors()
     fields = _profile_fields(data, errors)
     errors.raise_if_any(code=ErrorCode.PROFILE_INVALID)
@@ -207,6 +211,7 @@ def client_profile_update(*, actor: User, client: User, data: ProfileData, priva
 @transaction.atomic
 def client_archive(*, actor: User, client: User) -> ClientProfile:
     """ "Delete": the client can no longer sign in and leaves every list; all their data stays for a restore."""
+    require(actor, "clients.archive", client)
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
         profile.status = ClientStatus.ARCHIVED
@@ -219,6 +224,7 @@ def client_archive(*, actor: User, client: User) -> ClientProfile:
 
 @transaction.atomic
 def client_restore(*, actor: User, client: User) -> ClientProfile:
+    require(actor, "clients.restore", client)
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is not archived."), code=ErrorCode.CLIENT_NOT_ARCHIVED)
@@ -236,6 +242,7 @@ def client_access_link_send(*, actor: User, client: User, request: HttpRequest) 
 
     The same one-time, studio-bound link as "forgot password"; it leaves after commit.
     """
+    require(actor, "clients.update", client)
     if not client.is_active:
         raise ConflictError(_("This client is archived. Restore them first."), code=ErrorCode.CLIENT_ARCHIVED)
     audit_record(actor=actor, action=AuditAction.CLIENT_SEND_ACCESS_LINK, target=client)
@@ -282,6 +289,7 @@ def _parq(errors: FieldErrors, answers: Mapping[str, bool]) -> dict[str, bool]:
 @transaction.atomic
 def health_history_update(*, actor: User, client: User, data: HealthData) -> HealthHistory:
     """Replace the health history (every clinical value is encrypted before it reaches the database)."""
+    require(actor, "clients.update_health", client)
     errors = FieldErrors()
     conditions = _text_list(errors, "conditions", data.conditions)
     medications = _text_list(errors, "medications", data.medications)
@@ -349,7 +357,8 @@ def _contact_fields(data: ContactData) -> dict[str, object]:
 
 
 @transaction.atomic
-def emergency_contact_create(*, client: User, data: ContactData) -> EmergencyContact:
+def emergency_contact_create(*, actor: User, client: User, data: ContactData) -> EmergencyContact:
+    require(actor, "clients.manage_contacts", client)
     fields = _contact_fields(data)
     if data.is_primary:
         EmergencyContact.objects.filter(client=client, is_primary=True).update(is_primary=False)
@@ -363,7 +372,8 @@ def _contact(client: User, contact_id: int) -> EmergencyContact:
 
 
 @transaction.atomic
-def emergency_contact_update(*, client: User, contact_id: int, data: ContactData) -> EmergencyContact:
+def emergency_contact_update(*, actor: User, client: User, contact_id: int, data: ContactData) -> EmergencyContact:
+    require(actor, "clients.manage_contacts", client)
     fields = _contact_fields(data)
     contact = _contact(client, contact_id)
     if data.is_primary:
@@ -375,7 +385,8 @@ def emergency_contact_update(*, client: User, contact_id: int, data: ContactData
 
 
 @transaction.atomic
-def emergency_contact_delete(*, client: User, contact_id: int) -> None:
+def emergency_contact_delete(*, actor: User, client: User, contact_id: int) -> None:
+    require(actor, "clients.manage_contacts", client)
     _contact(client, contact_id).delete()
 
 
@@ -420,14 +431,16 @@ def _goal_fields(data: GoalData) -> dict[str, object]:
 
 @transaction.atomic
 def goal_create(*, actor: User, client: User, data: GoalData) -> ClientGoal:
+    require(actor, "clients.manage_goals", client)
     fields = _goal_fields(data)
     achieved_at = timezone.now() if data.status == GoalStatus.ACHIEVED else None
     return ClientGoal.objects.create(client=client, created_by=actor, achieved_at=achieved_at, **fields)
 
 
 @transaction.atomic
-def goal_update(*, client: User, goal_id: int, data: GoalData) -> ClientGoal:
+def goal_update(*, actor: User, client: User, goal_id: int, data: GoalData) -> ClientGoal:
     """Progress and status; reaching "achieved" stamps when, leaving it clears the stamp."""
+    require(actor, "clients.manage_goals", client)
     fields = _goal_fields(data)
     goal = locked_or_404(ClientGoal.objects.all(), _("Goal not found."), client=client, pk=goal_id)
     if data.status == GoalStatus.ACHIEVED and goal.achieved_at is None:
@@ -448,6 +461,7 @@ def assessment_create(
     *, actor: User, client: User, assessed_on: date, measurements: Mapping[str, Decimal], notes: str = ""
 ) -> FitnessAssessment:
     """An assessment with typed measurements, each in its kind's unit and plausible range."""
+    require(actor, "clients.record_assessment", client)
     errors = FieldErrors()
     notes = errors.text("notes", notes, max_length=10000, required=False)
     if assessed_on > studio_today():

@@ -45,7 +45,6 @@ def exercise_list(request: AuthedRequest, filters: Query[ExerciseFilters]) -> di
 
 @router.post("/exercises", response={201: ExerciseOut}, summary="Add an exercise of the studio's own")
 def exercise_create(request: AuthedRequest, payload: ExerciseIn) -> Status:
-    require(request.user, "library.manage")
     exercise = services.exercise_create(actor=request.user, data=services.ExerciseData(**payload.dict()))
     return Status(201, selectors.exercise_get(exercise_id=exercise.pk))
 
@@ -58,29 +57,26 @@ def exercise_detail(request: AuthedRequest, exercise_id: int) -> Exercise:
 
 @router.put("/exercises/{int:exercise_id}", response=ExerciseOut, summary="Edit one of the studio's exercises")
 def exercise_update(request: AuthedRequest, exercise_id: int, payload: ExerciseIn) -> Exercise:
-    require(request.user, "library.manage")
-    services.exercise_update(exercise_id=exercise_id, data=services.ExerciseData(**payload.dict()))
+    data = services.ExerciseData(**payload.dict())
+    services.exercise_update(actor=request.user, exercise_id=exercise_id, data=data)
     return selectors.exercise_get(exercise_id=exercise_id)
 
 
 @router.post("/exercises/{int:exercise_id}/copy", response={201: ExerciseOut}, summary="Copy to edit")
 def exercise_copy(request: AuthedRequest, exercise_id: int, payload: ExerciseCopyIn) -> Status:
-    require(request.user, "library.manage")
     copy = services.exercise_copy(exercise_id=exercise_id, actor=request.user, hide_original=payload.hide_original)
     return Status(201, selectors.exercise_get(exercise_id=copy.pk))
 
 
 @router.post("/exercises/{int:exercise_id}/hide", response=ExerciseOut, summary="Hide from the library")
 def exercise_hide(request: AuthedRequest, exercise_id: int) -> Exercise:
-    require(request.user, "library.manage")
-    services.exercise_set_hidden(exercise_id=exercise_id, hidden=True)
+    services.exercise_set_hidden(actor=request.user, exercise_id=exercise_id, hidden=True)
     return selectors.exercise_get(exercise_id=exercise_id)
 
 
 @router.post("/exercises/{int:exercise_id}/show", response=ExerciseOut, summary="Show in the library again")
 def exercise_show(request: AuthedRequest, exercise_id: int) -> Exercise:
-    require(request.user, "library.manage")
-    services.exercise_set_hidden(exercise_id=exercise_id, hidden=False)
+    services.exercise_set_hidden(actor=request.user, exercise_id=exercise_id, hidden=False)
     return selectors.exercise_get(exercise_id=exercise_id)
 
 
@@ -92,8 +88,7 @@ def category_list(request: AuthedRequest) -> list[ExerciseCategory]:
 
 @router.post("/exercise-categories", response={201: CategoryOut}, summary="Add a category")
 def category_create(request: AuthedRequest, payload: CategoryIn) -> Status:
-    require(request.user, "library.manage")
-    category = services.category_create(name=payload.name, parent_id=payload.parent_id)
+    category = services.category_create(actor=request.user, name=payload.name, parent_id=payload.parent_id)
     return Status(201, next(c for c in selectors.category_list() if c.pk == category.pk))
 
 

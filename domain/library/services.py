@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.models import User
+from core.permissions import require
 from core.queries import locked_or_404
 from core.validation import FieldErrors
 from domain.library.models import Exercise, ExerciseCategory
@@ -86,13 +87,15 @@ def copy_value(value: object) -> object:
 
 @transaction.atomic
 def exercise_create(*, actor: User, data: ExerciseData) -> Exercise:
+    require(actor, "library.manage")
     cleaned = _clean(data)
     return Exercise.objects.create(slug=_custom_slug(str(cleaned["name"])), created_by=actor, **cleaned)
 
 
 @transaction.atomic
-def exercise_update(*, exercise_id: int, data: ExerciseData) -> Exercise:
+def exercise_update(*, actor: User, exercise_id: int, data: ExerciseData) -> Exercise:
     """Replace an exercise's content; starter exercises stay as shipped (copy them to edit)."""
+    require(actor, "library.manage")
     exercise = _locked_exercise(exercise_id)
     if exercise.is_starter:
         raise ConflictError(
@@ -108,6 +111,7 @@ def exercise_update(*, exercise_id: int, data: ExerciseData) -> Exercise:
 @transaction.atomic
 def exercise_copy(*, exercise_id: int, actor: User, hide_original: bool = False) -> Exercise:
     """The studio's own editable copy; hiding the original makes the copy take its place in the library."""
+    require(actor, "library.manage")
     original = _locked_exercise(exercise_id)
     content = {name: copy_value(getattr(original, name)) for name in ExerciseData.__dataclass_fields__}
     copy = Exercise.objects.create(slug=_custom_slug(original.name), copied_from=original, created_by=actor, **content)
@@ -118,8 +122,9 @@ def exercise_copy(*, exercise_id: int, actor: User, hide_original: bool = False)
 
 
 @transaction.atomic
-def exercise_set_hidden(*, exercise_id: int, hidden: bool) -> Exercise:
+def exercise_set_hidden(*, actor: User, exercise_id: int, hidden: bool) -> Exercise:
     """Hide an exercise from the library's lists (programs that use it keep it)."""
+    require(actor, "library.manage")
     exercise = _locked_exercise(exercise_id)
     if exercise.is_hidden != hidden:
         exercise.is_hidden = hidden
@@ -128,7 +133,8 @@ def exercise_set_hidden(*, exercise_id: int, hidden: bool) -> Exercise:
 
 
 @transaction.atomic
-def category_create(*, name: str, parent_id: int | None = None) -> ExerciseCategory:
+def category_create(*, actor: User, name: str, parent_id: int | None = None) -> ExerciseCategory:
+    require(actor, "library.manage")
     errors = FieldErrors()
     name = errors.text("name", name, max_length=80)
     parent = None

@@ -224,15 +224,13 @@ def template_detail(request: AuthedRequest, template_id: int) -> dict:
     "/templates/{int:template_id}", response=TemplateOut, summary="Replace a template (assigned programs keep theirs)"
 )
 def template_update(request: AuthedRequest, template_id: int, payload: TemplateIn) -> dict:
-    require(_actor(request), "programs.manage_templates")
-    services.template_update(template_id=template_id, data=template_data(payload))
+    services.template_update(actor=_actor(request), template_id=template_id, data=template_data(payload))
     return template_out(selectors.template_get(template_id=template_id))
 
 
 @router.delete("/templates/{int:template_id}", response={204: None}, summary="Archive a template")
 def template_archive(request: AuthedRequest, template_id: int) -> Status:
-    require(_actor(request), "programs.manage_templates")
-    services.template_set_archived(template_id=template_id, archived=True)
+    services.template_set_archived(actor=_actor(request), template_id=template_id, archived=True)
     return Status(204, None)
 
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Annotated, Literal
+from datetime import date, time
+from typing import Literal
 
-from django.utils import timezone
 from ninja import Schema
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
 from core.api.types import ApiDate, ApiDateTime
-from domain.scheduling.selectors import studio_zone
+from core.studio_time import StudioTime
 
-
-def _in_studio_zone(value: datetime | None) -> str | None:
-    return timezone.localtime(value, studio_zone()).isoformat() if value is not None else None
-
-
-StudioTime = Annotated[datetime, PlainSerializer(_in_studio_zone, return_type=str)]
 Scope = Literal["this", "following"]
 
 

@@ -5,18 +5,17 @@ Datetimes go out in the studio's zone, with its offset."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Schema
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
 from core.api.types import ApiDateTime, ApiDecimal
-from core.studio_time import studio_zone
+from core.studio_time import StudioTime
 from domain.programs.models import LoadType, Prescription, WorkoutSession
 from domain.progress.units import WHOLE, display, load_display
 from domain.progress.units import Dimension as _Dimension
@@ -24,13 +23,6 @@ from domain.workouts import strength
 from domain.workouts.models import PersonalRecord, RecordKind, WorkoutCompletion
 from domain.workouts.selectors import ExerciseRecords, LiftSeries, WeekSummary
 from domain.workouts.services import ExerciseLogData, SetData, WorkoutLogData
-
-
-def _in_studio_zone(value: datetime | None) -> str | None:
-    return timezone.localtime(value, studio_zone()).isoformat() if value is not None else None
-
-
-StudioTime = Annotated[datetime, PlainSerializer(_in_studio_zone, return_type=str)]
 
 # --- input ---------------------------------------------------------------------------------------
 

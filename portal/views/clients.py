@@ -210,7 +210,7 @@ def client_contact_add(request: StudioRequest, client_id: int) -> HttpResponse:
         form_class=ContactForm,
         form_name="contact_form",
         save=lambda client, form: services.emergency_contact_create(
-            client=client, data=services.ContactData(**form.cleaned_data)
+            actor=request.user, client=client, data=services.ContactData(**form.cleaned_data)
         ),
         done=_("Emergency contact added."),
     )

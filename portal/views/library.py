@@ -94,7 +94,7 @@ def exercise_edit(request: StudioRequest, exercise_id: int) -> HttpResponse:
         saved = form_saved(
             request,
             form,
-            lambda: services.exercise_update(exercise_id=exercise.pk, data=form.exercise_data()),
+            lambda: services.exercise_update(actor=request.user, exercise_id=exercise.pk, data=form.exercise_data()),
             _("Saved."),
         )
         if saved is not None:
@@ -114,6 +114,6 @@ def exercise_copy(request: StudioRequest, exercise_id: int) -> HttpResponse:
 @page_requires("library.manage")
 def exercise_visibility(request: StudioRequest, exercise_id: int) -> HttpResponse:
     hidden = request.POST.get("hidden") == "1"
-    exercise = services.exercise_set_hidden(exercise_id=exercise_id, hidden=hidden)
+    exercise = services.exercise_set_hidden(actor=request.user, exercise_id=exercise_id, hidden=hidden)
     messages.success(request, _("Hidden from the library.") if hidden else _("Shown in the library again."))
     return redirect("portal:exercise_detail", exercise_id=exercise.pk)

@@ -12,6 +12,7 @@ from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
+from core.permissions import require
 from core.studio_time import studio_today
 from core.validation import FieldErrors
 from domain.programs.models import (
@@ -72,6 +73,7 @@ def template_assign(
     start_date + 7(n-1) + (d-1). Exercises contraindicated by the client's health history are
     returned (and kept on the program) as warnings for the trainer; they do not block.
     """
+    require(actor, "programs.assign", client)
     errors = FieldErrors()
     errors.choice("assignment_type", assignment_type, AssignmentType)
     today = studio_today()

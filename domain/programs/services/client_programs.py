@@ -18,6 +18,7 @@ from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
+from core.permissions import require
 from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
@@ -102,6 +103,7 @@ def client_program_update(
     *, actor: User, client_program_id: int, current_phase: int, current_week: int, status: str
 ) -> ClientProgram:
     """The trainer sets phase, week and status by hand (the only way a STATIC program moves)."""
+    require(actor, "programs.update")
     program = _locked_program(client_program_id)
     phases = list(program.phases.all())
     errors = FieldErrors()
@@ -136,6 +138,7 @@ def program_rule_set(
     *, actor: User, client_program_id: int, data: RuleData, program_exercise_id: int | None = None
 ) -> ProgressionRule:
     """Create or replace the program's rule of this kind (for one exercise: an override)."""
+    require(actor, "programs.update")
     program = _locked_program(client_program_id)
     errors = FieldErrors()
     fields = rule_clean(errors, "rule", data)
@@ -157,6 +160,7 @@ def program_rule_set(
 @transaction.atomic
 def program_rule_delete(*, actor: User, client_program_id: int, rule_id: int) -> None:
     """Remove a rule; removing an exercise's override puts the program-wide rule back in charge."""
+    require(actor, "programs.update")
     program = _locked_program(client_program_id)
     deleted, _details = ProgressionRule.objects.filter(client_program=program, pk=rule_id).delete()
     if not deleted:

@@ -34,11 +34,7 @@ from domain.programs.models import (
 )
 
 MAX_PHASES = 12
-
-
 MAX_WORKOUTS_PER_WEEK = 14
-
-
 MAX_EXERCISES_PER_WORKOUT = 30
 
 

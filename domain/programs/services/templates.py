@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError
 from core.models import User
+from core.permissions import require
 from core.queries import locked_or_404
 from domain.programs import progression
 from domain.programs.models import (
@@ -62,6 +63,7 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
 
 @transaction.atomic
 def template_create(*, actor: User, data: TemplateData, copied_from: ProgramTemplate | None = None) -> ProgramTemplate:
+    require(actor, "programs.manage_templates")
     if data.rules is None:
         data = replace(data, rules=[RuleData(**rule) for rule in progression.DEFAULT_RULES])  # type: ignore[arg-type]  # DEFAULT_RULES are plain dicts of RuleData fields
     clean = template_clean(data)
@@ -75,8 +77,9 @@ def _locked_template(template_id: int) -> ProgramTemplate:
 
 
 @transaction.atomic
-def template_update(*, template_id: int, data: TemplateData) -> ProgramTemplate:
+def template_update(*, actor: User, template_id: int, data: TemplateData) -> ProgramTemplate:
     """Replace the whole template. Programs already assigned keep their own copy and do not change."""
+    require(actor, "programs.manage_templates")
     clean = template_clean(data)
     template = _locked_template(template_id)
     for name, value in clean.fields.items():
@@ -90,7 +93,8 @@ def template_update(*, template_id: int, data: TemplateData) -> ProgramTemplate:
 
 
 @transaction.atomic
-def template_set_archived(*, template_id: int, archived: bool) -> ProgramTemplate:
+def template_set_archived(*, actor: User, template_id: int, archived: bool) -> ProgramTemplate:
+    require(actor, "programs.manage_templates")
     template = _locked_template(template_id)
     template.is_archived = archived
     template.save(update_fields=["is_archived", "updated_at"])
@@ -137,6 +141,7 @@ def template_document(template: ProgramTemplate) -> TemplateData:
 
 @transaction.atomic
 def template_copy(*, template_id: int, actor: User, name: str | None = None) -> ProgramTemplate:
+    require(actor, "programs.manage_templates")
     original = ProgramTemplate.objects.filter(pk=template_id).first()
     if original is None:
         raise NotFoundError(_("Program template not found."))

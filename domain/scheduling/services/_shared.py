@@ -96,14 +96,10 @@ def is_late(starts_at: datetime, now: datetime) -> bool:
 
 def pattern_end_before(pattern: RecurringPattern, occurrence_start: datetime) -> None:
     """Stop a series before an occurrence, so the generator never makes it or anything after it."""
-    zone = zone_get(pattern.timezone)
+    zone = ZoneInfo(pattern.timezone)
     last_day = occurrence_start.astimezone(zone).date() - timedelta(days=1)
     pattern.until = min(pattern.until, last_day) if pattern.until else last_day
     pattern.save(update_fields=["until", "updated_at"])
-
-
-def zone_get(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 @dataclass

@@ -91,6 +91,10 @@ def appointment_book(
 
     A client books an offered slot for themselves (requested if the type needs the trainer's
     confirmation, else confirmed); staff may book outside working hours but never over other bookings.
+    A trainer books only with themself, for the clients assigned to them. `starts_at` without an offset is
+    studio-local. Raises: PermissionDeniedError (403: role, or a trainer booking another's calendar),
+    NotFoundError (404: trainer, type, or a client out of the actor's reach), ValidationError (400: past,
+    notice, horizon, outside hours), ConflictError (409 `slot_taken`).
     """
     require(actor, "scheduling.book")
     now = now or timezone.now()

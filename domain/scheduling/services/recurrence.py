@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 from django.db import transaction
@@ -33,7 +34,6 @@ from domain.scheduling.services._shared import (
     session_overlap,
     slot_taken,
     trainer_conflict,
-    zone_get,
 )
 from domain.scheduling.services.reminders import (
     reminders_cancel,
@@ -98,7 +98,7 @@ def occurrence_dates(pattern: RecurringPattern, start: date, end: date) -> list[
 
 
 def _occurrence_times(pattern: RecurringPattern, start: date, end: date) -> list[tuple[datetime, datetime]]:
-    zone = zone_get(pattern.timezone)
+    zone = ZoneInfo(pattern.timezone)
     duration = timedelta(minutes=pattern.duration_minutes)
     result = []
     for day in occurrence_dates(pattern, start, end):
@@ -259,7 +259,7 @@ def room_busy(room: str, start: datetime, end: datetime, exclude_id: int | None 
 
 
 def _horizon(pattern: RecurringPattern, now: datetime) -> date:
-    today = now.astimezone(zone_get(pattern.timezone)).date()
+    today = now.astimezone(ZoneInfo(pattern.timezone)).date()
     limit = today + timedelta(days=selectors.SERIES_HORIZON_DAYS)
     return min(limit, pattern.until) if pattern.until else limit
 
@@ -330,7 +330,7 @@ def series_split_and_move(
     would clash keeps its time, is marked as an exception and is reported.
     """
     old = RecurringPattern.objects.select_for_update().get(pk=appointment.recurrence_id)  # type: ignore[misc]  # callers pass a series' appointment
-    zone = zone_get(old.timezone)
+    zone = ZoneInfo(old.timezone)
     pivot = appointment.original_starts_at or appointment.starts_at
     old_local = appointment.starts_at.astimezone(zone)
     new_local = new_start.astimezone(zone)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.exceptions import ValidationError
 from core.people import studio_user_create
+from core.permissions import STUDIO_ROLES
 from tenants.models import Studio
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--studio", required=True, help="The studio's slug.")
         parser.add_argument("--email", required=True)
         parser.add_argument("--password", required=True)
-        parser.add_argument("--role", required=True, choices=["owner", "manager", "trainer", "client"])
+        parser.add_argument("--role", required=True, choices=[role.value for role in STUDIO_ROLES])
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
 

@@ -199,16 +199,25 @@ def test_invalid_health_history_changes_nothing(client_user, trainer):
 
 
 def test_one_primary_emergency_contact(client_user):
-    first = emergency_contact_create(client=client_user, data=ContactData(name="Sam", phone="0700", is_primary=True))
-    second = emergency_contact_create(client=client_user, data=ContactData(name="Alex", phone="0701", is_primary=True))
+    first = emergency_contact_create(
+        actor=client_user, client=client_user, data=ContactData(name="Sam", phone="0700", is_primary=True)
+    )
+    second = emergency_contact_create(
+        actor=client_user, client=client_user, data=ContactData(name="Alex", phone="0701", is_primary=True)
+    )
     first.refresh_from_db()
     assert (first.is_primary, second.is_primary) == (False, True)
     emergency_contact_update(
-        client=client_user, contact_id=first.pk, data=ContactData(name="Sam", phone="0700", is_primary=True)
+        actor=client_user,
+        client=client_user,
+        contact_id=first.pk,
+        data=ContactData(name="Sam", phone="0700", is_primary=True),
     )
     assert list(EmergencyContact.objects.filter(client=client_user, is_primary=True)) == [first]
     with pytest.raises(ValidationError):
-        emergency_contact_create(client=client_user, data=ContactData(name="", phone="", email="nope"))
+        emergency_contact_create(
+            actor=client_user, client=client_user, data=ContactData(name="", phone="", email="nope")
+        )
     assert EmergencyContact.objects.filter(client=client_user).count() == 2
 
 
@@ -227,6 +236,7 @@ def test_goal_progress_and_achievement(client_user, trainer):
     )
     assert goal.progress_percent == 50
     achieved = goal_update(
+        actor=trainer,
         client=client_user,
         goal_id=goal.pk,
         data=GoalData(

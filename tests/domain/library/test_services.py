@@ -73,15 +73,16 @@ def test_the_database_refuses_terms_outside_the_vocabulary(tenant):
 
 
 def test_starter_exercises_are_read_only_but_can_be_copied_and_the_copy_edited(tenant, data):
+    trainer = TrainerFactory()
     original = starter("barbell-back-squat")
     with pytest.raises(ConflictError) as excinfo:
-        exercise_update(exercise_id=original.pk, data=data)
+        exercise_update(actor=trainer, exercise_id=original.pk, data=data)
     assert excinfo.value.code == "starter_read_only"
     original.refresh_from_db()
     assert original.name == "Barbell back squat"
     # when the studio copies it and hides the original
-    copy = exercise_copy(exercise_id=original.pk, actor=TrainerFactory(), hide_original=True)
-    edited = exercise_update(exercise_id=copy.pk, data=replace(data, name="Our back squat"))
+    copy = exercise_copy(exercise_id=original.pk, actor=trainer, hide_original=True)
+    edited = exercise_update(actor=trainer, exercise_id=copy.pk, data=replace(data, name="Our back squat"))
     # then the copy is theirs to edit and takes the original's place in the library
     assert edited.name == "Our back squat"
     assert edited.copied_from == original
@@ -94,10 +95,11 @@ def test_starter_exercises_are_read_only_but_can_be_copied_and_the_copy_edited(t
 
 
 def test_hide_and_show_again(tenant):
+    trainer = TrainerFactory()
     exercise = starter("push-up")
-    exercise_set_hidden(exercise_id=exercise.pk, hidden=True)
+    exercise_set_hidden(actor=trainer, exercise_id=exercise.pk, hidden=True)
     assert not exercise_list(search="push-up").filter(pk=exercise.pk).exists()
-    exercise_set_hidden(exercise_id=exercise.pk, hidden=False)
+    exercise_set_hidden(actor=trainer, exercise_id=exercise.pk, hidden=False)
     assert exercise_list(search="push-up").filter(pk=exercise.pk).exists()
 
 
@@ -128,10 +130,11 @@ def test_categories_come_as_a_tree_in_one_query(tenant):
 
 
 def test_a_studio_adds_a_sub_category_once(tenant):
+    trainer = TrainerFactory()
     parent = ExerciseCategory.objects.get(slug="cardio")
-    category = category_create(name="Swimming", parent_id=parent.pk)
+    category = category_create(actor=trainer, name="Swimming", parent_id=parent.pk)
     assert category.parent == parent
     with pytest.raises(ConflictError):
-        category_create(name="swimming", parent_id=parent.pk)
+        category_create(actor=trainer, name="swimming", parent_id=parent.pk)
     with pytest.raises(ValidationError):
-        category_create(name="Rowing", parent_id=999999)
+        category_create(actor=trainer, name="Rowing", parent_id=999999)

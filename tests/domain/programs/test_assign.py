@@ -69,7 +69,9 @@ def test_the_default_start_is_today_in_the_studios_time_zone(tenant, trainer, cl
 def test_editing_the_template_later_does_not_change_an_assigned_program(trainer, client_user):
     plan = template(actor=trainer)
     program = template_assign(template_id=plan.pk, client=client_user, actor=trainer, assignment_type="STATIC").program
-    template_update(template_id=plan.pk, data=template_data(phases=((1, 1),), exercises=(squat(sets=9),)))
+    template_update(
+        actor=trainer, template_id=plan.pk, data=template_data(phases=((1, 1),), exercises=(squat(sets=9),))
+    )
     assert set(SessionExercise.objects.filter(session__client_program=program).values_list("sets", flat=True)) == {3}
     assert program.sessions.count() == 5  # 2 weeks x 2 + 1 week x 1
 

@@ -63,7 +63,7 @@ def test_every_problem_is_reported_by_its_path_and_nothing_is_written(trainer):
 def test_updating_replaces_the_structure_and_a_single_rep_count_is_a_range_of_one(trainer):
     template = template_create(actor=trainer, data=template_data(phases=((2, 2),)))
     update = template_data(phases=((4, 1),), exercises=(squat(reps_min=5, reps_max=None),), name="Renamed")
-    template_update(template_id=template.pk, data=replace(update, rules=[]))
+    template_update(actor=trainer, template_id=template.pk, data=replace(update, rules=[]))
     template.refresh_from_db()
     assert (template.name, template.duration_weeks, template.phases.count()) == ("Renamed", 4, 1)
     item = TemplateExercise.objects.get(workout__phase__template=template)
@@ -79,7 +79,7 @@ def test_a_copy_is_deep_and_independent(trainer):
     assert copy.copied_from == original
     assert template_document(copy).phases == template_document(original).phases
     assert ProgressionRule.objects.filter(template=copy, template_exercise__isnull=False, increment_kg=5).count() == 3
-    template_update(template_id=copy.pk, data=template_data(phases=((1, 1),)))
+    template_update(actor=trainer, template_id=copy.pk, data=template_data(phases=((1, 1),)))
     assert original.phases.count() == 2
 
 
