@@ -41,6 +41,8 @@ bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/videos.py
+	$(PY) bench/web.py
+	$(PY) bench/fleet.py
 
 clean:
 	rm -rf $(VENV) .data

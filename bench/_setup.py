@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def django_for_bench(db_name: str = "fitwell_bench") -> None:
+def django_for_bench(db_name: str = "fitwell_bench", *, fresh: bool = True) -> None:
+    """Django on the bench database `db_name`: made anew (or kept, `fresh=False`) and migrated."""
     from deploy import local
 
     url = local.find_postgres(db_name)
@@ -18,8 +19,10 @@ def django_for_bench(db_name: str = "fitwell_bench") -> None:
     import psycopg
 
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{db_name}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db_name]).fetchone()
+        if fresh or not exists:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{db_name}"')
     os.environ.update(local.base_env(url, local.find_redis(), "config.settings.local"))
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ["STUDIO_SCHEMA_POOL_SIZE"] = "0"  # the benchmark fills the pool itself, outside the timings

@@ -18,7 +18,8 @@ import time
 
 from _setup import django_for_bench, percentile
 
-django_for_bench()
+if __name__ == "__main__":  # bench/fleet.py imports the helpers below with its own database set up
+    django_for_bench()
 
 from django.core.management import call_command
 from django.db import connection

@@ -58,11 +58,18 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def database_config(*, default_url: str = DEFAULT_DATABASE_URL) -> dict[str, Any]:
-    """The default database, on django-tenants' schema-aware backend."""
-    config: dict[str, Any] = dict(
-        dj_database_url.parse(env_str("DATABASE_URL", default_url), conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    """The default database, on django-tenants' schema-aware backend (core/db/backend).
+
+    Connections persist for DB_CONN_MAX_AGE seconds (default 300; 0 = one per request), checked with
+    a cheap query before a request reuses them (CONN_HEALTH_CHECKS), so a restarted server or a
+    pooler that dropped the link costs one reconnect, not an error page.
+    """
+    config: dict[str, Any] = dj_database_url.parse(  # type: ignore[assignment]  # a TypedDict; we add keys
+        env_str("DATABASE_URL", default_url),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
     )
-    config["ENGINE"] = "django_tenants.postgresql_backend"
+    config["ENGINE"] = "core.db.backend"
     return config
 
 

@@ -14,14 +14,10 @@ from django.utils.translation import gettext as _
 from core.context import studio_var
 from core.db import tenant_connection
 from core.error_codes import ErrorCode
-from tenants.models import Domain, Studio
+from tenants.models import Studio
+from tenants.routing import studio_for_host
 
 ALWAYS_ANSWERED = ("/healthz", "/readyz")
-
-
-def studio_for_host(host: str) -> Studio | None:
-    domain = Domain.objects.select_related("tenant").filter(domain=host).first()
-    return domain.tenant if domain else None
 
 
 def is_public_host(host: str) -> bool:
@@ -35,16 +31,19 @@ class StudioRoutingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # The public host has no `request.tenant` at all (django-tenants' admin templates read a
         # missing attribute as "public"); code that serves both kinds of host uses getattr(..., None).
-        tenant_connection.set_schema_to_public()
-        host = request.get_host().rsplit(":", 1)[0].lower() if request.get_host() else ""
+        # A persistent connection keeps the schema of its last request: every branch below sets the
+        # schema it needs, and setting the one it already has costs nothing (core/db/backend).
+        host = request.get_host().rsplit(":", 1)[0].lower()
 
         if is_public_host(host):
+            tenant_connection.set_schema_to_public()
             self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
             studio_var.set("public")
             return self.get_response(request)
 
         studio = studio_for_host(host)
         if studio is None or studio.status in (Studio.Status.PROVISIONING, Studio.Status.CLOSED):
+            tenant_connection.set_schema_to_public()
             self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
             return render(request, "public/studio_not_found.html", {"host": host}, status=404)
 

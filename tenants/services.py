@@ -29,6 +29,7 @@ from core.permissions import require
 from tenants import schema_pool
 from tenants.branding import colour_check, logo_prepare
 from tenants.models import Domain, HandoffToken, Studio
+from tenants.routing import routing_forget
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$")
 SLUG_MIN, SLUG_MAX = 3, 40
@@ -205,6 +206,7 @@ def studio_provision(
 
     studio.status = Studio.Status.ACTIVE
     studio.save(update_fields=["status", "updated_at"])
+    routing_forget()  # this process may have remembered the host as unknown
 
     transaction.on_commit(_schedule_pool_refill)
     return ProvisionedStudio(studio=studio, owner=owner, from_pool=from_pool)
@@ -224,6 +226,7 @@ def studio_client_signup_set(*, studio: Studio, allowed: bool, actor: User, ip: 
     require(actor, "studio.update_signup_policy")
     Studio.objects.filter(pk=studio.pk).update(allow_client_signup=allowed, updated_at=dj_timezone.now())
     studio.allow_client_signup = allowed
+    routing_forget()
     audit_record(actor=actor, action=AuditAction.STUDIO_SET_SIGNUP_POLICY, target=studio, ip=ip, allowed=allowed)
     return studio
 
@@ -369,6 +372,7 @@ def studio_branding_update(
     studio.primary_color = colours["primary_color"]
     studio.accent_color = colours["accent_color"]
     studio.save(update_fields=["logo", "primary_color", "accent_color", "updated_at"])
+    routing_forget()
     audit_record(
         actor=actor,
         action=AuditAction.STUDIO_UPDATE_BRANDING,
@@ -415,6 +419,7 @@ def _studio_status_change(
         )
     studio.status = transition.target
     studio.save(update_fields=["status", "updated_at"])
+    routing_forget()  # this process at once; the others within ROUTING_CACHE_SECONDS
     audit_record(actor=actor, action=transition.action, target=studio, ip=ip, reason=reason.strip()[:500])
     return studio
 

@@ -9,3 +9,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # Tests fill the pool explicitly where they exercise it.
 STUDIO_SCHEMA_POOL_SIZE = 0
+# Each test sees the studios as they are this instant (tests change statuses with plain updates);
+# tests/tenants/test_request_path.py turns the per-process host cache on where it tests it.
+ROUTING_CACHE_SECONDS = 0

@@ -36,7 +36,9 @@ def test_production_settings_need_secret_key_and_database_url(monkeypatch):
     assert production.STRIPE_API_BASE == "https://api.stripe.com"
     assert production.SECRET_KEY == "s" * 50
     assert production.DATABASES["default"]["HOST"] == "db.internal"
-    assert production.DATABASES["default"]["ENGINE"] == "django_tenants.postgresql_backend"
+    assert production.DATABASES["default"]["ENGINE"] == "core.db.backend"  # django-tenants' backend, fewer SETs
+    assert production.DATABASES["default"]["CONN_MAX_AGE"] == 300
+    assert production.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
     assert production.SESSION_COOKIE_SECURE is True
     sys.modules.pop("config.settings.production", None)
 

@@ -14,7 +14,7 @@ from django_tenants.management.commands.migrate_schemas import MigrateSchemasCom
 from django_tenants.migration_executors import get_executor
 
 from tenants import schema_pool
-from tenants.snapshot import SnapshotUnavailable, snapshot_build
+from tenants.snapshot import SnapshotUnavailable, snapshot_current
 
 
 class Command(MigrateSchemasCommand):
@@ -28,6 +28,8 @@ class Command(MigrateSchemasCommand):
         executor = factory(codename=self.executor)(self.args, self.options)
         executor.run_migrations(tenants=schema_pool.extra_schemas_to_migrate())
         try:
-            snapshot_build(schema_pool.template_schema())
+            # Rebuilt only when the template's migrations changed: a no-op deploy no longer pays two
+            # pg_dump runs (10 s on the loaded 2-core machine with 34 schemas).
+            snapshot_current(schema_pool.template_schema())
         except SnapshotUnavailable as exc:
             self.stderr.write(f"No template snapshot ({exc}); new studios will be cloned the slow way.")

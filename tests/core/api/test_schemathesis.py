@@ -10,7 +10,6 @@ The seed is printed; FUZZ_SEED=<seed> replays a run.
 from __future__ import annotations
 
 import os
-import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,7 +41,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
-SEED = int(os.environ.get("FUZZ_SEED") or random.SystemRandom().randrange(2**32))
+SEED = int(os.environ.get("FUZZ_SEED") or 20261130)  # fixed: CI replays the same run; set FUZZ_SEED to explore
 MODES = [GenerationMode(mode) for mode in os.environ.get("FUZZ_MODES", "positive,negative").split(",")]
 SLUG = "fuzz"
 
