@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -101,6 +102,30 @@ def storage_config() -> dict[str, Any]:
         "file_overwrite": False,
     }
     return {"BACKEND": "core.storage.TenantS3Storage", "OPTIONS": options}
+
+
+def media_origins() -> list[str]:
+    """Origins media URLs point at when they live in a bucket, for the Content Security Policy.
+
+    CSP_MEDIA_ORIGINS (comma-separated) wins; else the bucket's custom domain and endpoint; else, for a
+    bucket on AWS itself, its virtual-hosted origin. Empty with media on the filesystem (same origin).
+    """
+    explicit = env_list("CSP_MEDIA_ORIGINS")
+    bucket = env_str("MEDIA_S3_BUCKET")
+    if explicit or not bucket:
+        return explicit
+    origins = []
+    if domain := env_str("MEDIA_S3_CUSTOM_DOMAIN"):
+        origins.append(f"https://{domain}")
+    if endpoint := env_str("MEDIA_S3_ENDPOINT_URL"):
+        parsed = urlsplit(endpoint)
+        origins += [f"{parsed.scheme}://{parsed.netloc}", f"{parsed.scheme}://{bucket}.{parsed.netloc}"]
+    if not origins:
+        region = env_str("MEDIA_S3_REGION")
+        origins.append(
+            f"https://{bucket}.s3.{region}.amazonaws.com" if region else f"https://{bucket}.s3.amazonaws.com"
+        )
+    return origins
 
 
 def email_config() -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from core.branding import branding_for
+from core.studio_time import studio_clock
 
 
 def branded_email(
@@ -26,15 +27,19 @@ def branded_email(
     base_url: str,
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """Render (not send) one message; `base_url` is the scheme and host its links point to."""
+    """Render (not send) one message; `base_url` is the scheme and host its links point to.
+
+    Times in it are on the studio's wall clock, whoever sends it (a request or a worker).
+    """
     branding = branding_for(studio, base_url=base_url)
     ctx = {"branding": branding, "base_url": base_url.rstrip("/"), **context}
-    subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).splitlines()).strip()
-    text = render_to_string(f"{template_prefix}_message.txt", ctx).strip()
-    try:
-        html = render_to_string(f"{template_prefix}_message.html", ctx)
-    except TemplateDoesNotExist:
-        html = render_to_string("emails/base.html", {**ctx, "body_text": text, "subject": subject})
+    with studio_clock(studio=studio):
+        subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", ctx).splitlines()).strip()
+        text = render_to_string(f"{template_prefix}_message.txt", ctx).strip()
+        try:
+            html = render_to_string(f"{template_prefix}_message.html", ctx)
+        except TemplateDoesNotExist:
+            html = render_to_string("emails/base.html", {**ctx, "body_text": text, "subject": subject})
     message = EmailMultiAlternatives(
         subject=f"[{branding['name']}] {subject}",
         body=text,

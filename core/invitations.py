@@ -30,6 +30,7 @@ from core.exceptions import ApplicationError, ConflictError, NotFoundError, Vali
 from core.models import Invitation, User
 from core.people import studio_user_create, user_email_check
 from core.permissions import require
+from core.studio_time import studio_time_text
 
 # --- tokens -------------------------------------------------------------------------------------
 
@@ -71,7 +72,7 @@ def _unavailable(invitation: Invitation) -> InvitationUnavailableError | None:
     if invitation.is_expired:
         return InvitationUnavailableError(
             _("This invitation expired on %(date)s. Ask the studio to send you a new one.")
-            % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d")},
+            % {"date": studio_time_text(invitation.expires_at)},
             code=ErrorCode.INVITATION_EXPIRED,
         )
     return None
@@ -152,7 +153,7 @@ def invitation_email_send(*, invitation_id: int, accept_url: str, base_url: str,
             "accept_url": accept_url,
             "inviter_name": invitation.invited_by.full_name if invitation.invited_by else "",
             "role": invitation.get_role_display(),
-            "valid_days": settings.INVITATION_VALID_DAYS,
+            "expires_at": invitation.expires_at,
         },
         studio=studio,
         base_url=base_url,

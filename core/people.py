@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Protocol
 
 from allauth.account.models import EmailAddress
@@ -22,6 +23,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import Role, User
 from core.permissions import STAFF_ROLES, STUDIO_ROLES, require, role_of
+from core.studio_time import studio_local
 from core.tokens import token_revoke
 
 
@@ -98,6 +100,15 @@ def person_active_set(*, actor: User, person_id: int, active: bool, ip: str | No
 EXPORT_COLUMNS = ("id", "email", "first_name", "last_name", "phone", "role", "is_active", "date_joined", "last_login")
 
 
+def _export_cell(value: object) -> object:
+    """Times as ISO 8601 on the studio's wall clock, with its offset (2026-12-04T23:49:00+01:00)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return studio_local(value).isoformat(timespec="seconds")
+    return value
+
+
 @transaction.atomic
 def people_export_csv(*, actor: User, ip: str | None = None) -> str:
     """Everyone at the studio as CSV (the owner's copy of their data); the export itself is audited."""
@@ -107,7 +118,7 @@ def people_export_csv(*, actor: User, ip: str | None = None) -> str:
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for row in User.objects.order_by("id").values_list(*EXPORT_COLUMNS):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_export_cell(value) for value in row])
         count += 1
     audit_record(actor=actor, action=AuditAction.STUDIO_EXPORT_PEOPLE, ip=ip, dataset="people", rows=count)
     return buffer.getvalue()

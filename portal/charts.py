@@ -163,27 +163,26 @@ def line_chart(
             parts.append(
                 format_html(
                     '<defs><linearGradient id="{g}" x1="0" y1="0" x2="0" y2="1">'
-                    '<stop offset="0" style="stop-color:{c};stop-opacity:.28"/>'
-                    '<stop offset="1" style="stop-color:{c};stop-opacity:0"/></linearGradient></defs>'
-                    '<path d="{a}" style="fill:url(#{g})"/>',
+                    '<stop offset="0" stop-color="{c}" stop-opacity=".28"/>'
+                    '<stop offset="1" stop-color="{c}" stop-opacity="0"/></linearGradient></defs>'
+                    '<path d="{a}" fill="url(#{g})"/>',
                     g=gradient,
                     c=colour,
                     a=area,
                 )
             )
-        parts.append(format_html('<path class="line" d="{}" style="stroke:{}"/>', path, colour))
+        parts.append(format_html('<path class="line" d="{}" stroke="{}"/>', path, colour))
         parts.append(
             format_html_join(
                 "",
-                '<circle class="dot" cx="{}" cy="{}" r="3" style="stroke:{}"><title>{}: {}</title></circle>',
+                '<circle class="dot" cx="{}" cy="{}" r="3" stroke="{}"><title>{}: {}</title></circle>',
                 ((_n(cx), _n(cy), colour, _short(day), fmt(value)) for cx, cy, day, value in coords),
             )
         )
         end_x, end_y, _day, end_value = coords[-1]
         parts.append(
             format_html(
-                '<circle cx="{}" cy="{}" r="5" style="fill:{}"/>'
-                '<text class="last" x="{}" y="{}" text-anchor="{}">{}</text>',
+                '<circle cx="{}" cy="{}" r="5" fill="{}"/><text class="last" x="{}" y="{}" text-anchor="{}">{}</text>',
                 _n(end_x),
                 _n(end_y),
                 colour,
@@ -198,7 +197,8 @@ def line_chart(
             '<ul class="legend">{}</ul>',
             format_html_join(
                 "",
-                '<li><span class="swatch" style="background:{}"></span>{}</li>',
+                '<li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">'
+                '<rect width="10" height="10" rx="3" fill="{}"/></svg>{}</li>',
                 ((PALETTE[i % len(PALETTE)], s.label) for i, s in enumerate(series)),
             ),
         )

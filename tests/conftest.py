@@ -114,6 +114,19 @@ def tenant(studio: Studio) -> Iterator[Studio]:
     connection.set_schema_to_public()
 
 
+@pytest.fixture
+def studio_in_zone(tenant: Studio) -> Callable[[str], Studio]:
+    """`studio_in_zone("Europe/Berlin")`: the studio, and the connection serving it, in that zone (rolled back)."""
+
+    def move(zone: str) -> Studio:
+        tenant.timezone = zone
+        tenant.save(update_fields=["timezone"])
+        connection.tenant.timezone = zone
+        return tenant
+
+    return move
+
+
 @pytest.fixture(autouse=True)
 def _back_to_public() -> Iterator[None]:
     yield

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+
 from config import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +40,8 @@ SHARED_APPS = [
     "billing.platform",
     # The API docs' Swagger UI from our own static files (works offline and under the CSP), not a CDN.
     "ninja",
+    "csp",
+    "corsheaders",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -85,6 +89,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Before routing, so the pages routing answers itself (unknown or suspended studio) carry them too.
+    "corsheaders.middleware.CorsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
     "core.input.InputGuardMiddleware",
@@ -110,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.branding",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -236,6 +244,37 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy on every response (django-csp; docs/api.md "Security headers"): scripts and
+# styles only from our own static files, or inline with the response's nonce (`{{ CSP_NONCE }}`);
+# no inline event handlers, no eval, no framing, forms post only to ourselves. Media (logos, photos,
+# videos) may also come from the bucket's origin.
+_MEDIA_SOURCES = [SELF, "data:", "blob:", *env.media_origins()]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": _MEDIA_SOURCES,
+        "media-src": _MEDIA_SOURCES,
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Sign-up posts on the public host and lands on the new studio's own subdomain (any port: development).
+        "form-action": [SELF, f"{PLATFORM_DOMAIN}:*", f"*.{PLATFORM_DOMAIN}:*"],
+        "frame-ancestors": [NONE],
+        **({"report-uri": [env.env_str("CSP_REPORT_URI")]} if env.env_str("CSP_REPORT_URI") else {}),
+    },
+}
+# CORS (django-cors-headers): only the API, and only for the origins the platform lists (none by
+# default: the portal and the API docs are same-origin). Tokens travel in headers, not cookies.
+CORS_ALLOWED_ORIGINS = env.env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 
 SENTRY_DSN = env.env_str("SENTRY_DSN")
 

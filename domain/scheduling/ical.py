@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) feed of one person's schedule, for Google, Apple and Outlook subscriptions."""
+"""iCalendar (RFC 5545) feed of one person's schedule, for Google, Apple and Outlook subscriptions.
+
+Times are the studio's wall clock (`DTSTART;TZID=Europe/Berlin:20261204T234900`) with the zone's
+VTIMEZONE, so a calendar shows them right wherever the reader is, across clock changes too.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from core.models import User
-from core.studio_time import studio_timezone_name
+from core.studio_time import studio_local, studio_timezone_name
 from domain.scheduling import selectors
 
 FEED_PAST_DAYS = 30
@@ -31,8 +35,8 @@ def _event(
     event = Event()
     event.add("uid", uid)
     event.add("summary", summary)
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    event.add("dtstart", studio_local(start))  # DTSTART;TZID=<the studio's zone>: its wall clock
+    event.add("dtend", studio_local(end))
     event.add("dtstamp", stamp)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     if location:
@@ -83,4 +87,5 @@ def calendar_feed(*, owner: User, studio_name: str, studio_slug: str, now: datet
                 stamp=session.updated_at,
             )
         )
+    calendar.add_missing_timezones()  # the VTIMEZONE of the studio's zone, for apps that need it
     return calendar.to_ical()

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from core.api.types import ApiDate, ApiDateTime
 from core.studio_time import StudioTime
+from domain.scheduling.slots import end_time_parse
 
+
+def _end_time(value: object) -> object:
+    return end_time_parse(value) if isinstance(value, str) else value
+
+
+# The end of a working range: at or before the start means the next day; "24:00" is accepted for 00:00.
+EndTime = Annotated[
+    time,
+    BeforeValidator(_end_time),
+    Field(description='Studio-local; at or before the start means the next day (22:30-02:00). "24:00" = "00:00".'),
+]
+NEXT_DAY = Field(description="The range runs past midnight into the next day.")
 Scope = Literal["this", "following"]
 
 
@@ -25,15 +38,16 @@ class PersonOut(Schema):
 
 
 class WeeklyHoursIn(Schema):
-    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday: the day the range starts")
     start_time: time
-    end_time: time
+    end_time: EndTime
     valid_from: ApiDate | None = None
     valid_until: ApiDate | None = None
 
 
 class WeeklyHoursOut(WeeklyHoursIn):
     id: int
+    ends_next_day: bool = NEXT_DAY
 
 
 class AvailabilityIn(Schema):
@@ -44,12 +58,13 @@ class ExceptionIn(Schema):
     date: ApiDate
     kind: Literal["off", "extra"]
     start_time: time | None = None
-    end_time: time | None = None
+    end_time: EndTime | None = None
     note: str = Field(default="", max_length=200)
 
 
 class ExceptionOut(ExceptionIn):
     id: int
+    ends_next_day: bool = NEXT_DAY
 
 
 class AvailabilityOut(Schema):

@@ -69,8 +69,9 @@ def _weekly_ranges(trainer_id: int) -> list[slots.WeeklyRange]:
 
 
 def _day_exceptions(trainer_id: int, start_date: date, end_date: date) -> list[slots.DayException]:
+    """The exceptions from the day before start_date (its extra hours may run past midnight) to end_date."""
     rows = AvailabilityException.objects.filter(
-        trainer_id=trainer_id, date__gte=start_date, date__lte=end_date
+        trainer_id=trainer_id, date__gte=start_date - timedelta(days=1), date__lte=end_date
     ).values_list("date", "kind", "start_time", "end_time")
     return [
         slots.DayException(day, kind == AvailabilityException.Kind.EXTRA, start, end) for day, kind, start, end in rows
@@ -202,6 +203,10 @@ def trainer_slots(
     margin = timedelta(days=1)
     busy = trainer_busy(trainer_id=trainer_id, start=windows[0][0] - margin, end=windows[-1][1] + margin)
     earliest, latest = booking_window(appointment_type, now)
+    # Slots belong to the date they start on: the previous night's run into start_date starts before it,
+    # and the run of end_date's evening past midnight belongs to the next date.
+    earliest = max(earliest, slots.local_to_utc(start_date, slots.MIDNIGHT, zone))
+    latest = min(latest, slots.local_to_utc(end_date + timedelta(days=1), slots.MIDNIGHT, zone) - timedelta(seconds=1))
     duration = rules.duration
     return [
         Slot(start, start + duration)

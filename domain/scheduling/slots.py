@@ -1,9 +1,11 @@
 """Open-slot arithmetic: pure functions over plain values, no database, so it is fast and easy to test.
 
 Working hours are local wall-clock ranges; each date's ranges are turned into absolute (UTC) intervals
-with that date's UTC offset, which is what keeps 09:00 at 09:00 across daylight-saving changes. Busy
-time (appointments, classes) is widened by buffers, subtracted, and start times are laid on a grid
-anchored at each working range's start.
+with the UTC offset of each end, which is what keeps 09:00 at 09:00 across daylight-saving changes.
+A range whose end is not after its start runs past midnight into the next day (Friday 22:30-02:00 ends
+on Saturday; an end of 00:00, written "24:00" too, is the midnight that ends the day), and ranges that
+touch across midnight are one window, so slots flow across it. Busy time (appointments, classes) is
+widened by buffers, subtracted, and start times are laid on a grid anchored at each window's start.
 """
 
 from __future__ import annotations
@@ -60,7 +62,33 @@ class SlotRules:
 
 
 Interval = tuple[datetime, datetime]
-LocalRange = tuple[time, time]
+LocalSpan = tuple[datetime, datetime]  # naive local wall-clock datetimes: [start, end)
+ONE_DAY = timedelta(days=1)
+MIDNIGHT = time(0)
+
+
+def ends_next_day(start: time, end: time) -> bool:
+    """Whether a working range from `start` to `end` runs past midnight (22:30-02:00, 22:30-00:00)."""
+    return end <= start
+
+
+def end_time_parse(value: str | time) -> time:
+    """The end of a working range typed as "HH:MM" or "HH:MM:SS"; "24:00" is the midnight ending the day.
+
+    Returns a time (24:00 becomes 00:00, which `ends_next_day` reads as the next midnight).
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, time):
+        return value
+    text = value.strip()
+    if text in ("24:00", "24:00:00"):
+        return MIDNIGHT
+    return time.fromisoformat(text)
+
+
+def local_span(day: date, start: time, end: time) -> LocalSpan:
+    """The wall-clock span of a range on `day`, its end on the next day when it runs past midnight."""
+    return datetime.combine(day, start), datetime.combine(day + ONE_DAY if ends_next_day(start, end) else day, end)
 
 
 def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -68,9 +96,9 @@ def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
-def _merge_local(ranges: Iterable[LocalRange]) -> list[LocalRange]:
-    merged: list[LocalRange] = []
-    for start, end in sorted(ranges):
+def _merge_local(spans: Iterable[LocalSpan]) -> list[LocalSpan]:
+    merged: list[LocalSpan] = []
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)
@@ -79,10 +107,10 @@ def _merge_local(ranges: Iterable[LocalRange]) -> list[LocalRange]:
     return merged
 
 
-def _subtract_local(ranges: list[LocalRange], holes: Sequence[LocalRange]) -> list[LocalRange]:
+def _subtract_local(spans: list[LocalSpan], holes: Sequence[LocalSpan]) -> list[LocalSpan]:
     for hole_start, hole_end in holes:
-        kept: list[LocalRange] = []
-        for start, end in ranges:
+        kept: list[LocalSpan] = []
+        for start, end in spans:
             if hole_end <= start or hole_start >= end:
                 kept.append((start, end))
                 continue
@@ -90,8 +118,8 @@ def _subtract_local(ranges: list[LocalRange], holes: Sequence[LocalRange]) -> li
                 kept.append((start, hole_start))
             if hole_end < end:
                 kept.append((hole_end, end))
-        ranges = kept
-    return ranges
+        spans = kept
+    return spans
 
 
 def working_windows(
@@ -102,7 +130,12 @@ def working_windows(
     weekly: Sequence[WeeklyRange],
     exceptions: Sequence[DayException] = (),
 ) -> list[Interval]:
-    """Absolute working intervals for each local date from start_date to end_date inclusive, in order."""
+    """Absolute working intervals of the ranges that start on each local date from start_date to end_date.
+
+    The evening before start_date is included too when its range runs into start_date (pass its
+    exceptions as well). Whole-day time off on a date drops the ranges starting that date; a time-off
+    range is cut from whatever work it overlaps, the end of the previous night's range included.
+    """
     by_weekday: dict[int, list[WeeklyRange]] = defaultdict(list)
     for rule in weekly:
         by_weekday[rule.weekday].append(rule)
@@ -110,23 +143,25 @@ def working_windows(
     for exc in exceptions:
         by_day[exc.day].append(exc)
 
-    windows: list[Interval] = []
-    day = start_date
-    one_day = timedelta(days=1)
+    spans: list[LocalSpan] = []
+    holes: list[LocalSpan] = []
+    day = start_date - ONE_DAY
     while day <= end_date:
-        ranges = [(r.start, r.end) for r in by_weekday.get(day.weekday(), ()) if r.applies_on(day)]
         day_exceptions = by_day.get(day, ())
-        if day_exceptions:
-            if any(not e.extra and e.start is None for e in day_exceptions):
-                ranges = []
-            ranges += [(e.start, e.end) for e in day_exceptions if e.extra and e.start and e.end]
-            holes = [(e.start, e.end) for e in day_exceptions if not e.extra and e.start and e.end]
-            ranges = _subtract_local(_merge_local(ranges), holes)
-        for start, end in _merge_local(ranges):
-            utc_start, utc_end = local_to_utc(day, start, tz), local_to_utc(day, end, tz)
-            if utc_start < utc_end:
-                windows.append((utc_start, utc_end))
-        day += one_day
+        if not any(not e.extra and e.start is None for e in day_exceptions):
+            spans += [local_span(day, r.start, r.end) for r in by_weekday.get(day.weekday(), ()) if r.applies_on(day)]
+        spans += [local_span(day, e.start, e.end) for e in day_exceptions if e.extra and e.start and e.end]
+        holes += [local_span(day, e.start, e.end) for e in day_exceptions if not e.extra and e.start and e.end]
+        day += ONE_DAY
+    first_midnight = datetime.combine(start_date, MIDNIGHT)
+    windows: list[Interval] = []
+    for start, end in _subtract_local(_merge_local(spans), holes):
+        if end <= first_midnight:  # the day before, only as far as it runs into start_date
+            continue
+        utc_start = local_to_utc(start.date(), start.time(), tz)
+        utc_end = local_to_utc(end.date(), end.time(), tz)
+        if utc_start < utc_end:
+            windows.append((utc_start, utc_end))
     return windows
 
 

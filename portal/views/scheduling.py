@@ -26,7 +26,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.permissions import is_studio_staff
 from core.studio_time import studio_zone
-from domain.scheduling import selectors, services
+from domain.scheduling import selectors, services, slots
 from domain.scheduling.models import Appointment, AvailabilityException, GroupSession, TrainerAvailability
 from tenants.http import StudioRequest
 
@@ -102,14 +102,26 @@ def week(request: StudioRequest) -> HttpResponse:
     )
 
 
+class EndTimeField(forms.TimeField):
+    """An end time: "24:00" is the midnight ending the day; at or before the start means the next day."""
+
+    def to_python(self, value: str | time | None) -> time | None:
+        if isinstance(value, str) and value.strip() in ("24:00", "24:00:00"):
+            return slots.end_time_parse(value)
+        return super().to_python(value)
+
+
 class ExceptionForm(forms.Form):
     day = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AvailabilityException.Kind.choices)
     start_time = forms.TimeField(
         label=gettext_lazy("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_time = forms.TimeField(
-        label=gettext_lazy("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    end_time = EndTimeField(
+        label=gettext_lazy("Until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=gettext_lazy("At or before the start: the next day (22:30 until 02:00)."),
     )
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=200)
 
@@ -128,7 +140,8 @@ def availability(request: StudioRequest) -> HttpResponse:
                 end = request.POST.get(f"d{weekday}_{index}_end")
                 if start and end:
                     try:
-                        hours.append(services.WeeklyHours(weekday, time.fromisoformat(start), time.fromisoformat(end)))
+                        start_at, end_at = time.fromisoformat(start), slots.end_time_parse(end)
+                        hours.append(services.WeeklyHours(weekday, start_at, end_at))
                     except ValueError:
                         messages.error(request, _("Use times like 09:00."))
                         return redirect("portal:schedule_availability")
@@ -142,10 +155,10 @@ def availability(request: StudioRequest) -> HttpResponse:
     weekly = selectors.availability_weekly(trainer_id=trainer.pk)
     rows = []
     for weekday, label in WEEKDAYS:
-        ranges: list[tuple[time | None, time | None]] = [
-            (h.start_time, h.end_time) for h in weekly if h.weekday == weekday
+        ranges: list[tuple[time | None, time | None, bool]] = [
+            (h.start_time, h.end_time, h.ends_next_day) for h in weekly if h.weekday == weekday
         ]
-        ranges += [(None, None)] * (3 - len(ranges))
+        ranges += [(None, None, False)] * (3 - len(ranges))
         rows.append({"weekday": weekday, "label": label, "ranges": list(enumerate(ranges[:3]))})
     today = timezone.localdate(timezone=studio_zone())
     return render(

@@ -7,6 +7,14 @@
 (function () {
   "use strict";
   const $ = (selector) => document.querySelector(selector);
+
+  // The thumbnail strip behind the scrubber: its address comes in data- attributes (the Content
+  // Security Policy forbids style="" attributes; setting a property from a script is allowed).
+  const seekBar = $("#seek");
+  if (seekBar && seekBar.dataset.strip) {
+    seekBar.style.setProperty("--strip", `url("${seekBar.dataset.strip}")`);
+    seekBar.style.setProperty("--frames", seekBar.dataset.frames);
+  }
   const HEAD = 0.035; // arrow head length, relative to the picture's diagonal-ish size
 
   function framesOf(video, fps) {

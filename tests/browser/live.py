@@ -85,3 +85,36 @@ def served_world(make: Callable[[], Any], remove: Callable[[Any], None]) -> Iter
             yield port, made
         finally:
             in_own_connection(lambda: remove(made))
+
+
+# Records every Content Security Policy violation of the page (the event fires for blocked inline
+# scripts, styles, handlers and sources alike); added before any page script runs.
+_CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile || location.href}:${event.lineNumber}`);
+});
+"""
+
+
+class CspWatch:
+    """Collects the CSP violations of every page of a Playwright browser context, with the console's word.
+
+    `watch = CspWatch(context)` before opening pages; `watch.problems(page)` lists what was blocked on
+    that page since the last call (violation events plus "Content Security Policy" console messages).
+    """
+
+    def __init__(self, context) -> None:
+        self.console: list[str] = []
+        context.add_init_script(_CSP_WATCH)
+        context.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.console.append(message.text)
+
+    def problems(self, page) -> list[str]:
+        seen = page.evaluate("() => window.__cspViolations.splice(0)") + self.console
+        self.console = []
+        return seen

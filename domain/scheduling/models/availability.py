@@ -121,7 +121,8 @@ class TrainerAvailability(TimeStampedModel):
         indexes = [models.Index(fields=["trainer", "weekday"], name="sched_avail_trainer_day_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="availability_weekday_valid"),
-            models.CheckConstraint(condition=Q(start_time__lt=F("end_time")), name="availability_start_before_end"),
+            # An end at or before the start is on the next day (22:30-02:00); only an empty range is refused.
+            models.CheckConstraint(condition=~Q(start_time=F("end_time")), name="availability_range_not_empty"),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_until__isnull=True)
@@ -132,6 +133,10 @@ class TrainerAvailability(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    @property
+    def ends_next_day(self) -> bool:
+        return self.end_time <= self.start_time
 
 
 class AvailabilityException(TimeStampedModel):
@@ -158,10 +163,14 @@ class AvailabilityException(TimeStampedModel):
             # Both times or neither (= the whole day); extra hours always need times.
             models.CheckConstraint(
                 condition=(Q(start_time__isnull=True, end_time__isnull=True, kind="off"))
-                | Q(start_time__isnull=False, end_time__isnull=False, start_time__lt=F("end_time")),
-                name="availability_exception_times",
+                | (Q(start_time__isnull=False, end_time__isnull=False) & ~Q(start_time=F("end_time"))),
+                name="availability_exception_range",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+    @property
+    def ends_next_day(self) -> bool:
+        return self.start_time is not None and self.end_time is not None and self.end_time <= self.start_time

@@ -14,6 +14,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, require
+from domain.scheduling import slots
 from domain.scheduling.access import ensure_acts_for_trainer, trainer_get
 from domain.scheduling.models import (
     AppointmentType,
@@ -104,9 +105,32 @@ class WeeklyHours:
     valid_until: date | None = None
 
 
+WEEK_MINUTES = 7 * 24 * 60
+
+
+def _week_span(hours: WeeklyHours) -> tuple[int, int]:
+    """[start, end) in minutes from Monday 00:00; a range past midnight ends on the next day's clock."""
+    start = hours.weekday * 24 * 60 + hours.start_time.hour * 60 + hours.start_time.minute
+    end = hours.weekday * 24 * 60 + hours.end_time.hour * 60 + hours.end_time.minute
+    return start, end + (24 * 60 if slots.ends_next_day(hours.start_time, hours.end_time) else 0)
+
+
+def _ranges_overlap(a: WeeklyHours, b: WeeklyHours) -> bool:
+    """On the weekly clock (Sunday night runs into Monday), while both are valid at once."""
+    (a_start, a_end), (b_start, b_end) = _week_span(a), _week_span(b)
+    on_clock = any(a_start < b_end + shift and b_start + shift < a_end for shift in (-WEEK_MINUTES, 0, WEEK_MINUTES))
+    return on_clock and _validity_overlaps(a, b)
+
+
 @transaction.atomic
 def availability_set(*, actor: User, trainer_id: int, hours: Iterable[WeeklyHours]) -> list[TrainerAvailability]:
-    """Replace the trainer's weekly working hours (several ranges a day allowed, none overlapping)."""
+    """Replace the trainer's weekly working hours (several ranges a day allowed, none overlapping).
+
+    A range whose end is at or before its start runs past midnight (Friday 22:30-02:00 ends on
+    Saturday; an end of 00:00 is the midnight ending the day). Raises ValidationError (400) for a weekday
+    outside 0-6, an empty range (start = end), reversed validity dates or two overlapping ranges
+    (across midnight too), naming the offending `hours.<index>` (in weekday and start order).
+    """
     require(actor, "scheduling.manage_availability")
     trainer = trainer_get(trainer_id, for_update=True)
     ensure_acts_for_trainer(actor, trainer)
@@ -119,11 +143,11 @@ def availability_set(*, actor: User, trainer_id: int, hours: Iterable[WeeklyHour
                 code=ErrorCode.WEEKDAY_INVALID,
                 fields={field_name: _("Invalid weekday.")},
             )
-        if item.start_time >= item.end_time:
+        if item.start_time == item.end_time:
             raise ValidationError(
-                _("Each range must end after it starts."),
+                _("A range needs an end different from its start (an end before the start is the next day)."),
                 code=ErrorCode.RANGE_INVALID,
-                fields={field_name: _("End after start.")},
+                fields={field_name: _("End equals start.")},
             )
         if item.valid_from and item.valid_until and item.valid_from > item.valid_until:
             raise ValidationError(
@@ -131,17 +155,11 @@ def availability_set(*, actor: User, trainer_id: int, hours: Iterable[WeeklyHour
                 code=ErrorCode.VALIDITY_INVALID,
                 fields={field_name: _("Validity reversed.")},
             )
-        previous = hours[index - 1] if index else None
-        if (
-            previous
-            and previous.weekday == item.weekday
-            and previous.end_time > item.start_time
-            and _validity_overlaps(previous, item)
-        ):
+        if any(_ranges_overlap(other, item) for other in hours[:index]):
             raise ValidationError(
-                _("Two ranges on the same day overlap."),
+                _("Two ranges overlap."),
                 code=ErrorCode.RANGES_OVERLAP,
-                fields={field_name: _("Overlaps the previous range.")},
+                fields={field_name: _("Overlaps another range.")},
             )
     TrainerAvailability.objects.filter(trainer=trainer).delete()
     return TrainerAvailability.objects.bulk_create(
@@ -174,7 +192,11 @@ def availability_exception_add(
     end_time: time | None = None,
     note: str = "",
 ) -> AvailabilityException:
-    """Time off (a whole day, or a range) or extra hours on one date."""
+    """Time off (a whole day, or a range) or extra hours on one date.
+
+    A range whose end is at or before its start runs past midnight into the next day (extra hours
+    22:30-02:00). Raises ValidationError (400) for an unknown kind, a missing time or an empty range.
+    """
     require(actor, "scheduling.manage_availability")
     trainer = trainer_get(trainer_id, for_update=True)
     ensure_acts_for_trainer(actor, trainer)
@@ -190,11 +212,11 @@ def availability_exception_add(
             code=ErrorCode.EXCEPTION_TIMES_MISSING,
             fields={"start_time": _("Required with an end time.")},
         )
-    if start_time is not None and end_time is not None and start_time >= end_time:
+    if start_time is not None and start_time == end_time:
         raise ValidationError(
-            _("The end must be after the start."),
+            _("The end must differ from the start (an end before the start is the next day)."),
             code=ErrorCode.RANGE_INVALID,
-            fields={"end_time": _("End after start.")},
+            fields={"end_time": _("End equals start.")},
         )
     return AvailabilityException.objects.create(
         trainer=trainer, date=day, kind=kind, start_time=start_time, end_time=end_time, note=note[:200]

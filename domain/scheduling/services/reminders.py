@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.models import User
-from core.studio_time import studio_zone
+from core.studio_time import studio_clock
 from domain.notifications.channels import DeliveryError, Message, channel_get
 from domain.scheduling import selectors
 from domain.scheduling.models import (
@@ -120,9 +120,15 @@ def _booking_still_live(reminder: AppointmentReminder, now: datetime) -> bool:
     )
 
 
-def _reminder_message(reminder: AppointmentReminder) -> Message:
-    from django.db import connection
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, text) of `emails/scheduling/<name>`, on the studio's wall clock and in its language."""
+    context = {**context, "studio_name": getattr(getattr(connection, "tenant", None), "name", "")}
+    with studio_clock():
+        subject = render_to_string(f"emails/scheduling/{name}_subject.txt", context).strip()
+        return subject, render_to_string(f"emails/scheduling/{name}.txt", context)
 
+
+def _reminder_message(reminder: AppointmentReminder) -> Message:
     if reminder.appointment_id:
         appointment = Appointment.objects.select_related("trainer", "appointment_type").get(pk=reminder.appointment_id)
         what = appointment.appointment_type.name
@@ -138,18 +144,14 @@ def _reminder_message(reminder: AppointmentReminder) -> Message:
             session.instructor.full_name,
             session.room,
         )
-    studio = getattr(connection, "tenant", None)
     context = {
         "person": reminder.recipient,
         "what": what,
         "with_whom": with_whom,
         "where": where,
-        "starts_at": timezone.localtime(starts_at, studio_zone()),
-        "studio_name": getattr(studio, "name", ""),
+        "starts_at": starts_at,
     }
-    with translation.override(getattr(studio, "locale", None) or "en"):
-        subject = render_to_string("emails/scheduling/reminder_subject.txt", context).strip()
-        text = render_to_string("emails/scheduling/reminder.txt", context)
+    subject, text = _render("reminder", context)
     schema = getattr(connection, "schema_name", "public")
     return Message(
         recipient=reminder.recipient, subject=subject, text=text, idempotency_key=f"reminder-{schema}-{reminder.pk}"
@@ -158,8 +160,6 @@ def _reminder_message(reminder: AppointmentReminder) -> Message:
 
 def notify_waitlist_promotion(*, participant_id: int) -> bool:
     """Tell a client their waitlist place became a seat (runs after the promotion committed)."""
-    from django.db import connection
-
     participant = (
         SessionParticipant.objects.select_related("client", "session__class_type", "session__instructor")
         .filter(pk=participant_id, status=SessionParticipant.Status.BOOKED)
@@ -168,18 +168,14 @@ def notify_waitlist_promotion(*, participant_id: int) -> bool:
     if participant is None:
         return False
     session = participant.session
-    studio = getattr(connection, "tenant", None)
     context = {
         "person": participant.client,
         "what": session.class_type.name,
         "with_whom": session.instructor.full_name,
         "where": session.room,
-        "starts_at": timezone.localtime(session.starts_at, studio_zone()),
-        "studio_name": getattr(studio, "name", ""),
+        "starts_at": session.starts_at,
     }
-    with translation.override(getattr(studio, "locale", None) or "en"):
-        subject = render_to_string("emails/scheduling/promoted_subject.txt", context).strip()
-        text = render_to_string("emails/scheduling/promoted.txt", context)
+    subject, text = _render("promoted", context)
     key = f"promoted-{getattr(connection, 'schema_name', 'public')}-{participant.pk}"
     channel_get("email").send(Message(recipient=participant.client, subject=subject, text=text, idempotency_key=key))
     return True
