@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/ on studio hosts: wires the routers of each area, nothing else."""
 
+from billing.payments.api import router as commerce_router
 from core.api.accounts import router as auth_router
 from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
@@ -39,3 +40,5 @@ api.add_router("", progress_router)
 # --- form-check videos (issue 14)
 api.add_router("", videos_router)
 api.add_router("", nutrition_router)
+# --- studio commerce (issue 13)
+api.add_router("", commerce_router)

@@ -96,6 +96,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "nutrition.manage_plans": STAFF,
     "nutrition.manage_foods": STAFF,
     "nutrition.manage_settings": MANAGEMENT,
+    # --- studio commerce (issue 13); who buys for whom is checked in billing/payments services ---
+    "commerce.view": EVERYONE,  # the shop, one's own wallet; staff also the clients they see
+    "commerce.buy": EVERYONE,  # clients for themselves; managers sell on the sales desk
+    "commerce.view_all": STAFF,  # payments, invoices and fees of every client they see
+    "commerce.record_payment": STAFF,  # cash / bank payments, waive fees, forgive strikes
+    "commerce.refund": MANAGEMENT,  # refunds, void invoices, cancel memberships now
+    "commerce.manage_catalog": MANAGEMENT,
+    "commerce.manage_policy": frozenset({OWNER}),
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

@@ -3,6 +3,7 @@ from django.urls import path
 from portal.views import (
     branding,
     clients,
+    commerce,
     dashboard,
     handoff,
     home,
@@ -120,4 +121,18 @@ urlpatterns = [
     path("videos/<int:video_id>/", videos.video_detail, name="video_detail"),
     path("videos/<int:video_id>/comment/", videos.video_comment, name="video_comment"),
     path("videos/<int:video_id>/status/", videos.video_status, name="video_status"),
+    # --- studio commerce (issue 13)
+    path("shop/", commerce.shop, name="shop"),
+    path("shop/buy/<int:package_id>/", commerce.shop_buy, name="shop_buy"),
+    path("wallet/", commerce.wallet, name="wallet"),
+    path("wallet/invoices/<int:invoice_id>/pay/", commerce.invoice_pay, name="invoice_pay"),
+    path("wallet/memberships/<int:membership_id>/cancel/", commerce.membership_cancel, name="membership_cancel"),
+    path("wallet/memberships/<int:membership_id>/freeze/", commerce.membership_pause, name="membership_pause"),
+    path("sales/", commerce.sales_desk, name="sales_desk"),
+    path("sales/sell/", commerce.desk_sell, name="desk_sell"),
+    path("sales/invoices/<int:invoice_id>/payment/", commerce.desk_payment, name="desk_payment"),
+    path("sales/payments/<int:payment_id>/refund/", commerce.desk_refund, name="desk_refund"),
+    path("sales/fees/<int:fee_id>/waive/", commerce.desk_waive, name="desk_waive"),
+    path("sales/clients/<int:client_id>/forgive/", commerce.desk_forgive, name="desk_forgive"),
+    path("settings/billing/", commerce.billing_settings, name="billing_settings"),
 ]

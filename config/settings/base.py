@@ -62,6 +62,8 @@ TENANT_APPS = [
     # --- form-check videos (issue 14)
     "domain.videos",
     "domain.nutrition",
+    # --- studio commerce (issue 13)
+    "billing.payments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -226,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
     # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+    # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
+    "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------

@@ -218,6 +218,7 @@ def appointment_create(request: AuthedRequest, payload: AppointmentIn) -> object
         appointment_type_id=payload.appointment_type_id,
         starts_at=payload.starts_at,
         notes=payload.notes,
+        override=payload.override,
     )
     return Status(201, appointment)
 
@@ -366,9 +367,17 @@ def group_session_cancel(request: AuthedRequest, session_id: int, payload: Cance
 
 
 @sessions.post("/{session_id}/register", response={201: ParticipantOut}, summary="Take a seat or join the waitlist")
-def group_session_register(request: AuthedRequest, session_id: int, client_id: int | None = None) -> object:
-    """`client_id` (query) lets staff register a client; clients register themselves."""
-    return Status(201, services.group_session_register(actor=request.user, session_id=session_id, client_id=client_id))
+def group_session_register(
+    request: AuthedRequest, session_id: int, client_id: int | None = None, override: bool = False
+) -> object:
+    """`client_id` (query) lets staff register a client; clients register themselves. A client without a
+    pass gets 402; staff may `override` (audited)."""
+    return Status(
+        201,
+        services.group_session_register(
+            actor=request.user, session_id=session_id, client_id=client_id, override=override
+        ),
+    )
 
 
 @sessions.post(

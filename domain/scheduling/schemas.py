@@ -151,6 +151,7 @@ class AppointmentIn(Schema):
     starts_at: ApiDateTime = Field(description="With an offset, or studio-local when it has none.")
     client_id: int | None = Field(default=None, description="Staff book for a client; clients omit it.")
     notes: str = Field(default="", max_length=2000)
+    override: bool = Field(default=False, description="Staff: book even without a pass (audited).")
 
 
 class AppointmentUpdateIn(Schema):

@@ -52,3 +52,8 @@ def recurrences_sweep() -> int:
 @shared_task(name="scheduling.waitlist_promotion_notify", ignore_result=True)
 def waitlist_promotion_notify(participant_id: int) -> bool:
     return services.notify_waitlist_promotion(participant_id=participant_id)
+
+
+@shared_task(name="scheduling.waitlist_skipped_notify", ignore_result=True)
+def waitlist_skipped_notify(participant_id: int, reason: str) -> bool:
+    return services.notify_waitlist_skipped(participant_id=participant_id, reason=reason)

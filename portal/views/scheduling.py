@@ -221,6 +221,14 @@ def book(request: StudioRequest) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
     zone = studio_zone()
+    uses = ""
+    if type_id and request.user.role == "client":
+        from billing.payments.services import Bookable, entitlement_decide
+
+        start = datetime.combine(day, time(12), zone)
+        uses = entitlement_decide(
+            client=request.user, bookable=Bookable(appointment_type_id=type_id, starts_at=start)
+        ).describe()
     by_day: dict[date, list[datetime]] = {}
     for slot in found:
         local = slot.starts_at.astimezone(zone)
@@ -236,6 +244,7 @@ def book(request: StudioRequest) -> HttpResponse:
             "day": day,
             "slots_by_day": sorted(by_day.items()),
             "searched": bool(trainer_id and type_id),
+            "uses": uses,
         },
     )
 
@@ -281,8 +290,26 @@ def appointment_cancel(request: StudioRequest, appointment_id: int) -> str:
 def classes(request: StudioRequest) -> HttpResponse:
     """The next two weeks' classes, with the visitor's own place (seat or waitlist) on each."""
     now = timezone.now()
-    sessions = selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200]
+    sessions = list(selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200])
+    if request.user.role == "client":
+        _what_it_uses(request.user, sessions, now=now)
     return render(request, "portal/scheduling/classes.html", {"sessions": sessions, "zone": studio_zone()})
+
+
+def _what_it_uses(client: Any, sessions: list[Any], *, now: datetime) -> None:
+    """Say on each class what booking it would use (one decision per class type and studio week)."""
+    from billing.payments.selectors import week_bounds
+    from billing.payments.services import Bookable, entitlement_decide
+
+    zone = str(studio_zone())
+    decided: dict[tuple[int, datetime], Any] = {}
+    for session in sessions:
+        key = (session.class_type_id, week_bounds(session.starts_at, zone)[0])
+        if key not in decided:
+            bookable = Bookable(class_type_id=session.class_type_id, starts_at=session.starts_at)
+            decided[key] = entitlement_decide(client=client, bookable=bookable, now=now)
+        session.uses = decided[key].describe()
+        session.pass_ok = decided[key].allowed
 
 
 @_acting

@@ -22,8 +22,13 @@ class _Collector(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        if self.headers.get("Content-Encoding") == "gzip":
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "gzip":
             body = gzip.decompress(body)
+        elif encoding == "br":  # the SDK prefers brotli when it is installed (WeasyPrint's fonttools brings it)
+            import brotli
+
+            body = brotli.decompress(body)
         self.received.append(body)
         self.send_response(200)
         self.end_headers()

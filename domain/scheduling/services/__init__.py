@@ -51,6 +51,7 @@ from domain.scheduling.services.reminders import (
     REMINDER_MAX_ATTEMPTS,
     ReminderOutcome,
     notify_waitlist_promotion,
+    notify_waitlist_skipped,
     reminder_send,
 )
 
@@ -84,6 +85,7 @@ __all__ = [
     "group_session_unregister",
     "group_session_update",
     "notify_waitlist_promotion",
+    "notify_waitlist_skipped",
     "occurrence_dates",
     "participant_mark_attendance",
     "recurrence_extend",

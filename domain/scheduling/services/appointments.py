@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from billing.payments.services import bookings as commerce
 from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -22,6 +23,7 @@ from domain.scheduling.models import (
     AppointmentType,
     RecurringPattern,
 )
+from domain.scheduling.services import commerce as commerce_hooks
 from domain.scheduling.services._shared import (
     Scope,
     SeriesResult,
@@ -85,6 +87,7 @@ def appointment_book(
     appointment_type_id: int,
     starts_at: datetime,
     notes: str = "",
+    override: bool = False,
     now: datetime | None = None,
 ) -> Appointment:
     """Book a 1:1 session: one booking or a 409, never two overlapping sessions of one trainer.
@@ -136,6 +139,8 @@ def appointment_book(
     )
     if status == Appointment.Status.CONFIRMED:
         reminders_schedule(starts_at=start, recipient=client, appointment=appointment, now=now)
+    # The pass is consumed in this transaction: refused (402) means no booking either.
+    commerce.booking_consume(actor=actor, ref=commerce_hooks.appointment_ref(appointment), override=override, now=now)
     audit_record(actor=actor, action=AuditAction.APPOINTMENT_BOOK, target=appointment, status=status)
     return appointment
 
@@ -207,6 +212,7 @@ def _cancel_one(appointment: Appointment, *, actor: User, reason: str, now: date
         ]
     )
     reminders_cancel(appointment=appointment)
+    commerce_hooks.appointment_cancelled(appointment, actor=actor, now=now)
     audit_record(
         actor=actor, action=AuditAction.APPOINTMENT_CANCEL, target=appointment, late=appointment.is_late_cancellation
     )
@@ -266,6 +272,7 @@ def appointment_mark_attendance(
     appointment.attendance_marked_at = now
     appointment.save(update_fields=["status", "attendance_marked_at", "updated_at"])
     reminders_cancel(appointment=appointment)
+    commerce_hooks.appointment_attendance(appointment, actor=actor, now=now)
     audit_record(
         actor=actor, action=AuditAction.APPOINTMENT_MARK_ATTENDANCE, target=appointment, status=appointment.status
     )

@@ -9,6 +9,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.payments.services import bookings as commerce
 from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -23,6 +24,7 @@ from domain.scheduling.models import (
     RecurringPattern,
     SessionParticipant,
 )
+from domain.scheduling.services import commerce as commerce_hooks
 from domain.scheduling.services._shared import (
     Scope,
     SeriesResult,
@@ -190,7 +192,12 @@ def _session_for_update(session_id: int) -> GroupSession:
 
 @transaction.atomic
 def group_session_register(
-    *, actor: User, session_id: int, client_id: int | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    session_id: int,
+    client_id: int | None = None,
+    override: bool = False,
+    now: datetime | None = None,
 ) -> SessionParticipant:
     """Seat the client, or put them at the end of the waitlist when the class is full.
 
@@ -217,11 +224,18 @@ def group_session_register(
             session=session, client=client, status=SessionParticipant.Status.BOOKED, registered_at=timezone.now()
         )
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") + 1)
+        commerce.booking_consume(
+            actor=actor, ref=commerce_hooks.participant_ref(participant, session), override=override, now=now
+        )
         reminders_schedule(starts_at=session.starts_at, recipient=client, participant=participant, now=now)
         audit_record(actor=actor, action=AuditAction.CLASS_REGISTER, target=participant, status=participant.status)
         return participant
     if not session.waitlist_enabled:
         raise ConflictError(_("This class is full."), code=ErrorCode.CLASS_FULL)
+    waiting_ref = commerce.BookingRef(
+        client=client, starts_at=session.starts_at, label="", class_type_id=session.class_type_id
+    )
+    commerce.waitlist_check(actor=actor, ref=waiting_ref, override=override, now=now)
     last = session.participants.filter(status=SessionParticipant.Status.WAITLISTED).aggregate(
         last=Max("waitlist_position")
     )["last"]
@@ -242,11 +256,8 @@ def _promote_waitlist(session: GroupSession, *, now: datetime) -> list[SessionPa
     free = session.capacity - session.seats_taken
     if free <= 0:
         return []
-    promoted = list(
-        session.participants.select_related("client")
-        .filter(status=SessionParticipant.Status.WAITLISTED)
-        .order_by("waitlist_position")[:free]
-    )
+    waiting = session.participants.select_related("client").filter(status=SessionParticipant.Status.WAITLISTED)
+    promoted = commerce_hooks.promotable(session, waiting, free=free, now=now)
     for participant in promoted:
         participant.status = SessionParticipant.Status.BOOKED
         participant.waitlist_position = None
@@ -293,6 +304,8 @@ def group_session_unregister(
         update_fields=["status", "waitlist_position", "cancelled_at", "is_late_cancellation", "updated_at"]
     )
     reminders_cancel(participant=participant)
+    if was_seated:
+        commerce_hooks.participant_cancelled(participant, session, actor=actor, now=now)
     audit_record(
         actor=actor, action=AuditAction.CLASS_UNREGISTER, target=participant, late=participant.is_late_cancellation
     )
@@ -400,6 +413,7 @@ def group_session_cancel(
         status=SessionParticipant.Status.CANCELLED, waitlist_position=None, cancelled_at=now
     )
     reminders_cancel(participant__session_id__in=ids)
+    commerce.class_sessions_cancelled(session_ids=ids, actor=actor, now=now)
     for item in targets:
         audit_record(actor=actor, action=AuditAction.CLASS_CANCEL, target=item, reason=reason[:200])
     for item in targets:
@@ -434,6 +448,7 @@ def participant_mark_attendance(
     participant.status = SessionParticipant.Status.ATTENDED if attended else SessionParticipant.Status.NO_SHOW
     participant.checked_in_at = now if attended else None
     participant.save(update_fields=["status", "checked_in_at", "updated_at"])
+    commerce_hooks.participant_attendance(participant, session, actor=actor, now=now)
     audit_record(actor=actor, action=AuditAction.CLASS_MARK_ATTENDANCE, target=participant, status=participant.status)
     reminders_cancel(participant=participant)
     return participant

@@ -160,9 +160,23 @@ def _reminder_message(reminder: AppointmentReminder) -> Message:
 
 def notify_waitlist_promotion(*, participant_id: int) -> bool:
     """Tell a client their waitlist place became a seat (runs after the promotion committed)."""
+    return _notify_participant(participant_id, status=SessionParticipant.Status.BOOKED, template="promoted")
+
+
+def notify_waitlist_skipped(*, participant_id: int, reason: str) -> bool:
+    """Tell a waitlisted client a seat opened but went to the next person: they had no pass for it."""
+    return _notify_participant(
+        participant_id, status=SessionParticipant.Status.WAITLISTED, template="skipped", reason=reason
+    )
+
+
+def _notify_participant(participant_id: int, *, status: str, template: str, **extra: str) -> bool:
+    """Email a class participant still in `status` with emails/scheduling/<template>; False if not."""
+    from django.db import connection
+
     participant = (
         SessionParticipant.objects.select_related("client", "session__class_type", "session__instructor")
-        .filter(pk=participant_id, status=SessionParticipant.Status.BOOKED)
+        .filter(pk=participant_id, status=status)
         .first()
     )
     if participant is None:
@@ -174,8 +188,11 @@ def notify_waitlist_promotion(*, participant_id: int) -> bool:
         "with_whom": session.instructor.full_name,
         "where": session.room,
         "starts_at": session.starts_at,
+        **extra,
     }
-    subject, text = _render("promoted", context)
-    key = f"promoted-{getattr(connection, 'schema_name', 'public')}-{participant.pk}"
+    subject, text = _render(template, context)
+    key = f"{template}-{getattr(connection, 'schema_name', 'public')}-{participant.pk}"
+    if template == "skipped":
+        key = f"{key}-{timezone.now():%Y%m%d%H%M}"
     channel_get("email").send(Message(recipient=participant.client, subject=subject, text=text, idempotency_key=key))
     return True

@@ -123,6 +123,11 @@ def test_a_reminder_whose_worker_dies_mid_send_is_sent_once_by_the_retry(worker,
 
 def test_beat_schedules_the_sweeps_of_real_tasks():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {"scheduling.reminders_sweep", "scheduling.recurrences_sweep", "tenants.studio_pool_refill"}
+    assert scheduled == {
+        "scheduling.reminders_sweep",
+        "scheduling.recurrences_sweep",
+        "tenants.studio_pool_refill",
+        "payments.due_work_sweep",
+    }
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks
     assert scheduled <= set(app.tasks.keys())

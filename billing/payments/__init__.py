@@ -1,0 +1,1 @@
+"""Studio commerce (studio schema): what a studio sells, who holds what, the entitlement engine, invoices."""

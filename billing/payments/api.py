@@ -1,0 +1,367 @@
+"""/api/v1 studio commerce: packages, purchases, memberships, credits, payments, invoices, fees, strikes.
+
+Clients see and act on their own wallet; staff on the clients they may see (domain/clients' rules);
+managers sell, refund and manage the catalog; the owner sets the policy.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from billing.payments import schemas, selectors, services
+from billing.payments.models import ClientSubscription, Payment
+from billing.payments.services.policy import commerce_policy_update
+from core.api.pagination import CursorPage, PageParams, paginate_cursor
+from core.error_codes import ErrorCode
+from core.exceptions import NotFoundError, ValidationError
+from core.models import Role, User
+from core.permissions import require
+from domain.clients.selectors import client_get
+
+router = Router(tags=["commerce"])
+
+
+def _is_client(user: User) -> bool:
+    return user.role == Role.CLIENT
+
+
+def _visible_client(request: HttpRequest, client_id: int) -> User:
+    return client_get(actor=request.user, client_id=client_id)
+
+
+# --- Catalog -------------------------------------------------------------------------------------
+
+
+@router.get("/packages", response=list[schemas.PackageOut], summary="Packages on sale (staff: `all` includes closed)")
+def package_list(request: HttpRequest, all: bool = False) -> object:
+    require(request.user, "commerce.view")
+    return list(selectors.package_list(on_sale_only=not (all and not _is_client(request.user))))
+
+
+@router.post("/packages", response={201: schemas.PackageOut}, summary="Create a package (managers)")
+def package_create(request: HttpRequest, payload: schemas.PackageIn) -> object:
+    require(request.user, "commerce.manage_catalog")
+    data = payload.model_dump()
+    package = services.package_create(
+        actor=request.user,
+        appointment_type_ids=data.pop("appointment_type_ids"),
+        class_type_ids=data.pop("class_type_ids"),
+        **data,
+    )
+    return Status(201, selectors.package_get(package_id=package.pk))
+
+
+@router.post("/packages/{package_id}/close", response=schemas.PackageOut, summary="Stop selling a package")
+def package_close(request: HttpRequest, package_id: int) -> object:
+    require(request.user, "commerce.manage_catalog")
+    return services.package_close(actor=request.user, package_id=package_id)
+
+
+@router.post(
+    "/packages/{package_id}/replace",
+    response={201: schemas.PackageOut},
+    summary="New price or terms: close the package and create its successor (buyers keep theirs)",
+)
+def package_replace(request: HttpRequest, package_id: int, payload: schemas.PackageChangeIn) -> object:
+    require(request.user, "commerce.manage_catalog")
+    changes = payload.model_dump(exclude_none=True)
+    package = services.package_replace(actor=request.user, package_id=package_id, **changes)
+    return Status(201, selectors.package_get(package_id=package.pk))
+
+
+# --- Buying ----------------------------------------------------------------------------------------
+
+
+def _sale_out(sale: services.Sale) -> dict[str, object]:
+    return {
+        "invoice": selectors.invoice_get(invoice_id=sale.invoice.pk),
+        "pack": sale.pack,
+        "membership": selectors.client_memberships(client=sale.invoice.client).get(pk=sale.membership.pk)
+        if sale.membership
+        else None,
+    }
+
+
+@router.post(
+    "/clients/{client_id}/purchases",
+    response={201: schemas.SaleOut},
+    summary="Buy a package: an open invoice plus what it sells, usable once paid",
+)
+def purchase(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
+    require(request.user, "commerce.buy")
+    client = _visible_client(request, client_id)
+    return Status(
+        201,
+        _sale_out(services.package_purchase(actor=request.user, client_id=client.pk, package_id=payload.package_id)),
+    )
+
+
+@router.post("/clients/{client_id}/subscribe", response={201: schemas.SaleOut}, summary="Start a membership")
+def subscribe(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
+    require(request.user, "commerce.buy")
+    client = _visible_client(request, client_id)
+    package = selectors.package_get(package_id=payload.package_id)
+    if package.kind != "membership":
+        raise ValidationError(
+            _("Choose a membership."), code=ErrorCode.NOT_A_MEMBERSHIP, fields={"package_id": _("Not a membership.")}
+        )
+    return Status(
+        201, _sale_out(services.package_purchase(actor=request.user, client_id=client.pk, package_id=package.pk))
+    )
+
+
+@router.get(
+    "/clients/{client_id}/subscription", response=list[schemas.MembershipOut], summary="The client's memberships"
+)
+def membership_list(request: HttpRequest, client_id: int) -> object:
+    require(request.user, "commerce.view")
+    return list(selectors.client_memberships(client=_visible_client(request, client_id)))
+
+
+def _membership(request: HttpRequest, membership_id: int) -> ClientSubscription:
+    membership = ClientSubscription.objects.select_related("client").filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFoundError(code=ErrorCode.MEMBERSHIP_NOT_FOUND)
+    _visible_client(request, membership.client_id)
+    return membership
+
+
+def _membership_out(membership_id: int) -> ClientSubscription:
+    return ClientSubscription.objects.select_related("package").prefetch_related("pauses").get(pk=membership_id)
+
+
+@router.post("/memberships/{membership_id}/pause", response=schemas.MembershipOut, summary="Freeze a membership")
+def membership_pause(request: HttpRequest, membership_id: int, payload: schemas.PauseIn) -> object:
+    require(request.user, "commerce.buy")
+    dates = {name: getattr(payload, name) for name in ("starts_at", "ends_at")}
+    for name in sorted(dates, key=lambda n: dates[n] is None):  # a bad date is named before a missing one
+        value = dates[name]
+        if value is None or not 2000 <= value.year <= 2100:
+            raise ValidationError(
+                _("Give both dates of the freeze."),
+                code=ErrorCode.PAUSE_INVALID,
+                fields={name: _("A date from 2000 to 2100.")},
+            )
+    _membership(request, membership_id)
+    services.subscription_pause(
+        actor=request.user, subscription_id=membership_id, starts_at=payload.starts_at, ends_at=payload.ends_at
+    )
+    return _membership_out(membership_id)
+
+
+@router.get(
+    "/memberships/{membership_id}/cancel-terms",
+    response=schemas.CancelTermsOut,
+    summary="What cancelling leaves: last day, remaining commitment",
+)
+def membership_cancel_terms(request: HttpRequest, membership_id: int) -> object:
+    require(request.user, "commerce.view")
+    return services.subscription_cancel_preview(subscription=_membership_out(_membership(request, membership_id).pk))
+
+
+@router.post("/memberships/{membership_id}/cancel", response=schemas.MembershipOut, summary="Cancel a membership")
+def membership_cancel(request: HttpRequest, membership_id: int, payload: schemas.MembershipCancelIn) -> object:
+    require(request.user, "commerce.buy")
+    _membership(request, membership_id)
+    if payload.when == "now":
+        require(request.user, "commerce.refund")
+        services.subscription_cancel_now(actor=request.user, subscription_id=membership_id, refund=payload.refund)
+    else:
+        services.subscription_cancel_at_period_end(actor=request.user, subscription_id=membership_id)
+    return _membership_out(membership_id)
+
+
+@router.post(
+    "/memberships/{membership_id}/change",
+    response=schemas.ChangeOut,
+    summary="Upgrade now (prorated invoice) or downgrade at the period end",
+)
+def membership_change(request: HttpRequest, membership_id: int, payload: schemas.ChangeIn) -> object:
+    require(request.user, "commerce.buy")
+    _membership(request, membership_id)
+    _m, invoice = services.subscription_change(
+        actor=request.user, subscription_id=membership_id, package_id=payload.package_id
+    )
+    return {
+        "membership": _membership_out(membership_id),
+        "invoice": selectors.invoice_get(invoice_id=invoice.pk) if invoice else None,
+    }
+
+
+# --- Credits ---------------------------------------------------------------------------------------
+
+
+@router.get("/clients/{client_id}/credits", response=schemas.CreditsOut, summary="Credit balance and packs")
+def credits(request: HttpRequest, client_id: int) -> object:
+    require(request.user, "commerce.view")
+    client = _visible_client(request, client_id)
+    usable = selectors.live_packs(client_id=client.pk, now=timezone.now())
+    return {
+        "credits_remaining": sum(p.credits_remaining for p in usable),
+        "packs": list(selectors.client_packs(client=client)),
+    }
+
+
+@router.get(
+    "/clients/{client_id}/credits/ledger", response=CursorPage[schemas.LedgerOut], summary="Every credit movement"
+)
+def credit_ledger(request: HttpRequest, client_id: int, query: Query[PageParams]) -> object:
+    require(request.user, "commerce.view")
+    rows = selectors.credit_ledger(client=_visible_client(request, client_id))
+    return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
+
+
+# --- Payments and invoices ----------------------------------------------------------------------------
+
+
+def _scoped_client(request: HttpRequest, client_id: int | None) -> User | None:
+    if _is_client(request.user):
+        return request.user
+    return _visible_client(request, client_id) if client_id else None
+
+
+@router.get("/payments", response=CursorPage[schemas.PaymentOut], summary="Payment history (client: their own)")
+def payment_list(request: HttpRequest, query: Query[schemas.ClientPageQuery]) -> object:
+    require(request.user, "commerce.view")
+    if not _is_client(request.user):
+        require(request.user, "commerce.view_all")
+    rows = selectors.payment_list(client=_scoped_client(request, query.client_id))
+    return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
+
+
+@router.post("/payments", response={201: schemas.PaymentOut}, summary="Record a cash, bank or other payment (staff)")
+def payment_record(request: HttpRequest, payload: schemas.PaymentIn) -> object:
+    require(request.user, "commerce.record_payment")
+    payment = services.payment_record_manual(actor=request.user, **payload.model_dump())
+    return Status(201, payment)
+
+
+@router.post("/payments/{payment_id}/refund", response={201: schemas.RefundOut}, summary="Refund all or part")
+def payment_refund(request: HttpRequest, payment_id: int, payload: schemas.RefundIn) -> object:
+    require(request.user, "commerce.refund")
+    if not Payment.objects.filter(pk=payment_id).exists():
+        raise NotFoundError(code=ErrorCode.PAYMENT_NOT_FOUND)
+    return Status(
+        201,
+        services.payment_refund(
+            actor=request.user, payment_id=payment_id, amount=payload.amount, reason=payload.reason
+        ),
+    )
+
+
+@router.get("/invoices", response=CursorPage[schemas.InvoiceSummaryOut], summary="Invoices (client: their own)")
+def invoice_list(request: HttpRequest, query: Query[schemas.InvoiceQuery]) -> object:
+    require(request.user, "commerce.view")
+    if not _is_client(request.user):
+        require(request.user, "commerce.view_all")
+    rows = selectors.invoice_list(client=_scoped_client(request, query.client_id), status=query.status)
+    if query.overdue:
+        rows = rows.filter(status="open", due_at__lt=timezone.now())
+    return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
+
+
+def _invoice(request: HttpRequest, invoice_id: int) -> object:
+    invoice = selectors.invoice_get(invoice_id=invoice_id)
+    if invoice.status == "draft":
+        raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
+    if _is_client(request.user):
+        if invoice.client_id != request.user.pk:
+            raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
+    else:
+        require(request.user, "commerce.view_all")
+        _visible_client(request, invoice.client_id)
+    return invoice
+
+
+@router.get("/invoices/{invoice_id}", response=schemas.InvoiceOut, summary="One invoice with its lines")
+def invoice_get(request: HttpRequest, invoice_id: int) -> object:
+    require(request.user, "commerce.view")
+    return _invoice(request, invoice_id)
+
+
+@router.get("/invoices/{invoice_id}/pdf", summary="The invoice as a PDF", response={200: None})
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    from billing.payments.documents import invoice_pdf as render
+
+    require(request.user, "commerce.view")
+    invoice = _invoice(request, invoice_id)
+    response = HttpResponse(render(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+    return response
+
+
+@router.post("/invoices/{invoice_id}/void", response=schemas.InvoiceOut, summary="Void an unpaid invoice (managers)")
+def invoice_void(request: HttpRequest, invoice_id: int) -> object:
+    require(request.user, "commerce.refund")
+    _invoice(request, invoice_id)
+    services.invoice_void(actor=request.user, invoice_id=invoice_id)
+    return selectors.invoice_get(invoice_id=invoice_id)
+
+
+# --- Fees and strikes -----------------------------------------------------------------------------------
+
+
+@router.get("/fees", response=CursorPage[schemas.FeeOut], summary="Late-cancel and no-show fees")
+def fee_list(request: HttpRequest, query: Query[schemas.ClientPageQuery], status: str | None = None) -> object:
+    require(request.user, "commerce.view")
+    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status)
+    return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
+
+
+@router.post("/fees/{fee_id}/waive", response=schemas.FeeOut, summary="Waive a pending fee (staff)")
+def fee_waive(request: HttpRequest, fee_id: int) -> object:
+    require(request.user, "commerce.record_payment")
+    return services.fee_waive(actor=request.user, fee_id=fee_id)
+
+
+@router.get("/clients/{client_id}/strikes", response=schemas.StrikesOut, summary="Strikes and any booking block")
+def strikes(request: HttpRequest, client_id: int) -> object:
+    require(request.user, "commerce.view")
+    client = _visible_client(request, client_id)
+    status = selectors.strike_status(client_id=client.pk)
+    return {**status.__dict__, "items": list(client.strikes.all()[:50])}
+
+
+@router.post("/clients/{client_id}/strikes/forgive", response=schemas.StrikesOut, summary="Forgive one or all")
+def strikes_forgive(request: HttpRequest, client_id: int, payload: schemas.ForgiveIn) -> object:
+    require(request.user, "commerce.record_payment")
+    client = _visible_client(request, client_id)
+    services.strikes_forgive(actor=request.user, client_id=client.pk, strike_id=payload.strike_id)
+    return strikes(request, client_id)
+
+
+# --- Policy and previews -----------------------------------------------------------------------------------
+
+
+@router.get("/commerce/policy", response=schemas.PolicyIO, summary="The studio's billing settings")
+def policy_get(request: HttpRequest) -> object:
+    require(request.user, "commerce.view_all")
+    return selectors.policy_get()
+
+
+@router.put("/commerce/policy", response=schemas.PolicyIO, summary="Change the billing settings (owner)")
+def policy_update(request: HttpRequest, payload: schemas.PolicyIO) -> object:
+    require(request.user, "commerce.manage_policy")
+    return commerce_policy_update(actor=request.user, **payload.model_dump())
+
+
+@router.get(
+    "/bookings/preview", response=schemas.PreviewOut, summary="What a booking would use (for the signed-in client)"
+)
+def booking_preview(request: HttpRequest, query: Query[schemas.PreviewQuery]) -> object:
+    require(request.user, "commerce.view")
+    decision = services.entitlement_decide(
+        client=request.user,
+        bookable=services.Bookable(
+            appointment_type_id=query.appointment_type_id, class_type_id=query.class_type_id, starts_at=query.starts_at
+        ),
+    )
+    return {
+        "allowed": decision.allowed,
+        "source": decision.source,
+        "code": decision.code,
+        "description": decision.describe(),
+    }

@@ -1,0 +1,89 @@
+"""Invoice documents: the PDF (HTML rendered by WeasyPrint) and the branded email that carries it.
+
+Times on the document are in the studio's zone; amounts are formatted from minor units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from billing.payments.models import Invoice
+from billing.payments.money import format_money
+from core.branding import branding_for
+from core.emails import branded_email
+
+
+def _context(invoice: Invoice) -> dict[str, Any]:
+    studio = connection.tenant
+    zone = ZoneInfo(invoice.seller.get("timezone") or studio.timezone)
+
+    def local(moment: Any) -> Any:
+        return timezone.localtime(moment, zone) if moment else None
+
+    lines = [
+        {
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": format_money(line.unit_amount, invoice.currency),
+            "rate": f"{line.tax_rate_bp / 100:g} %" + ("" if line.tax_inclusive else " +"),
+            "tax": format_money(line.tax_amount, invoice.currency),
+            "total": format_money(line.total_amount, invoice.currency),
+        }
+        for line in invoice.lines.all()
+    ]
+    return {
+        "invoice": invoice,
+        "lines": lines,
+        "issued_at": local(invoice.issued_at),
+        "due_at": local(invoice.due_at),
+        "paid_at": local(invoice.paid_at),
+        "subtotal": format_money(invoice.subtotal_amount, invoice.currency),
+        "tax": format_money(invoice.tax_amount, invoice.currency),
+        "total": format_money(invoice.total_amount, invoice.currency),
+        "paid": format_money(invoice.amount_paid, invoice.currency),
+        "due": format_money(invoice.amount_due, invoice.currency),
+        "branding": branding_for(studio, base_url=base_url()),
+    }
+
+
+def base_url() -> str:
+    """Scheme and host of the current studio, for links in emails sent from tasks."""
+    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+    return f"{protocol}://{connection.tenant.get_primary_domain().domain}"
+
+
+def invoice_html(invoice: Invoice) -> str:
+    return render_to_string("payments/invoice_pdf.html", _context(invoice))
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    """The invoice as PDF bytes (A4), rendered by WeasyPrint from `payments/invoice_pdf.html`."""
+    from weasyprint import HTML
+
+    return HTML(string=invoice_html(invoice), base_url=base_url()).write_pdf()
+
+
+def invoice_send(*, invoice_id: int, kind: str) -> bool:
+    """Email the invoice with its PDF to the client ("invoice", "receipt" or "reminder"); False if not sendable."""
+    invoice = Invoice.objects.select_related("client").prefetch_related("lines").filter(pk=invoice_id).first()
+    if invoice is None or invoice.number is None or not invoice.client.email:
+        return False
+    studio = connection.tenant
+    with translation.override(getattr(studio, "locale", None) or "en"):
+        message = branded_email(
+            template_prefix=f"emails/payments/{kind}",
+            to=[invoice.client.email],
+            context={**_context(invoice), "person": invoice.client},
+            studio=studio,
+            base_url=base_url(),
+            headers={"X-Idempotency-Key": f"invoice-{connection.schema_name}-{invoice.pk}-{kind}"},
+        )
+    message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
+    message.send()
+    return True

@@ -1,0 +1,43 @@
+"""Studio commerce models (studio schema): catalog, wallet, invoices and payments."""
+
+from billing.payments.models.catalog import (
+    BillingPeriod,
+    BookingFeeRule,
+    CommercePolicy,
+    ExpiryStart,
+    Package,
+    PackageKind,
+)
+from billing.payments.models.invoices import Invoice, InvoiceCounter, InvoiceLine, Payment, Refund
+from billing.payments.models.wallet import (
+    BookingFee,
+    BookingUse,
+    ClientPack,
+    ClientSubscription,
+    CreditMovement,
+    SavedCard,
+    Strike,
+    SubscriptionPause,
+)
+
+__all__ = [
+    "BillingPeriod",
+    "BookingFee",
+    "BookingFeeRule",
+    "BookingUse",
+    "ClientPack",
+    "ClientSubscription",
+    "CommercePolicy",
+    "CreditMovement",
+    "ExpiryStart",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceLine",
+    "Package",
+    "PackageKind",
+    "Payment",
+    "Refund",
+    "SavedCard",
+    "Strike",
+    "SubscriptionPause",
+]

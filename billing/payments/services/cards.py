@@ -1,0 +1,177 @@
+"""Card money through the billing plumbing (billing/ owns every Stripe call): Checkout, saved cards, refunds.
+
+A card payment row exists (pending) before Stripe is asked; its state then follows Stripe's events
+(`billing/payments/stripe_handlers.py`), each handled once, in any order, however often replayed:
+`card_payment_confirmed` is idempotent and keyed by our payment id carried in the metadata.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.payments.models import Invoice, Payment, Refund, SavedCard
+from billing.payments.services.invoices import invoice_for_update
+from billing.payments.services.payments import payment_succeeded
+from core.error_codes import ErrorCode
+from core.exceptions import ApplicationError, ConflictError, NotFoundError
+from core.models import User
+from core.permissions import is_studio_staff
+
+
+def _reference(payment: Payment) -> str:
+    return f"payment:{payment.pk}"
+
+
+def _metadata(payment: Payment) -> dict[str, str]:
+    return {"payment_id": str(payment.pk), "invoice_id": str(payment.invoice_id)}
+
+
+def payment_checkout_start(*, actor: User, invoice_id: int, success_url: str, cancel_url: str) -> Payment:
+    """A pending card payment for what is due on the invoice and its Stripe Checkout Session (the payer
+    goes to `payment.checkout_url`). An unfinished checkout for the same amount is reused.
+
+    Raises NotFoundError (not the client's invoice), ConflictError (not open), and billing's errors
+    (`payments_not_set_up`, provider unavailable) - then the payment is marked cancelled.
+    """
+    with transaction.atomic():
+        invoice = invoice_for_update(invoice_id)
+        if actor.pk != invoice.client_id and not is_studio_staff(actor):
+            raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
+        if invoice.status != Invoice.Status.OPEN or invoice.amount_due <= 0:
+            raise ConflictError(_("This invoice is not open for payment."), code=ErrorCode.INVOICE_NOT_OPEN)
+        reusable = Payment.objects.filter(
+            invoice=invoice, method=Payment.Method.CARD, status=Payment.Status.PENDING, amount=invoice.amount_due
+        ).exclude(checkout_url="")
+        if (existing := reusable.first()) is not None:
+            return existing
+        payment = Payment.objects.create(
+            invoice=invoice,
+            client=invoice.client,
+            amount=invoice.amount_due,
+            currency=invoice.currency,
+            method=Payment.Method.CARD,
+            recorded_by=actor,
+        )
+    from billing.charges import studio_checkout_session_create
+
+    try:
+        session = studio_checkout_session_create(
+            studio=connection.tenant,
+            amount=payment.amount,
+            currency=payment.currency,
+            description=_("Invoice %(number)s") % {"number": invoice.number},
+            reference=_reference(payment),
+            success_url=success_url,
+            cancel_url=cancel_url,
+            metadata=_metadata(payment),
+            customer_email=invoice.client.email or None,
+        )
+    except ApplicationError as exc:
+        Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.CANCELLED, failure_message=exc.message[:500])
+        raise
+    Payment.objects.filter(pk=payment.pk).update(
+        stripe_checkout_session_id=session.id, stripe_payment_intent_id=session.payment_intent, checkout_url=session.url
+    )
+    payment.refresh_from_db()
+    return payment
+
+
+def _payment_for(metadata: dict[str, Any], intent_id: str | None) -> Payment | None:
+    payment_id = str(metadata.get("payment_id") or "")
+    queryset = Payment.objects.select_for_update()
+    if payment_id.isdigit():
+        return queryset.filter(pk=int(payment_id)).first()
+    return queryset.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
+
+
+@transaction.atomic
+def card_payment_confirmed(
+    *, metadata: dict[str, Any], intent_id: str | None, amount: int, now: datetime | None = None
+) -> bool:
+    """Stripe says the money arrived: the payment succeeds and its invoice is credited, once. False when
+    it was already recorded or is not ours."""
+    payment = _payment_for(metadata, intent_id)
+    if payment is None or amount != payment.amount:
+        return False
+    if intent_id and not payment.stripe_payment_intent_id:
+        payment.stripe_payment_intent_id = intent_id
+        payment.save(update_fields=["stripe_payment_intent_id", "updated_at"])
+    return payment_succeeded(payment=payment, now=now or timezone.now())
+
+
+@transaction.atomic
+def card_payment_failed(*, metadata: dict[str, Any], intent_id: str | None, message: str) -> bool:
+    """A pending card payment failed; a membership renewal it was paying for becomes past due."""
+    payment = _payment_for(metadata, intent_id)
+    if payment is None or payment.status != Payment.Status.PENDING:
+        return False
+    payment.status = Payment.Status.FAILED
+    payment.failure_message = message[:500]
+    payment.save(update_fields=["status", "failure_message", "updated_at"])
+    subscription_id = Invoice.objects.filter(pk=payment.invoice_id).values_list("subscription_id", flat=True).first()
+    if subscription_id:
+        from billing.payments.services.subscriptions import subscription_mark_past_due
+
+        subscription_mark_past_due(subscription_id=subscription_id)
+    return True
+
+
+def invoice_charge_saved_card(*, invoice_id: int) -> str:
+    """Charge an open invoice to the client's default card: "no_card", "not_open", "succeeded", "failed"."""
+    from billing.saved_cards import studio_saved_card_charge
+
+    with transaction.atomic():
+        invoice = invoice_for_update(invoice_id)
+        if invoice.status != Invoice.Status.OPEN or invoice.amount_due <= 0:
+            return "not_open"
+        card = SavedCard.objects.filter(client_id=invoice.client_id).first()
+        if card is None:
+            return "no_card"
+        payment = Payment.objects.create(
+            invoice=invoice,
+            client=invoice.client,
+            amount=invoice.amount_due,
+            currency=invoice.currency,
+            method=Payment.Method.CARD,
+            reference=f"{card.brand} {card.last4}".strip(),
+        )
+    try:
+        intent = studio_saved_card_charge(
+            studio=connection.tenant,
+            amount=payment.amount,
+            currency=payment.currency,
+            description=_("Invoice %(number)s") % {"number": invoice.number},
+            reference=_reference(payment),
+            customer=card.stripe_customer_id,
+            payment_method=card.stripe_payment_method_id,
+            metadata=_metadata(payment),
+        )
+    except ApplicationError as exc:
+        card_payment_failed(metadata=_metadata(payment), intent_id=None, message=exc.message)
+        return "failed"
+    if intent.status == "succeeded":
+        card_payment_confirmed(metadata=_metadata(payment), intent_id=intent.id, amount=intent.amount)
+        return "succeeded"
+    return "pending"
+
+
+def refund_send(*, refund_id: int) -> bool:
+    """Send a recorded card refund to Stripe (after its row committed); False if already sent."""
+    from billing.charges import studio_refund_create
+
+    refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
+    if refund is None or refund.stripe_refund_id or not refund.payment.stripe_payment_intent_id:
+        return False
+    sent = studio_refund_create(
+        studio=connection.tenant,
+        payment_intent_id=refund.payment.stripe_payment_intent_id,
+        amount=refund.amount,
+        reference=f"refund:{refund.pk}",
+    )
+    Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(stripe_refund_id=sent.id)
+    return True

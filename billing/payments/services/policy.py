@@ -1,0 +1,48 @@
+"""The owner's billing settings: fees, waive window, strikes, grace days, invoice details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from billing.payments.models import CommercePolicy
+from billing.payments.selectors import policy_get
+from core.audit import audit_record
+from core.exceptions import PermissionDeniedError
+from core.models import Role, User
+
+EDITABLE = (
+    "late_cancel_fee_amount",
+    "no_show_fee_amount",
+    "fee_waive_hours",
+    "strike_limit",
+    "strike_window_days",
+    "strike_block_days",
+    "past_due_grace_days",
+    "invoice_due_days",
+    "invoice_prefix",
+    "legal_name",
+    "address",
+    "tax_id",
+    "invoice_footer",
+)
+
+
+@transaction.atomic
+def commerce_policy_update(*, actor: User, **changes: Any) -> CommercePolicy:
+    """Owners change the studio's commerce rules; each change is audited with its old and new value."""
+    if actor.role != Role.OWNER:
+        raise PermissionDeniedError(_("Only the owner can change billing settings."))
+    policy = policy_get()
+    policy = CommercePolicy.objects.select_for_update().get(pk=policy.pk)
+    changed = {}
+    for name, value in changes.items():
+        if name in EDITABLE and getattr(policy, name) != value:
+            changed[name] = [getattr(policy, name), value]
+            setattr(policy, name, value)
+    if changed:
+        policy.save()
+        audit_record(actor=actor, action="billing.policy_update", target=policy, changes=changed)
+    return policy

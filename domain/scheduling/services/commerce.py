@@ -1,0 +1,103 @@
+"""Scheduling's side of studio commerce: each booking step tells the entitlement engine
+(billing/payments) in the booking's own transaction, so a refused pass leaves no booking behind.
+
+book -> consume (or 402); a client's cancel inside the window, or any cancel by the studio -> the credit
+returns; a client's late cancel -> forfeited + strike + fee; no-show -> forfeited + strike + fee;
+attended -> used. A waitlist place holds nothing; promotion consumes, or skips the client (they are told).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from billing.payments.errors import EntitlementRequired
+from billing.payments.services import bookings as commerce
+from core.models import User
+from domain.scheduling import selectors
+from domain.scheduling.models import Appointment, GroupSession, SessionParticipant
+
+
+def _label(name: str, starts_at: datetime) -> str:
+    local = timezone.localtime(starts_at, selectors.studio_zone())
+    return f"{name}, {date_format(local, 'DATETIME_FORMAT')}"
+
+
+def appointment_ref(appointment: Appointment) -> commerce.BookingRef:
+    return commerce.BookingRef(
+        client=appointment.client,
+        starts_at=appointment.starts_at,
+        label=_label(appointment.appointment_type.name, appointment.starts_at),
+        appointment_id=appointment.pk,
+        appointment_type_id=appointment.appointment_type_id,
+    )
+
+
+def participant_ref(participant: SessionParticipant, session: GroupSession) -> commerce.BookingRef:
+    return commerce.BookingRef(
+        client=participant.client,
+        starts_at=session.starts_at,
+        label=_label(session.class_type.name, session.starts_at),
+        participant_id=participant.pk,
+        class_type_id=session.class_type_id,
+    )
+
+
+def appointment_cancelled(appointment: Appointment, *, actor: User, now: datetime) -> None:
+    commerce.booking_cancelled(
+        actor=actor, ref=appointment_ref(appointment), late=appointment.is_late_cancellation, now=now
+    )
+
+
+def appointment_attendance(appointment: Appointment, *, actor: User, now: datetime) -> None:
+    if appointment.status == Appointment.Status.NO_SHOW:
+        commerce.booking_no_show(actor=actor, ref=appointment_ref(appointment), now=now)
+    else:
+        commerce.booking_attended(actor=actor, ref=appointment_ref(appointment), now=now)
+
+
+def participant_cancelled(
+    participant: SessionParticipant, session: GroupSession, *, actor: User | None, now: datetime
+) -> None:
+    by_studio = session.status == GroupSession.Status.CANCELLED
+    commerce.booking_cancelled(
+        actor=actor,
+        ref=participant_ref(participant, session),
+        late=participant.is_late_cancellation,
+        by_studio=by_studio,
+        now=now,
+    )
+
+
+def participant_attendance(
+    participant: SessionParticipant, session: GroupSession, *, actor: User, now: datetime
+) -> None:
+    if participant.status == SessionParticipant.Status.NO_SHOW:
+        commerce.booking_no_show(actor=actor, ref=participant_ref(participant, session), now=now)
+    else:
+        commerce.booking_attended(actor=actor, ref=participant_ref(participant, session), now=now)
+
+
+def promotable(
+    session: GroupSession, waiting: QuerySet[SessionParticipant], *, free: int, now: datetime
+) -> list[SessionParticipant]:
+    """The first `free` clients on the waitlist who can pay for the seat (each consumes one now); those
+    with nothing left are skipped, stay on the waitlist, and are told after commit."""
+    from domain.scheduling.tasks import waitlist_skipped_notify
+
+    chosen: list[SessionParticipant] = []
+    for participant in waiting.order_by("waitlist_position"):
+        if len(chosen) == free:
+            break
+        try:
+            with transaction.atomic():
+                commerce.booking_consume(actor=participant.client, ref=participant_ref(participant, session), now=now)
+        except EntitlementRequired as refused:
+            waitlist_skipped_notify.delay_on_commit(participant_id=participant.pk, reason=refused.message)
+            continue
+        chosen.append(participant)
+    return chosen

@@ -1,0 +1,70 @@
+"""Commerce pages: the client's shop and wallet, the staff's sales desk, the owner's billing settings."""
+
+from __future__ import annotations
+
+from billing.payments.models import ClientPack, CommercePolicy, Invoice, Payment
+from core.models import Role
+from tests.factories.payments import PackFactory
+
+
+def test_a_client_buys_from_the_shop_and_the_wallet_shows_the_open_invoice(signed_in, tenant):
+    pack = PackFactory(currency=tenant.currency, name="Ten classes")
+    browser, client = signed_in(Role.CLIENT)
+    page = browser.get("/shop/")
+    assert page.status_code == 200
+    assert "Ten classes" in page.content.decode()
+    assert "100.00" in page.content.decode()
+    response = browser.post(f"/shop/buy/{pack.pk}/")
+    invoice = Invoice.objects.get(client=client)
+    assert response.status_code == 302
+    assert response["Location"] == f"/wallet/#invoice-{invoice.pk}"
+    wallet = browser.get("/wallet/").content.decode()
+    assert invoice.number in wallet
+    assert "Pay by card" in wallet
+    assert ClientPack.objects.get(client=client).status == "pending"
+
+
+def test_the_sales_desk_sells_and_records_cash_then_the_credits_are_there(signed_in, tenant):
+    pack = PackFactory(currency=tenant.currency)
+    desk, _manager = signed_in(Role.MANAGER)
+    _browser, client = signed_in(Role.CLIENT)
+    assert desk.get(f"/sales/?client={client.pk}").status_code == 200
+    desk.post("/sales/sell/", {"client": client.pk, "package": pack.pk})
+    invoice = Invoice.objects.get(client=client)
+    desk.post(f"/sales/invoices/{invoice.pk}/payment/", {"amount": "10000", "method": "cash", "reference": "till 2"})
+    invoice.refresh_from_db()
+    assert (invoice.status, Payment.objects.get().reference) == ("paid", "till 2")
+    assert ClientPack.objects.get(client=client).credits_remaining == 10
+    # a bad amount is refused with a message and records nothing more
+    response = desk.post(f"/sales/invoices/{invoice.pk}/payment/", {"amount": "x", "method": "cash"}, follow=True)
+    assert "Enter the amount" in response.content.decode()
+    assert Payment.objects.count() == 1
+
+
+def test_clients_cannot_open_the_sales_desk_or_the_settings(signed_in):
+    browser, _client = signed_in(Role.CLIENT)
+    assert browser.get("/sales/").status_code == 404
+    assert browser.get("/settings/billing/").status_code == 404
+
+
+def test_the_owner_sets_fees_and_invoice_details(signed_in):
+    browser, _owner = signed_in(Role.OWNER)
+    assert browser.get("/settings/billing/").status_code == 200
+    form = {
+        "late_cancel_fee_amount": 1000,
+        "no_show_fee_amount": 1500,
+        "fee_waive_hours": 24,
+        "strike_limit": 3,
+        "strike_window_days": 30,
+        "strike_block_days": 7,
+        "past_due_grace_days": 3,
+        "invoice_due_days": 14,
+        "invoice_prefix": "AS-",
+        "legal_name": "Alpha Strength Ltd",
+        "address": "1 Gym Lane",
+        "tax_id": "GB1",
+        "invoice_footer": "",
+    }
+    assert browser.post("/settings/billing/", form).status_code == 302
+    policy = CommercePolicy.objects.get()
+    assert (policy.no_show_fee_amount, policy.legal_name, policy.invoice_prefix) == (1500, "Alpha Strength Ltd", "AS-")
