@@ -10,6 +10,7 @@ from django.db import transaction
 from billing.platform.audit import studio_billing_audit
 from billing.platform.models import ConnectedAccount
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
+from core.audit import AuditAction
 from core.models import User
 from tenants.models import Studio
 
@@ -27,7 +28,7 @@ def _account_for(studio: Studio, actor: User) -> ConnectedAccount:
                 "business_profile": {"name": studio.name},
                 "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
                 "metadata": {"studio": studio.schema_name},
-            },  # type: ignore[typeddict-item]
+            },
             options={"idempotency_key": idempotency_key("account", studio.schema_name)},
         )
     with transaction.atomic():
@@ -36,7 +37,7 @@ def _account_for(studio: Studio, actor: User) -> ConnectedAccount:
         )
         if created:
             studio_billing_audit(
-                studio=studio, actor=actor, action="billing.connect_account_create", account=account.id
+                studio=studio, actor=actor, action=AuditAction.CONNECTED_ACCOUNT_CREATE, account=account.id
             )
     return link
 
