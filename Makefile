@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test test-instants typecheck lint format bench clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/production.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +17,25 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) deploy/local.py test $(ARGS)
 
+# The date-sensitive modules again at each fixed instant of tests/clock.py (Sunday 23:30, the clock-change
+# nights of London and New York, 31 December 23:59, 29 February), on one kept test database.
+DATE_SENSITIVE := tests/domain/scheduling tests/domain/programs tests/domain/workouts tests/domain/progress \
+	tests/portal/test_scheduling_pages.py tests/portal/test_training_pages.py tests/portal/test_workouts_pages.py
+test-instants: $(STAMP)
+	set -e; for instant in $$($(PY) -c "from tests.clock import INSTANTS; print(*INSTANTS)"); do \
+	  echo "== FITWELL_TEST_NOW=$$instant"; \
+	  FITWELL_TEST_NOW=$$instant $(PY) deploy/local.py test -q --reuse-db $(DATE_SENSITIVE) $(ARGS); \
+	done
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+
+# mypy (django-stubs) over config core tenants domain billing portal. Clean at 27e145f; the billing payments
+# code that landed after it is not yet: back into `lint` once `make typecheck` passes again.
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -84,7 +84,7 @@ def studio_payment_intent_create(
         params["receipt_email"] = customer_email
     with stripe_errors():
         return stripe_client().v1.payment_intents.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,  # type: ignore[arg-type]  # a plain dict; stripe types it as its TypedDict
             options={
                 "stripe_account": account,
                 "idempotency_key": idempotency_key("pi", studio.schema_name, reference, amount, currency),
@@ -134,7 +134,7 @@ def studio_checkout_session_create(
         params["customer_email"] = customer_email
     with stripe_errors():
         return stripe_client().v1.checkout.sessions.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,  # type: ignore[arg-type]  # a plain dict; stripe types it as its TypedDict
             options={
                 "stripe_account": account,
                 "idempotency_key": idempotency_key("cs", studio.schema_name, reference, amount, quantity, currency),
@@ -155,7 +155,7 @@ def studio_refund_create(
         params["amount"] = amount
     with stripe_errors():
         return stripe_client().v1.refunds.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,  # type: ignore[arg-type]  # a plain dict; stripe types it as its TypedDict
             options={
                 "stripe_account": account,
                 "idempotency_key": idempotency_key("re", studio.schema_name, reference, payment_intent_id, amount),

@@ -65,7 +65,7 @@ def database_config(*, default_url: str = DEFAULT_DATABASE_URL) -> dict[str, Any
     a cheap query before a request reuses them (CONN_HEALTH_CHECKS), so a restarted server or a
     pooler that dropped the link costs one reconnect, not an error page.
     """
-    config = dj_database_url.parse(
+    config: dict[str, Any] = dj_database_url.parse(  # type: ignore[assignment]  # a TypedDict; we add keys
         env_str("DATABASE_URL", default_url),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 300),
         conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),

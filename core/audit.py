@@ -6,22 +6,28 @@ from typing import Any
 
 from django.db import models
 
-from core.models import AuditEvent, User
+from core.models import AuditAction, AuditEvent, User
+
+__all__ = ["AuditAction", "audit_record"]
 
 
 def audit_record(
     *,
     actor: User | None,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     ip: str | None = None,
     **metadata: Any,
 ) -> AuditEvent:
-    """Write one audit row. Call it inside the service's transaction so it commits with the change."""
-    actor_ok = actor is not None and getattr(actor, "pk", None) is not None
+    """Write one audit row. Call it inside the service's transaction so it commits with the change.
+
+    `target`: the row acted on (its model label, id and text are kept, so the row may go later);
+    `metadata`: JSON-serialisable details (`actor_email` is taken out as the email of an unknown actor).
+    """
+    known = actor if actor is not None and getattr(actor, "pk", None) is not None else None
     return AuditEvent.objects.create(
-        actor_id=actor.pk if actor_ok else None,
-        actor_email=(actor.email if actor_ok else metadata.pop("actor_email", "")) or "",
+        actor_id=known.pk if known is not None else None,
+        actor_email=(known.email if known is not None else metadata.pop("actor_email", "")) or "",
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

@@ -65,10 +65,10 @@ def encrypted_values_rotate() -> int:
     present = set(connection.introspection.table_names())
     rewritten = 0
     for model in apps.get_models():
-        columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedJSONField)]
+        columns = [str(f.column) for f in model._meta.concrete_fields if isinstance(f, EncryptedJSONField)]
         if not columns or model._meta.db_table not in present:
             continue
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
         listed = ", ".join(quote(c) for c in columns)
         assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
         with connection.cursor() as cursor:

@@ -12,6 +12,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.db import tenant_connection
+
 
 def check_database() -> dict[str, Any]:
     try:
@@ -40,7 +42,7 @@ def check_migrations() -> dict[str, Any]:
     except Exception as exc:  # noqa: BLE001
         return {"ok": False, "error": exc.__class__.__name__}
     pending = sorted({f"{migration.app_label}.{migration.name}" for migration, _backwards in plan})
-    return {"ok": not pending, "pending": pending, "schema": connection.schema_name}
+    return {"ok": not pending, "pending": pending, "schema": tenant_connection.schema_name}
 
 
 @never_cache

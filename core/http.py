@@ -1,7 +1,11 @@
+"""Request helpers: the caller's address, and the typed request of signed-in views."""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from core.models import User
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -13,3 +17,11 @@ def client_ip(request: HttpRequest) -> str:
         if len(parts) >= hops:
             return parts[-hops]
     return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+
+
+class AuthedRequest(HttpRequest):
+    """A request whose user is signed in: annotate a view's `request` with it only where a sign-in is
+    enforced before the view runs (`login_required`, `page_requires`, the API's auth). Pages on a studio's
+    host that need the studio too take `tenants.http.StudioRequest`."""
+
+    user: User

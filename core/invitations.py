@@ -22,7 +22,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.emails import branded_email
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
@@ -196,7 +197,7 @@ def invitation_create(
         expires_at=_expiry(),
         invited_by=invited_by,
     )
-    audit_record(actor=invited_by, action="people.invite", target=invitation, ip=ip, role=role, email=email)
+    audit_record(actor=invited_by, action=AuditAction.INVITATION_SEND, target=invitation, ip=ip, role=role, email=email)
     _send_after_commit(invitation=invitation, token=token, base_url=base_url, accept_link=accept_link)
     return invitation
 
@@ -227,7 +228,9 @@ def invitation_resend(
     invitation.sent_count += 1
     invitation.last_sent_at = now
     invitation.save(update_fields=["token_hash", "expires_at", "sent_count", "last_sent_at", "updated_at"])
-    audit_record(actor=actor, action="people.invite_resend", target=invitation, ip=ip, sent_count=invitation.sent_count)
+    audit_record(
+        actor=actor, action=AuditAction.INVITATION_RESEND, target=invitation, ip=ip, sent_count=invitation.sent_count
+    )
     _send_after_commit(invitation=invitation, token=token, base_url=base_url, accept_link=accept_link)
     return invitation
 
@@ -239,7 +242,7 @@ def invitation_revoke(*, invitation_id: int, actor: User, ip: str | None = None)
     invitation.status = Invitation.Status.REVOKED
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["status", "revoked_at", "updated_at"])
-    audit_record(actor=actor, action="people.invite_revoke", target=invitation, ip=ip)
+    audit_record(actor=actor, action=AuditAction.INVITATION_REVOKE, target=invitation, ip=ip)
     return invitation
 
 
@@ -263,7 +266,7 @@ def invitation_accept(
             fields={"first_name": _("This field is required.")},
         )
     user = studio_user_create(
-        studio=connection.tenant,
+        studio=tenant_connection.tenant,
         email=invitation.email,
         password=password,
         role=invitation.role,
@@ -275,5 +278,5 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.user = user
     invitation.save(update_fields=["status", "accepted_at", "user", "updated_at"])
-    audit_record(actor=user, action="people.invite_accept", target=invitation, ip=ip, role=invitation.role)
+    audit_record(actor=user, action=AuditAction.INVITATION_ACCEPT, target=invitation, ip=ip, role=invitation.role)
     return user

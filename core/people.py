@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import Role, User
@@ -64,7 +64,7 @@ def person_role_change(*, actor: User, person_id: int, role: str, ip: str | None
         return person
     person.role = role
     person.save(update_fields=["role"])
-    audit_record(actor=actor, action="people.role_change", target=person, ip=ip, previous=previous, role=role)
+    audit_record(actor=actor, action=AuditAction.PERSON_CHANGE_ROLE, target=person, ip=ip, previous=previous, role=role)
     return person
 
 
@@ -88,7 +88,12 @@ def person_active_set(*, actor: User, person_id: int, active: bool, ip: str | No
     person.save(update_fields=["is_active"])
     if not active:
         token_revoke(user=person)
-    audit_record(actor=actor, action="people.reactivate" if active else "people.deactivate", target=person, ip=ip)
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_REACTIVATE if active else AuditAction.PERSON_DEACTIVATE,
+        target=person,
+        ip=ip,
+    )
     return person
 
 
@@ -115,7 +120,7 @@ def people_export_csv(*, actor: User, ip: str | None = None) -> str:
     for row in User.objects.order_by("id").values_list(*EXPORT_COLUMNS):
         writer.writerow([_export_cell(value) for value in row])
         count += 1
-    audit_record(actor=actor, action="data.export", ip=ip, dataset="people", rows=count)
+    audit_record(actor=actor, action=AuditAction.STUDIO_EXPORT_PEOPLE, ip=ip, dataset="people", rows=count)
     return buffer.getvalue()
 
 

@@ -39,7 +39,7 @@ def _count(cache: BaseCache, bucket: str, *, timeout: int) -> int:
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(bucket)
         client = cache._cache.get_client(full_key, write=True)  # Django's own client, same key layout
-        count, _ = client.pipeline(transaction=False).incr(full_key).expire(full_key, timeout, nx=True).execute()
+        count, _ = client.pipeline(transaction=False).incr(full_key).expire(full_key, timeout, nx=True).execute()  # type: ignore[attr-defined]  # a pipeline chains; the stubs type incr as int
         return int(count)
     cache.add(bucket, 0, timeout=timeout)
     try:

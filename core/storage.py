@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django_tenants.files.storage import TenantFileSystemStorage as _TenantFileSystemStorage
 from storages.backends.s3 import S3Storage
+
+from core.db import tenant_connection
 
 
 class TenantFileSystemStorage(_TenantFileSystemStorage):
@@ -14,9 +15,9 @@ class TenantFileSystemStorage(_TenantFileSystemStorage):
 class TenantS3Storage(S3Storage):
     """Objects under <schema>/ in the bucket; URLs are signed (private media)."""
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
-        return connection.schema_name
+        return tenant_connection.schema_name
 
     @location.setter
     def location(self, value: str) -> None:  # the parent's settings loader assigns it; the schema wins

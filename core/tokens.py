@@ -13,10 +13,11 @@ from typing import Any
 
 import jwt
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.models import RefreshToken, User
@@ -50,7 +51,7 @@ def access_token_issue(user: User) -> str:
     now = timezone.now()
     claims = {
         "sub": str(user.pk),
-        "sch": connection.schema_name,
+        "sch": tenant_connection.schema_name,
         "role": user.role,
         "typ": "access",
         "iat": int(now.timestamp()),
@@ -70,7 +71,7 @@ def access_token_user(token: str) -> User:
         raise TokenError(_("The access token has expired."), code=ErrorCode.TOKEN_EXPIRED) from exc
     except jwt.PyJWTError as exc:
         raise TokenError(_("The access token is not valid.")) from exc
-    if claims["typ"] != "access" or claims["sch"] != connection.schema_name:
+    if claims["typ"] != "access" or claims["sch"] != tenant_connection.schema_name:
         raise TokenError(_("The access token is not valid for this studio."), code=ErrorCode.TOKEN_WRONG_STUDIO)
     user = User.objects.filter(pk=claims["sub"], is_active=True).first()
     if user is None:
@@ -151,7 +152,7 @@ def _grace_seconds() -> int:
 def _same_successor(row: RefreshToken, refresh: str) -> tuple[User, TokenPair] | TokenError:
     """A parallel redeemer of a token rotated moments ago: the successor it was replaced by, if still live."""
     # A statement of its own: a redeemer that waited on the row lock must see the successor just committed.
-    successor = RefreshToken.objects.filter(pk=row.replaced_by_id).first()
+    successor = RefreshToken.objects.filter(pk=row.replaced_by_id).first()  # type: ignore[misc]  # None finds none
     raw = _successor_raw(refresh)
     live = (
         successor is not None

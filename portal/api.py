@@ -1,7 +1,8 @@
 """Public facts about the studio this host serves (for the web app's manifest and the login screen)."""
 
-from django.http import HttpRequest
 from ninja import Router, Schema
+
+from tenants.http import TenantRequest
 
 router = Router(tags=["studio"])
 
@@ -18,8 +19,8 @@ class StudioOut(Schema):
 
 
 @router.get("", response=StudioOut, auth=None, summary="The studio this host serves")
-def studio_detail(request: HttpRequest) -> StudioOut:
-    studio = request.tenant  # type: ignore[attr-defined]
+def studio_detail(request: TenantRequest) -> StudioOut:
+    studio = request.tenant
     return StudioOut(
         name=studio.name,
         slug=studio.slug,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -19,16 +20,26 @@ from tenants.branding import LOGO_MAX_BYTES
 from tenants.models import Studio
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, a ChoiceField (whose choices are set per request).
+
+    Raises TypeError when the field is not a ChoiceField."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a ChoiceField")
+    return field
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(label=_("Role"), choices=[(Role.CLIENT.value, Role.CLIENT.label)])
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
 
-    def __init__(self, *args: object, roles: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(self, *args: Any, roles: list[tuple[str, str]], **kwargs: Any) -> None:
         """`roles`: the (value, label) pairs this person may invite."""
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["role"].choices = roles  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        choice_field(self, "role").choices = roles
 
 
 class InvitationAcceptForm(forms.Form):
@@ -107,8 +118,8 @@ class ClientProfileForm(forms.Form):
 
     def __init__(self, *args: Any, private: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sex"].choices = _choices(Sex)  # type: ignore[attr-defined]
-        self.fields["unit_preference"].choices = _choices(UnitSystem)  # type: ignore[attr-defined]
+        choice_field(self, "sex").choices = _choices(Sex)
+        choice_field(self, "unit_preference").choices = _choices(UnitSystem)
         if not private:
             del self.fields["tags"], self.fields["trainer_notes"]
 
@@ -202,7 +213,7 @@ class GoalForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal_type"].choices = _choices(GoalType)  # type: ignore[attr-defined]
+        choice_field(self, "goal_type").choices = _choices(GoalType)
 
 
 class AssessmentForm(forms.Form):
@@ -237,8 +248,8 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, clients: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client_id"].choices = clients  # type: ignore[attr-defined]
-        self.fields["assignment_type"].choices = _choices(AssignmentType)  # type: ignore[attr-defined]
+        choice_field(self, "client_id").choices = clients
+        choice_field(self, "assignment_type").choices = _choices(AssignmentType)
 
 
 class ProgressForm(forms.Form):
@@ -248,7 +259,7 @@ class ProgressForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = _choices(ProgramStatus)  # type: ignore[attr-defined]
+        choice_field(self, "status").choices = _choices(ProgramStatus)
 
 
 class ExerciseForm(forms.Form):
@@ -282,7 +293,7 @@ class ExerciseForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category_id"].choices = categories  # type: ignore[attr-defined]
+        choice_field(self, "category_id").choices = categories
 
     @staticmethod
     def initial_from(exercise: Any) -> dict[str, Any]:
@@ -317,9 +328,9 @@ class RuleForm(forms.Form):
     )
     deload_percent = forms.DecimalField(label=_("Reduce by (%)"), required=False, max_digits=5, decimal_places=2)
 
-    def __init__(self, *args: Any, slots: list[tuple[int | str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slots: Sequence[tuple[int | str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program_exercise_id"].choices = [("", _("Every exercise")), *slots]  # type: ignore[attr-defined]
+        choice_field(self, "program_exercise_id").choices = [("", _("Every exercise")), *slots]
 
     def rule_data(self) -> RuleData:
         data = {k: v for k, v in self.cleaned_data.items() if k != "program_exercise_id"}

@@ -24,7 +24,7 @@ CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})$")
 class DurationField(forms.CharField):
     """A time as people write it (23:41, 1:02:05) or in seconds; the value is seconds."""
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the value is seconds (a number), not the text CharField returns
         text = (super().to_python(value) or "").strip()
         if not text:
             return None

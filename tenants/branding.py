@@ -49,13 +49,13 @@ def logo_prepare(upload: UploadedFile) -> ContentFile:
             if max(width, height) > LOGO_MAX_SIDE_IN:
                 raise _logo_error(
                     _("The logo must be at most %(px)d pixels wide and high.") % {"px": LOGO_MAX_SIDE_IN},
-                    "logo_too_large",
+                    ErrorCode.LOGO_TOO_LARGE,
                 )
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
+        with Image.open(upload) as opened:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
             image.thumbnail((LOGO_MAX_SIDE_STORED, LOGO_MAX_SIDE_STORED))
             if image_format == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
@@ -80,8 +80,8 @@ def _icon_draw(studio: Studio, size: int) -> bytes:
     canvas = Image.new("RGB", (size, size), studio.primary_color)
     if studio.logo:
         canvas = Image.new("RGB", (size, size), "#FFFFFF")
-        with studio.logo.open("rb") as handle, Image.open(handle) as logo:
-            logo = logo.convert("RGBA")
+        with studio.logo.open("rb") as handle, Image.open(handle) as opened:
+            logo = opened.convert("RGBA")
             logo.thumbnail((int(size * 0.8), int(size * 0.8)))
             canvas.paste(logo, ((size - logo.width) // 2, (size - logo.height) // 2), logo)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.http import client_ip
+from core.http import AuthedRequest, client_ip
 from tenants.hosts import studio_url
 from tenants.models import Studio
 from tenants.selectors import (
@@ -42,12 +42,12 @@ class StatusChangeForm(forms.Form):
 
 @page_requires("platform.view_studios", login_url=LOGIN)
 @require_GET
-def studios(request: HttpRequest) -> HttpResponse:
+def studios(request: AuthedRequest) -> HttpResponse:
     form = StudioFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     found = studio_list(search=filters.get("q", ""), status=filters.get("status", ""))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = studio_people_counts(studios=page.object_list)
+    counts = studio_people_counts(studios=list(page.object_list))
     rows = [(studio, counts.get(studio.pk, PeopleCounts())) for studio in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
@@ -58,7 +58,7 @@ def studios(request: HttpRequest) -> HttpResponse:
 
 @page_requires("platform.view_studios", login_url=LOGIN)
 @require_GET
-def studio_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def studio_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     studio = get_object_or_404(Studio.objects.prefetch_related("domains"), slug=slug)
     context = {
         "studio": studio,
@@ -71,7 +71,7 @@ def studio_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "public/console/studio_detail.html", context)
 
 
-def _status_change(request: HttpRequest, slug: str, *, suspend: bool) -> HttpResponse:
+def _status_change(request: AuthedRequest, slug: str, *, suspend: bool) -> HttpResponse:
     studio = get_object_or_404(Studio, slug=slug)
     form = StatusChangeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -88,11 +88,11 @@ def _status_change(request: HttpRequest, slug: str, *, suspend: bool) -> HttpRes
 
 @page_requires("platform.suspend_studio", login_url=LOGIN)
 @require_POST
-def suspend(request: HttpRequest, slug: str) -> HttpResponse:
+def suspend(request: AuthedRequest, slug: str) -> HttpResponse:
     return _status_change(request, slug, suspend=True)
 
 
 @page_requires("platform.suspend_studio", login_url=LOGIN)
 @require_POST
-def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
+def reactivate(request: AuthedRequest, slug: str) -> HttpResponse:
     return _status_change(request, slug, suspend=False)

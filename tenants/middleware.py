@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 import sentry_sdk
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
 
 from core.context import studio_var
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from tenants.models import Studio
 from tenants.routing import studio_for_host
@@ -36,19 +36,19 @@ class StudioRoutingMiddleware:
         host = request.get_host().rsplit(":", 1)[0].lower()
 
         if is_public_host(host):
-            connection.set_schema_to_public()
+            tenant_connection.set_schema_to_public()
             self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
             studio_var.set("public")
             return self.get_response(request)
 
         studio = studio_for_host(host)
         if studio is None or studio.status in (Studio.Status.PROVISIONING, Studio.Status.CLOSED):
-            connection.set_schema_to_public()
+            tenant_connection.set_schema_to_public()
             self._use_urlconf(request, settings.PUBLIC_SCHEMA_URLCONF)
             return render(request, "public/studio_not_found.html", {"host": host}, status=404)
 
-        connection.set_tenant(studio)
-        request.tenant = studio  # type: ignore[attr-defined]
+        tenant_connection.set_tenant(studio)
+        request.tenant = studio  # type: ignore[attr-defined]  # the attribute StudioRequest/TenantRequest declare is set here
         self._use_urlconf(request, settings.ROOT_URLCONF)
         studio_var.set(studio.slug)
         sentry_sdk.set_tag("studio", studio.slug)
@@ -59,7 +59,7 @@ class StudioRoutingMiddleware:
 
     @staticmethod
     def _use_urlconf(request: HttpRequest, urlconf: str) -> None:
-        request.urlconf = urlconf  # type: ignore[attr-defined]
+        request.urlconf = urlconf
         set_urlconf(urlconf)
 
     @staticmethod

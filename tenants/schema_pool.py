@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
 
+from core.db import tenant_connection
 from tenants.models import PooledSchema
 from tenants.snapshot import SnapshotUnavailable, schema_create_from_snapshot
 
@@ -84,7 +85,7 @@ def pool_refill(*, size: int | None = None) -> int:
     One refill runs at a time (a session advisory lock); a second caller returns at once.
     """
     wanted = settings.STUDIO_SCHEMA_POOL_SIZE if size is None else size
-    connection.set_schema_to_public()
+    tenant_connection.set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [_REFILL_LOCK])
         if not cursor.fetchone()[0]:

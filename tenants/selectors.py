@@ -83,7 +83,7 @@ def studio_people_counts(*, studios: Sequence[Studio]) -> dict[int, PeopleCounts
     if not studios:
         return {}
     parts: list[str] = []
-    params: list[object] = []
+    params: list[int | str] = []
     for studio in studios:
         table = f"{connection.ops.quote_name(studio.schema_name)}.{connection.ops.quote_name(User._meta.db_table)}"
         parts.append(PEOPLE_COUNT_SQL.format(table=table))

@@ -14,12 +14,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
@@ -226,7 +227,7 @@ def studio_client_signup_set(*, studio: Studio, allowed: bool, actor: User, ip: 
     Studio.objects.filter(pk=studio.pk).update(allow_client_signup=allowed, updated_at=dj_timezone.now())
     studio.allow_client_signup = allowed
     routing_forget()
-    audit_record(actor=actor, action="studio.signup_policy", target=studio, ip=ip, allowed=allowed)
+    audit_record(actor=actor, action=AuditAction.STUDIO_SET_SIGNUP_POLICY, target=studio, ip=ip, allowed=allowed)
     return studio
 
 
@@ -273,7 +274,11 @@ def studio_signup(
     )
     token = handoff_token_create(studio=provisioned.studio, user=provisioned.owner)
     audit_record(
-        actor=None, action="studio.signup", target=provisioned.studio, ip=ip, actor_email=provisioned.owner.email
+        actor=None,
+        action=AuditAction.STUDIO_SIGN_UP,
+        target=provisioned.studio,
+        ip=ip,
+        actor_email=provisioned.owner.email,
     )
     return StudioSignup(studio=provisioned.studio, owner=provisioned.owner, handoff_token=token)
 
@@ -361,7 +366,7 @@ def studio_branding_update(
     studio = Studio.objects.select_for_update().get(pk=studio.pk)
     old_logo = studio.logo.name
     if prepared is not None:
-        studio.logo.save(prepared.name, prepared, save=False)
+        studio.logo.save(str(prepared.name), prepared, save=False)
     elif remove_logo:
         studio.logo = ""
     studio.primary_color = colours["primary_color"]
@@ -370,7 +375,7 @@ def studio_branding_update(
     routing_forget()
     audit_record(
         actor=actor,
-        action="studio.update_branding",
+        action=AuditAction.STUDIO_UPDATE_BRANDING,
         target=studio,
         ip=ip,
         primary_color=studio.primary_color,
@@ -378,7 +383,7 @@ def studio_branding_update(
         logo=studio.logo.name,
     )
     if old_logo and old_logo != studio.logo.name:
-        schema_name = connection.schema_name
+        schema_name = tenant_connection.schema_name
         transaction.on_commit(lambda: _media_delete(schema_name=schema_name, name=old_logo))
     return studio
 
@@ -395,11 +400,11 @@ def _media_delete(*, schema_name: str, name: str) -> None:
 class _StatusTransition:
     source: str
     target: str
-    action: str  # the audit action
+    action: AuditAction
 
 
-_SUSPEND = _StatusTransition(Studio.Status.ACTIVE, Studio.Status.SUSPENDED, "platform.suspend_studio")
-_REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, "platform.reactivate_studio")
+_SUSPEND = _StatusTransition(Studio.Status.ACTIVE, Studio.Status.SUSPENDED, AuditAction.STUDIO_SUSPEND)
+_REACTIVATE = _StatusTransition(Studio.Status.SUSPENDED, Studio.Status.ACTIVE, AuditAction.STUDIO_REACTIVATE)
 
 
 def _studio_status_change(

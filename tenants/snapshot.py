@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from core.db import tenant_connection
 from tenants.models import TemplateSnapshot
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def _templated(sql: str, template: str) -> str:
 
 def snapshot_build(template: str) -> TemplateSnapshot:
     """Dump the template's DDL and note its tables with rows and its sequences (public schema)."""
-    connection.set_schema_to_public()
+    tenant_connection.set_schema_to_public()
     fingerprint = template_fingerprint(template)
     pre_data = _templated(_pg_dump(template, "pre-data"), template)
     post_data = _templated(_pg_dump(template, "post-data"), template)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,7 +27,10 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "public/landing.html")
 
 
-def _too_many(response: HttpResponse, wait: float) -> HttpResponse:
+_R = TypeVar("_R", bound=HttpResponse)
+
+
+def _too_many(response: _R, wait: float) -> _R:
     response.status_code = 429
     response["Retry-After"] = str(max(1, math.ceil(wait)))
     return response

@@ -3,13 +3,19 @@
 `studio` and `other_studio` are real provisioned studios (schema, domain, owner) committed before
 the first test. Tests that touch studio data use the `tenant` fixture (connection on the studio's
 schema) and the `studio_client` (a Django test client whose Host is the studio's subdomain).
+
+Every test is a database test unless marked `@pytest.mark.pure` (pure maths: no database, no cache).
+Every test starts at the pinned instant of tests/clock.py (`clock` fixture; FITWELL_TEST_NOW chooses it).
+Tests that need Chromium, Redis or ffmpeg carry `needs(...)` from tests/needs.py (they fail when CI=true).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -20,6 +26,8 @@ from core.models import User
 from core.tokens import access_token_issue
 from tenants.models import Studio
 from tenants.services import studio_provision
+from tests import needs
+from tests.clock import pinned_now
 from tests.factories.tenants import STRONG_PASSWORD
 
 pytest_plugins = ["tests.fakes.stripe_fixtures"]
@@ -38,15 +46,48 @@ def _provision(slug: str, name: str) -> Studio:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test may touch the database (the session studios are autouse), so every test is a db test."""
+    """Every test may touch the database (the session studios are autouse), so every test but a pure one
+    is a db test."""
     for item in items:
-        if item.get_closest_marker("django_db") is None:
+        if item.get_closest_marker("django_db") is None and item.get_closest_marker("pure") is None:
             item.add_marker(pytest.mark.django_db)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    needs.check(item)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _studios(django_db_setup: None, django_db_blocker) -> tuple[Studio, Studio]:
-    """Autouse and session-scoped so it runs before any test's transaction opens (and is committed)."""
+def _session_clock() -> Iterator[time_machine.Coordinates]:
+    """The whole session runs on the pinned clock (ticking), provisioning included."""
+    with time_machine.travel(pinned_now(), tick=True) as coordinates:
+        yield coordinates
+
+
+@pytest.fixture(autouse=True)
+def clock(_session_clock: time_machine.Coordinates, request: pytest.FixtureRequest) -> time_machine.Coordinates:
+    """Each test starts at the pinned instant (or, marked `real_clock`, at the machine's time); ticks on.
+
+    Move it with `clock.move_to(datetime)` or `clock.shift(timedelta)`.
+    """
+    if request.node.get_closest_marker("real_clock"):
+        _session_clock.move_to(datetime.fromtimestamp(time_machine.escape_hatch.time.time(), UTC))
+    else:
+        _session_clock.move_to(pinned_now())
+    return _session_clock
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _studios(
+    _session_clock: time_machine.Coordinates, request: pytest.FixtureRequest, django_db_blocker
+) -> tuple[Studio, Studio] | None:
+    """Autouse and session-scoped so it runs before any test's transaction opens (and is committed).
+
+    A session of pure tests only never creates the test database.
+    """
+    if all(item.get_closest_marker("django_db") is None for item in request.session.items):
+        return None
+    request.getfixturevalue("django_db_setup")
     with django_db_blocker.unblock():
         # Never provision into a real database (pytest-django only creates the test database
         # when a collected test asks for it; pytest_collection_modifyitems makes sure one does).
@@ -94,8 +135,11 @@ def _back_to_public() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _clean_cache() -> Iterator[None]:
+def _clean_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     """Rate-limit and lockout counters live in Redis, outside the rolled-back transaction."""
+    if request.node.get_closest_marker("pure"):
+        yield
+        return
     cache.clear()
     yield
     cache.clear()

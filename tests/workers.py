@@ -14,30 +14,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from config.celery import app
+from tests.clock import ENV as CLOCK_ENV
+from tests.needs import redis_answers as redis_answers  # kept importable from here
+from tests.needs import require
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def redis_answers() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def require_redis() -> None:
-    """Without Redis a worker test cannot run: CI (CI=true) fails, a developer's run skips."""
-    if not redis_answers():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Redis is not running (.ci/run starts it)")
-        pytest.skip("needs a running Redis")
+    """Without Redis a worker test cannot run: CI (CI=true) fails, a developer's run skips (tests/needs.py)."""
+    require("redis")
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "condition") -> object:
@@ -67,9 +58,10 @@ def celery_worker(
         "CACHE_BACKEND": "locmem",
         "SENTRY_DSN": "",
         "LOG_LEVEL": "INFO",
+        CLOCK_ENV: timezone.now().isoformat(),  # the worker runs on the tests' clock (tests/clocked.py)
         **env,
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
+    command = [sys.executable, "-m", "tests.clocked", "celery", "-A", "config", "worker", "--pool", "prefork",
                "--concurrency", str(concurrency), "--queues", queue, "--without-gossip", "--without-mingle",
                "--loglevel", "INFO"]  # fmt: skip
     with log.open("wb") as out:

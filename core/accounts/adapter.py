@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import security
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.emails import branded_email
 from core.http import client_ip
 from core.models import Role, User
@@ -48,7 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
         self, request: HttpRequest, user: AbstractBaseUser, form: forms.BaseForm, commit: bool = True
     ) -> AbstractBaseUser:
         """Whatever the form says, a self sign-up is a client: staff roles come only by invitation."""
-        user.role = Role.CLIENT  # type: ignore[attr-defined]
+        user.role = Role.CLIENT  # type: ignore[attr-defined]  # allauth hands the adapter its user model's instance, typed as the abstract base
         return super().save_user(request, user, form, commit=commit)
 
     # --- sign-in lockout and audit (the same counters and address as the API's sign-in) ---------
@@ -76,15 +76,15 @@ class AccountAdapter(DefaultAccountAdapter):
         email, ip = self._email(credentials), client_ip(request)
         security.signin_failed(email, ip)
         user = User.objects.filter(email__iexact=email).first()
-        audit_record(actor=user, action="auth.login_failed", ip=ip, actor_email=email, channel="web")
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN_FAIL, ip=ip, actor_email=email, channel="web")
 
     def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> HttpResponse:
-        audit_record(actor=user, action="auth.login", target=user, ip=client_ip(request), channel="web")  # type: ignore[arg-type]
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN, target=user, ip=client_ip(request), channel="web")  # type: ignore[arg-type]  # allauth types the user as AbstractBaseUser; ours is core.User
         return super().post_login(request, user, **kwargs)
 
     def logout(self, request: HttpRequest) -> None:
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action="auth.logout", ip=client_ip(request), channel="web")  # type: ignore[arg-type]
+            audit_record(actor=request.user, action=AuditAction.ACCOUNT_SIGN_OUT, ip=client_ip(request), channel="web")
         super().logout(request)
 
     # --- where people go -------------------------------------------------------------------------

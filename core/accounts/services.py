@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import security
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, PermissionDeniedError, ValidationError
 from core.http import client_ip
@@ -41,13 +41,13 @@ def tokens_sign_in(*, email: str, password: str, ip: str, user_agent: str = "") 
     user = User.objects.filter(email__iexact=email).first()
     if user is None or not user.is_active or not user.check_password(password):
         security.signin_failed(email, ip)
-        audit_record(actor=user, action="auth.login_failed", ip=ip, actor_email=email, channel="api")
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN_FAIL, ip=ip, actor_email=email, channel="api")
         raise TokenError(_("The email address or password is not correct."), code=ErrorCode.INVALID_CREDENTIALS)
     security.signin_succeeded(email, ip)
     with transaction.atomic():
         pair = token_pair_issue(user=user, ip=ip, user_agent=user_agent)
         User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-        audit_record(actor=user, action="auth.login", target=user, ip=ip, channel="api")
+        audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_IN, target=user, ip=ip, channel="api")
     return user, pair
 
 
@@ -55,7 +55,7 @@ def tokens_sign_in(*, email: str, password: str, ip: str, user_agent: str = "") 
 def tokens_sign_out(*, user: User, refresh: str | None, ip: str | None) -> int:
     """Revoke one refresh token of `user`, or all of them when `refresh` is None; returns how many."""
     revoked = token_revoke(user=user, refresh=refresh)
-    audit_record(actor=user, action="auth.logout", ip=ip, revoked=revoked)
+    audit_record(actor=user, action=AuditAction.ACCOUNT_SIGN_OUT, ip=ip, revoked=revoked)
     return revoked
 
 
@@ -80,7 +80,7 @@ def client_self_register(
         studio=studio, email=email, password=password, role=Role.CLIENT, first_name=first_name, last_name=last_name
     )
     setup_user_email(request, user, [])
-    audit_record(actor=user, action="auth.register", target=user, ip=client_ip(request), channel="api")
+    audit_record(actor=user, action=AuditAction.ACCOUNT_REGISTER, target=user, ip=client_ip(request), channel="api")
     transaction.on_commit(lambda: _send_verification(request, user))
     return user
 
@@ -125,5 +125,7 @@ def password_reset_confirm(*, request: HttpRequest, key: str, password: str) -> 
     user.set_password(password)
     user.save(update_fields=["password"])
     token_revoke(user=user)
-    audit_record(actor=user, action="auth.password_reset", target=user, ip=client_ip(request), channel="api")
+    audit_record(
+        actor=user, action=AuditAction.ACCOUNT_RESET_PASSWORD, target=user, ip=client_ip(request), channel="api"
+    )
     return user

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from allauth.account.forms import EmailAwarePasswordResetTokenGenerator
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import connection
+
+from core.db import tenant_connection
 
 
 class StudioPasswordResetTokenGenerator(EmailAwarePasswordResetTokenGenerator):
@@ -12,4 +13,4 @@ class StudioPasswordResetTokenGenerator(EmailAwarePasswordResetTokenGenerator):
     studio worthless at another, even for a person with the same id, email and password."""
 
     def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
-        return f"{connection.schema_name}:{super()._make_hash_value(user, timestamp)}"
+        return f"{tenant_connection.schema_name}:{super()._make_hash_value(user, timestamp)}"

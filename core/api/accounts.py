@@ -15,7 +15,7 @@ from core.accounts.services import (
     tokens_sign_out,
 )
 from core.api.auth import api_auth
-from core.http import client_ip
+from core.http import AuthedRequest, client_ip
 from core.models import User
 from core.tokens import TokenPair, token_pair_issue, token_refresh
 
@@ -95,7 +95,7 @@ class MessageOut(Schema):
 def register(request: HttpRequest, payload: RegisterIn) -> Status:
     user = client_self_register(
         request=request,
-        studio=request.tenant,  # type: ignore[attr-defined]
+        studio=request.tenant,  # type: ignore[attr-defined]  # StudioRoutingMiddleware sets it; core does not import tenants for StudioRequest
         email=payload.email,
         password=payload.password,
         first_name=payload.first_name,
@@ -124,11 +124,11 @@ def refresh(request: HttpRequest, payload: RefreshIn) -> TokensOut:
 
 
 @router.post("/logout", response={204: None}, auth=api_auth, summary="Revoke a refresh token (or all of them)")
-def logout(request: HttpRequest, payload: LogoutIn) -> Status:
-    tokens_sign_out(user=request.user, refresh=payload.refresh, ip=client_ip(request))  # type: ignore[arg-type]
+def logout(request: AuthedRequest, payload: LogoutIn) -> Status:
+    tokens_sign_out(user=request.user, refresh=payload.refresh, ip=client_ip(request))
     return Status(204, None)
 
 
 @router.get("/me", response=UserOut, auth=api_auth, summary="The signed-in person")
-def me(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def me(request: AuthedRequest) -> User:
+    return request.user

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,7 +36,7 @@ STATUS_CODES: dict[int, ErrorCode] = {
 }
 
 # What an error answer says when the API itself did not word it (Django's own 404, 405, 500).
-STATUS_DETAILS: dict[int, str] = {
+STATUS_DETAILS: dict[int, StrOrPromise] = {
     400: gettext_lazy("The request is not valid."),
     403: gettext_lazy("You do not have permission to do this."),
     404: gettext_lazy("Not found."),
@@ -45,6 +45,9 @@ STATUS_DETAILS: dict[int, str] = {
     415: gettext_lazy("This content type is not accepted."),
     500: gettext_lazy("Something went wrong on our side. It has been reported; try again shortly."),
 }
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def error_payload(detail: str, code: ErrorCode, **extra: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from core.exceptions import ApplicationError, ConflictError, ValidationError
 
 def _expression_fields(expression: object) -> Iterator[str]:
     if isinstance(expression, models.F):
-        yield expression.name
+        yield expression.name  # type: ignore[attr-defined]  # F.name exists; the stubs leave it out
     elif isinstance(expression, Col):
         yield expression.target.name
     for source in getattr(expression, "get_source_expressions", list)():

@@ -108,8 +108,8 @@ class StudioAPI(NinjaAPI):
     @staticmethod
     def _document_errors(operation: Operation, details: dict[str, Any]) -> None:
         errors = _layer_errors(operation, details)
-        for status, codes in operation_errors(operation.view_func).items():
-            errors.setdefault(status, set()).update(codes)
+        for status, own in operation_errors(operation.view_func).items():
+            errors.setdefault(status, set()).update(own)
         responses = details.setdefault("responses", {})
         for status, codes in sorted(errors.items()):
             listed = sorted(str(code) for code in codes)

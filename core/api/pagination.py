@@ -7,7 +7,7 @@ import json
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
 
@@ -47,7 +47,8 @@ def _typed(model: type[Model], name: str, raw: Any) -> Any:
     if "__" in name:
         return raw
     try:
-        return model._meta.get_field(name).to_python(raw)
+        field = model._meta.get_field(name)
+        return field.to_python(raw) if isinstance(field, Field) else raw
     except DjangoValidationError as exc:
         raise ValidationError(
             _("The cursor is not valid."), code=ErrorCode.CURSOR_INVALID, fields={"cursor": _("Not valid.")}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.exceptions import PermissionDeniedError
+from core.http import AuthedRequest
 from core.models import User
 from core.permissions import can, require
 from core.studio_time import studio_today
@@ -34,8 +34,10 @@ from domain.clients.schemas import (
     HealthHistoryOut,
     InjuryIo,
     MeasurementOut,
+    ParqQuestionOut,
     ProfileIn,
     ProfileOut,
+    TrainerRef,
 )
 
 router = Router(tags=["clients"])
@@ -48,11 +50,11 @@ class ClientFilters(PageParams):
     tag: str | None = None
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _actor(request: AuthedRequest) -> User:
+    return request.user
 
 
-def _client(request: HttpRequest, client_id: int, action: str) -> User:
+def _client(request: AuthedRequest, client_id: int, action: str) -> User:
     """The client if the caller may do `action` and the client is in their scope; 404 when out of scope."""
     actor = _actor(request)
     require(actor, action)
@@ -72,7 +74,7 @@ def client_out(client: User, *, private: bool) -> ClientOut:
         status=profile.status if profile else ClientStatus.ACTIVE,
         is_active=client.is_active,
         trainers=[
-            {"id": link.trainer_id, "name": link.trainer.full_name, "is_primary": link.is_primary}
+            TrainerRef(id=link.trainer_id, name=link.trainer.full_name, is_primary=link.is_primary)
             for link in client.trainer_links.all()
         ],
         tags=(profile.tags if profile else []) if private else None,
@@ -80,12 +82,12 @@ def client_out(client: User, *, private: bool) -> ClientOut:
     )
 
 
-def _private(request: HttpRequest) -> bool:
+def _private(request: AuthedRequest) -> bool:
     return can(_actor(request), "clients.view_private_notes")
 
 
 @router.get("", response=CursorPage[ClientOut], summary="Clients you may see, searchable")
-def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> dict:
+def client_list(request: AuthedRequest, filters: Query[ClientFilters]) -> dict:
     actor = _actor(request)
     require(actor, "clients.view")
     clients = selectors.client_list(
@@ -102,7 +104,7 @@ def _trainer_ids_allowed(actor: User, trainer_ids: list[int] | None) -> None:
 
 
 @router.post("", response={201: ClientOut}, summary="Add a client (they set a password through an invitation)")
-def client_create(request: HttpRequest, payload: ClientIn) -> Status:
+def client_create(request: AuthedRequest, payload: ClientIn) -> Status:
     actor = _actor(request)
     require(actor, "clients.create")
     _trainer_ids_allowed(actor, payload.trainer_ids)
@@ -119,12 +121,12 @@ def client_create(request: HttpRequest, payload: ClientIn) -> Status:
 
 
 @router.get("/{int:client_id}", response=ClientOut, summary="One client")
-def client_detail(request: HttpRequest, client_id: int) -> ClientOut:
+def client_detail(request: AuthedRequest, client_id: int) -> ClientOut:
     return client_out(_client(request, client_id, "clients.view"), private=_private(request))
 
 
 @router.put("/{int:client_id}", response=ClientOut, summary="Update account details, status and trainers")
-def client_update(request: HttpRequest, client_id: int, payload: ClientUpdateIn) -> ClientOut:
+def client_update(request: AuthedRequest, client_id: int, payload: ClientUpdateIn) -> ClientOut:
     actor = _actor(request)
     client = _client(request, client_id, "clients.update")
     if payload.trainer_ids is not None:
@@ -134,20 +136,20 @@ def client_update(request: HttpRequest, client_id: int, payload: ClientUpdateIn)
 
 
 @router.delete("/{int:client_id}", response={204: None}, summary="Archive a client (recoverable by the owner)")
-def client_archive(request: HttpRequest, client_id: int) -> Status:
+def client_archive(request: AuthedRequest, client_id: int) -> Status:
     services.client_archive(actor=_actor(request), client=_client(request, client_id, "clients.archive"))
     return Status(204, None)
 
 
 @router.post("/{int:client_id}/access-link", response={202: None}, summary="Email the client a sign-in link")
-def client_access_link(request: HttpRequest, client_id: int) -> Status:
+def client_access_link(request: AuthedRequest, client_id: int) -> Status:
     client = _client(request, client_id, "clients.update")
     services.client_access_link_send(actor=_actor(request), client=client, request=request)
     return Status(202, None)
 
 
 @router.post("/{int:client_id}/restore", response=ClientOut, summary="Bring an archived client back")
-def client_restore(request: HttpRequest, client_id: int) -> ClientOut:
+def client_restore(request: AuthedRequest, client_id: int) -> ClientOut:
     actor = _actor(request)
     require(actor, "clients.restore")
     client = selectors.client_get(actor=actor, client_id=client_id, include_archived=True)
@@ -168,12 +170,12 @@ def profile_out(client: User, *, private: bool) -> ProfileOut:
 
 
 @router.get("/{int:client_id}/profile", response=ProfileOut, summary="Profile")
-def profile_detail(request: HttpRequest, client_id: int) -> ProfileOut:
+def profile_detail(request: AuthedRequest, client_id: int) -> ProfileOut:
     return profile_out(_client(request, client_id, "clients.view"), private=_private(request))
 
 
 @router.put("/{int:client_id}/profile", response=ProfileOut, summary="Update the profile (tags and notes: staff)")
-def profile_update(request: HttpRequest, client_id: int, payload: ProfileIn) -> ProfileOut:
+def profile_update(request: AuthedRequest, client_id: int, payload: ProfileIn) -> ProfileOut:
     client = _client(request, client_id, "clients.update_profile")
     private = _private(request)
     services.client_profile_update(
@@ -191,7 +193,7 @@ def health_out(history: HealthHistory) -> HealthHistoryOut:
         conditions=history.conditions or [],
         injuries=[InjuryIo(**injury) for injury in history.injuries or []],
         medications=history.medications or [],
-        parq=[{"key": q.value, "text": str(q.label), "answer": answers.get(q.value)} for q in ParqQuestion],
+        parq=[ParqQuestionOut(key=q.value, text=str(q.label), answer=answers.get(q.value)) for q in ParqQuestion],
         medically_cleared=bool(clearance.get("cleared")),
         cleared_on=clearance.get("cleared_on"),
         cleared_by=clearance.get("cleared_by", ""),
@@ -203,12 +205,12 @@ def health_out(history: HealthHistory) -> HealthHistoryOut:
 
 
 @router.get("/{int:client_id}/health-history", response=HealthHistoryOut, summary="Health history")
-def health_detail(request: HttpRequest, client_id: int) -> HealthHistoryOut:
+def health_detail(request: AuthedRequest, client_id: int) -> HealthHistoryOut:
     return health_out(selectors.health_history_get(client=_client(request, client_id, "clients.view_health")))
 
 
 @router.put("/{int:client_id}/health-history", response=HealthHistoryOut, summary="Replace the health history")
-def health_update(request: HttpRequest, client_id: int, payload: HealthHistoryIn) -> HealthHistoryOut:
+def health_update(request: AuthedRequest, client_id: int, payload: HealthHistoryIn) -> HealthHistoryOut:
     client = _client(request, client_id, "clients.update_health")
     fields = payload.dict()
     fields["injuries"] = [services.Injury(**injury) for injury in fields["injuries"]]
@@ -221,7 +223,7 @@ def goal_out(goal: ClientGoal) -> GoalOut:
 
 
 @router.get("/{int:client_id}/goals", response=CursorPage[GoalOut], summary="Goals")
-def goal_list(request: HttpRequest, client_id: int, page: Query[PageParams], status: str | None = None) -> dict:
+def goal_list(request: AuthedRequest, client_id: int, page: Query[PageParams], status: str | None = None) -> dict:
     client = _client(request, client_id, "clients.view")
     return paginate_cursor(
         selectors.goal_list(client=client, status=status),
@@ -232,14 +234,14 @@ def goal_list(request: HttpRequest, client_id: int, page: Query[PageParams], sta
 
 
 @router.post("/{int:client_id}/goals", response={201: GoalOut}, summary="Set a goal")
-def goal_create(request: HttpRequest, client_id: int, payload: GoalIn) -> Status:
+def goal_create(request: AuthedRequest, client_id: int, payload: GoalIn) -> Status:
     client = _client(request, client_id, "clients.manage_goals")
     goal = services.goal_create(actor=_actor(request), client=client, data=services.GoalData(**payload.dict()))
     return Status(201, goal)
 
 
 @router.put("/{int:client_id}/goals/{int:goal_id}", response=GoalOut, summary="Update progress or status")
-def goal_update(request: HttpRequest, client_id: int, goal_id: int, payload: GoalIn) -> ClientGoal:
+def goal_update(request: AuthedRequest, client_id: int, goal_id: int, payload: GoalIn) -> ClientGoal:
     client = _client(request, client_id, "clients.manage_goals")
     return services.goal_update(
         actor=_actor(request), client=client, goal_id=goal_id, data=services.GoalData(**payload.dict())
@@ -247,7 +249,7 @@ def goal_update(request: HttpRequest, client_id: int, goal_id: int, payload: Goa
 
 
 @router.get("/{int:client_id}/emergency-contacts", response=CursorPage[ContactOut], summary="Emergency contacts")
-def contact_list(request: HttpRequest, client_id: int, page: Query[PageParams]) -> dict:
+def contact_list(request: AuthedRequest, client_id: int, page: Query[PageParams]) -> dict:
     client = _client(request, client_id, "clients.view")
     return paginate_cursor(
         selectors.emergency_contact_list(client=client), cursor=page.cursor, limit=page.limit, order=("id",)
@@ -255,7 +257,7 @@ def contact_list(request: HttpRequest, client_id: int, page: Query[PageParams]) 
 
 
 @router.post("/{int:client_id}/emergency-contacts", response={201: ContactOut}, summary="Add an emergency contact")
-def contact_create(request: HttpRequest, client_id: int, payload: ContactIo) -> Status:
+def contact_create(request: AuthedRequest, client_id: int, payload: ContactIo) -> Status:
     client = _client(request, client_id, "clients.manage_contacts")
     return Status(
         201,
@@ -266,7 +268,7 @@ def contact_create(request: HttpRequest, client_id: int, payload: ContactIo) -> 
 
 
 @router.put("/{int:client_id}/emergency-contacts/{int:contact_id}", response=ContactOut, summary="Edit a contact")
-def contact_update(request: HttpRequest, client_id: int, contact_id: int, payload: ContactIo) -> object:
+def contact_update(request: AuthedRequest, client_id: int, contact_id: int, payload: ContactIo) -> object:
     client = _client(request, client_id, "clients.manage_contacts")
     return services.emergency_contact_update(
         actor=_actor(request), client=client, contact_id=contact_id, data=services.ContactData(**payload.dict())
@@ -274,7 +276,7 @@ def contact_update(request: HttpRequest, client_id: int, contact_id: int, payloa
 
 
 @router.delete("/{int:client_id}/emergency-contacts/{int:contact_id}", response={204: None}, summary="Remove a contact")
-def contact_delete(request: HttpRequest, client_id: int, contact_id: int) -> Status:
+def contact_delete(request: AuthedRequest, client_id: int, contact_id: int) -> Status:
     client = _client(request, client_id, "clients.manage_contacts")
     services.emergency_contact_delete(actor=_actor(request), client=client, contact_id=contact_id)
     return Status(204, None)
@@ -296,7 +298,7 @@ def assessment_out(assessment: FitnessAssessment) -> AssessmentOut:
 
 
 @router.get("/{int:client_id}/assessments", response=CursorPage[AssessmentOut], summary="Fitness assessments")
-def assessment_list(request: HttpRequest, client_id: int, page: Query[PageParams]) -> dict:
+def assessment_list(request: AuthedRequest, client_id: int, page: Query[PageParams]) -> dict:
     client = _client(request, client_id, "clients.view_assessments")
     result = paginate_cursor(
         selectors.assessment_list(client=client), cursor=page.cursor, limit=page.limit, order=("-assessed_on", "-id")
@@ -305,7 +307,7 @@ def assessment_list(request: HttpRequest, client_id: int, page: Query[PageParams
 
 
 @router.post("/{int:client_id}/assessments", response={201: AssessmentOut}, summary="Record an assessment")
-def assessment_create(request: HttpRequest, client_id: int, payload: AssessmentIn) -> Status:
+def assessment_create(request: AuthedRequest, client_id: int, payload: AssessmentIn) -> Status:
     client = _client(request, client_id, "clients.record_assessment")
     assessment = services.assessment_create(actor=_actor(request), client=client, **payload.dict())
     return Status(201, assessment_out(assessment))

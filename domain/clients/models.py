@@ -235,7 +235,7 @@ class ClientGoal(TimeStampedModel):
         """How far from start to target the current value is, 0-100 (works for goals that go down too)."""
         if None in (self.start_value, self.target_value, self.current_value) or self.target_value == self.start_value:
             return None
-        share = (self.current_value - self.start_value) / (self.target_value - self.start_value)  # type: ignore[operator]
+        share = (self.current_value - self.start_value) / (self.target_value - self.start_value)  # type: ignore[operator]  # None ruled out on the line above
         return int(max(Decimal(0), min(Decimal(1), share)) * 100)
 
 

@@ -65,7 +65,7 @@ def client_list(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
             )
     if status:
-        clients = clients.filter(client_status=status)
+        clients = clients.filter(client_status=status)  # type: ignore[misc]  # an annotation of clients_visible_to()
     if trainer_id is not None:
         clients = clients.filter(trainer_links__trainer_id=trainer_id)
     if tag:

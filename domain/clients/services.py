@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -17,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.accounts.services import password_reset_request
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import Role, User
@@ -141,7 +142,7 @@ def client_create(
     )
     ClientProfile.objects.create(user=client, **profile_fields)
     _assign_trainers(client=client, trainers=trainers)
-    audit_record(actor=actor, action="clients.create", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_CREATE, target=client)
     return client
 
 
@@ -183,7 +184,9 @@ def client_update(
     profile.save(update_fields=["status", "updated_at"])
     if trainers is not None:
         _assign_trainers(client=client, trainers=trainers)
-        audit_record(actor=actor, action="clients.trainers_set", target=client, trainer_ids=[t.pk for t in trainers])
+        audit_record(
+            actor=actor, action=AuditAction.CLIENT_SET_TRAINERS, target=client, trainer_ids=[t.pk for t in trainers]
+        )
     client.refresh_from_db()
     return client
 
@@ -215,7 +218,7 @@ def client_archive(*, actor: User, client: User) -> ClientProfile:
         profile.archived_at = timezone.now()
         profile.save(update_fields=["status", "archived_at", "updated_at"])
         User.objects.filter(pk=client.pk).update(is_active=False)
-        audit_record(actor=actor, action="clients.archive", target=client)
+        audit_record(actor=actor, action=AuditAction.CLIENT_ARCHIVE, target=client)
     return profile
 
 
@@ -229,7 +232,7 @@ def client_restore(*, actor: User, client: User) -> ClientProfile:
     profile.archived_at = None
     profile.save(update_fields=["status", "archived_at", "updated_at"])
     User.objects.filter(pk=client.pk).update(is_active=True)
-    audit_record(actor=actor, action="clients.restore", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_RESTORE, target=client)
     return profile
 
 
@@ -242,7 +245,7 @@ def client_access_link_send(*, actor: User, client: User, request: HttpRequest) 
     require(actor, "clients.update", client)
     if not client.is_active:
         raise ConflictError(_("This client is archived. Restore them first."), code=ErrorCode.CLIENT_ARCHIVED)
-    audit_record(actor=actor, action="clients.access_link", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_SEND_ACCESS_LINK, target=client)
     transaction.on_commit(lambda: password_reset_request(request=request, email=client.email))
 
 
@@ -290,7 +293,7 @@ def health_history_update(*, actor: User, client: User, data: HealthData) -> Hea
     errors = FieldErrors()
     conditions = _text_list(errors, "conditions", data.conditions)
     medications = _text_list(errors, "medications", data.medications)
-    injuries = [
+    injuries: list[dict[str, Any]] = [
         {"name": injury.name.strip(), "notes": injury.notes.strip(), "active": injury.active}
         for injury in data.injuries
         if injury.name.strip()
@@ -319,7 +322,7 @@ def health_history_update(*, actor: User, client: User, data: HealthData) -> Hea
     history.notes = notes
     history.updated_by = actor
     history.save()
-    audit_record(actor=actor, action="clients.health_history_update", target=client)
+    audit_record(actor=actor, action=AuditAction.CLIENT_UPDATE_HEALTH_HISTORY, target=client)
     return history
 
 
@@ -346,7 +349,7 @@ def _contact_fields(data: ContactData) -> dict[str, object]:
     }
     if fields["email"]:
         try:
-            validate_email(fields["email"])
+            validate_email(str(fields["email"]))
         except DjangoValidationError:
             errors.add("email", _("Enter a valid email address."))
     errors.raise_if_any(code=ErrorCode.CONTACT_INVALID)

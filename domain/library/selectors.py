@@ -61,7 +61,7 @@ def category_list() -> list[ExerciseCategory]:
 
     def walk(parent_id: int | None, depth: int) -> None:
         for category in children.get(parent_id, []):
-            category.depth = depth  # type: ignore[attr-defined]
+            category.depth = depth  # type: ignore[attr-defined]  # the tree depth rides on the instance for the templates
             ordered.append(category)
             walk(category.pk, depth + 1)
 

@@ -9,6 +9,7 @@ the nutrients it was logged with, so editing a food later does not rewrite a cli
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -18,6 +19,9 @@ from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DateRangeInclusive(Func):
@@ -55,7 +59,7 @@ class MealSlot(models.TextChoices):
     SNACK = "snack", _("Snacks")
 
 
-def _nutrient(label: str) -> models.DecimalField:
+def _nutrient(label: StrOrPromise) -> models.DecimalField:
     return models.DecimalField(label, max_digits=7, decimal_places=2, default=Decimal(0))
 
 

@@ -7,6 +7,7 @@ Bounds on numbers are part of the shapes, so an absurd value (1e400, a negative 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -25,7 +26,7 @@ Grams = Field(gt=0, le=5000, description="Grams")
 Per100 = Field(ge=0, le=100, description="Grams per 100 g")
 
 
-def _round(values: dict[str, Decimal | None], places: str = "0.1") -> dict[str, Decimal | None]:
+def _round(values: Mapping[str, Decimal | None], places: str = "0.1") -> dict[str, Decimal | None]:
     return {k: (v.quantize(Decimal(places)) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, FloatField, Func, Prefetch, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
@@ -172,7 +173,8 @@ def adherence_days(*, client: User, start: date, end: date) -> list[DayAdherence
         .annotate(**{name: Sum(name) for name in NUTRIENT_NAMES})
     )
     for row in rows:
-        sums[row["logged_on"]] = {name: row[name] or Decimal(0) for name in NUTRIENT_NAMES}
+        totals: dict[str, Any] = dict(row)  # the annotations are named at run time (NUTRIENT_NAMES)
+        sums[row["logged_on"]] = {name: totals[name] or Decimal(0) for name in NUTRIENT_NAMES}
     default = tolerance_default()
     days = (start + timedelta(days=n) for n in range((end - start).days + 1))
     return [_day(day, _covering(plans, day), day in training, sums.get(day), default) for day in days]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
+from core.http import AuthedRequest
 from core.models import User
 from core.permissions import require
 from domain.clients.selectors import client_get
@@ -45,8 +45,8 @@ class WorkoutFilters(PageParams):
     status: str | None = None
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _actor(request: AuthedRequest) -> User:
+    return request.user
 
 
 # --- shaping ------------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def prescription_out(item: Prescription, **extra: object) -> dict[str, object]:
 def template_out(template: ProgramTemplate) -> dict[str, object]:
     return {
         **{f: getattr(template, f) for f in TemplateSummaryOut.model_fields},
-        "rules": [rule_out(r) for r in template.own_rules],  # type: ignore[attr-defined]
+        "rules": [rule_out(r) for r in template.own_rules],  # type: ignore[attr-defined]  # a prefetched list (Prefetch to_attr)
         "phases": [
             {
                 "id": phase.pk,
@@ -199,7 +199,7 @@ def template_data(payload: TemplateIn) -> services.TemplateData:
 
 
 @router.get("/templates", response=CursorPage[TemplateSummaryOut], summary="Program templates")
-def template_list(request: HttpRequest, filters: Query[TemplateFilters]) -> dict:
+def template_list(request: AuthedRequest, filters: Query[TemplateFilters]) -> dict:
     require(_actor(request), "programs.view_templates")
     templates = selectors.template_list(
         search=filters.q, goal=filters.goal, level=filters.level, include_archived=filters.include_archived
@@ -208,14 +208,14 @@ def template_list(request: HttpRequest, filters: Query[TemplateFilters]) -> dict
 
 
 @router.post("/templates", response={201: TemplateOut}, summary="Create a template (the whole document)")
-def template_create(request: HttpRequest, payload: TemplateIn) -> Status:
+def template_create(request: AuthedRequest, payload: TemplateIn) -> Status:
     require(_actor(request), "programs.manage_templates")
     template = services.template_create(actor=_actor(request), data=template_data(payload))
     return Status(201, template_out(selectors.template_get(template_id=template.pk)))
 
 
 @router.get("/templates/{int:template_id}", response=TemplateOut, summary="A template with phases, workouts, rules")
-def template_detail(request: HttpRequest, template_id: int) -> dict:
+def template_detail(request: AuthedRequest, template_id: int) -> dict:
     require(_actor(request), "programs.view_templates")
     return template_out(selectors.template_get(template_id=template_id))
 
@@ -223,19 +223,19 @@ def template_detail(request: HttpRequest, template_id: int) -> dict:
 @router.put(
     "/templates/{int:template_id}", response=TemplateOut, summary="Replace a template (assigned programs keep theirs)"
 )
-def template_update(request: HttpRequest, template_id: int, payload: TemplateIn) -> dict:
+def template_update(request: AuthedRequest, template_id: int, payload: TemplateIn) -> dict:
     services.template_update(actor=_actor(request), template_id=template_id, data=template_data(payload))
     return template_out(selectors.template_get(template_id=template_id))
 
 
 @router.delete("/templates/{int:template_id}", response={204: None}, summary="Archive a template")
-def template_archive(request: HttpRequest, template_id: int) -> Status:
+def template_archive(request: AuthedRequest, template_id: int) -> Status:
     services.template_set_archived(actor=_actor(request), template_id=template_id, archived=True)
     return Status(204, None)
 
 
 @router.post("/templates/{int:template_id}/copy", response={201: TemplateOut}, summary="Copy a template")
-def template_copy(request: HttpRequest, template_id: int, payload: ProgramCopyIn) -> Status:
+def template_copy(request: AuthedRequest, template_id: int, payload: ProgramCopyIn) -> Status:
     require(_actor(request), "programs.manage_templates")
     copy = services.template_copy(template_id=template_id, actor=_actor(request), name=payload.name)
     return Status(201, template_out(selectors.template_get(template_id=copy.pk)))
@@ -246,7 +246,7 @@ def template_copy(request: HttpRequest, template_id: int, payload: ProgramCopyIn
     response=list[WarningOut],
     summary="Contraindications assigning this template to a client would raise",
 )
-def template_warnings(request: HttpRequest, template_id: int, client_id: int) -> list[dict[str, object]]:
+def template_warnings(request: AuthedRequest, template_id: int, client_id: int) -> list[dict[str, object]]:
     actor = _actor(request)
     require(actor, "programs.assign")
     client = client_get(actor=actor, client_id=client_id)
@@ -256,7 +256,7 @@ def template_warnings(request: HttpRequest, template_id: int, client_id: int) ->
 
 
 @router.post("/templates/{int:template_id}/assign", response={201: AssignOut}, summary="Assign to a client")
-def template_assign(request: HttpRequest, template_id: int, payload: AssignIn) -> Status:
+def template_assign(request: AuthedRequest, template_id: int, payload: AssignIn) -> Status:
     actor = _actor(request)
     require(actor, "programs.assign")
     client = client_get(actor=actor, client_id=payload.client_id)
@@ -274,7 +274,7 @@ def template_assign(request: HttpRequest, template_id: int, payload: AssignIn) -
 
 
 @router.get("/clients/{int:client_id}/programs", response=CursorPage[ProgramOut], summary="A client's programs")
-def client_programs(request: HttpRequest, client_id: int, page: Query[PageParams], status: str | None = None) -> dict:
+def client_programs(request: AuthedRequest, client_id: int, page: Query[PageParams], status: str | None = None) -> dict:
     actor = _actor(request)
     require(actor, "programs.view")
     client = client_get(actor=actor, client_id=client_id)
@@ -284,7 +284,7 @@ def client_programs(request: HttpRequest, client_id: int, page: Query[PageParams
     return {"items": [program_out(p) for p in result["items"]], "next_cursor": result["next_cursor"]}
 
 
-def _program(request: HttpRequest, program_id: int, action: str) -> ClientProgram:
+def _program(request: AuthedRequest, program_id: int, action: str) -> ClientProgram:
     actor = _actor(request)
     require(actor, action)
     program = selectors.program_get(actor=actor, program_id=program_id)
@@ -295,20 +295,20 @@ def _program(request: HttpRequest, program_id: int, action: str) -> ClientProgra
 @router.get(
     "/programs/{int:program_id}", response=ProgramDetailOut, summary="A program: position, prescriptions, rules"
 )
-def program_detail(request: HttpRequest, program_id: int) -> dict:
+def program_detail(request: AuthedRequest, program_id: int) -> dict:
     program = _program(request, program_id, "programs.view")
     return program_detail_out(selectors.program_detail(program=program))
 
 
 @router.put("/programs/{int:program_id}", response=ProgramDetailOut, summary="Move phase/week or change status")
-def program_update(request: HttpRequest, program_id: int, payload: ProgressIn) -> dict:
+def program_update(request: AuthedRequest, program_id: int, payload: ProgressIn) -> dict:
     program = _program(request, program_id, "programs.update")
     services.client_program_update(actor=_actor(request), client_program_id=program.pk, **payload.dict())
     return program_detail_out(selectors.program_detail(program=program))
 
 
 @router.get("/programs/{int:program_id}/workouts", response=CursorPage[SessionOut], summary="Scheduled workouts")
-def program_workouts(request: HttpRequest, program_id: int, filters: Query[WorkoutFilters]) -> dict:
+def program_workouts(request: AuthedRequest, program_id: int, filters: Query[WorkoutFilters]) -> dict:
     program = _program(request, program_id, "programs.view")
     sessions = selectors.program_workouts(
         program=program, phase=filters.phase, week=filters.week, status=filters.status
@@ -318,7 +318,7 @@ def program_workouts(request: HttpRequest, program_id: int, filters: Query[Worko
 
 
 @router.post("/programs/{int:program_id}/rules", response=RuleOut, summary="Set a rule (or an exercise's override)")
-def program_rule_set(request: HttpRequest, program_id: int, payload: ProgramRuleIn) -> dict:
+def program_rule_set(request: AuthedRequest, program_id: int, payload: ProgramRuleIn) -> dict:
     program = _program(request, program_id, "programs.update")
     fields = payload.dict()
     rule = services.program_rule_set(
@@ -331,7 +331,7 @@ def program_rule_set(request: HttpRequest, program_id: int, payload: ProgramRule
 
 
 @router.delete("/programs/{int:program_id}/rules/{int:rule_id}", response={204: None}, summary="Remove a rule")
-def program_rule_delete(request: HttpRequest, program_id: int, rule_id: int) -> Status:
+def program_rule_delete(request: AuthedRequest, program_id: int, rule_id: int) -> Status:
     program = _program(request, program_id, "programs.update")
     services.program_rule_delete(actor=_actor(request), client_program_id=program.pk, rule_id=rule_id)
     return Status(204, None)

@@ -40,8 +40,8 @@ def assess(prescribed: Prescription, sets: Sequence[SetResult]) -> Outcome:
     done = [s for s in sets if s.completed][: prescribed.sets]
     if len(done) < prescribed.sets:
         return Outcome.MISSED
-    kg_prescribed = prescribed.load_type == LoadType.KG and prescribed.load_value is not None
-    if kg_prescribed and any(s.load_kg is not None and s.load_kg < prescribed.load_value for s in done):
+    kg_prescribed = prescribed.load_value if prescribed.load_type == LoadType.KG else None
+    if kg_prescribed is not None and any(s.load_kg is not None and s.load_kg < kg_prescribed for s in done):
         return Outcome.MISSED
     if prescribed.duration_seconds:
         values, low, top = (
@@ -84,11 +84,11 @@ def decide(
         if rule is None or not rule.is_enabled or not adjustable:
             return Decision(None, 0, None)
         step = rule.increment_kg if load_type == LoadType.KG else rule.increment_percent
-        return Decision(_bounded(load_type, load + step), 0, rule)  # type: ignore[operator]
+        return Decision(_bounded(load_type, load + step), 0, rule)  # type: ignore[operator]  # adjustable: load and the step are set
     streak = miss_streak + 1
     rule = rules.get(RuleKind.DELOAD)
     if rule is None or not rule.is_enabled or not adjustable or streak < (rule.miss_threshold or 0):
         return Decision(None, streak, None)
-    reduced = load * (Decimal(100) - rule.deload_percent) / Decimal(100)  # type: ignore[operator]
+    reduced = load * (Decimal(100) - rule.deload_percent) / Decimal(100)  # type: ignore[operator]  # adjustable: load and the percentage are set
     rounded = (reduced / LOAD_STEP).to_integral_value(rounding=ROUND_FLOOR) * LOAD_STEP
     return Decision(_bounded(load_type, rounded), 0, rule)

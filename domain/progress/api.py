@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.api.types import ApiDate
+from core.http import AuthedRequest
 from core.permissions import require
 from domain.clients.selectors import client_get
 from domain.progress import schemas, selectors, services
@@ -34,19 +35,19 @@ SERIES_ORDER = ("-entry__recorded_on", "-id")
 
 
 @router.get("/progress/types", response=list[MetricTypeOut], summary="Measurement and performance types")
-def type_list(request: HttpRequest, category: str | None = None) -> object:
+def type_list(request: AuthedRequest, category: str | None = None) -> object:
     require(request.user, "progress.view")
     return [schemas.type_out(kind) for kind in selectors.metric_types(category=category)]
 
 
 @router.post("/progress/types", response={201: MetricTypeOut}, summary="Add a studio's own type (staff)")
-def type_create(request: HttpRequest, payload: MetricTypeIn) -> object:
+def type_create(request: AuthedRequest, payload: MetricTypeIn) -> object:
     require(request.user, "progress.manage_types")
     return Status(201, schemas.type_out(services.metric_type_create(actor=request.user, data=payload.to_data())))
 
 
 @router.get("/clients/{client_id}/progress", response=CursorPage[ProgressEntryOut], summary="Check-ins, newest first")
-def entry_list(request: HttpRequest, client_id: int, query: Query[PageQuery]) -> object:
+def entry_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) -> object:
     require(request.user, "progress.view")
     client = client_get(actor=request.user, client_id=client_id)
     system = selectors.client_unit_system(client_id=client.pk)
@@ -61,7 +62,7 @@ def entry_list(request: HttpRequest, client_id: int, query: Query[PageQuery]) ->
     response={201: ProgressEntryOut},
     summary="Record measurements and metrics for a date (a type recorded again that day is replaced)",
 )
-def entry_record(request: HttpRequest, client_id: int, payload: ProgressEntryIn) -> object:
+def entry_record(request: AuthedRequest, client_id: int, payload: ProgressEntryIn) -> object:
     require(request.user, "progress.record")
     entry = services.progress_entry_record(actor=request.user, client_id=client_id, data=payload.to_data())
     loaded = selectors.entry_list(client=entry.client).get(pk=entry.pk)
@@ -79,7 +80,7 @@ def _series_page(rows: Any, query: SeriesQuery, system: str) -> dict[str, Any]:
 @router.get(
     "/clients/{client_id}/measurements", response=CursorPage[SeriesPointOut], summary="Body measurements over time"
 )
-def measurement_list(request: HttpRequest, client_id: int, query: Query[SeriesQuery]) -> object:
+def measurement_list(request: AuthedRequest, client_id: int, query: Query[SeriesQuery]) -> object:
     require(request.user, "progress.view")
     client = client_get(actor=request.user, client_id=client_id)
     rows = selectors.measurement_rows(client=client, type_slug=query.type)
@@ -91,7 +92,7 @@ def measurement_list(request: HttpRequest, client_id: int, query: Query[SeriesQu
     response=CursorPage[SeriesPointOut],
     summary="Performance metrics over time",
 )
-def metric_list(request: HttpRequest, client_id: int, query: Query[SeriesQuery]) -> object:
+def metric_list(request: AuthedRequest, client_id: int, query: Query[SeriesQuery]) -> object:
     require(request.user, "progress.view")
     client = client_get(actor=request.user, client_id=client_id)
     rows = selectors.metric_rows(client=client, type_slug=query.type)
@@ -108,7 +109,7 @@ def _photo(photo: Any) -> dict[str, Any]:
 
 
 @router.get("/clients/{client_id}/photos", response=CursorPage[PhotoOut], summary="Progress photos, newest first")
-def photo_list(request: HttpRequest, client_id: int, query: Query[PageQuery]) -> object:
+def photo_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) -> object:
     require(request.user, "progress.view_photos")
     client = client_get(actor=request.user, client_id=client_id)
     photos = selectors.photo_list(client=client)
@@ -122,7 +123,7 @@ def photo_list(request: HttpRequest, client_id: int, query: Query[PageQuery]) ->
     summary="Upload a progress photo (multipart: pose, consent, taken_on, image; JPEG/PNG/WebP up to 10 MB)",
 )
 def photo_upload(
-    request: HttpRequest,
+    request: AuthedRequest,
     client_id: int,
     image: File[UploadedFile],
     pose: Form[str],
@@ -137,7 +138,7 @@ def photo_upload(
 
 
 @router.get("/photos/{photo_id}/image", url_name="progress_photo_image", summary="The photo itself (authorised)")
-def photo_image(request: HttpRequest, photo_id: int) -> FileResponse:
+def photo_image(request: AuthedRequest, photo_id: int) -> FileResponse:
     require(request.user, "progress.view_photos")
     photo = selectors.photo_get(actor=request.user, photo_id=photo_id)
     response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
@@ -147,7 +148,7 @@ def photo_image(request: HttpRequest, photo_id: int) -> FileResponse:
 
 
 @router.delete("/photos/{photo_id}", response={204: None}, summary="Delete a photo (and its file)")
-def photo_delete(request: HttpRequest, photo_id: int) -> object:
+def photo_delete(request: AuthedRequest, photo_id: int) -> object:
     require(request.user, "progress.delete_photo")
     services.progress_photo_delete(actor=request.user, photo_id=photo_id)
     return Status(204, None)

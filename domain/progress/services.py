@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.models import User
@@ -192,7 +192,7 @@ def metric_type_create(*, actor: User, data: MetricTypeData) -> MetricType:
         better=data.better,
         created_by=actor,
     )
-    audit_record(actor=actor, action="progress.type_create", target=kind)
+    audit_record(actor=actor, action=AuditAction.METRIC_TYPE_CREATE, target=kind)
     return kind
 
 
@@ -229,10 +229,12 @@ def progress_photo_upload(
         height=clean.height,
     )
     photo.image.save("photo.jpg", ContentFile(clean.content), save=False)
-    stored = photo.image.name
+    stored = str(photo.image.name)
     try:
         photo.save()
-        audit_record(actor=actor, action="progress.photo_upload", target=photo, client_id=client.pk, pose=pose)
+        audit_record(
+            actor=actor, action=AuditAction.PROGRESS_PHOTO_UPLOAD, target=photo, client_id=client.pk, pose=pose
+        )
     except Exception:
         photo.image.storage.delete(stored)
         raise
@@ -244,7 +246,7 @@ def progress_photo_delete(*, actor: User, photo_id: int) -> None:
     """Remove a photo (the client withdrawing consent, or a mistake); the file goes once the row is gone."""
     photo = photo_get(actor=actor, photo_id=photo_id)
     require(actor, "progress.delete_photo", photo.entry.client)
-    storage, name = photo.image.storage, photo.image.name
-    audit_record(actor=actor, action="progress.photo_delete", target=photo, client_id=photo.entry.client_id)
+    storage, name = photo.image.storage, str(photo.image.name)
+    audit_record(actor=actor, action=AuditAction.PROGRESS_PHOTO_DELETE, target=photo, client_id=photo.entry.client_id)
     photo.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.api.types import ApiDate, ApiDateTime
+from core.http import AuthedRequest
 from core.permissions import require
 from core.studio_time import studio_timezone_name, studio_zone
 from domain.scheduling import selectors, services
@@ -82,7 +82,7 @@ def _rule(data: RecurrenceIn) -> services.RecurrenceRule:
 
 
 @trainers.get("", response=list[PersonOut], summary="Trainers who can be booked")
-def trainer_list(request: HttpRequest) -> object:
+def trainer_list(request: AuthedRequest) -> object:
     require(request.user, "scheduling.view")
     return list(selectors.trainer_list())
 
@@ -99,13 +99,13 @@ def _availability(trainer_id: int) -> dict[str, object]:
 
 
 @trainers.get("/{trainer_id}/availability", response=AvailabilityOut, summary="Weekly hours and upcoming exceptions")
-def availability_get(request: HttpRequest, trainer_id: int) -> object:
+def availability_get(request: AuthedRequest, trainer_id: int) -> object:
     require(request.user, "scheduling.view")
     return _availability(trainer_id)
 
 
 @trainers.post("/{trainer_id}/availability", response=AvailabilityOut, summary="Replace the weekly working hours")
-def availability_set(request: HttpRequest, trainer_id: int, payload: AvailabilityIn) -> object:
+def availability_set(request: AuthedRequest, trainer_id: int, payload: AvailabilityIn) -> object:
     services.availability_set(
         actor=request.user,
         trainer_id=trainer_id,
@@ -117,7 +117,7 @@ def availability_set(request: HttpRequest, trainer_id: int, payload: Availabilit
 @trainers.post(
     "/{trainer_id}/availability/exceptions", response={201: ExceptionOut}, summary="Add time off or extra hours"
 )
-def availability_exception_add(request: HttpRequest, trainer_id: int, payload: ExceptionIn) -> object:
+def availability_exception_add(request: AuthedRequest, trainer_id: int, payload: ExceptionIn) -> object:
     return Status(
         201,
         services.availability_exception_add(
@@ -133,7 +133,7 @@ def availability_exception_add(request: HttpRequest, trainer_id: int, payload: E
 
 
 @trainers.delete("/{trainer_id}/availability/exceptions/{exception_id}", response={204: None})
-def availability_exception_remove(request: HttpRequest, trainer_id: int, exception_id: int) -> object:
+def availability_exception_remove(request: AuthedRequest, trainer_id: int, exception_id: int) -> object:
     services.availability_exception_remove(actor=request.user, exception_id=exception_id)
     return Status(204, None)
 
@@ -145,7 +145,7 @@ class SlotQuery(Schema):
 
 
 @trainers.get("/{trainer_id}/slots", response=SlotsOut, summary="Open slots for a type between two dates")
-def slot_list(request: HttpRequest, trainer_id: int, query: Query[SlotQuery]) -> object:
+def slot_list(request: AuthedRequest, trainer_id: int, query: Query[SlotQuery]) -> object:
     require(request.user, "scheduling.view")
     found = selectors.trainer_slots(
         trainer_id=trainer_id,
@@ -165,20 +165,20 @@ def slot_list(request: HttpRequest, trainer_id: int, query: Query[SlotQuery]) ->
 
 
 @appointment_types.get("", response=list[AppointmentTypeOut])
-def appointment_type_list(request: HttpRequest, trainer_id: int | None = None) -> object:
+def appointment_type_list(request: AuthedRequest, trainer_id: int | None = None) -> object:
     require(request.user, "scheduling.view")
     return list(selectors.appointment_type_list(trainer_id=trainer_id))
 
 
 @appointment_types.post("", response={201: AppointmentTypeOut})
-def appointment_type_create(request: HttpRequest, payload: AppointmentTypeIn) -> object:
+def appointment_type_create(request: AuthedRequest, payload: AppointmentTypeIn) -> object:
     values = payload.dict()
     trainer_id = values.pop("trainer_id")
     return Status(201, services.appointment_type_create(actor=request.user, trainer_id=trainer_id, **values))
 
 
 @appointment_types.put("/{type_id}", response=AppointmentTypeOut)
-def appointment_type_update(request: HttpRequest, type_id: int, payload: AppointmentTypePatch) -> object:
+def appointment_type_update(request: AuthedRequest, type_id: int, payload: AppointmentTypePatch) -> object:
     changes = payload.dict(exclude_unset=True)
     return services.appointment_type_update(actor=request.user, appointment_type_id=type_id, **changes)
 
@@ -197,7 +197,7 @@ class AppointmentQuery(Schema):
 
 
 @appointments.get("", response=CursorPage[AppointmentOut], summary="Appointments you can see, soonest first")
-def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]) -> object:
+def appointment_list(request: AuthedRequest, query: Query[AppointmentQuery]) -> object:
     queryset = selectors.appointment_list(
         viewer=request.user,
         trainer_id=query.trainer_id,
@@ -210,7 +210,7 @@ def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]) -> ob
 
 
 @appointments.post("", response={201: AppointmentOut}, summary="Book a 1:1 session (409 when the slot is taken)")
-def appointment_create(request: HttpRequest, payload: AppointmentIn) -> object:
+def appointment_create(request: AuthedRequest, payload: AppointmentIn) -> object:
     appointment = services.appointment_book(
         actor=request.user,
         trainer_id=payload.trainer_id,
@@ -224,7 +224,7 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn) -> object:
 
 
 @appointments.post("/recurring", response={201: AppointmentSeriesOut}, summary="A recurring 1:1 booking")
-def appointment_series_create(request: HttpRequest, payload: AppointmentSeriesIn) -> object:
+def appointment_series_create(request: AuthedRequest, payload: AppointmentSeriesIn) -> object:
     result = services.appointment_series_create(
         actor=request.user,
         trainer_id=payload.trainer_id,
@@ -237,12 +237,12 @@ def appointment_series_create(request: HttpRequest, payload: AppointmentSeriesIn
 
 
 @appointments.get("/{appointment_id}", response=AppointmentOut)
-def appointment_detail(request: HttpRequest, appointment_id: int) -> object:
+def appointment_detail(request: AuthedRequest, appointment_id: int) -> object:
     return selectors.appointment_get(viewer=request.user, appointment_id=appointment_id)
 
 
 @appointments.put("/{appointment_id}", response=AppointmentChangeOut, summary="Move or edit (this or following)")
-def appointment_update(request: HttpRequest, appointment_id: int, payload: AppointmentUpdateIn) -> object:
+def appointment_update(request: AuthedRequest, appointment_id: int, payload: AppointmentUpdateIn) -> object:
     result = services.appointment_update(
         actor=request.user,
         appointment_id=appointment_id,
@@ -259,18 +259,18 @@ def appointment_update(request: HttpRequest, appointment_id: int, payload: Appoi
 
 
 @appointments.delete("/{appointment_id}", response={204: None}, summary="Cancel (the record is kept)")
-def appointment_delete(request: HttpRequest, appointment_id: int) -> object:
+def appointment_delete(request: AuthedRequest, appointment_id: int) -> object:
     services.appointment_cancel(actor=request.user, appointment_id=appointment_id)
     return Status(204, None)
 
 
 @appointments.post("/{appointment_id}/confirm", response=AppointmentOut)
-def appointment_confirm(request: HttpRequest, appointment_id: int) -> object:
+def appointment_confirm(request: AuthedRequest, appointment_id: int) -> object:
     return services.appointment_confirm(actor=request.user, appointment_id=appointment_id)
 
 
 @appointments.post("/{appointment_id}/cancel", response=CancelledOut, summary="Cancel this or this and following")
-def appointment_cancel(request: HttpRequest, appointment_id: int, payload: CancelIn) -> object:
+def appointment_cancel(request: AuthedRequest, appointment_id: int, payload: CancelIn) -> object:
     cancelled = services.appointment_cancel(
         actor=request.user, appointment_id=appointment_id, reason=payload.reason, scope=payload.scope
     )
@@ -278,14 +278,14 @@ def appointment_cancel(request: HttpRequest, appointment_id: int, payload: Cance
 
 
 @appointments.post("/{appointment_id}/attendance", response=AppointmentOut, summary="Completed or no-show")
-def appointment_attendance(request: HttpRequest, appointment_id: int, payload: AttendanceIn) -> object:
+def appointment_attendance(request: AuthedRequest, appointment_id: int, payload: AttendanceIn) -> object:
     return services.appointment_mark_attendance(
         actor=request.user, appointment_id=appointment_id, attended=payload.attended
     )
 
 
 @patterns.get("/{pattern_id}", response=PatternOut, summary="A series and the occurrences it could not place")
-def pattern_detail(request: HttpRequest, pattern_id: int) -> object:
+def pattern_detail(request: AuthedRequest, pattern_id: int) -> object:
     return selectors.pattern_get(viewer=request.user, pattern_id=pattern_id)
 
 
@@ -293,13 +293,13 @@ def pattern_detail(request: HttpRequest, pattern_id: int) -> object:
 
 
 @class_types.get("", response=list[ClassTypeOut])
-def class_type_list(request: HttpRequest) -> object:
+def class_type_list(request: AuthedRequest) -> object:
     require(request.user, "scheduling.view")
     return list(selectors.class_type_list())
 
 
 @class_types.post("", response={201: ClassTypeOut})
-def class_type_create(request: HttpRequest, payload: ClassTypeIn) -> object:
+def class_type_create(request: AuthedRequest, payload: ClassTypeIn) -> object:
     return Status(201, services.class_type_create(actor=request.user, **payload.dict()))
 
 
@@ -313,7 +313,7 @@ class SessionQuery(Schema):
 
 
 @sessions.get("", response=CursorPage[GroupSessionOut], summary="The class timetable, with your registrations")
-def group_session_list(request: HttpRequest, query: Query[SessionQuery]) -> object:
+def group_session_list(request: AuthedRequest, query: Query[SessionQuery]) -> object:
     queryset = selectors.group_session_list(
         viewer=request.user,
         start=query.start,
@@ -324,18 +324,18 @@ def group_session_list(request: HttpRequest, query: Query[SessionQuery]) -> obje
     return paginate_cursor(queryset, cursor=query.cursor, limit=query.limit, order=("starts_at", "id"))
 
 
-def _session_out(request: HttpRequest, session_id: int) -> object:
+def _session_out(request: AuthedRequest, session_id: int) -> object:
     return selectors.group_session_list(viewer=request.user, include_cancelled=True).get(pk=session_id)
 
 
 @sessions.post("", response={201: GroupSessionOut}, summary="Schedule a class")
-def group_session_create(request: HttpRequest, payload: GroupSessionIn) -> object:
+def group_session_create(request: AuthedRequest, payload: GroupSessionIn) -> object:
     session = services.group_session_create(actor=request.user, **payload.dict())
     return Status(201, _session_out(request, session.pk))
 
 
 @sessions.post("/recurring", response={201: GroupSessionSeriesOut}, summary="A recurring class")
-def group_session_series_create(request: HttpRequest, payload: GroupSessionSeriesIn) -> object:
+def group_session_series_create(request: AuthedRequest, payload: GroupSessionSeriesIn) -> object:
     values = payload.dict()
     values.pop("recurrence")
     result = services.group_session_series_create(actor=request.user, rule=_rule(payload.recurrence), **values)
@@ -344,19 +344,19 @@ def group_session_series_create(request: HttpRequest, payload: GroupSessionSerie
 
 
 @sessions.get("/{session_id}", response=GroupSessionOut)
-def group_session_detail(request: HttpRequest, session_id: int) -> object:
+def group_session_detail(request: AuthedRequest, session_id: int) -> object:
     selectors.group_session_get(session_id=session_id)
     return _session_out(request, session_id)
 
 
 @sessions.put("/{session_id}", response=GroupSessionOut, summary="Move or change one class")
-def group_session_update(request: HttpRequest, session_id: int, payload: GroupSessionUpdateIn) -> object:
+def group_session_update(request: AuthedRequest, session_id: int, payload: GroupSessionUpdateIn) -> object:
     services.group_session_update(actor=request.user, session_id=session_id, **payload.dict())
     return _session_out(request, session_id)
 
 
 @sessions.post("/{session_id}/cancel", response=SessionCancelledOut, summary="Cancel this or this and following")
-def group_session_cancel(request: HttpRequest, session_id: int, payload: CancelIn) -> object:
+def group_session_cancel(request: AuthedRequest, session_id: int, payload: CancelIn) -> object:
     cancelled = services.group_session_cancel(
         actor=request.user, session_id=session_id, reason=payload.reason, scope=payload.scope
     )
@@ -368,7 +368,7 @@ def group_session_cancel(request: HttpRequest, session_id: int, payload: CancelI
 
 @sessions.post("/{session_id}/register", response={201: ParticipantOut}, summary="Take a seat or join the waitlist")
 def group_session_register(
-    request: HttpRequest, session_id: int, client_id: int | None = None, override: bool = False
+    request: AuthedRequest, session_id: int, client_id: int | None = None, override: bool = False
 ) -> object:
     """`client_id` (query) lets staff register a client; clients register themselves. A client without a
     pass gets 402; staff may `override` (audited)."""
@@ -383,19 +383,21 @@ def group_session_register(
 @sessions.post(
     "/{session_id}/cancel-registration", response=ParticipantOut, summary="Give up a seat or leave the waitlist"
 )
-def group_session_unregister(request: HttpRequest, session_id: int, client_id: int | None = None) -> object:
+def group_session_unregister(request: AuthedRequest, session_id: int, client_id: int | None = None) -> object:
     """`client_id` (query) lets staff take a client off; clients cancel their own place."""
     return services.group_session_unregister(actor=request.user, session_id=session_id, client_id=client_id)
 
 
 @sessions.get("/{session_id}/roster", response=RosterOut, summary="Seated people, then the waitlist in order")
-def group_session_roster(request: HttpRequest, session_id: int) -> object:
+def group_session_roster(request: AuthedRequest, session_id: int) -> object:
     _session, participants = selectors.group_session_roster(viewer=request.user, session_id=session_id)
     return {"session": _session_out(request, session_id), "participants": participants}
 
 
 @sessions.post("/{session_id}/participants/{participant_id}/attendance", response=ParticipantOut)
-def participant_attendance(request: HttpRequest, session_id: int, participant_id: int, payload: AttendanceIn) -> object:
+def participant_attendance(
+    request: AuthedRequest, session_id: int, participant_id: int, payload: AttendanceIn
+) -> object:
     return services.participant_mark_attendance(
         actor=request.user, participant_id=participant_id, attended=payload.attended, session_id=session_id
     )
@@ -405,24 +407,24 @@ def participant_attendance(request: HttpRequest, session_id: int, participant_id
 
 
 @settings_router.get("/policy", response=PolicyOut)
-def policy_get(request: HttpRequest) -> object:
+def policy_get(request: AuthedRequest) -> object:
     require(request.user, "scheduling.view")
     return selectors.policy_get()
 
 
 @settings_router.put("/policy", response=PolicyOut)
-def policy_update(request: HttpRequest, payload: PolicyIn) -> object:
+def policy_update(request: AuthedRequest, payload: PolicyIn) -> object:
     return services.scheduling_policy_update(actor=request.user, **payload.dict())
 
 
 @settings_router.post("/calendar-feed", response={201: CalendarFeedOut}, summary="A new secret iCalendar link")
-def calendar_feed_create(request: HttpRequest) -> object:
+def calendar_feed_create(request: AuthedRequest) -> object:
     token = services.calendar_feed_rotate(owner=request.user)
     return Status(201, {"url": request.build_absolute_uri(reverse("calendar_feed", args=[token]))})
 
 
 @settings_router.delete("/calendar-feed", response={204: None}, summary="Revoke your iCalendar link")
-def calendar_feed_revoke(request: HttpRequest) -> object:
+def calendar_feed_revoke(request: AuthedRequest) -> object:
     services.calendar_feed_revoke(owner=request.user)
     return Status(204, None)
 

@@ -233,7 +233,7 @@ class PatternOut(Schema):
 
     @staticmethod
     def resolve_conflicts(obj: object) -> list[object]:
-        return list(obj.conflicts.all())  # type: ignore[attr-defined]
+        return list(obj.conflicts.all())  # type: ignore[attr-defined]  # prefetched reverse relation the stubs do not see
 
 
 class AppointmentSeriesOut(Schema):

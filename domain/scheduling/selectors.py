@@ -266,7 +266,7 @@ def pattern_get(*, viewer: User, pattern_id: int) -> RecurringPattern:
         or viewer.pk in (pattern.trainer_id, pattern.client_id)
         or (pattern.kind == RecurringPattern.Kind.CLASS and is_studio_staff(viewer))
     )
-    if not visible:
+    if pattern is None or not visible:
         raise NotFoundError(_("No such series."), code=ErrorCode.PATTERN_NOT_FOUND)
     return pattern
 
@@ -332,7 +332,7 @@ def group_session_roster(*, viewer: User, session_id: int) -> tuple[GroupSession
         raise PermissionDeniedError(
             _("Only the instructor and managers see the roster."), code=ErrorCode.ROSTER_FORBIDDEN
         )
-    order = {
+    order: dict[str, int] = {
         SessionParticipant.Status.BOOKED: 0,
         SessionParticipant.Status.ATTENDED: 0,
         SessionParticipant.Status.NO_SHOW: 0,

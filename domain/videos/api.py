@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import re
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
+from core.http import AuthedRequest
 from core.permissions import require
 from domain.clients.selectors import client_get
 from domain.videos import schemas, selectors, services
@@ -60,7 +62,7 @@ def _page(rows: object, query: QueueQuery | ListQuery, order: tuple[str, ...]) -
     response={201: UploadStartOut, 413: ErrorOut, **ERRORS},
     summary="Start an upload: the video's row and where to send the file",
 )
-def upload_start(request: HttpRequest, payload: UploadIn) -> object:
+def upload_start(request: AuthedRequest, payload: UploadIn) -> object:
     require(request.user, "videos.upload")
     video = services.video_upload_start(actor=request.user, data=payload.to_data())
     loaded = selectors.video_get(actor=request.user, video_id=video.pk)
@@ -68,7 +70,7 @@ def upload_start(request: HttpRequest, payload: UploadIn) -> object:
 
 
 @router.get("/videos/{video_id}/upload", response=UploadProgressOut, summary="How many bytes have arrived (resume)")
-def upload_progress(request: HttpRequest, video_id: int) -> object:
+def upload_progress(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.upload")
     return schemas.upload_progress_out(selectors.video_get(actor=request.user, video_id=video_id))
 
@@ -79,7 +81,7 @@ def upload_progress(request: HttpRequest, video_id: int) -> object:
     response={200: UploadProgressOut, **ERRORS},
     summary="One chunk of the file (raw body, `Content-Range: bytes start-end/total`)",
 )
-def upload_chunk(request: HttpRequest, video_id: int) -> object:
+def upload_chunk(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.upload")
     match = CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
     length = int(request.headers.get("Content-Length") or 0)
@@ -103,14 +105,14 @@ def upload_chunk(request: HttpRequest, video_id: int) -> object:
     response={202: VideoOut, 413: ErrorOut, **ERRORS},
     summary="The file has arrived: check it (ffprobe) and process it",
 )
-def upload_complete(request: HttpRequest, video_id: int) -> object:
+def upload_complete(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.upload")
     services.video_upload_complete(actor=request.user, video_id=video_id)
     return Status(202, schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id)))
 
 
 @router.post("/videos/{video_id}/retry", response={202: VideoOut, **ERRORS}, summary="Process a failed video again")
-def retry(request: HttpRequest, video_id: int) -> object:
+def retry(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.upload")
     services.video_retry(actor=request.user, video_id=video_id)
     return Status(202, schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id)))
@@ -121,7 +123,7 @@ def retry(request: HttpRequest, video_id: int) -> object:
     response=CursorPage[VideoOut],
     summary="Review queue: the asker's clients' videos waiting for or in review, oldest first",
 )
-def queue(request: HttpRequest, query: Query[QueueQuery]) -> object:
+def queue(request: AuthedRequest, query: Query[QueueQuery]) -> object:
     require(request.user, "videos.review")
     rows = selectors.review_queue(
         actor=request.user, status=query.status, client_id=query.client_id, exercise_id=query.exercise_id
@@ -130,14 +132,14 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> object:
 
 
 @router.get("/videos/compare", response={200: CompareOut, **ERRORS}, summary="Two videos of one exercise")
-def compare(request: HttpRequest, a: int, b: int) -> object:
+def compare(request: AuthedRequest, a: int, b: int) -> object:
     require(request.user, "videos.view")
     first, second = selectors.compare_pair(actor=request.user, first_id=a, second_id=b)
     return {"first": schemas.video_out(first), "second": schemas.video_out(second)}
 
 
 @router.get("/clients/{client_id}/videos", response=CursorPage[VideoOut], summary="A client's videos, newest first")
-def client_videos(request: HttpRequest, client_id: int, query: Query[ListQuery]) -> object:
+def client_videos(request: AuthedRequest, client_id: int, query: Query[ListQuery]) -> object:
     require(request.user, "videos.view")
     client = client_get(actor=request.user, client_id=client_id)
     return _page(selectors.video_list(client=client, exercise_id=query.exercise_id), query, ("-created_at", "-id"))
@@ -150,7 +152,7 @@ def client_videos(request: HttpRequest, client_id: int, query: Query[ListQuery])
     throttle=[],
     summary="A video's file by its signed, short-lived address (byte ranges supported)",
 )
-def media(request: HttpRequest, token: str) -> HttpResponse:
+def media(request: HttpRequest, token: str) -> HttpResponseBase:
     found = files.token_read(token)
     video = selectors.video_by_id(video_id=found[0]) if found else None
     name = getattr(video, files.KINDS[found[1]], "") if found and video else ""
@@ -160,7 +162,7 @@ def media(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @router.get("/videos/{video_id}", response=VideoDetailOut, summary="A video with its thread, annotations, history")
-def detail(request: HttpRequest, video_id: int) -> object:
+def detail(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)
     return {
@@ -172,28 +174,28 @@ def detail(request: HttpRequest, video_id: int) -> object:
 
 
 @router.delete("/videos/{video_id}", response={204: None, **ERRORS}, summary="Delete a video and its files")
-def delete(request: HttpRequest, video_id: int) -> object:
+def delete(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.delete")
     services.video_delete(actor=request.user, video_id=video_id)
     return Status(204, None)
 
 
 @router.put("/videos/{video_id}/status", response={200: VideoOut, **ERRORS}, summary="Move the review (staff)")
-def status(request: HttpRequest, video_id: int, payload: StatusIn) -> object:
+def status(request: AuthedRequest, video_id: int, payload: StatusIn) -> object:
     require(request.user, "videos.review")
     services.video_status_change(actor=request.user, video_id=video_id, status=payload.status, note=payload.note)
     return schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id))
 
 
 @router.get("/videos/{video_id}/feedback", response=list[FeedbackOut], summary="The comments thread")
-def feedback_list(request: HttpRequest, video_id: int) -> object:
+def feedback_list(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)
     return [schemas.feedback_out(f) for f in selectors.feedback_list(video=video)]
 
 
 @router.post("/videos/{video_id}/feedback", response={201: FeedbackOut, **ERRORS}, summary="Add a comment")
-def feedback_add(request: HttpRequest, video_id: int, payload: FeedbackIn) -> object:
+def feedback_add(request: AuthedRequest, video_id: int, payload: FeedbackIn) -> object:
     require(request.user, "videos.comment")
     item = services.video_feedback_add(actor=request.user, video_id=video_id, body=payload.body)
     return Status(201, schemas.feedback_out(item))
@@ -205,7 +207,7 @@ def feedback_add(request: HttpRequest, video_id: int, payload: FeedbackIn) -> ob
     response=list[AnnotationOut],
     summary="Annotations in time order",
 )
-def annotation_list(request: HttpRequest, video_id: int) -> object:
+def annotation_list(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)
     return [schemas.annotation_out(a) for a in selectors.annotation_list(video=video)]
@@ -216,7 +218,7 @@ def annotation_list(request: HttpRequest, video_id: int) -> object:
     response={201: AnnotationOut, **ERRORS},
     summary="Annotate a frame: text and/or vector shapes (staff)",
 )
-def annotation_create(request: HttpRequest, video_id: int, payload: AnnotationIn) -> object:
+def annotation_create(request: AuthedRequest, video_id: int, payload: AnnotationIn) -> object:
     require(request.user, "videos.annotate")
     item = services.video_annotation_create(actor=request.user, video_id=video_id, data=payload.to_data())
     return Status(201, schemas.annotation_out(item))
@@ -225,7 +227,7 @@ def annotation_create(request: HttpRequest, video_id: int, payload: AnnotationIn
 @router.put(
     "/videos/{video_id}/annotations/{annotation_id}", response={200: AnnotationOut, **ERRORS}, summary="Change one"
 )
-def annotation_update(request: HttpRequest, video_id: int, annotation_id: int, payload: AnnotationIn) -> object:
+def annotation_update(request: AuthedRequest, video_id: int, annotation_id: int, payload: AnnotationIn) -> object:
     require(request.user, "videos.annotate")
     item = services.video_annotation_update(
         actor=request.user, video_id=video_id, annotation_id=annotation_id, data=payload.to_data()
@@ -234,7 +236,7 @@ def annotation_update(request: HttpRequest, video_id: int, annotation_id: int, p
 
 
 @router.delete("/videos/{video_id}/annotations/{annotation_id}", response={204: None, **ERRORS}, summary="Remove one")
-def annotation_delete(request: HttpRequest, video_id: int, annotation_id: int) -> object:
+def annotation_delete(request: AuthedRequest, video_id: int, annotation_id: int) -> object:
     require(request.user, "videos.annotate")
     services.video_annotation_delete(actor=request.user, video_id=video_id, annotation_id=annotation_id)
     return Status(204, None)

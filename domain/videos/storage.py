@@ -26,11 +26,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
-from django.db import connection
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from storages.backends.s3 import S3Storage
 
+from core.db import tenant_connection
 from domain.videos.models import Video
 
 SIGNING_SALT = "videos.media"
@@ -141,7 +142,9 @@ def signed_url(video: Video, kind: str) -> str | None:
     if in_bucket():
         content = CONTENT_TYPES.get(kind, "application/octet-stream")
         return str(storage().url(name, expire=ttl, parameters={"ResponseContentType": content}))  # type: ignore[call-arg]
-    token = signing.dumps({"s": connection.schema_name, "v": video.pk, "k": kind}, salt=SIGNING_SALT, compress=True)
+    token = signing.dumps(
+        {"s": tenant_connection.schema_name, "v": video.pk, "k": kind}, salt=SIGNING_SALT, compress=True
+    )
     return reverse("api-v1:video_media", kwargs={"token": token})
 
 
@@ -151,7 +154,11 @@ def token_read(token: str) -> tuple[int, str] | None:
         data = signing.loads(token, salt=SIGNING_SALT, max_age=settings.VIDEO_URL_TTL_SECONDS)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("s") != connection.schema_name or data.get("k") not in CONTENT_TYPES:
+    if (
+        not isinstance(data, dict)
+        or data.get("s") != tenant_connection.schema_name
+        or data.get("k") not in CONTENT_TYPES
+    ):
         return None
     return int(data["v"]), str(data["k"])
 
@@ -172,13 +179,13 @@ def _read(handle: IO[bytes], start: int, length: int) -> Iterator[bytes]:
         handle.close()
 
 
-def file_response(request: HttpRequest, name: str, content_type: str) -> HttpResponse:
+def file_response(request: HttpRequest, name: str, content_type: str) -> HttpResponseBase:
     """The file, or the single byte range the Range header asks for (206; 416 when it is outside)."""
     size = storage().size(name)
     handle = storage().open(name, "rb")
     match = RANGE.match(request.headers.get("Range", "").strip())
     if not match or not (match[1] or match[2]):
-        response: HttpResponse = FileResponse(handle, content_type=content_type)
+        response: HttpResponseBase = FileResponse(handle, content_type=content_type)
     else:
         first, last = match[1], match[2]
         start = int(first) if first else max(0, size - int(last))

@@ -6,10 +6,10 @@ the asker's scope, or from another studio, is a 404 like an id that does not exi
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
+from core.http import AuthedRequest
 from core.permissions import require
 from domain.clients.selectors import client_get
 from domain.programs.selectors import workout_get
@@ -57,7 +57,7 @@ def _logged(result: services.LoggedWorkout) -> Status:
 
 
 @router.get("/workouts/{workout_id}", response=WorkoutOut, summary="A scheduled workout, and its log once done")
-def workout_detail(request: HttpRequest, workout_id: int) -> object:
+def workout_detail(request: AuthedRequest, workout_id: int) -> object:
     require(request.user, "workouts.view")
     session = workout_get(actor=request.user, session_id=workout_id)
     client_id = session.client_program.client_id
@@ -71,7 +71,7 @@ def workout_detail(request: HttpRequest, workout_id: int) -> object:
     response={200: WorkoutLoggedOut, 201: WorkoutLoggedOut},
     summary="Log a scheduled workout (the whole log at once; the same idempotency key again returns 200)",
 )
-def workout_complete(request: HttpRequest, workout_id: int, payload: WorkoutLogIn) -> object:
+def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLogIn) -> object:
     require(request.user, "workouts.log")
     return _logged(services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()))
 
@@ -81,7 +81,7 @@ def workout_complete(request: HttpRequest, workout_id: int, payload: WorkoutLogI
     response={200: WorkoutLoggedOut, 201: WorkoutLoggedOut},
     summary="Log an ad-hoc workout outside the program",
 )
-def workout_log_adhoc(request: HttpRequest, client_id: int, payload: AdhocWorkoutIn) -> object:
+def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWorkoutIn) -> object:
     require(request.user, "workouts.log")
     data = payload.to_data(name=payload.name)
     return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data))
@@ -92,7 +92,7 @@ def workout_log_adhoc(request: HttpRequest, client_id: int, payload: AdhocWorkou
     response=CursorPage[CompletionOut],
     summary="Logged workouts, newest first (cursor pagination)",
 )
-def workout_history(request: HttpRequest, client_id: int, query: Query[HistoryQuery]) -> object:
+def workout_history(request: AuthedRequest, client_id: int, query: Query[HistoryQuery]) -> object:
     require(request.user, "workouts.view")
     client = client_get(actor=request.user, client_id=client_id)
     system = client_unit_system(client_id=client.pk)
@@ -106,7 +106,7 @@ def workout_history(request: HttpRequest, client_id: int, query: Query[HistoryQu
 
 
 @router.get("/workout-completions/{completion_id}", response=CompletionOut, summary="One logged workout")
-def completion_detail(request: HttpRequest, completion_id: int) -> object:
+def completion_detail(request: AuthedRequest, completion_id: int) -> object:
     require(request.user, "workouts.view")
     completion = selectors.completion_get(actor=request.user, completion_id=completion_id)
     return schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
@@ -117,7 +117,7 @@ def completion_detail(request: HttpRequest, completion_id: int) -> object:
     response=list[ExerciseRecordsOut],
     summary="Current personal records per exercise (heaviest load, best estimated 1RM, most reps at a load)",
 )
-def personal_records(request: HttpRequest, client_id: int) -> object:
+def personal_records(request: AuthedRequest, client_id: int) -> object:
     require(request.user, "workouts.view")
     client = client_get(actor=request.user, client_id=client_id)
     boards = selectors.personal_records(client=client)
@@ -129,7 +129,7 @@ def personal_records(request: HttpRequest, client_id: int) -> object:
     response=TrainingSummaryOut,
     summary="Weekly volume and adherence, and the estimated-1RM curve of the most trained lifts",
 )
-def training_summary(request: HttpRequest, client_id: int, query: Query[SummaryQuery]) -> object:
+def training_summary(request: AuthedRequest, client_id: int, query: Query[SummaryQuery]) -> object:
     require(request.user, "workouts.view")
     client = client_get(actor=request.user, client_id=client_id)
     weeks = selectors.training_weeks(client=client, weeks=query.weeks)

@@ -7,9 +7,11 @@ queries whatever the history's length (history pages prefetch; charts aggregate 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
@@ -134,7 +136,7 @@ def training_weeks(*, client: User, weeks: int = 12, today: date | None = None) 
     """The last `weeks` calendar weeks (Monday to Sunday, the studio's dates), oldest first: two queries."""
     today = today or studio_today()
     first = week_start(today) - timedelta(weeks=weeks - 1)
-    volume = {
+    volume: dict[date, Mapping[str, Any]] = {
         row["monday"]: row
         for row in WorkoutCompletion.objects.filter(client=client, performed_on__gte=first, performed_on__lte=today)
         .annotate(monday=TruncWeek("performed_on"))
@@ -145,7 +147,7 @@ def training_weeks(*, client: User, weeks: int = 12, today: date | None = None) 
         client_program__client=client, scheduled_on__gte=first, scheduled_on__lte=week_start(today) + timedelta(6)
     ).exclude(client_program__status=ProgramStatus.CANCELLED)
     completed = Q(status=SessionStatus.COMPLETED)
-    due = {
+    due: dict[date, Mapping[str, Any]] = {
         row["monday"]: row
         for row in sessions.filter(Q(scheduled_on__lte=today) | completed)
         .annotate(monday=TruncWeek("scheduled_on"))

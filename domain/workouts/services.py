@@ -23,7 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError
 from core.models import User
@@ -187,7 +187,7 @@ def _clean_exercises(
             seen.add(item.session_exercise_id)
             exercise_id = session_exercise.exercise_id
         else:
-            exercise_id = item.exercise_id  # type: ignore[assignment]
+            exercise_id = item.exercise_id  # type: ignore[assignment]  # an ad hoc item always names its exercise (checked above)
             if exercise_id not in known:
                 errors.add(f"{path}.exercise_id", _("Choose an exercise from the library."))
         if len(item.sets) > MAX_SETS_PER_EXERCISE:
@@ -244,8 +244,8 @@ def _prior_bests(client: User, exercise_ids: set[int]) -> dict[int, strength.Bes
     for row in done.filter(load_kg__gt=0).values("exercise_id").annotate(load=Max("load_kg"), e1rm=Max("e1rm_kg")):
         bests[row["exercise_id"]].heaviest_load = row["load"]
         bests[row["exercise_id"]].best_e1rm = row["e1rm"]
-    for row in done.values("exercise_id", "load_kg").annotate(reps=Max("reps")):
-        bests[row["exercise_id"]].reps_by_load[row["load_kg"] or Decimal(0)] = row["reps"]
+    for by_load in done.values("exercise_id", "load_kg").annotate(reps=Max("reps")):
+        bests[by_load["exercise_id"]].reps_by_load[by_load["load_kg"] or Decimal(0)] = by_load["reps"]
     return bests
 
 
@@ -388,7 +388,9 @@ def _log(
             )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
         raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED) from exc
-    audit_record(actor=actor, action="workouts.log", target=completion, client_id=client.pk, on_behalf=actor != client)
+    audit_record(
+        actor=actor, action=AuditAction.WORKOUT_LOG, target=completion, client_id=client.pk, on_behalf=actor != client
+    )
     return LoggedWorkout(completion, created=True, records=records, program=None), exercises
 
 

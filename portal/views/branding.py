@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, re_path, reverse
 from django.utils.translation import gettext as _
@@ -13,19 +13,21 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.static import serve
 
+from core.db import tenant_connection
 from core.decorators import page_requires
 from core.exceptions import ValidationError
 from core.forms import form_add_service_errors
 from core.http import client_ip
 from portal.forms import BrandingForm
 from tenants.branding import ICON_SIZES, studio_icon_png
+from tenants.http import StudioRequest, TenantRequest
 from tenants.services import studio_branding_update
 
 
 @page_requires("studio.update_branding")
 @require_http_methods(["GET", "POST"])
-def branding(request: HttpRequest) -> HttpResponse:
-    studio = request.tenant  # type: ignore[attr-defined]
+def branding(request: StudioRequest) -> HttpResponse:
+    studio = request.tenant
     form = BrandingForm.for_studio(studio, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,9 +42,9 @@ def branding(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @cache_control(max_age=300)
-def manifest(request: HttpRequest) -> JsonResponse:
+def manifest(request: TenantRequest) -> JsonResponse:
     """The web-app manifest, so the studio's app installs under its own name, colours and icon."""
-    studio = request.tenant  # type: ignore[attr-defined]
+    studio = request.tenant
     version = int(studio.updated_at.timestamp())
     data = {
         "name": studio.name,
@@ -67,18 +69,18 @@ def manifest(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @cache_control(max_age=86400)
-def icon(request: HttpRequest, size: int) -> HttpResponse:
+def icon(request: TenantRequest, size: int) -> HttpResponse:
     if size not in ICON_SIZES:
         raise Http404
-    png = studio_icon_png(studio=request.tenant, size=size)  # type: ignore[attr-defined]
+    png = studio_icon_png(studio=request.tenant, size=size)
     return HttpResponse(png, content_type="image/png")
 
 
-def branding_media(request: HttpRequest, schema: str, path: str) -> HttpResponse:
+def branding_media(request: HttpRequest, schema: str, path: str) -> HttpResponseBase:
     """Development server only: the studio's own logo files, never another studio's, never other media."""
-    if schema != connection.schema_name:
+    if schema != tenant_connection.schema_name:
         raise Http404
-    return serve(request, f"{schema}/{path}", document_root=settings.MEDIA_ROOT)
+    return serve(request, f"{schema}/{path}", document_root=str(settings.MEDIA_ROOT))
 
 
 def branding_media_route() -> URLPattern:

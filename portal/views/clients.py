@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,13 +22,14 @@ from domain.clients.models import ClientStatus
 from domain.programs.selectors import program_list_for_client, template_list
 from portal.forms import AssessmentForm, ClientAddForm, ClientProfileForm, ContactForm, GoalForm, HealthHistoryForm
 from portal.views.common import form_saved, found
+from tenants.http import StudioRequest
 
 PAGE_SIZE = 50
 
 
 @page_requires("clients.view")
-def client_list(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+def client_list(request: StudioRequest) -> HttpResponse:
+    actor: User = request.user
     if is_client(actor):
         return redirect("portal:my_program")
     form = ClientAddForm(request.POST or None)
@@ -60,9 +61,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page(request: HttpRequest, client: User, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
+def _page(request: StudioRequest, client: User, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
     """The client page, with any bound (invalid) form in place of its blank one."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     private = can(actor, "clients.view_private_notes")
     profile = getattr(client, "client_profile", None)
     history = selectors.health_history_get(client=client)
@@ -100,17 +101,17 @@ def _page(request: HttpRequest, client: User, *, status: int = 200, **bound: for
     return render(request, "portal/clients/detail.html", context, status=status)
 
 
-def _client(request: HttpRequest, client_id: int) -> User:
+def _client(request: StudioRequest, client_id: int) -> User:
     return found(selectors.client_get, actor=request.user, client_id=client_id)
 
 
 @page_requires("clients.view")
-def client_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_detail(request: StudioRequest, client_id: int) -> HttpResponse:
     return _page(request, _client(request, client_id))
 
 
 def _post(
-    request: HttpRequest,
+    request: StudioRequest,
     client_id: int,
     *,
     action: str,
@@ -131,7 +132,7 @@ def _post(
 
 @require_POST
 @page_requires("clients.update_profile")
-def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_profile(request: StudioRequest, client_id: int) -> HttpResponse:
     private = can(request.user, "clients.view_private_notes")
     return _post(
         request,
@@ -149,7 +150,7 @@ def client_profile(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("clients.update_health")
-def client_health(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_health(request: StudioRequest, client_id: int) -> HttpResponse:
     return _post(
         request,
         client_id,
@@ -165,7 +166,7 @@ def client_health(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("clients.manage_goals")
-def client_goal_add(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_goal_add(request: StudioRequest, client_id: int) -> HttpResponse:
     return _post(
         request,
         client_id,
@@ -181,7 +182,7 @@ def client_goal_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("clients.record_assessment")
-def client_assessment_add(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_assessment_add(request: StudioRequest, client_id: int) -> HttpResponse:
     return _post(
         request,
         client_id,
@@ -201,7 +202,7 @@ def client_assessment_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("clients.manage_contacts")
-def client_contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_contact_add(request: StudioRequest, client_id: int) -> HttpResponse:
     return _post(
         request,
         client_id,
@@ -217,10 +218,10 @@ def client_contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("clients.update")
-def client_access_link(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_access_link(request: StudioRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     try:
-        services.client_access_link_send(actor=request.user, client=client, request=request)  # type: ignore[arg-type]
+        services.client_access_link_send(actor=request.user, client=client, request=request)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -230,19 +231,19 @@ def client_access_link(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("clients.archive")
-def client_archive(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_archive(request: StudioRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    services.client_archive(actor=request.user, client=client)  # type: ignore[arg-type]
+    services.client_archive(actor=request.user, client=client)
     messages.success(request, _("%(name)s was archived. The owner can restore them.") % {"name": client.full_name})
     return redirect("portal:client_list")
 
 
 @require_POST
 @page_requires("clients.restore")
-def client_restore(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_restore(request: StudioRequest, client_id: int) -> HttpResponse:
     client = found(selectors.client_get, actor=request.user, client_id=client_id, include_archived=True)
     try:
-        services.client_restore(actor=request.user, client=client)  # type: ignore[arg-type]
+        services.client_restore(actor=request.user, client=client)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from core.permissions import can
+from tenants.http import StudioRequest
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StudioRequest) -> HttpResponse:
     """Where a person lands after signing in: who they are here, and where they can go."""
     user = request.user
     verified = EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists()
@@ -17,7 +18,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "portal/dashboard.html",
         {
-            "studio": request.tenant,  # type: ignore[attr-defined]
+            "studio": request.tenant,
             "can_manage_people": can(user, "people.manage"),
             "email_verified": verified,
         },

@@ -1,7 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from tenants.http import TenantRequest
 
-def home(request: HttpRequest) -> HttpResponse:
+
+def home(request: TenantRequest) -> HttpResponse:
     """The studio's front page; the signed-in portal grows from here."""
-    return render(request, "portal/home.html", {"studio": request.tenant})  # type: ignore[attr-defined]
+    return render(request, "portal/home.html", {"studio": request.tenant})

@@ -15,6 +15,7 @@ from domain.library import selectors, services
 from domain.library.vocabulary import Equipment, Muscle
 from portal.forms import ExerciseForm
 from portal.views.common import form_saved, found
+from tenants.http import StudioRequest
 
 PAGE_SIZE = 40
 
@@ -24,11 +25,11 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _category_choices() -> list[tuple[int, str]]:
-    return [(c.pk, "— " * c.depth + c.name) for c in selectors.category_list()]  # type: ignore[attr-defined]
+    return [(c.pk, "— " * c.depth + c.name) for c in selectors.category_list()]  # type: ignore[attr-defined]  # depth set by selectors.category_list()
 
 
 @page_requires("library.manage")
-def exercise_list(request: HttpRequest) -> HttpResponse:
+def exercise_list(request: StudioRequest) -> HttpResponse:
     params = request.GET
     include_hidden = params.get("hidden") == "1"
     exercises = selectors.exercise_list(
@@ -58,13 +59,13 @@ def _form_page(request: HttpRequest, form: ExerciseForm, exercise: object = None
 
 
 @page_requires("library.manage")
-def exercise_add(request: HttpRequest) -> HttpResponse:
+def exercise_add(request: StudioRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None, categories=_category_choices())
     if request.method == "POST":
         exercise = form_saved(
             request,
             form,
-            lambda: services.exercise_create(actor=request.user, data=form.exercise_data()),  # type: ignore[arg-type]
+            lambda: services.exercise_create(actor=request.user, data=form.exercise_data()),
             _("The exercise was added to the library."),
         )
         if exercise is not None:
@@ -73,7 +74,7 @@ def exercise_add(request: HttpRequest) -> HttpResponse:
 
 
 @page_requires("library.manage")
-def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def exercise_detail(request: StudioRequest, exercise_id: int) -> HttpResponse:
     exercise = found(selectors.exercise_get, exercise_id=exercise_id)
     return render(
         request, "portal/library/detail.html", {"exercise": exercise, "can_manage": can(request.user, "library.manage")}
@@ -81,7 +82,7 @@ def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 @page_requires("library.manage")
-def exercise_edit(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def exercise_edit(request: StudioRequest, exercise_id: int) -> HttpResponse:
     exercise = found(selectors.exercise_get, exercise_id=exercise_id)
     if exercise.is_starter:
         messages.info(request, _("Starter exercises are read-only: copy it to make your own version."))
@@ -93,7 +94,7 @@ def exercise_edit(request: HttpRequest, exercise_id: int) -> HttpResponse:
         saved = form_saved(
             request,
             form,
-            lambda: services.exercise_update(actor=request.user, exercise_id=exercise.pk, data=form.exercise_data()),  # type: ignore[arg-type]
+            lambda: services.exercise_update(actor=request.user, exercise_id=exercise.pk, data=form.exercise_data()),
             _("Saved."),
         )
         if saved is not None:
@@ -103,16 +104,16 @@ def exercise_edit(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("library.manage")
-def exercise_copy(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    copy = services.exercise_copy(exercise_id=exercise_id, actor=request.user, hide_original=True)  # type: ignore[arg-type]
+def exercise_copy(request: StudioRequest, exercise_id: int) -> HttpResponse:
+    copy = services.exercise_copy(exercise_id=exercise_id, actor=request.user, hide_original=True)
     messages.success(request, _("Your own copy is ready to edit; the original is hidden."))
     return redirect("portal:exercise_edit", exercise_id=copy.pk)
 
 
 @require_POST
 @page_requires("library.manage")
-def exercise_visibility(request: HttpRequest, exercise_id: int) -> HttpResponse:
+def exercise_visibility(request: StudioRequest, exercise_id: int) -> HttpResponse:
     hidden = request.POST.get("hidden") == "1"
-    exercise = services.exercise_set_hidden(actor=request.user, exercise_id=exercise_id, hidden=hidden)  # type: ignore[arg-type]
+    exercise = services.exercise_set_hidden(actor=request.user, exercise_id=exercise_id, hidden=hidden)
     messages.success(request, _("Hidden from the library.") if hidden else _("Shown in the library again."))
     return redirect("portal:exercise_detail", exercise_id=exercise.pk)

@@ -29,6 +29,7 @@ from domain.progress.selectors import measurement_series
 from portal.charts import Bar, adherence_tone, bar_chart
 from portal.forms_nutrition import CalculatorForm, MealPlanAssignForm, PlanForm
 from portal.views.common import found
+from tenants.http import StudioRequest
 
 ADHERENCE_WEEKS = 8
 
@@ -86,11 +87,11 @@ def _day_param(request: HttpRequest) -> date:
 
 @never_cache
 @page_requires("nutrition.log")
-def my_nutrition(request: HttpRequest) -> HttpResponse:
+def my_nutrition(request: StudioRequest) -> HttpResponse:
     """The client's day: targets, meals, and the logger."""
-    if request.user.role != Role.CLIENT:  # type: ignore[union-attr]
+    if request.user.role != Role.CLIENT:
         return redirect("portal:client_list")
-    client: User = request.user  # type: ignore[assignment]
+    client: User = request.user
     day = _day_param(request)
     summary = schemas.day_out(selectors.day_summary(client=client, day=day))
     plan = selectors.plan_in_force(client=client, day=day)
@@ -205,7 +206,7 @@ def _page(
 
 
 @page_requires("nutrition.manage_plans")
-def client_nutrition(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_nutrition(request: StudioRequest, client_id: int) -> HttpResponse:
     """GET: the page. POST action=calculate: the calculator's result and working, copied into the plan form.
     POST action=save: a new plan (the one in force is superseded). POST action=assign: a meal plan."""
     client = found(client_get, actor=request.user, client_id=client_id)
@@ -227,7 +228,7 @@ def client_nutrition(request: HttpRequest, client_id: int) -> HttpResponse:
             calculation = {}
         try:
             services.nutrition_plan_create(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 client_id=client.pk,
                 data=services.NutritionPlanData(
                     **data, calculation=calculation if isinstance(calculation, dict) else {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,17 +22,20 @@ from core.models import Invitation, User
 from core.people import people_export_csv, person_active_set, person_role_change
 from core.permissions import STUDIO_ROLES, can
 from portal.forms import InvitationForm, SignupPolicyForm
+from tenants.http import StudioRequest
 from tenants.services import studio_client_signup_set
 
 
 def _invitable_roles(user: User) -> list[tuple[str, str]]:
     return [
-        (role.value, role.label) for role in Invitation.INVITABLE_ROLES if can(user, invitations.invite_action(role))
+        (role.value, str(role.label))
+        for role in Invitation.INVITABLE_ROLES
+        if can(user, invitations.invite_action(role))
     ]
 
 
-def _page(request: HttpRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
-    studio = request.tenant  # type: ignore[attr-defined]
+def _page(request: StudioRequest, form: InvitationForm, *, status: int = 200) -> HttpResponse:
+    studio = request.tenant
     return render(
         request,
         "portal/people.html",
@@ -54,15 +60,15 @@ def _accept_link(request: HttpRequest) -> invitations.AcceptLink:
 
 
 @page_requires("people.manage")
-def people(request: HttpRequest) -> HttpResponse:
-    roles = _invitable_roles(request.user)  # type: ignore[arg-type]
+def people(request: StudioRequest) -> HttpResponse:
+    roles = _invitable_roles(request.user)
     if request.method != "POST":
         return _page(request, InvitationForm(roles=roles, initial={"role": request.GET.get("role", "")}))
     form = InvitationForm(request.POST, roles=roles)
     if form.is_valid():
         try:
             invitation = invitations.invitation_create(
-                invited_by=request.user,  # type: ignore[arg-type]
+                invited_by=request.user,
                 base_url=site_url(request),
                 accept_link=_accept_link(request),
                 ip=client_ip(request),
@@ -76,9 +82,9 @@ def people(request: HttpRequest) -> HttpResponse:
     return _page(request, form, status=400)
 
 
-def _invitation_action(request: HttpRequest, done: str, action: object) -> HttpResponse:
+def _invitation_action(request: HttpRequest, done: str, action: Callable[[], Any]) -> HttpResponse:
     try:
-        invitation = action()  # type: ignore[operator]
+        invitation = action()
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -88,7 +94,7 @@ def _invitation_action(request: HttpRequest, done: str, action: object) -> HttpR
 
 @require_POST
 @page_requires("people.manage")
-def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_resend(request: StudioRequest, invitation_id: int) -> HttpResponse:
     return _invitation_action(
         request,
         _("A new invitation link was sent to %(email)s; the previous link no longer works."),
@@ -104,7 +110,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("people.manage")
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: StudioRequest, invitation_id: int) -> HttpResponse:
     return _invitation_action(
         request,
         _("The invitation to %(email)s was withdrawn."),
@@ -114,14 +120,14 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("studio.update_signup_policy")
-def signup_policy(request: HttpRequest) -> HttpResponse:
+def signup_policy(request: StudioRequest) -> HttpResponse:
     form = SignupPolicyForm(request.POST)
     form.is_valid()  # a single optional checkbox cannot be invalid
     allowed = bool(form.cleaned_data.get("allow_client_signup"))
     studio_client_signup_set(
-        studio=request.tenant,  # type: ignore[attr-defined]
+        studio=request.tenant,
         allowed=allowed,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         ip=client_ip(request),
     )
     messages.success(
@@ -131,9 +137,9 @@ def signup_policy(request: HttpRequest) -> HttpResponse:
     return redirect("portal:people")
 
 
-def _person_change(request: HttpRequest, change: object, done: str) -> HttpResponse:
+def _person_change(request: HttpRequest, change: Callable[[], Any], done: str) -> HttpResponse:
     try:
-        person = change()  # type: ignore[operator]
+        person = change()
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -143,11 +149,11 @@ def _person_change(request: HttpRequest, change: object, done: str) -> HttpRespo
 
 @require_POST
 @page_requires("people.change_role")
-def person_role(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_role(request: StudioRequest, person_id: int) -> HttpResponse:
     return _person_change(
         request,
         lambda: person_role_change(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person_id=person_id,
             role=request.POST.get("role", ""),
             ip=client_ip(request),
@@ -158,12 +164,12 @@ def person_role(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("people.deactivate")
-def person_active(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_active(request: StudioRequest, person_id: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     return _person_change(
         request,
         lambda: person_active_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             person_id=person_id,
             active=active,
             ip=client_ip(request),
@@ -173,8 +179,8 @@ def person_active(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @page_requires("data.export")
-def people_export(request: HttpRequest) -> HttpResponse:
-    content = people_export_csv(actor=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+def people_export(request: StudioRequest) -> HttpResponse:
+    content = people_export_csv(actor=request.user, ip=client_ip(request))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="people.csv"'
     return response

@@ -21,17 +21,18 @@ from domain.programs import selectors, services
 from domain.programs.models import ClientProgram, LoadType, ProgramGoal, ProgramStatus
 from portal.forms import AssignForm, NewTemplateForm, ProgressForm, RuleForm
 from portal.views.common import form_saved, found
+from tenants.http import StudioRequest
 
 
 @page_requires("programs.view_templates")
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: StudioRequest) -> HttpResponse:
     form = NewTemplateForm(request.POST or None)
     if request.method == "POST":
         require(request.user, "programs.manage_templates")
         template = form_saved(
             request,
             form,
-            lambda: services.template_create(actor=request.user, data=services.TemplateData(**form.cleaned_data)),  # type: ignore[arg-type]
+            lambda: services.template_create(actor=request.user, data=services.TemplateData(**form.cleaned_data)),
             _("Template created: add its phases and workouts."),
         )
         if template is not None:
@@ -93,23 +94,23 @@ def _builder_labels() -> dict[str, object]:
 
 
 @page_requires("programs.manage_templates")
-def template_builder(request: HttpRequest, template_id: int) -> HttpResponse:
+def template_builder(request: StudioRequest, template_id: int) -> HttpResponse:
     template = found(selectors.template_get, template_id=template_id)
     return render(request, "portal/programs/builder.html", {"template": template, "labels": _builder_labels()})
 
 
 @require_POST
 @page_requires("programs.manage_templates")
-def template_copy(request: HttpRequest, template_id: int) -> HttpResponse:
-    copy = services.template_copy(template_id=template_id, actor=request.user)  # type: ignore[arg-type]
+def template_copy(request: StudioRequest, template_id: int) -> HttpResponse:
+    copy = services.template_copy(template_id=template_id, actor=request.user)
     messages.success(request, _("Copied. You are editing the copy."))
     return redirect("portal:template_builder", template_id=copy.pk)
 
 
 @page_requires("programs.assign")
-def template_assign(request: HttpRequest, template_id: int) -> HttpResponse:
+def template_assign(request: StudioRequest, template_id: int) -> HttpResponse:
     """The assign dialog: pick a client, see what their health history warns about, confirm."""
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     template = found(selectors.template_get, template_id=template_id)
     clients = [(c.pk, c.full_name) for c in client_list(actor=actor).order_by("first_name", "last_name", "id")]
     chosen = request.GET.get("client_id") or request.GET.get("client") or ""
@@ -189,18 +190,18 @@ def _program(request: HttpRequest, program_id: int) -> ClientProgram:
 
 
 @page_requires("programs.view")
-def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_detail(request: StudioRequest, program_id: int) -> HttpResponse:
     return _program_page(request, _program(request, program_id))
 
 
 @require_POST
 @page_requires("programs.update")
-def program_progress(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_progress(request: StudioRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     form = ProgressForm(request.POST)
 
     def save() -> object:
-        return services.client_program_update(actor=request.user, client_program_id=program.pk, **form.cleaned_data)  # type: ignore[arg-type]
+        return services.client_program_update(actor=request.user, client_program_id=program.pk, **form.cleaned_data)
 
     if form_saved(request, form, save, _("Program updated.")) is not None:
         return redirect("portal:program_detail", program_id=program.pk)
@@ -209,14 +210,14 @@ def program_progress(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("programs.update")
-def program_rule(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_rule(request: StudioRequest, program_id: int) -> HttpResponse:
     program = _program(request, program_id)
     slots = [(s.pk, s.exercise.name) for s in program.exercises.select_related("exercise")]
     form = RuleForm(request.POST, slots=slots)
 
     def save() -> object:
         return services.program_rule_set(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             client_program_id=program.pk,
             program_exercise_id=form.cleaned_data["program_exercise_id"],
             data=form.rule_data(),
@@ -229,10 +230,10 @@ def program_rule(request: HttpRequest, program_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("programs.update")
-def program_rule_delete(request: HttpRequest, program_id: int, rule_id: int) -> HttpResponse:
+def program_rule_delete(request: StudioRequest, program_id: int, rule_id: int) -> HttpResponse:
     program = _program(request, program_id)
     try:
-        services.program_rule_delete(actor=request.user, client_program_id=program.pk, rule_id=rule_id)  # type: ignore[arg-type]
+        services.program_rule_delete(actor=request.user, client_program_id=program.pk, rule_id=rule_id)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -241,11 +242,11 @@ def program_rule_delete(request: HttpRequest, program_id: int, rule_id: int) -> 
 
 
 @page_requires("programs.view")
-def my_program(request: HttpRequest) -> HttpResponse:
+def my_program(request: StudioRequest) -> HttpResponse:
     """The client's program and this week's workouts (staff land on their client list instead)."""
     if can(request.user, "programs.view_templates"):
         return redirect("portal:client_list")
-    programs = list(selectors.program_list_for_client(client=request.user, status=ProgramStatus.ACTIVE))  # type: ignore[arg-type]
+    programs = list(selectors.program_list_for_client(client=request.user, status=ProgramStatus.ACTIVE))
     current = selectors.program_detail(program=programs[0]) if programs else None
     return render(
         request,
@@ -260,7 +261,7 @@ def my_program(request: HttpRequest) -> HttpResponse:
 
 
 @page_requires("programs.view")
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: StudioRequest) -> HttpResponse:
     """Today's workout (studio date), ready to follow on a phone."""
-    sessions = selectors.workouts_today(client=request.user)  # type: ignore[arg-type]
+    sessions = selectors.workouts_today(client=request.user)
     return render(request, "portal/programs/today.html", {"sessions": sessions, "today": studio_today()})

@@ -34,6 +34,7 @@ from domain.workouts import selectors as workouts
 from portal.charts import Bar, Series, adherence_tone, bar_chart, line_chart
 from portal.forms_progress import CheckInForm, PhotoForm
 from portal.views.common import found
+from tenants.http import StudioRequest
 
 CIRCUMFERENCES = ("waist", "hips", "chest", "arm", "thigh")
 HISTORY_DAYS = 365
@@ -147,9 +148,9 @@ def _training_charts(client: User, system: str) -> list[Any]:
 
 
 def _page(
-    request: HttpRequest, client: User, *, check_in: CheckInForm | None = None, photo: PhotoForm | None = None
+    request: StudioRequest, client: User, *, check_in: CheckInForm | None = None, photo: PhotoForm | None = None
 ) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
+    actor: User = request.user
     system = progress.client_unit_system(client_id=client.pk)
     own = actor.pk == client.pk
     today = studio_today()
@@ -191,14 +192,14 @@ def _client(request: HttpRequest, client_id: int) -> User:
 
 
 @page_requires("progress.view")
-def my_progress(request: HttpRequest) -> HttpResponse:
+def my_progress(request: StudioRequest) -> HttpResponse:
     if not is_client(request.user):
         return redirect("portal:client_list")
-    return _page(request, request.user)  # type: ignore[arg-type]
+    return _page(request, request.user)
 
 
 @page_requires("progress.view")
-def client_progress(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_progress(request: StudioRequest, client_id: int) -> HttpResponse:
     return _page(request, _client(request, client_id))
 
 
@@ -210,13 +211,13 @@ def _back(request: HttpRequest, client: User) -> HttpResponse:
 
 @require_POST
 @page_requires("progress.record")
-def progress_check_in(request: HttpRequest, client_id: int) -> HttpResponse:
+def progress_check_in(request: StudioRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     system = progress.client_unit_system(client_id=client.pk)
     form = CheckInForm(request.POST, types=progress.metric_types(), system=system, today=studio_today())
     if form.is_valid():
         try:
-            services.progress_entry_record(actor=request.user, client_id=client.pk, data=form.to_data())  # type: ignore[arg-type]
+            services.progress_entry_record(actor=request.user, client_id=client.pk, data=form.to_data())
         except ApplicationError as exc:
             form.place_errors(exc)
         else:
@@ -227,13 +228,13 @@ def progress_check_in(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("progress.upload_photo")
-def progress_photo_add(request: HttpRequest, client_id: int) -> HttpResponse:
+def progress_photo_add(request: StudioRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     form = PhotoForm(request.POST, request.FILES, today=studio_today(), own=request.user.pk == client.pk)
     if form.is_valid():
         try:
             services.progress_photo_upload(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 client_id=client.pk,
                 pose=form.cleaned_data["pose"],
                 image=form.cleaned_data["image"],
@@ -250,7 +251,7 @@ def progress_photo_add(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("progress.delete_photo")
-def progress_photo_remove(request: HttpRequest, client_id: int, photo_id: int) -> HttpResponse:
+def progress_photo_remove(request: StudioRequest, client_id: int, photo_id: int) -> HttpResponse:
     client = _client(request, client_id)
     found(services.progress_photo_delete, actor=request.user, photo_id=photo_id)
     messages.success(request, _("Photo deleted."))

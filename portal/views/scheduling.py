@@ -27,13 +27,15 @@ from core.exceptions import ApplicationError
 from core.permissions import is_studio_staff
 from core.studio_time import studio_zone
 from domain.scheduling import selectors, services, slots
-from domain.scheduling.models import AvailabilityException, TrainerAvailability
+from domain.scheduling.models import Appointment, AvailabilityException, GroupSession, TrainerAvailability
+from tenants.http import StudioRequest
 
 WEEKDAYS = TrainerAvailability.Weekday.choices
 
 
-def _acting(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Run a POST action; a refused one becomes a message on the page it came from."""
+def _acting(view: Callable[..., str | None]) -> Callable[..., HttpResponse]:
+    """Run a POST action (the view returns the message to show, or None); a refused one becomes a message on
+    the page it came from."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -60,7 +62,7 @@ def _local_date(value: str | None, default: date) -> date:
 
 
 @login_required
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule(request: StudioRequest) -> HttpResponse:
     """Trainers land on their week, clients on their bookings."""
     return redirect("portal:schedule_week" if is_studio_staff(request.user) else "portal:my_bookings")
 
@@ -69,7 +71,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def week(request: HttpRequest) -> HttpResponse:
+def week(request: StudioRequest) -> HttpResponse:
     if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
     today = timezone.localdate(timezone=studio_zone())
@@ -80,7 +82,9 @@ def week(request: HttpRequest) -> HttpResponse:
     days = []
     for offset in range(7):
         day = start + timedelta(days=offset)
-        entries = [("appointment", a) for a in appointments if a.starts_at.astimezone(zone).date() == day]
+        entries: list[tuple[str, Appointment | GroupSession]] = [
+            ("appointment", a) for a in appointments if a.starts_at.astimezone(zone).date() == day
+        ]
         entries += [("class", c) for c in classes if c.starts_at.astimezone(zone).date() == day]
         entries.sort(key=lambda entry: entry[1].starts_at)
         days.append({"date": day, "entries": entries, "is_today": day == today})
@@ -101,7 +105,7 @@ def week(request: HttpRequest) -> HttpResponse:
 class EndTimeField(forms.TimeField):
     """An end time: "24:00" is the midnight ending the day; at or before the start means the next day."""
 
-    def to_python(self, value: object) -> object:
+    def to_python(self, value: str | time | None) -> time | None:
         if isinstance(value, str) and value.strip() in ("24:00", "24:00:00"):
             return slots.end_time_parse(value)
         return super().to_python(value)
@@ -123,7 +127,7 @@ class ExceptionForm(forms.Form):
 
 
 @login_required
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: StudioRequest) -> HttpResponse:
     """The weekly hours editor: up to three ranges per weekday, plus time off and extra hours."""
     if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
@@ -151,7 +155,9 @@ def availability(request: HttpRequest) -> HttpResponse:
     weekly = selectors.availability_weekly(trainer_id=trainer.pk)
     rows = []
     for weekday, label in WEEKDAYS:
-        ranges = [(h.start_time, h.end_time, h.ends_next_day) for h in weekly if h.weekday == weekday]
+        ranges: list[tuple[time | None, time | None, bool]] = [
+            (h.start_time, h.end_time, h.ends_next_day) for h in weekly if h.weekday == weekday
+        ]
         ranges += [(None, None, False)] * (3 - len(ranges))
         rows.append({"weekday": weekday, "label": label, "ranges": list(enumerate(ranges[:3]))})
     today = timezone.localdate(timezone=studio_zone())
@@ -167,7 +173,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 
 
 @_acting
-def availability_exception_add(request: HttpRequest) -> str:
+def availability_exception_add(request: StudioRequest) -> str:
     form = ExceptionForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(_("Check the date and times."), code=ErrorCode.FORM_INVALID)
@@ -176,19 +182,19 @@ def availability_exception_add(request: HttpRequest) -> str:
 
 
 @_acting
-def availability_exception_remove(request: HttpRequest, exception_id: int) -> str:
+def availability_exception_remove(request: StudioRequest, exception_id: int) -> str:
     services.availability_exception_remove(actor=request.user, exception_id=exception_id)
     return _("Removed.")
 
 
 @_acting
-def appointment_confirm(request: HttpRequest, appointment_id: int) -> str:
+def appointment_confirm(request: StudioRequest, appointment_id: int) -> str:
     services.appointment_confirm(actor=request.user, appointment_id=appointment_id)
     return _("Appointment confirmed.")
 
 
 @_acting
-def appointment_attendance(request: HttpRequest, appointment_id: int) -> str:
+def appointment_attendance(request: StudioRequest, appointment_id: int) -> str:
     attended = request.POST.get("attended") == "1"
     services.appointment_mark_attendance(actor=request.user, appointment_id=appointment_id, attended=attended)
     return _("Attendance recorded.")
@@ -198,7 +204,7 @@ def appointment_attendance(request: HttpRequest, appointment_id: int) -> str:
 
 
 @login_required
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: StudioRequest) -> HttpResponse:
     """Pick a trainer, a type and a date; see the open slots; book one."""
     trainers = list(selectors.trainer_list())
     trainer_id = _int(request.GET.get("trainer"))
@@ -251,7 +257,7 @@ def _int(value: str | None) -> int | None:
 
 
 @_acting
-def book_slot(request: HttpRequest) -> str:
+def book_slot(request: StudioRequest) -> str:
     try:
         starts_at = datetime.fromisoformat(request.POST["starts_at"])
         trainer_id, type_id = int(request.POST["trainer"]), int(request.POST["type"])
@@ -270,7 +276,7 @@ def book_slot(request: HttpRequest) -> str:
 
 
 @_acting
-def appointment_cancel(request: HttpRequest, appointment_id: int) -> str:
+def appointment_cancel(request: StudioRequest, appointment_id: int) -> str:
     scope = "following" if request.POST.get("scope") == "following" else "this"
     cancelled = services.appointment_cancel(
         actor=request.user, appointment_id=appointment_id, reason=request.POST.get("reason", ""), scope=scope
@@ -281,7 +287,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> str:
 
 
 @login_required
-def classes(request: HttpRequest) -> HttpResponse:
+def classes(request: StudioRequest) -> HttpResponse:
     """The next two weeks' classes, with the visitor's own place (seat or waitlist) on each."""
     now = timezone.now()
     sessions = list(selectors.group_session_list(viewer=request.user, start=now, end=now + timedelta(days=14))[:200])
@@ -307,7 +313,7 @@ def _what_it_uses(client: Any, sessions: list[Any], *, now: datetime) -> None:
 
 
 @_acting
-def class_register(request: HttpRequest, session_id: int) -> str:
+def class_register(request: StudioRequest, session_id: int) -> str:
     participant = services.group_session_register(actor=request.user, session_id=session_id)
     if participant.waitlist_position:
         return _("The class is full: you are number %(n)d on the waitlist.") % {"n": participant.waitlist_position}
@@ -315,13 +321,13 @@ def class_register(request: HttpRequest, session_id: int) -> str:
 
 
 @_acting
-def class_unregister(request: HttpRequest, session_id: int) -> str:
+def class_unregister(request: StudioRequest, session_id: int) -> str:
     services.group_session_unregister(actor=request.user, session_id=session_id)
     return _("Your place is cancelled.")
 
 
 @login_required
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: StudioRequest) -> HttpResponse:
     appointments, places = selectors.client_upcoming(client=request.user)
     feed_url = request.session.pop("calendar_feed_url", None)
     return render(
@@ -332,13 +338,13 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 
 @_acting
-def calendar_feed_new(request: HttpRequest) -> str:
+def calendar_feed_new(request: StudioRequest) -> str:
     token = services.calendar_feed_rotate(owner=request.user)
     request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
     return _("Your new calendar link is below; any previous link stopped working.")
 
 
 @_acting
-def calendar_feed_revoke(request: HttpRequest) -> str:
+def calendar_feed_revoke(request: StudioRequest) -> str:
     services.calendar_feed_revoke(owner=request.user)
     return _("Your calendar link no longer works.")

@@ -27,6 +27,7 @@ from domain.clients.selectors import client_get
 from domain.videos import schemas, selectors, services
 from domain.videos.models import TRANSITIONS, ReviewStatus
 from portal.views.common import found
+from tenants.http import StudioRequest
 
 
 def player_texts() -> dict[str, str]:
@@ -77,27 +78,27 @@ def _videos_page(request: HttpRequest, client: User) -> HttpResponse:
 
 
 @page_requires("videos.view")
-def my_videos(request: HttpRequest) -> HttpResponse:
+def my_videos(request: StudioRequest) -> HttpResponse:
     """A client's own videos and the upload ("add a video" from the logger lands here with ?set=)."""
-    if request.user.role != Role.CLIENT:  # type: ignore[union-attr]
+    if request.user.role != Role.CLIENT:
         return redirect("portal:video_queue")
-    return _videos_page(request, request.user)  # type: ignore[arg-type]
+    return _videos_page(request, request.user)
 
 
 @page_requires("videos.view")
-def client_videos(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_videos(request: StudioRequest, client_id: int) -> HttpResponse:
     """Staff: one client's videos, and an upload on the client's behalf."""
     return _videos_page(request, found(client_get, actor=request.user, client_id=client_id))
 
 
 @page_requires("videos.review")
-def video_queue(request: HttpRequest) -> HttpResponse:
+def video_queue(request: StudioRequest) -> HttpResponse:
     """The trainer's review queue: their clients' videos waiting, oldest first, with filters."""
     status = request.GET.get("status") or None
     client_id = request.GET.get("client")
     try:
         videos = selectors.review_queue(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             status=status,
             client_id=int(client_id) if client_id and client_id.isdigit() else None,
         )[:100]
@@ -111,7 +112,7 @@ def video_queue(request: HttpRequest) -> HttpResponse:
 
 
 @page_requires("videos.view")
-def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
+def video_detail(request: StudioRequest, video_id: int) -> HttpResponse:
     """The player: frame steps, slow motion, annotations (drawing tools for staff), thread, workflow."""
     video = found(selectors.video_get, actor=request.user, video_id=video_id)
     staff = can(request.user, "videos.review")
@@ -141,9 +142,9 @@ def video_detail(request: HttpRequest, video_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("videos.comment")
-def video_comment(request: HttpRequest, video_id: int) -> HttpResponse:
+def video_comment(request: StudioRequest, video_id: int) -> HttpResponse:
     try:
-        services.video_feedback_add(actor=request.user, video_id=video_id, body=request.POST.get("body", ""))  # type: ignore[arg-type]
+        services.video_feedback_add(actor=request.user, video_id=video_id, body=request.POST.get("body", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("portal:video_detail", video_id=video_id)
@@ -151,10 +152,10 @@ def video_comment(request: HttpRequest, video_id: int) -> HttpResponse:
 
 @require_POST
 @page_requires("videos.review")
-def video_status(request: HttpRequest, video_id: int) -> HttpResponse:
+def video_status(request: StudioRequest, video_id: int) -> HttpResponse:
     try:
         services.video_status_change(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             video_id=video_id,
             status=request.POST.get("status", ""),
             note=request.POST.get("note", ""),
@@ -167,13 +168,13 @@ def video_status(request: HttpRequest, video_id: int) -> HttpResponse:
 
 
 @page_requires("videos.view")
-def video_compare(request: HttpRequest) -> HttpResponse:
+def video_compare(request: StudioRequest) -> HttpResponse:
     """Two attempts of one exercise side by side: synchronised playback with an adjustable offset."""
     first, second = request.GET.get("a", ""), request.GET.get("b", "")
     if not (first.isdigit() and second.isdigit()):
         return redirect("portal:my_videos")
     try:
-        pair = selectors.compare_pair(actor=request.user, first_id=int(first), second_id=int(second))  # type: ignore[arg-type]
+        pair = selectors.compare_pair(actor=request.user, first_id=int(first), second_id=int(second))
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("portal:video_detail", video_id=int(first)) if exc.status_code != 404 else redirect("/")

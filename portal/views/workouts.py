@@ -24,6 +24,7 @@ from domain.workouts import schemas, selectors
 from domain.workouts.models import Mood
 from portal.views.common import found
 from portal.views.videos import set_videos_attach
+from tenants.http import StudioRequest
 
 
 def logger_texts() -> dict[str, str]:
@@ -60,21 +61,21 @@ def logger_texts() -> dict[str, str]:
 
 
 @page_requires("workouts.view")
-def my_workouts(request: HttpRequest) -> HttpResponse:
+def my_workouts(request: StudioRequest) -> HttpResponse:
     """The client's week: workouts to log (with links to the logger) and what they logged lately."""
     if not is_client(request.user):
         return redirect("portal:client_list")
     client = request.user
     system = client_unit_system(client_id=client.pk)
-    recent = [schemas.completion_out(c, system) for c in selectors.workout_history(client=client)[:10]]  # type: ignore[arg-type]
+    recent = [schemas.completion_out(c, system) for c in selectors.workout_history(client=client)[:10]]
     set_videos_attach(recent)
     return render(
         request,
         "portal/workouts/list.html",
         {
-            "sessions": selectors.sessions_around(client=client),  # type: ignore[arg-type]
+            "sessions": selectors.sessions_around(client=client),
             "recent": recent,
-            "records": [schemas.record_out(r, system) for r in selectors.records_recent(client=client)],  # type: ignore[arg-type]
+            "records": [schemas.record_out(r, system) for r in selectors.records_recent(client=client)],
             "today": studio_today(),
         },
     )
@@ -82,7 +83,7 @@ def my_workouts(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @page_requires("workouts.log")
-def workout_log(request: HttpRequest, workout_id: int) -> HttpResponse:
+def workout_log(request: StudioRequest, workout_id: int) -> HttpResponse:
     """The logger (mobile first): the client, or staff who may see them, logs set by set."""
     session = found(workout_get, actor=request.user, session_id=workout_id)
     client_id = session.client_program.client_id

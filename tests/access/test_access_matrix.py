@@ -62,7 +62,8 @@ def world(tenant, other_studio) -> World:
         for weekday in range(7):
             AvailabilityFactory(trainer=person, weekday=weekday, start_time=time(6), end_time=time(22))
     kind = AppointmentTypeFactory()
-    session = GroupSessionFactory(instructor=colleague, capacity=20, starts_at=timezone.now() + timedelta(days=3))
+    # the class is in the evening, away from the 10:00 bookings below, whatever the hour the test runs
+    session = GroupSessionFactory(instructor=colleague, capacity=20, starts_at=_at(days_ahead=3, hour=18))
     owner = OwnerFactory()
     with schema_context(other_studio.schema_name):
         ClientFactory(pk=OTHER_STUDIO_ID)
@@ -80,9 +81,13 @@ def world(tenant, other_studio) -> World:
     )
 
 
-def _slot(days_ahead: int) -> str:
+def _at(*, days_ahead: int, hour: int) -> datetime:
     day = timezone.now().astimezone(studio_zone()).date() + timedelta(days=days_ahead)
-    return datetime.combine(day, time(10), tzinfo=studio_zone()).isoformat()
+    return datetime.combine(day, time(hour), tzinfo=studio_zone())
+
+
+def _slot(days_ahead: int) -> str:
+    return _at(days_ahead=days_ahead, hour=10).isoformat()
 
 
 Operation = Callable[[Client, World, User, int], int]

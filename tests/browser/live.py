@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
+import time_machine
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import Browser, BrowserContext
 
-from tests.threads import in_own_connection
+from tests.concurrency import in_own_connection
+from tests.needs import CHROMIUM as CHROMIUM  # one path for the launch and the `needs("chromium")` check
+from tests.needs import require
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,17 +44,35 @@ def live_server_thread() -> Iterator[int]:
         server.terminate()
 
 
+SHIFTED_DATE = """
+(() => {
+  const shift = %d;  // ms from the machine's clock to the tests' pinned one
+  const RealDate = Date;
+  class PinnedDate extends RealDate {
+    constructor(...args) { if (args.length === 0) { super(RealDate.now() + shift); } else { super(...args); } }
+    static now() { return RealDate.now() + shift; }
+  }
+  globalThis.Date = PinnedDate;
+})();
+"""
+
+
+def browser_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A new browser context (`options` as for `Browser.new_context`) whose pages read the tests' pinned
+    clock (tests/clock.py) through `Date`, ticking on, as the server does: times a page sends agree with it.
+
+    Only `Date` moves (timers run in real time: Playwright's `clock.install` fakes them too, which stalls
+    pages that wait on them)."""
+    context = browser.new_context(**options)
+    shift = datetime.now(UTC).timestamp() - time_machine.escape_hatch.time.time()
+    context.add_init_script(SHIFTED_DATE % round(shift * 1000))
+    return context
+
+
 def require_chromium() -> None:
-    """Skip a browser test where Chromium is missing on a developer's machine; in CI (CI=true) fail instead."""
-    import os
-    import shutil
-
-    import pytest
-
-    if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install Debian's chromium")
-        pytest.skip("Debian's chromium is not installed")
+    """Skip a browser test where Chromium is missing on a developer's machine; in CI (CI=true) fail instead
+    (`needs("chromium")` as a mark does the same)."""
+    require("chromium")
 
 
 @contextmanager

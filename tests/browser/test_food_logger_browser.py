@@ -11,19 +11,19 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
+from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent, User
 from domain.nutrition.models import FoodLogEntry
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, live_server_thread, require_chromium
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, live_server_thread, require_chromium
+from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, TrainerFactory
-from tests.threads import in_own_connection
+from tests.needs import needs
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium")]
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,15 @@ def world(django_db_blocker) -> Iterator[World]:
 
 
 def test_a_client_logs_food_online_and_offline_and_each_arrives_once(world):
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, timezone_id="Europe/London"
+            context = browser_context(
+                browser,
+                viewport={"width": 390, "height": 844},
+                is_mobile=True,
+                has_touch=True,
+                timezone_id="Europe/London",
             )
             page = context.new_page()
             page.set_default_timeout(20_000)

@@ -8,7 +8,6 @@ thread of its own (outside this test's transaction), removes the studio it made.
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,22 +16,21 @@ import pytest
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent
 from tenants import schema_pool
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context
+from tests.concurrency import in_own_connection
 from tests.factories.tenants import STRONG_PASSWORD
+from tests.needs import needs
 from tests.tenants.helpers import snapshot
-from tests.threads import in_own_connection
-
-playwright = pytest.importorskip("playwright.sync_api")
-
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,  # for the test database; this thread itself never queries it
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed"),
+    needs("chromium"),
 ]
 
 
@@ -85,10 +83,10 @@ def live_platform(django_db_blocker) -> Iterator[LivePlatform]:
 
 def test_owner_signs_up_in_a_browser_and_lands_on_their_studio_dashboard(live_platform):
     suffix = live_platform.slug.rsplit("-", 1)[1]
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_context(timezone_id="Europe/Paris").new_page()
+            page = browser_context(browser, timezone_id="Europe/Paris").new_page()
             page.set_default_timeout(20_000)
             # given the sign-up page on the public site
             page.goto(f"{live_platform.public_url}/signup/")

@@ -7,7 +7,6 @@ Like the sign-up browser test, this runs Django's own live-server thread against
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -19,19 +18,19 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection
 from django.test.testcases import LiveServerThread
 from django_tenants.utils import schema_context
+from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent, Role, User
 from domain.programs.models import ProgramTemplate
-from tests.browser.test_signup_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context
+from tests.concurrency import in_own_connection
 from tests.factories.programs import template_data
-from tests.threads import in_own_connection
-
-playwright = pytest.importorskip("playwright.sync_api")
+from tests.needs import needs
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed"),
+    needs("chromium"),
 ]
 
 EMAIL = "builder-trainer@browser.test"
@@ -113,10 +112,10 @@ def _document(schema: str, template_id: int) -> list[tuple[str, int, list[tuple[
 
 
 def test_a_trainer_builds_reorders_and_saves_a_template(live, studio):
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 420, "height": 900})  # a phone-sized screen
+            context = browser_context(browser, viewport={"width": 420, "height": 900})  # a phone-sized screen
             context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": live.session_key, "url": live.url}])
             page = context.new_page()
             page.set_default_timeout(20_000)

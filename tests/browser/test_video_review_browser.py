@@ -15,6 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.files.storage import storages
 from django.db import connection
+from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent, User
 from domain.videos import services
@@ -22,15 +23,15 @@ from domain.videos.models import Processing, Video, VideoAnnotation
 from domain.workouts.models import WorkoutCompletion
 from tenants.models import Studio
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, served_world
+from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, TrainerFactory
 from tests.factories.videos import clip, ffmpeg_missing
 from tests.factories.workouts import log_adhoc
-from tests.threads import in_own_connection
+from tests.needs import needs
 
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium")]
 STEPS = 12  # frames forward from the first
 
 
@@ -127,7 +128,7 @@ def _annotations(world: World) -> list[tuple[int, str, list]]:
 
 
 def test_a_trainer_draws_an_arrow_on_a_frame_and_the_client_sees_it_there(world):
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             # given the trainer has the client's video open
@@ -188,7 +189,7 @@ def test_a_trainer_draws_an_arrow_on_a_frame_and_the_client_sees_it_there(world)
 def test_a_client_adds_a_video_to_a_logged_set_from_the_phone(world, tmp_path):
     clip_file = tmp_path / "IMG_0042.MOV"
     clip_file.write_bytes(clip(1, "320x180", rotate=90))
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

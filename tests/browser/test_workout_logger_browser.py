@@ -6,7 +6,6 @@ connection of its own and removed afterwards; the server runs in its own thread 
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,24 +14,24 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
+from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent, User
 from domain.programs.models import ClientProgram, ProgramTemplate
 from domain.workouts.models import LoggedSet, WorkoutCompletion
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, served_world
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, served_world
+from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, TrainerFactory
 from tests.factories.workouts import assign_program, first_session
-from tests.threads import in_own_connection
-
-playwright = pytest.importorskip("playwright.sync_api")
+from tests.needs import needs
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,  # for the test database; the rows this test needs are committed by the fixture
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed"),
+    needs("chromium"),
 ]
 
 
@@ -111,11 +110,15 @@ def world(django_db_blocker) -> Iterator[World]:
 def test_a_client_logs_a_workout_offline_and_it_arrives_once_when_back_online(world):
     outbox = f"fitwell.outbox.v1.{world.client_id}"
     queued = f"() => JSON.parse(localStorage.getItem('{outbox}') || '[]')"
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, timezone_id="Europe/London"
+            context = browser_context(
+                browser,
+                viewport={"width": 390, "height": 844},
+                is_mobile=True,
+                has_touch=True,
+                timezone_id="Europe/London",
             )
             page = context.new_page()
             page.set_default_timeout(20_000)

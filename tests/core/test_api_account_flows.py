@@ -42,7 +42,7 @@ def test_register_creates_a_client_returns_tokens_and_mails_a_verification_link(
         user = User.objects.get(email="sam@example.test")
         assert user.role == Role.CLIENT
         assert EmailAddress.objects.get(user=user).verified is False
-        assert AuditEvent.objects.filter(action="auth.register", actor=user).exists()
+        assert AuditEvent.objects.filter(action="account.register", actor=user).exists()
     host, _path = link_to(mailoutbox[-1], "/accounts/confirm-email/")
     assert host == "alpha.localhost"
 

@@ -40,7 +40,7 @@ def test_login_returns_tokens_and_the_user(studio_client, tenant):
     me = studio_client.get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {body['access']}")
     assert me.status_code == 200
     assert me.json()["id"] == trainer.pk
-    assert AuditEvent.objects.filter(action="auth.login", actor=trainer).count() == 1
+    assert AuditEvent.objects.filter(action="account.sign_in", actor=trainer).count() == 1
 
 
 def test_wrong_password_is_401_and_audited_and_issues_nothing(studio_client, tenant):
@@ -49,7 +49,7 @@ def test_wrong_password_is_401_and_audited_and_issues_nothing(studio_client, ten
     assert response.status_code == 401
     assert response.json()["code"] == "invalid_credentials"
     assert not RefreshToken.objects.filter(user=trainer).exists()
-    assert AuditEvent.objects.filter(action="auth.login_failed", actor_email="coach@alpha.test").count() == 1
+    assert AuditEvent.objects.filter(action="account.sign_in_fail", actor_email="coach@alpha.test").count() == 1
 
 
 def test_unknown_email_and_inactive_account_get_the_same_401(studio_client, tenant):

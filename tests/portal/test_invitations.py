@@ -75,7 +75,7 @@ def test_owner_invites_a_trainer_who_accepts_and_is_signed_in(studio, invite, ma
     assert "Trainer" in invitee.get("/dashboard/").content.decode()
     invitation = Invitation.objects.get(email="tess@example.test")
     assert (invitation.status, invitation.user) == (Invitation.Status.ACCEPTED, user)
-    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"people.invite", "people.invite_accept"}
+    assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"invitation.send", "invitation.accept"}
 
 
 def test_an_invitation_link_works_once(studio, invite):
@@ -138,7 +138,7 @@ def test_a_withdrawn_invitation_shows_a_clear_page(studio, owner_client, invite)
     page = Client(HTTP_HOST=host_of(studio)).get(path)
     assert page.status_code == 410
     assert "withdrawn" in page.content.decode()
-    assert AuditEvent.objects.filter(action="people.invite_revoke").count() == 1
+    assert AuditEvent.objects.filter(action="invitation.revoke").count() == 1
 
 
 def test_a_link_from_one_studio_is_not_valid_at_another(other_studio, invite):
@@ -238,7 +238,7 @@ def test_owner_opens_and_closes_client_sign_up(studio, owner_client):
     assert owner_client.post("/people/signup-policy/", {}).status_code == 302
     studio.refresh_from_db()
     assert not studio.allow_client_signup
-    changes = AuditEvent.objects.filter(action="studio.signup_policy").order_by("id")
+    changes = AuditEvent.objects.filter(action="studio.set_signup_policy").order_by("id")
     assert list(changes.values_list("metadata__allowed", flat=True)) == [True, False]
 
 

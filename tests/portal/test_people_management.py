@@ -32,7 +32,7 @@ def test_owner_changes_a_trainers_role_and_it_is_audited(as_user, studio_owner, 
     assert response.status_code == 302
     trainer.refresh_from_db()
     assert trainer.role == Role.MANAGER
-    event = AuditEvent.objects.get(action="people.role_change")
+    event = AuditEvent.objects.get(action="person.change_role")
     assert (event.actor_id, event.target_id, event.metadata) == (
         studio_owner.pk,
         str(trainer.pk),
@@ -46,7 +46,7 @@ def test_a_manager_may_not_change_roles(as_user, tenant):
     assert response.status_code == 403
     trainer.refresh_from_db()
     assert trainer.role == Role.TRAINER
-    assert not AuditEvent.objects.filter(action="people.role_change").exists()
+    assert not AuditEvent.objects.filter(action="person.change_role").exists()
 
 
 @pytest.mark.parametrize("role", ["platform_staff", "boss", ""])
@@ -80,7 +80,7 @@ def test_deactivating_signs_the_person_out_everywhere(as_user, studio_owner, stu
     assert client_person.is_active is False
     assert not RefreshToken.objects.filter(user=client_person, revoked_at__isnull=True).exists()
     assert their_browser.get("/dashboard/").status_code == 302  # their session no longer counts
-    assert AuditEvent.objects.filter(action="people.deactivate", target_id=str(client_person.pk)).exists()
+    assert AuditEvent.objects.filter(action="person.deactivate", target_id=str(client_person.pk)).exists()
     # and back
     as_user(studio_owner).post(f"/people/{client_person.pk}/active/", {"active": "1"})
     client_person.refresh_from_db()
@@ -112,13 +112,13 @@ def test_owner_exports_everyone_as_csv_and_the_export_is_audited(as_user, studio
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert {row["email"] for row in rows} == set(User.objects.values_list("email", flat=True))
-    event = AuditEvent.objects.get(action="data.export")
+    event = AuditEvent.objects.get(action="studio.export_people")
     assert event.metadata == {"dataset": "people", "rows": len(rows)}
 
 
 def test_a_manager_cannot_export(as_user, tenant):
     assert as_user(ManagerFactory()).get("/people/export.csv").status_code == 403
-    assert not AuditEvent.objects.filter(action="data.export").exists()
+    assert not AuditEvent.objects.filter(action="studio.export_people").exists()
 
 
 def test_unknown_person_is_a_message_not_a_crash(as_user, studio_owner, tenant):

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.studio_time import studio_today, studio_zone
 from domain.scheduling.models import Appointment, SessionParticipant, TrainerAvailability
 from tests.conftest import host_of
 from tests.factories.core import ClientFactory, TrainerFactory
@@ -38,12 +39,16 @@ def test_pages_need_a_sign_in(studio_client, tenant):
 
 
 def test_trainer_week_shows_appointments_and_classes(browser):
+    # given an appointment on Wednesday and a class on Thursday of next week in the studio's zone
+    # (not "in 3 hours", which on a Sunday evening is next week)
     trainer = TrainerFactory()
     client = ClientFactory(first_name="Zoe", last_name="Quinn")
-    start = timezone.now() + timedelta(hours=3)
+    monday = studio_today() + timedelta(days=7 - studio_today().weekday())
+    start = datetime.combine(monday + timedelta(days=2), time(10), tzinfo=studio_zone())
     AppointmentFactory(trainer=trainer, client=client, starts_at=start, ends_at=start + timedelta(hours=1))
     session = GroupSessionFactory(instructor=trainer, starts_at=start + timedelta(days=1))
-    page = browser(trainer).get("/schedule/week/", {"start": timezone.localdate().isoformat()})
+    # when the trainer opens that week
+    page = browser(trainer).get("/schedule/week/", {"start": monday.isoformat()})
     text = page.content.decode()
     assert page.status_code == 200
     assert "Zoe Quinn" in text

@@ -277,6 +277,7 @@ def test_the_client_list_page_costs_the_same_with_more_clients(studio, trainer):
     web = browser(studio, trainer)
     assigned_client(trainer)
     small = queries_of_get(web, "/clients/")
+    assert small == 5  # exact
     for _ in range(10):
         ClientTrainer.objects.create(client=assigned_client(trainer), trainer=TrainerFactory())
     assert queries_of_get(web, "/clients/") == small

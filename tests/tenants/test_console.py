@@ -162,7 +162,7 @@ def test_suspending_takes_the_studio_offline_and_reactivating_brings_it_back(sta
     assert (api.status_code, api.json()["code"]) == (403, "studio_suspended")
     # and the suspension is audited (in the platform's log) with who, why and from where
     connection.set_schema_to_public()  # the studio host's requests left the connection on the studio
-    event = AuditEvent.objects.get(action="platform.suspend_studio")
+    event = AuditEvent.objects.get(action="studio.suspend")
     assert (event.actor_email, event.target_id, event.metadata["reason"], event.ip) == (
         "ops@fitwell.test",
         str(studio.pk),
@@ -179,20 +179,20 @@ def test_suspending_takes_the_studio_offline_and_reactivating_brings_it_back(sta
     assert studio_client.get("/").status_code == 200
     assert studio_client.get("/api/v1/studio").status_code == 200
     connection.set_schema_to_public()
-    assert AuditEvent.objects.filter(action="platform.reactivate_studio").count() == 1
+    assert AuditEvent.objects.filter(action="studio.reactivate").count() == 1
 
 
 def test_suspending_a_suspended_studio_is_refused_and_changes_nothing(staff_client, studio):
     staff_client.post("/console/studios/alpha/suspend")
     response = staff_client.post("/console/studios/alpha/suspend", follow=True)
     assert "is suspended, so this cannot be done" in response.content.decode()
-    assert AuditEvent.objects.filter(action="platform.suspend_studio").count() == 1
+    assert AuditEvent.objects.filter(action="studio.suspend").count() == 1
 
 
 def test_reactivating_an_active_studio_is_refused(staff_client, studio):
     response = staff_client.post("/console/studios/alpha/reactivate", follow=True)
     assert "is active, so this cannot be done" in response.content.decode()
-    assert not AuditEvent.objects.filter(action="platform.reactivate_studio").exists()
+    assert not AuditEvent.objects.filter(action="studio.reactivate").exists()
 
 
 def test_anonymous_suspend_is_refused_and_changes_nothing(public_client, studio):

@@ -19,9 +19,9 @@ from core.models import AuditEvent, Role, User
 from tenants import services
 from tenants.models import HandoffToken, Studio
 from tenants.services import handoff_token_consume, handoff_token_create
+from tests.concurrency import in_own_connection, in_threads
 from tests.factories.tenants import STRONG_PASSWORD
 from tests.tenants.helpers import snapshot
-from tests.threads import in_own_connection, in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_signup_lands_the_owner_signed_in_on_the_studio_dashboard(public_client)
     assert "Get your studio ready" in body
     assert HandoffToken.objects.get(studio=studio).used_at is not None
     connection.set_schema_to_public()
-    signup_event = AuditEvent.objects.get(action="studio.signup")  # in the platform's log
+    signup_event = AuditEvent.objects.get(action="studio.sign_up")  # in the platform's log
     assert (signup_event.actor_email, signup_event.target_id, signup_event.ip) == (
         "ada@iron.test",
         str(studio.pk),

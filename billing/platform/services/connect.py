@@ -9,7 +9,7 @@ from django.db import transaction
 
 from billing.platform.models import ConnectedAccount
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.models import User
 from tenants.models import Studio
 
@@ -28,7 +28,7 @@ def _account_for(studio: Studio, actor: User) -> ConnectedAccount:
                 "business_profile": {"name": studio.name},
                 "capabilities": {"card_payments": {"requested": True}, "transfers": {"requested": True}},
                 "metadata": {"studio": studio.schema_name},
-            },  # type: ignore[typeddict-item]
+            },
             options={"idempotency_key": idempotency_key("account", studio.schema_name)},
         )
     with transaction.atomic():
@@ -36,7 +36,7 @@ def _account_for(studio: Studio, actor: User) -> ConnectedAccount:
             studio=studio, defaults={"stripe_account_id": account.id}
         )
         if created:
-            audit_record(actor=actor, action="billing.connect_account_create", target=studio, account=account.id)
+            audit_record(actor=actor, action=AuditAction.CONNECTED_ACCOUNT_CREATE, target=studio, account=account.id)
     return link
 
 

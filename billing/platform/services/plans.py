@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from billing.platform.models import Plan, PlanPrice
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import ValidationError
 from core.models import User
 
@@ -61,7 +63,7 @@ def plan_create(
     )
     plan_price_create(plan=plan, interval=PlanPrice.Interval.MONTH, amount=monthly_amount, currency=currency)
     plan_price_create(plan=plan, interval=PlanPrice.Interval.YEAR, amount=annual_amount, currency=currency)
-    audit_record(actor=actor, action="billing.plan_create", target=plan, code=code)
+    audit_record(actor=actor, action=AuditAction.PLAN_CREATE, target=plan, code=code)
     return plan
 
 
@@ -81,7 +83,7 @@ def plan_price_create(*, plan: Plan, interval: str, amount: int, currency: str, 
                 "product": plan.stripe_product_id,
                 "currency": currency.lower(),
                 "unit_amount": amount,
-                "recurring": {"interval": interval},  # type: ignore[typeddict-item]
+                "recurring": {"interval": interval},
                 "metadata": {"plan": plan.code},
             },
         )
@@ -91,9 +93,9 @@ def plan_price_create(*, plan: Plan, interval: str, amount: int, currency: str, 
         plan=plan, interval=interval, amount=amount, currency=currency, stripe_price_id=price.id
     )
     for old in replaced:  # Stripe stops offering it too; existing subscriptions on it are untouched
-        transaction.on_commit(lambda pid=old.stripe_price_id: _price_deactivate(pid))
+        transaction.on_commit(partial(_price_deactivate, old.stripe_price_id))
     if actor is not None:
-        audit_record(actor=actor, action="billing.plan_price_create", target=plan, amount=amount, interval=interval)
+        audit_record(actor=actor, action=AuditAction.PLAN_PRICE_CREATE, target=plan, amount=amount, interval=interval)
     return created
 
 

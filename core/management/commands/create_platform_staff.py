@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
+from core.db import tenant_connection
 from core.exceptions import ValidationError
 from core.models import User
 from core.people import user_fields_check
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        connection.set_schema_to_public()
+        tenant_connection.set_schema_to_public()
         try:
             email = user_fields_check(email=options["email"], password=options["password"])
         except ValidationError as exc:

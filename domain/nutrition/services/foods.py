@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
 from core.models import User
@@ -127,7 +127,7 @@ def food_create(*, actor: User, data: FoodData) -> Food:
     portions = _clean_portions(errors, data.portions)
     errors.raise_if_any(code=ErrorCode.FOOD_INVALID)
     food = _save_food(Food(created_by=actor, **fields), portions)
-    audit_record(actor=actor, action="nutrition.food_create", target=food)
+    audit_record(actor=actor, action=AuditAction.FOOD_CREATE, target=food)
     return food
 
 
@@ -143,7 +143,7 @@ def food_update(*, actor: User, food_id: int, data: FoodData) -> Food:
     for name, value in fields.items():
         setattr(food, name, value)
     _save_food(food, portions)
-    audit_record(actor=actor, action="nutrition.food_update", target=food)
+    audit_record(actor=actor, action=AuditAction.FOOD_UPDATE, target=food)
     return food
 
 
@@ -158,7 +158,7 @@ def food_archive(*, actor: User, food_id: int) -> None:
         raise PermissionDeniedError(_("Foods of the starter database cannot be archived."), code=ErrorCode.FOOD_BUILTIN)
     food.is_archived = True
     food.save(update_fields=["is_archived", "updated_at"])
-    audit_record(actor=actor, action="nutrition.food_archive", target=food)
+    audit_record(actor=actor, action=AuditAction.FOOD_ARCHIVE, target=food)
 
 
 def _clean_recipe(errors: FieldErrors, data: RecipeData) -> tuple[str, list[tuple[Food, Decimal]]]:
@@ -211,7 +211,7 @@ def recipe_create(*, actor: User, data: RecipeData) -> Food:
     errors.raise_if_any(code=ErrorCode.RECIPE_INVALID)
     recipe = Food(name=name, category=FoodCategory.RECIPES, is_recipe=True, created_by=actor)
     _write_recipe(recipe, data, ingredients)
-    audit_record(actor=actor, action="nutrition.recipe_create", target=recipe)
+    audit_record(actor=actor, action=AuditAction.RECIPE_CREATE, target=recipe)
     return recipe
 
 
@@ -224,7 +224,7 @@ def recipe_update(*, actor: User, recipe_id: int, data: RecipeData) -> Food:
     errors.raise_if_any(code=ErrorCode.RECIPE_INVALID)
     recipe.name = name
     _write_recipe(recipe, data, ingredients)
-    audit_record(actor=actor, action="nutrition.recipe_update", target=recipe)
+    audit_record(actor=actor, action=AuditAction.RECIPE_UPDATE, target=recipe)
     return recipe
 
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
@@ -136,5 +136,5 @@ def food_log_delete(*, actor: User, entry_id: int) -> None:
         raise NotFoundError(_("Log entry not found.")) from None
     require(actor, "nutrition.log", client)
     if actor.pk != client.pk:
-        audit_record(actor=actor, action="nutrition.log_delete", target=entry, client_id=client.pk)
+        audit_record(actor=actor, action=AuditAction.FOOD_LOG_ENTRY_DELETE, target=entry, client_id=client.pk)
     entry.delete()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
@@ -106,7 +106,7 @@ def meal_plan_template_create(*, actor: User, data: MealPlanData) -> MealPlan:
         name=data.name.strip(), description=data.description.strip(), is_template=True, created_by=actor
     )
     _write_days(plan, data.days)
-    audit_record(actor=actor, action="nutrition.meal_plan_create", target=plan)
+    audit_record(actor=actor, action=AuditAction.MEAL_PLAN_CREATE, target=plan)
     return plan
 
 
@@ -124,7 +124,7 @@ def meal_plan_template_update(*, actor: User, meal_plan_id: int, data: MealPlanD
     plan.save()
     plan.days.all().delete()
     _write_days(plan, data.days)
-    audit_record(actor=actor, action="nutrition.meal_plan_update", target=plan)
+    audit_record(actor=actor, action=AuditAction.MEAL_PLAN_UPDATE, target=plan)
     return plan
 
 
@@ -165,5 +165,5 @@ def meal_plan_assign(*, actor: User, meal_plan_id: int, client_id: int) -> MealP
     if current is not None:
         current.meal_plan = copy
         current.save(update_fields=["meal_plan", "updated_at"])
-    audit_record(actor=actor, action="nutrition.meal_plan_assign", target=copy, client_id=client.pk)
+    audit_record(actor=actor, action=AuditAction.MEAL_PLAN_ASSIGN, target=copy, client_id=client.pk)
     return copy

@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.models import User
 from core.permissions import require
@@ -53,7 +53,7 @@ class NutritionPlanData:
 def _check_energy(
     errors: FieldErrors, prefix: str, energy: int | None, p: int | None, c: int | None, f: int | None
 ) -> None:
-    if None in (energy, p, c, f) or not energy:
+    if energy is None or p is None or c is None or f is None or not energy:
         return
     from_macros = p * KCAL_PER_GRAM["protein"] + c * KCAL_PER_GRAM["carbohydrate"] + f * KCAL_PER_GRAM["fat"]
     if abs(from_macros - energy) * 100 > energy * MACRO_ENERGY_SLACK_PERCENT:
@@ -135,7 +135,9 @@ def nutrition_plan_create(*, actor: User, client_id: int, data: NutritionPlanDat
         notes=data.notes.strip(),
         created_by=actor,
     )
-    audit_record(actor=actor, action="nutrition.plan_create", target=plan, client_id=client.pk, version=version)
+    audit_record(
+        actor=actor, action=AuditAction.NUTRITION_PLAN_CREATE, target=plan, client_id=client.pk, version=version
+    )
     return plan
 
 
@@ -150,6 +152,9 @@ def nutrition_settings_update(*, actor: User, adherence_tolerance_percent: int) 
     settings.adherence_tolerance_percent = adherence_tolerance_percent
     settings.save()
     audit_record(
-        actor=actor, action="nutrition.settings_update", target=settings, tolerance=adherence_tolerance_percent
+        actor=actor,
+        action=AuditAction.NUTRITION_SETTINGS_UPDATE,
+        target=settings,
+        tolerance=adherence_tolerance_percent,
     )
     return settings

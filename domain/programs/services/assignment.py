@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
@@ -120,7 +120,7 @@ def template_assign(
     program.save(update_fields=["warnings", "updated_at"])
     audit_record(
         actor=actor,
-        action="programs.assign",
+        action=AuditAction.PROGRAM_ASSIGN,
         target=program,
         template_id=template.pk,
         client_id=client.pk,

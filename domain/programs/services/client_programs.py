@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
@@ -125,7 +125,7 @@ def client_program_update(
     if before != (current_phase, current_week, status):
         audit_record(
             actor=actor,
-            action="programs.progress_update",
+            action=AuditAction.PROGRAM_UPDATE,
             target=program,
             before=list(before),
             after=[current_phase, current_week, status],
@@ -153,7 +153,7 @@ def program_rule_set(
     rule, _created = ProgressionRule.objects.update_or_create(
         client_program=program, program_exercise=slot, kind=data.kind, defaults={**blank, **fields}
     )
-    audit_record(actor=actor, action="programs.rule_set", target=program, rule_id=rule.pk, kind=data.kind)
+    audit_record(actor=actor, action=AuditAction.PROGRESSION_RULE_SET, target=program, rule_id=rule.pk, kind=data.kind)
     return rule
 
 
@@ -165,7 +165,7 @@ def program_rule_delete(*, actor: User, client_program_id: int, rule_id: int) ->
     deleted, _details = ProgressionRule.objects.filter(client_program=program, pk=rule_id).delete()
     if not deleted:
         raise NotFoundError(_("Rule not found."))
-    audit_record(actor=actor, action="programs.rule_delete", target=program, rule_id=rule_id)
+    audit_record(actor=actor, action=AuditAction.PROGRESSION_RULE_DELETE, target=program, rule_id=rule_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -262,14 +262,14 @@ def _progress(
         )
         slot.miss_streak = decision.miss_streak
         changed = decision.new_load is not None and decision.new_load != slot.load_value
-        if changed:
+        if changed and decision.rule is not None:  # a changed load always comes with the rule that changed it
             events.append(
                 ProgressionEvent(
                     client_program=program,
                     program_exercise=slot,
                     session=session,
-                    kind=decision.rule.kind,  # type: ignore[union-attr]
-                    old_load=slot.load_value,
+                    kind=decision.rule.kind,
+                    old_load=slot.load_value,  # type: ignore[misc]  # decide() changes only a load that is set
                     new_load=decision.new_load,
                 )
             )

@@ -179,7 +179,7 @@ class CleanTemplate:
 def template_clean(data: TemplateData) -> CleanTemplate:
     """Every problem of the document at once, keyed by its path (phases.0.workouts.1.exercises.2.sets)."""
     errors = FieldErrors()
-    fields = {
+    fields: dict[str, object] = {
         "name": errors.text("name", data.name, max_length=120),
         "description": errors.text("description", data.description, max_length=5000, required=False),
         "goal": data.goal,

@@ -38,9 +38,9 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
     workouts: list[TemplateWorkout] = []
     workout_items = []
     for phase, (_fields, phase_workouts) in zip(phases, clean.phases, strict=True):
-        for i, (fields, exercises) in enumerate(phase_workouts):
+        for i, (fields, workout_exercises) in enumerate(phase_workouts):
             workouts.append(TemplateWorkout(phase=phase, position=i + 1, **fields))
-            workout_items.append(exercises)
+            workout_items.append(workout_exercises)
     TemplateWorkout.objects.bulk_create(workouts)
     exercises: list[TemplateExercise] = []
     exercise_rules: list[list[dict[str, object]]] = []
@@ -57,7 +57,7 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
     if clean.rules is not None:
         rules += [ProgressionRule(template=template, **rule) for rule in clean.rules]
     ProgressionRule.objects.bulk_create(rules)
-    template.duration_weeks = sum(int(fields["weeks"]) for fields, _w in clean.phases)  # type: ignore[call-overload]
+    template.duration_weeks = sum(int(fields["weeks"]) for fields, _w in clean.phases)
     template.save(update_fields=["duration_weeks", "updated_at"])
 
 
@@ -65,7 +65,7 @@ def _write_structure(template: ProgramTemplate, clean: CleanTemplate) -> None:
 def template_create(*, actor: User, data: TemplateData, copied_from: ProgramTemplate | None = None) -> ProgramTemplate:
     require(actor, "programs.manage_templates")
     if data.rules is None:
-        data = replace(data, rules=[RuleData(**rule) for rule in progression.DEFAULT_RULES])  # type: ignore[arg-type]
+        data = replace(data, rules=[RuleData(**rule) for rule in progression.DEFAULT_RULES])  # type: ignore[arg-type]  # DEFAULT_RULES are plain dicts of RuleData fields
     clean = template_clean(data)
     template = ProgramTemplate.objects.create(created_by=actor, copied_from=copied_from, **clean.fields)
     _write_structure(template, clean)
@@ -125,7 +125,7 @@ def template_document(template: ProgramTemplate) -> TemplateData:
                         name=workout.name,
                         exercises=[
                             PrescriptionData(
-                                **item.prescription(),  # type: ignore[arg-type]
+                                **item.prescription(),  # type: ignore[arg-type]  # prescription() returns the shared prescription fields as a dict
                                 rules=[_rule_data(r) for r in item.rules.all()],
                             )
                             for item in workout.exercises.all()

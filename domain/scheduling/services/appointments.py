@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from billing.payments.services import bookings as commerce
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -141,7 +141,7 @@ def appointment_book(
         reminders_schedule(starts_at=start, recipient=client, appointment=appointment, now=now)
     # The pass is consumed in this transaction: refused (402) means no booking either.
     commerce.booking_consume(actor=actor, ref=commerce_hooks.appointment_ref(appointment), override=override, now=now)
-    audit_record(actor=actor, action="appointment.book", target=appointment, status=status)
+    audit_record(actor=actor, action=AuditAction.APPOINTMENT_BOOK, target=appointment, status=status)
     return appointment
 
 
@@ -190,7 +190,7 @@ def appointment_confirm(*, actor: User, appointment_id: int, now: datetime | Non
     appointment.confirmed_at = now
     appointment.save(update_fields=["status", "confirmed_at", "updated_at"])
     reminders_schedule(starts_at=appointment.starts_at, recipient=appointment.client, appointment=appointment, now=now)
-    audit_record(actor=actor, action="appointment.confirm", target=appointment)
+    audit_record(actor=actor, action=AuditAction.APPOINTMENT_CONFIRM, target=appointment)
     return appointment
 
 
@@ -213,7 +213,9 @@ def _cancel_one(appointment: Appointment, *, actor: User, reason: str, now: date
     )
     reminders_cancel(appointment=appointment)
     commerce_hooks.appointment_cancelled(appointment, actor=actor, now=now)
-    audit_record(actor=actor, action="appointment.cancel", target=appointment, late=appointment.is_late_cancellation)
+    audit_record(
+        actor=actor, action=AuditAction.APPOINTMENT_CANCEL, target=appointment, late=appointment.is_late_cancellation
+    )
 
 
 @transaction.atomic
@@ -271,7 +273,9 @@ def appointment_mark_attendance(
     appointment.save(update_fields=["status", "attendance_marked_at", "updated_at"])
     reminders_cancel(appointment=appointment)
     commerce_hooks.appointment_attendance(appointment, actor=actor, now=now)
-    audit_record(actor=actor, action="appointment.attendance", target=appointment, status=appointment.status)
+    audit_record(
+        actor=actor, action=AuditAction.APPOINTMENT_MARK_ATTENDANCE, target=appointment, status=appointment.status
+    )
     return appointment
 
 
@@ -320,7 +324,7 @@ def appointment_update(
     if new_start != appointment.starts_at:
         audit_record(
             actor=actor,
-            action="appointment.move",
+            action=AuditAction.APPOINTMENT_MOVE,
             target=appointment,
             before=appointment.starts_at.isoformat(),
             after=new_start.isoformat(),

@@ -82,7 +82,7 @@ def appointment_type_update(*, actor: User, appointment_type_id: int, **changes:
     appointment_type = AppointmentType.objects.select_for_update().filter(pk=appointment_type_id).first()
     if appointment_type is None:
         raise NotFoundError(_("No such appointment type."), code=ErrorCode.APPOINTMENT_TYPE_NOT_FOUND)
-    if appointment_type.trainer_id is None:
+    if appointment_type.trainer is None:
         if not is_management(actor):
             raise PermissionDeniedError(_("Only owners and managers change studio-wide types."))
     else:

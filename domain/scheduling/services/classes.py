@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.payments.services import bookings as commerce
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -228,7 +228,7 @@ def group_session_register(
             actor=actor, ref=commerce_hooks.participant_ref(participant, session), override=override, now=now
         )
         reminders_schedule(starts_at=session.starts_at, recipient=client, participant=participant, now=now)
-        audit_record(actor=actor, action="class.register", target=participant, status=participant.status)
+        audit_record(actor=actor, action=AuditAction.CLASS_REGISTER, target=participant, status=participant.status)
         return participant
     if not session.waitlist_enabled:
         raise ConflictError(_("This class is full."), code=ErrorCode.CLASS_FULL)
@@ -246,7 +246,7 @@ def group_session_register(
         waitlist_position=(last or 0) + 1,
         registered_at=timezone.now(),
     )
-    audit_record(actor=actor, action="class.register", target=participant, status=participant.status)
+    audit_record(actor=actor, action=AuditAction.CLASS_REGISTER, target=participant, status=participant.status)
     return participant
 
 
@@ -269,7 +269,7 @@ def _promote_waitlist(session: GroupSession, *, now: datetime) -> list[SessionPa
         from domain.scheduling.tasks import waitlist_promotion_notify
 
         for participant in promoted:
-            waitlist_promotion_notify.delay_on_commit(participant_id=participant.pk)
+            waitlist_promotion_notify.delay_on_commit(participant_id=participant.pk)  # type: ignore[attr-defined]  # Celery 5.4's method, missing from celery-types
     return promoted
 
 
@@ -306,7 +306,9 @@ def group_session_unregister(
     reminders_cancel(participant=participant)
     if was_seated:
         commerce_hooks.participant_cancelled(participant, session, actor=actor, now=now)
-    audit_record(actor=actor, action="class.unregister", target=participant, late=participant.is_late_cancellation)
+    audit_record(
+        actor=actor, action=AuditAction.CLASS_UNREGISTER, target=participant, late=participant.is_late_cancellation
+    )
     if was_seated:
         GroupSession.objects.filter(pk=session.pk).update(seats_taken=F("seats_taken") - 1)
         _promote_waitlist(session, now=now)
@@ -348,7 +350,7 @@ def group_session_update(
     if notes is not None:
         session.notes = notes
     moved = starts_at is not None and aware(starts_at) != session.starts_at
-    if moved:
+    if starts_at is not None and moved:
         start = aware(starts_at)
         if start < now:
             raise ValidationError(_("This time is in the past."), code=ErrorCode.IN_THE_PAST)
@@ -413,7 +415,7 @@ def group_session_cancel(
     reminders_cancel(participant__session_id__in=ids)
     commerce.class_sessions_cancelled(session_ids=ids, actor=actor, now=now)
     for item in targets:
-        audit_record(actor=actor, action="class.cancel", target=item, reason=reason[:200])
+        audit_record(actor=actor, action=AuditAction.CLASS_CANCEL, target=item, reason=reason[:200])
     for item in targets:
         item.refresh_from_db()
     return targets
@@ -447,6 +449,6 @@ def participant_mark_attendance(
     participant.checked_in_at = now if attended else None
     participant.save(update_fields=["status", "checked_in_at", "updated_at"])
     commerce_hooks.participant_attendance(participant, session, actor=actor, now=now)
-    audit_record(actor=actor, action="class.attendance", target=participant, status=participant.status)
+    audit_record(actor=actor, action=AuditAction.CLASS_MARK_ATTENDANCE, target=participant, status=participant.status)
     reminders_cancel(participant=participant)
     return participant

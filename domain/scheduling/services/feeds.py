@@ -7,7 +7,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.models import User
 from core.permissions import require
 from domain.scheduling import selectors
@@ -24,7 +24,7 @@ def calendar_feed_rotate(*, owner: User) -> str:
     CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.create(owner=owner, token_digest=selectors.feed_token_digest(token))
-    audit_record(actor=owner, action="calendar_feed.rotate", target=feed)
+    audit_record(actor=owner, action=AuditAction.CALENDAR_FEED_ROTATE, target=feed)
     return token
 
 
@@ -32,5 +32,5 @@ def calendar_feed_rotate(*, owner: User) -> str:
 def calendar_feed_revoke(*, owner: User) -> int:
     require(owner, "scheduling.calendar_feed")
     revoked = CalendarFeed.objects.filter(owner=owner, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_record(actor=owner, action="calendar_feed.revoke", target=owner, revoked=revoked)
+    audit_record(actor=owner, action=AuditAction.CALENDAR_FEED_REVOKE, target=owner, revoked=revoked)
     return revoked

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.models import User
@@ -44,7 +44,7 @@ def scheduling_policy_update(
     policy.save()
     audit_record(
         actor=actor,
-        action="scheduling.policy_update",
+        action=AuditAction.SCHEDULING_POLICY_UPDATE,
         target=policy,
         late_cancel_window_minutes=policy.late_cancel_window_minutes,
         reminder_offsets_minutes=policy.reminder_offsets_minutes,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.models import User
@@ -146,6 +146,7 @@ def _generate(pattern: RecurringPattern, *, until: date, now: datetime) -> Serie
             ).values_list("original_starts_at", flat=True)
         )
         times = [(s, e) for s, e in times if s not in existing]
+    created: list[Appointment] | list[GroupSession]
     if pattern.kind == RecurringPattern.Kind.APPOINTMENT:
         created, conflicts = _generate_appointments(pattern, times, now=now)
     else:
@@ -163,7 +164,9 @@ def _generate_appointments(
     if not times:
         return [], []
     trainer_get(pattern.trainer_id, for_update=True)
-    appointment_type = pattern.appointment_type
+    appointment_type, client_id = pattern.appointment_type, pattern.client_id
+    if appointment_type is None or client_id is None:  # the model's check constraint rules it out
+        raise ValueError(f"appointment series {pattern.pk} has no type or no client")
     rules = selectors.slot_rules(appointment_type)
     busy = selectors.trainer_busy(
         trainer_id=pattern.trainer_id, start=times[0][0] - timedelta(days=1), end=times[-1][1] + timedelta(days=1)
@@ -176,7 +179,7 @@ def _generate_appointments(
         rows.append(
             Appointment(
                 trainer_id=pattern.trainer_id,
-                client_id=pattern.client_id,
+                client_id=client_id,
                 appointment_type=appointment_type,
                 starts_at=start,
                 ends_at=end,
@@ -195,7 +198,7 @@ def _generate_appointments(
         busy.append(slots.Busy(start, end, rules.buffer_before, rules.buffer_after))
     with overlap_refused(slot_taken):
         created = Appointment.objects.bulk_create(rows)
-    client = User.objects.get(pk=pattern.client_id)
+    client = User.objects.get(pk=client_id)
     for appointment in created:
         reminders_schedule(starts_at=appointment.starts_at, recipient=client, appointment=appointment, now=now)
     return created, conflicts
@@ -207,6 +210,9 @@ def _generate_sessions(
     if not times:
         return [], []
     trainer_get(pattern.trainer_id, for_update=True)
+    class_type_id, capacity = pattern.class_type_id, pattern.capacity
+    if class_type_id is None or capacity is None:  # the model's check constraint rules it out
+        raise ValueError(f"class series {pattern.pk} has no class type or no capacity")
     span = (times[0][0] - timedelta(days=1), times[-1][1] + timedelta(days=1))
     busy = selectors.trainer_busy(trainer_id=pattern.trainer_id, start=span[0], end=span[1])
     rooms_busy = room_busy(pattern.room, *span)
@@ -221,10 +227,10 @@ def _generate_sessions(
             continue
         rows.append(
             GroupSession(
-                class_type_id=pattern.class_type_id,
+                class_type_id=class_type_id,
                 instructor_id=pattern.trainer_id,
                 room=pattern.room,
-                capacity=pattern.capacity,
+                capacity=capacity,
                 starts_at=start,
                 ends_at=end,
                 notes=pattern.notes,
@@ -246,7 +252,7 @@ def room_busy(room: str, start: datetime, end: datetime, exclude_id: int | None 
         GroupSession.objects.filter(
             room=room, status=GroupSession.Status.SCHEDULED, starts_at__lt=end, ends_at__gt=start
         )
-        .exclude(pk=exclude_id)
+        .exclude(pk=exclude_id)  # type: ignore[misc]  # pk=None excludes nothing, as meant
         .values_list("starts_at", "ends_at")
     )
     return [slots.Busy(s, e) for s, e in rows]
@@ -293,7 +299,11 @@ def series_start(pattern: RecurringPattern, *, actor: User, now: datetime) -> Se
     result = _generate(pattern, until=_horizon(pattern, now), now=now)
     audit_record(
         actor=actor,
-        action=f"{pattern.kind}_series.create",
+        action=(
+            AuditAction.APPOINTMENT_SERIES_CREATE
+            if pattern.kind == RecurringPattern.Kind.APPOINTMENT
+            else AuditAction.CLASS_SERIES_CREATE
+        ),
         target=pattern,
         created=len(result.created),
         conflicts=len(result.conflicts),
@@ -319,7 +329,7 @@ def series_split_and_move(
     Every following live occurrence moves by the same wall-clock change (days and time of day); one that
     would clash keeps its time, is marked as an exception and is reported.
     """
-    old = RecurringPattern.objects.select_for_update().get(pk=appointment.recurrence_id)
+    old = RecurringPattern.objects.select_for_update().get(pk=appointment.recurrence_id)  # type: ignore[misc]  # callers pass a series' appointment
     zone = ZoneInfo(old.timezone)
     pivot = appointment.original_starts_at or appointment.starts_at
     old_local = appointment.starts_at.astimezone(zone)
@@ -400,7 +410,7 @@ def series_split_and_move(
     result.conflicts = _record_conflicts(new_pattern, conflicts)
     audit_record(
         actor=actor,
-        action="appointment.move_following",
+        action=AuditAction.APPOINTMENT_MOVE_FOLLOWING,
         target=appointment,
         moved=len(result.moved),
         conflicts=len(conflicts),

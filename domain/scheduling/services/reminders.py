@@ -108,10 +108,12 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> ReminderO
 def _booking_still_live(reminder: AppointmentReminder, now: datetime) -> bool:
     """Still booked and not started (a reminder found late, after an outage, is dropped, not sent)."""
     if reminder.appointment_id:
-        return reminder.appointment.status in Appointment.LIVE and reminder.appointment.starts_at > now
+        appointment = reminder.appointment
+        return appointment is not None and appointment.status in Appointment.LIVE and appointment.starts_at > now
     participant = reminder.participant
     return (
-        participant.status == SessionParticipant.Status.BOOKED
+        participant is not None
+        and participant.status == SessionParticipant.Status.BOOKED
         and GroupSession.objects.filter(
             pk=participant.session_id, status=GroupSession.Status.SCHEDULED, starts_at__gt=now
         ).exists()
@@ -134,7 +136,7 @@ def _reminder_message(reminder: AppointmentReminder) -> Message:
         where = appointment.location or appointment.online_link
     else:
         session = GroupSession.objects.select_related("class_type", "instructor").get(
-            pk=reminder.participant.session_id
+            pk=reminder.participant.session_id  # type: ignore[union-attr]  # no appointment: a participant (constraint)
         )
         what, starts_at, with_whom, where = (
             session.class_type.name,

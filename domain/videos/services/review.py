@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
@@ -73,7 +74,9 @@ def video_status_change(*, actor: User, video_id: int, status: str, note: str = 
     )
     video.status, video.status_changed_at, video.reviewer = status, timezone.now(), actor
     video.save(update_fields=["status", "status_changed_at", "reviewer", "updated_at"])
-    audit_record(actor=actor, action="videos.status_change", target=video, to=status, client_id=video.client_id)
+    audit_record(
+        actor=actor, action=AuditAction.VIDEO_CHANGE_STATUS, target=video, to=status, client_id=video.client_id
+    )
     if status in VERDICTS:
         from domain.videos.tasks import video_review_notify
 
@@ -110,7 +113,7 @@ def video_review_notify(*, change_id: int) -> bool:
     with translation.override(getattr(studio, "locale", None) or "en"):
         subject = render_to_string("emails/videos/reviewed_subject.txt", context).strip()
         text = render_to_string("emails/videos/reviewed.txt", context)
-    key = f"video-review-{connection.schema_name}-{change.pk}"
+    key = f"video-review-{tenant_connection.schema_name}-{change.pk}"
     channel.send(Message(recipient=client, subject=subject, text=text, idempotency_key=key))
     return True
 
@@ -124,7 +127,7 @@ def video_feedback_add(*, actor: User, video_id: int, body: str) -> VideoFeedbac
     body = errors.text("body", body, max_length=2000)
     errors.raise_if_any(code=ErrorCode.VIDEO_INVALID)
     feedback = VideoFeedback.objects.create(video=video, author=actor, body=body)
-    audit_record(actor=actor, action="videos.feedback_add", target=video, feedback=feedback.pk)
+    audit_record(actor=actor, action=AuditAction.VIDEO_ADD_FEEDBACK, target=video, feedback=feedback.pk)
     return feedback
 
 
@@ -208,7 +211,7 @@ def video_annotation_create(*, actor: User, video_id: int, data: AnnotationData)
     require(actor, "videos.annotate")
     video = video_get(actor=actor, video_id=video_id)
     annotation = VideoAnnotation.objects.create(video=video, author=actor, **_annotation_values(video, data))
-    audit_record(actor=actor, action="videos.annotate", target=video, annotation=annotation.pk)
+    audit_record(actor=actor, action=AuditAction.VIDEO_ANNOTATION_CREATE, target=video, annotation=annotation.pk)
     return annotation
 
 
@@ -232,12 +235,16 @@ def video_annotation_update(*, actor: User, video_id: int, annotation_id: int, d
     for name, value in _annotation_values(annotation.video, data).items():
         setattr(annotation, name, value)
     annotation.save()
-    audit_record(actor=actor, action="videos.annotation_update", target=annotation.video, annotation=annotation.pk)
+    audit_record(
+        actor=actor, action=AuditAction.VIDEO_ANNOTATION_UPDATE, target=annotation.video, annotation=annotation.pk
+    )
     return annotation
 
 
 @transaction.atomic
 def video_annotation_delete(*, actor: User, video_id: int, annotation_id: int) -> None:
     annotation = _own_annotation(actor, video_id, annotation_id)
-    audit_record(actor=actor, action="videos.annotation_delete", target=annotation.video, annotation=annotation.pk)
+    audit_record(
+        actor=actor, action=AuditAction.VIDEO_ANNOTATION_DELETE, target=annotation.video, annotation=annotation.pk
+    )
     annotation.delete()

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
@@ -94,7 +94,7 @@ def video_upload_start(*, actor: User, data: UploadData) -> Video:
     )
     video.original_name = files.original_name(video)
     video.save()
-    audit_record(actor=actor, action="videos.upload_start", target=video, client_id=client.pk)
+    audit_record(actor=actor, action=AuditAction.VIDEO_START_UPLOAD, target=video, client_id=client.pk)
     return video
 
 
@@ -142,7 +142,7 @@ def _refuse(actor: User, video: Video, error: ApplicationError) -> ApplicationEr
     """Delete the refused file and its row (committed), and hand back the error to raise."""
     with transaction.atomic():
         Video.objects.filter(pk=video.pk).delete()
-        audit_record(actor=actor, action="videos.upload_refused", video=video.pk, code=error.code)
+        audit_record(actor=actor, action=AuditAction.VIDEO_REFUSE_UPLOAD, video=video.pk, code=error.code)
     files.delete_quietly([video.original_name])
     return error
 
@@ -183,7 +183,7 @@ def video_upload_complete(*, actor: User, video_id: int) -> Video:
         video.processing = Processing.PROCESSING
         video.submitted_at = timezone.now()
         video.save()
-        audit_record(actor=actor, action="videos.upload_complete", target=video, client_id=video.client_id)
+        audit_record(actor=actor, action=AuditAction.VIDEO_COMPLETE_UPLOAD, target=video, client_id=video.client_id)
         _queue(video)
     return video
 
@@ -210,7 +210,7 @@ def video_retry(*, actor: User, video_id: int) -> Video:
         raise ConflictError(_("Only a video whose processing failed can be retried."), code=ErrorCode.VIDEO_NOT_FAILED)
     video.processing, video.error = Processing.PROCESSING, ""
     video.save(update_fields=["processing", "error", "updated_at"])
-    audit_record(actor=actor, action="videos.retry", target=video)
+    audit_record(actor=actor, action=AuditAction.VIDEO_RETRY_PROCESSING, target=video)
     _queue(video)
     return video
 
@@ -221,6 +221,6 @@ def video_delete(*, actor: User, video_id: int) -> None:
     video = video_get(actor=actor, video_id=video_id, for_update=True)
     require(actor, "videos.delete", video.client)
     names = [video.original_name, video.rendition_name, video.poster_name, video.strip_name]
-    audit_record(actor=actor, action="videos.delete", target=video, client_id=video.client_id)
+    audit_record(actor=actor, action=AuditAction.VIDEO_DELETE, target=video, client_id=video.client_id)
     video.delete()
     transaction.on_commit(lambda: files.delete_quietly(names))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.exceptions import ValidationError
+from core.exceptions import ApplicationError
 from core.people import studio_user_create
 from core.permissions import STUDIO_ROLES
 from tenants.models import Studio
@@ -35,6 +35,6 @@ class Command(BaseCommand):
                 last_name=options["last_name"],
                 email_verified=True,  # an operator vouches for the address
             )
-        except ValidationError as exc:
+        except ApplicationError as exc:  # a refused field (400) or a taken address (409)
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"{user.email} is now a {user.role} of {studio.name}."))

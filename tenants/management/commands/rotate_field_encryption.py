@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from core.crypto import encrypted_values_rotate
+from core.db import tenant_connection
 from tenants import schema_pool
 from tenants.models import Studio
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        connection.set_schema_to_public()
+        tenant_connection.set_schema_to_public()
         names = [*Studio.objects.values_list("schema_name", flat=True), *schema_pool.extra_schemas_to_migrate()]
         total = 0
         for name in names:

@@ -36,7 +36,7 @@ def test_person_signs_in_and_lands_on_their_dashboard(studio_client, tenant):
     assert dashboard.status_code == 200
     assert "Hello, Theo" in dashboard.content.decode()
     assert "Trainer" in dashboard.content.decode()
-    assert AuditEvent.objects.filter(action="auth.login", actor=trainer, metadata__channel="web").count() == 1
+    assert AuditEvent.objects.filter(action="account.sign_in", actor=trainer, metadata__channel="web").count() == 1
 
 
 def test_wrong_password_is_refused_and_nobody_is_signed_in(studio_client, tenant):
@@ -46,7 +46,7 @@ def test_wrong_password_is_refused_and_nobody_is_signed_in(studio_client, tenant
     assert "not correct" in response.content.decode()
     assert SESSION_KEY not in studio_client.session
     assert studio_client.get("/dashboard/").status_code == 302
-    assert AuditEvent.objects.filter(action="auth.login_failed", actor_email="client@alpha.test").count() == 1
+    assert AuditEvent.objects.filter(action="account.sign_in_fail", actor_email="client@alpha.test").count() == 1
 
 
 def test_ten_failures_lock_the_account_from_that_address_even_for_the_right_password(studio_client, tenant):

@@ -15,8 +15,8 @@ from django_tenants.utils import schema_context
 from core.models import RefreshToken, Role, User
 from core.tokens import token_pair_issue
 from tenants.models import Studio
+from tests.concurrency import in_own_connection, in_threads
 from tests.conftest import host_of
-from tests.threads import in_own_connection, in_threads
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from core.api.integrity import integrity_error_as_application_error
 from core.models import AuditEvent, User
 from core.tokens import access_token_issue
 from tenants.models import Studio
+from tests.concurrency import in_own_connection, in_threads
 from tests.conftest import host_of
 from tests.factories.tenants import STRONG_PASSWORD
-from tests.threads import in_own_connection, in_threads
 
 pytestmark = pytest.mark.django_db
 

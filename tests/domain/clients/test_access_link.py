@@ -17,7 +17,7 @@ def test_a_trainer_emails_their_client_a_link_that_sets_a_password(
     with django_capture_on_commit_callbacks(execute=True):
         status, _body = send(api_client(trainer), "post", f"/api/v1/clients/{client_user.pk}/access-link")
     assert status == 202
-    assert AuditEvent.objects.filter(action="clients.access_link", target_id=str(client_user.pk)).exists()
+    assert AuditEvent.objects.filter(action="client.send_access_link", target_id=str(client_user.pk)).exists()
     host, path = link_to(mailoutbox[-1], "/accounts/password/reset/key/")
     assert mailoutbox[-1].to == [client_user.email]
     assert host == "alpha.localhost"

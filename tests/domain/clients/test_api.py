@@ -206,6 +206,7 @@ def test_list_endpoints_make_the_same_number_of_queries_as_rows_grow(api_client,
     urls = ["/api/v1/clients", f"{base}/goals", f"{base}/emergency-contacts", f"{base}/assessments"]
     _grow_records(api, client_user, 2, trainer=trainer)
     small = [queries_of_get(api, url) for url in urls]
+    assert small == [4, 5, 5, 6]  # exact, per url
     _grow_records(api, client_user, 8, trainer=trainer)
     assert ClientGoal.objects.filter(client=client_user).count() == 10
     assert [queries_of_get(api, url) for url in urls] == small

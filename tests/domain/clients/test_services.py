@@ -57,7 +57,7 @@ def test_a_trainer_who_onboards_a_client_is_their_trainer(trainer):
     assert list(ClientTrainer.objects.filter(client=client).values_list("trainer", "is_primary")) == [
         (trainer.pk, True)
     ]
-    assert AuditEvent.objects.filter(action="clients.create", target_id=str(client.pk)).exists()
+    assert AuditEvent.objects.filter(action="client.create", target_id=str(client.pk)).exists()
 
 
 def test_a_manager_assigns_trainers_and_the_first_is_primary(manager, trainer, other_trainer):
@@ -122,7 +122,7 @@ def test_archiving_hides_the_client_and_stops_sign_in_and_only_the_owner_brings_
     assert client_user.is_active
     assert client_user.client_profile.status == ClientStatus.ACTIVE
     assert client_user.client_profile.archived_at is None
-    assert AuditEvent.objects.filter(action__in=["clients.archive", "clients.restore"]).count() == 2
+    assert AuditEvent.objects.filter(action__in=["client.archive", "client.restore"]).count() == 2
 
 
 def test_a_client_editing_their_profile_cannot_touch_the_trainers_notes(client_user, trainer):
@@ -180,7 +180,7 @@ def test_health_history_is_ciphertext_in_the_database_and_plain_to_the_app(clien
     assert history.injuries[0] == {"name": "Left shoulder impingement", "notes": "since 2024", "active": True}
     assert history.parq_flags == ["blood_pressure_medication"]
     assert history.medical_clearance == {"cleared": True, "cleared_on": "2026-01-05", "cleared_by": "Dr Lee"}
-    assert AuditEvent.objects.filter(action="clients.health_history_update").count() == 1
+    assert AuditEvent.objects.filter(action="client.update_health_history").count() == 1
 
 
 def test_contraindication_checks_see_conditions_and_active_injuries_only(client_user, trainer):

@@ -51,7 +51,7 @@ def test_assignment_schedules_every_session_of_every_week(trainer, client_user):
         "load_increase",
         "deload",
     }
-    assert AuditEvent.objects.filter(action="programs.assign", target_id=str(program.pk)).exists()
+    assert AuditEvent.objects.filter(action="program.assign", target_id=str(program.pk)).exists()
 
 
 def test_the_default_start_is_today_in_the_studios_time_zone(tenant, trainer, client_user, monkeypatch):

@@ -17,8 +17,8 @@ from core.models import AuditEvent, Role, User
 from domain.programs.models import ClientProgram, ProgramTemplate
 from domain.programs.progression import SetResult
 from domain.programs.services import ExerciseResult, client_program_apply_results, template_assign, template_create
+from tests.concurrency import in_own_connection, in_threads
 from tests.factories.programs import template_data
-from tests.threads import in_own_connection, in_threads
 
 pytestmark = pytest.mark.django_db
 

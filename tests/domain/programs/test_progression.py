@@ -163,7 +163,7 @@ def test_a_rule_overridden_for_one_exercise_changes_only_that_exercise(trainer, 
     (first,) = sessions_of(program, 1, 1)
     events = log(program, first, reps=8).events
     assert [(e.program_exercise_id, e.new_load) for e in events] == [(light.pk, Decimal(65))]
-    assert AuditEvent.objects.filter(action="programs.rule_set").count() == 2
+    assert AuditEvent.objects.filter(action="progression_rule.set").count() == 2
 
 
 def test_percent_of_one_rep_max_moves_by_percentage_points(trainer, client_user):
@@ -239,7 +239,7 @@ def test_the_trainer_moves_a_program_by_hand_within_its_bounds(trainer, client_u
     )
     program.refresh_from_db()
     assert program.completed_at is not None
-    assert AuditEvent.objects.filter(action="programs.progress_update", target_id=str(program.pk)).count() == 2
+    assert AuditEvent.objects.filter(action="program.update", target_id=str(program.pk)).count() == 2
 
 
 def test_dates_are_calendar_dates_of_the_studio(tenant, trainer, client_user, monkeypatch):

@@ -9,6 +9,8 @@ import pytest
 from domain.programs.models import ProgressionRule, SessionExercise
 from domain.programs.progression import Outcome, SetResult, assess, decide
 
+pytestmark = pytest.mark.pure  # no database, no cache
+
 INCREASE = ProgressionRule(kind="load_increase", increment_kg=Decimal("2.5"), increment_percent=Decimal("2.5"))
 DELOAD = ProgressionRule(kind="deload", miss_threshold=2, deload_percent=Decimal(10))
 RULES = {"load_increase": INCREASE, "deload": DELOAD}

@@ -40,7 +40,7 @@ def test_a_client_uploads_a_photo_and_it_is_served_only_through_the_authorised_v
     assert image.status_code == 200
     assert image["Content-Type"] == "image/jpeg"
     assert image["Cache-Control"].startswith("private")
-    assert AuditEvent.objects.filter(action="progress.photo_upload").count() == 1
+    assert AuditEvent.objects.filter(action="progress_photo.upload").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import pytest
 
 from domain.progress.units import Dimension, display, from_metric, load_display, to_metric
 
+pytestmark = pytest.mark.pure  # no database, no cache
+
 
 @pytest.mark.parametrize(
     ("typed", "dimension", "stored"),

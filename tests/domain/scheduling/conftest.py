@@ -69,7 +69,7 @@ def committed(_studios, db, django_db_blocker) -> Iterator[Committed]:
         kind = AppointmentTypeFactory(trainer=trainer, duration_minutes=60, min_notice_minutes=0)
         return Committed(studio=studio, trainer=trainer, clients=clients, appointment_type=kind)
 
-    data = in_own_connection(studio, create)
+    data = in_own_connection(create, studio=studio)
     data.people = [data.trainer, *data.clients]
     yield data
-    in_own_connection(studio, lambda: _delete_everything_of(data.people))
+    in_own_connection(lambda: _delete_everything_of(data.people), studio=studio)

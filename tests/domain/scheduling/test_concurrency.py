@@ -4,6 +4,7 @@ class capacity, an ordered waitlist."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError
 from django.utils import timezone
@@ -11,13 +12,15 @@ from django.utils import timezone
 from core.exceptions import ConflictError
 from domain.scheduling import services
 from domain.scheduling.models import Appointment, GroupSession, SessionParticipant
-from tests.concurrency import in_own_connection, run_concurrently
+from tests.concurrency import in_own_connection, in_threads
 from tests.factories.scheduling import ClassTypeFactory
 
 
 def test_simultaneous_bookings_of_one_slot_make_one_booking_and_clean_409s(committed):
-    # given ten clients aiming at the same hour with the same trainer
-    start = (timezone.now() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    # given ten clients aiming at the same hour (10:00 in the studio, inside the trainer's hours whatever
+    # the hour the test starts at) with the same trainer
+    local = timezone.now().astimezone(ZoneInfo(committed.studio.timezone)) + timedelta(days=3)
+    start = local.replace(hour=10, minute=0, second=0, microsecond=0)
 
     def booking(client):
         return lambda: services.appointment_book(
@@ -29,10 +32,10 @@ def test_simultaneous_bookings_of_one_slot_make_one_booking_and_clean_409s(commi
         )
 
     # when they all book at once
-    results = run_concurrently(committed.studio, [booking(c) for c in committed.clients[:10]])
+    results = in_threads([booking(c) for c in committed.clients[:10]], studio=committed.studio)
     stored = in_own_connection(
-        committed.studio,
         lambda: list(Appointment.objects.filter(trainer=committed.trainer).values_list("client_id", flat=True)),
+        studio=committed.studio,
     )
     # then exactly one got it, and every other one got a clear "slot taken" conflict
     booked = [r for r in results if isinstance(r, Appointment)]
@@ -58,8 +61,8 @@ def test_the_database_alone_refuses_concurrent_overlaps(committed):
         )
 
     # when they insert at once
-    results = run_concurrently(committed.studio, [insert(i) for i in range(10)])
-    count = in_own_connection(committed.studio, Appointment.objects.filter(trainer=committed.trainer).count)
+    results = in_threads([insert(i) for i in range(10)], studio=committed.studio)
+    count = in_own_connection(Appointment.objects.filter(trainer=committed.trainer).count, studio=committed.studio)
     # then the exclusion constraint let exactly one through
     assert sum(isinstance(r, Appointment) for r in results) == 1
     assert sum(isinstance(r, IntegrityError) for r in results) == 9
@@ -70,7 +73,6 @@ def test_fifty_registrations_for_ten_seats_book_ten_and_queue_forty_in_order(com
     # given a class of 10 seats
     start = timezone.now() + timedelta(days=2)
     session = in_own_connection(
-        committed.studio,
         lambda: GroupSession.objects.create(
             class_type=ClassTypeFactory(),
             instructor=committed.trainer,
@@ -78,6 +80,7 @@ def test_fifty_registrations_for_ten_seats_book_ten_and_queue_forty_in_order(com
             starts_at=start,
             ends_at=start + timedelta(hours=1),
         ),
+        studio=committed.studio,
     )
 
     def registration(client):
@@ -88,8 +91,8 @@ def test_fifty_registrations_for_ten_seats_book_ten_and_queue_forty_in_order(com
         return list(participants), GroupSession.objects.get(pk=session.pk).seats_taken
 
     # when 50 clients register at the same moment
-    results = run_concurrently(committed.studio, [registration(c) for c in committed.clients])
-    participants, seats_taken = in_own_connection(committed.studio, state)
+    results = in_threads([registration(c) for c in committed.clients], studio=committed.studio)
+    participants, seats_taken = in_own_connection(state, studio=committed.studio)
     # then nobody failed, exactly 10 are booked and 40 wait, numbered 1..40 in order of arrival
     assert all(isinstance(r, SessionParticipant) for r in results), [r for r in results if isinstance(r, Exception)]
     booked = [p for p in participants if p.status == SessionParticipant.Status.BOOKED]
@@ -101,9 +104,9 @@ def test_fifty_registrations_for_ten_seats_book_ten_and_queue_forty_in_order(com
     # when a seated client cancels
     leaver = booked[3]
     in_own_connection(
-        committed.studio, lambda: services.group_session_unregister(actor=leaver.client, session_id=session.pk)
+        lambda: services.group_session_unregister(actor=leaver.client, session_id=session.pk), studio=committed.studio
     )
-    participants, seats_taken = in_own_connection(committed.studio, state)
+    participants, seats_taken = in_own_connection(state, studio=committed.studio)
     # then the first on the waitlist is promoted, the rest keep their order, and 10 seats stay taken
     by_pk = {p.pk: p for p in participants}
     assert by_pk[waiting[0].pk].status == SessionParticipant.Status.BOOKED

@@ -20,10 +20,11 @@ from config.celery import app
 from domain.scheduling import services, tasks
 from domain.scheduling.models import Appointment, AppointmentReminder
 from tests.concurrency import in_own_connection
-from tests.workers import celery_worker, redis_answers, wait_for
+from tests.needs import needs
+from tests.workers import celery_worker, wait_for
 
 # `make test` without Redis (the dev runner's inline fallback) cannot run a worker; CI always has Redis.
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(not redis_answers(), reason="needs a running Redis")]
+pytestmark = [pytest.mark.slow, needs("redis")]
 
 
 class Worker:
@@ -63,11 +64,11 @@ def booking(committed):
         AppointmentReminder.objects.update(send_at=timezone.now() - timedelta(minutes=1))  # all due now
         return kept, dropped
 
-    return in_own_connection(committed.studio, create)
+    return in_own_connection(create, studio=committed.studio)
 
 
 def reminder_rows(studio, appointment) -> list[AppointmentReminder]:
-    return in_own_connection(studio, lambda: list(AppointmentReminder.objects.filter(appointment=appointment)))
+    return in_own_connection(lambda: list(AppointmentReminder.objects.filter(appointment=appointment)), studio=studio)
 
 
 def test_each_reminder_is_sent_once_and_cancelled_bookings_get_none(worker, committed, booking):
@@ -75,7 +76,7 @@ def test_each_reminder_is_sent_once_and_cancelled_bookings_get_none(worker, comm
     # given the second appointment cancelled (its reminders cancelled with it), and one reminder row of
     # the first booking left 'scheduled' on a booking we then cancel behind the service's back
     in_own_connection(
-        committed.studio, lambda: services.appointment_cancel(actor=committed.trainer, appointment_id=dropped.pk)
+        lambda: services.appointment_cancel(actor=committed.trainer, appointment_id=dropped.pk), studio=committed.studio
     )
     # when the beat's sweep runs, and every reminder's task is also delivered three more times
     tasks.reminders_sweep.apply_async()

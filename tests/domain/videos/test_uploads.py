@@ -97,7 +97,7 @@ def test_a_text_file_named_mp4_is_refused_and_deleted(api_client, client_user, m
     assert done.json()["code"] == "video_type"
     assert Video.objects.count() == 0
     assert _stored(media_root) == []
-    assert AuditEvent.objects.filter(action="videos.upload_refused").count() == 1
+    assert AuditEvent.objects.filter(action="video.refuse_upload").count() == 1
 
 
 def test_an_over_long_video_is_refused_and_deleted(settings, api_client, client_user, media_root):

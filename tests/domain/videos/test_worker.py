@@ -71,7 +71,7 @@ def studio_row(_studios) -> Studio:
 @pytest.fixture
 def person(studio_row) -> Iterator[User]:
     """A committed client (the worker's connection must see the rows), removed afterwards with their videos."""
-    made = in_own_connection(studio_row, ClientFactory)
+    made = in_own_connection(ClientFactory, studio=studio_row)
     yield made
 
     def remove() -> None:
@@ -79,7 +79,7 @@ def person(studio_row) -> Iterator[User]:
         AuditEvent.objects.filter(actor_id=made.pk).delete()
         User.objects.filter(pk=made.pk).delete()
 
-    in_own_connection(studio_row, remove)
+    in_own_connection(remove, studio=studio_row)
 
 
 def _upload_committed(studio: Studio, person: User, content: bytes) -> int:
@@ -97,11 +97,11 @@ def _upload_committed(studio: Studio, person: User, content: bytes) -> int:
         )
         return services.video_upload_complete(actor=person, video_id=video.pk).pk
 
-    return in_own_connection(studio, run)
+    return in_own_connection(run, studio=studio)
 
 
 def _video(studio: Studio, video_id: int) -> Video:
-    return in_own_connection(studio, lambda: Video.objects.get(pk=video_id))
+    return in_own_connection(lambda: Video.objects.get(pk=video_id), studio=studio)
 
 
 def _files_of(media: Path, studio: Studio, video: Video) -> list[str]:

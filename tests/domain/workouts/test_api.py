@@ -16,7 +16,17 @@ from domain.programs.models import SessionStatus
 from domain.progress.services import ProgressEntryData, ValueData, progress_entry_record
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.workouts import assign_program, first_session, link_trainer, log_adhoc, rows_written
-from tests.querycount import queries_of_get
+from tests.querycount import count_queries, queries_of_get
+
+# Exact query counts of the history pages (the same for two days of history as for eight).
+EXACT = {
+    "workout-history?limit=50": 9,
+    "personal-records": 7,
+    "training-summary": 10,
+    "progress?limit=50": 9,
+    "measurements?limit=50": 6,
+    "performance-metrics?type=max_pull_ups&limit=50": 6,
+}
 
 
 def _post(client, path: str, body: dict):
@@ -225,6 +235,7 @@ def test_history_endpoints_cost_the_same_queries_however_long_the_history(api_cl
     url = f"/api/v1/clients/{client_user.pk}/{path}"
     _grow(client_user, range(2))
     with_two = queries_of_get(me, url)
+    assert with_two == EXACT[path]
     _grow(client_user, range(2, 8))
     # then a page of eight costs exactly what a page of two did
     assert queries_of_get(me, url) == with_two
@@ -266,3 +277,16 @@ def test_the_openapi_document_carries_the_seeds_workout_paths(api_client, client
         "/api/v1/clients/{client_id}/progress",
         "/api/v1/clients/{client_id}/photos",
     } <= set(paths)
+
+
+def test_logging_a_workout_costs_an_exact_number_of_queries(api_client, client_user, dynamic_program):
+    # given the client's first scheduled workout (two exercises of three sets)
+    session = first_session(dynamic_program)
+    api = api_client(client_user)
+    body = _body(session)
+    # when they post the whole log
+    with count_queries() as queries:
+        response = _post(api, f"/api/v1/workouts/{session.pk}/complete", body)
+    # then it is logged with exactly this many queries (sign-in, checks, writes, records, progression)
+    assert response.status_code == 201, response.content
+    assert len(queries) == 48

@@ -123,7 +123,7 @@ def test_a_trainer_logs_on_behalf_of_their_client_and_it_is_audited(client_user,
     session = first_session(dynamic_program)
     logged = workout_complete(actor=trainer, session_id=session.pk, data=log_for(session))
     assert (logged.completion.client, logged.completion.logged_by) == (client_user, trainer)
-    event = AuditEvent.objects.get(action="workouts.log")
+    event = AuditEvent.objects.get(action="workout.log")
     assert (event.actor, event.metadata["on_behalf"]) == (trainer, True)
 
 

@@ -7,6 +7,8 @@ import pytest
 from domain.workouts.models import RecordKind
 from domain.workouts.strength import Bests, SetDone, brzycki, epley, estimated_1rm, records_in
 
+pytestmark = pytest.mark.pure  # no database, no cache
+
 
 @pytest.mark.parametrize(
     ("load", "reps", "expected_epley", "expected_brzycki"),
