@@ -28,12 +28,12 @@ from domain.progress.services import ProgressEntryData, ValueData, progress_entr
 from domain.scheduling.models import AppointmentType, TrainerAvailability
 from tenants.models import Studio
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, CspWatch, live_server_thread, require_chromium, served_world
+from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, OwnerFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentTypeFactory, AvailabilityFactory
 from tests.factories.workouts import assign_program, first_session
-from tests.threads import in_own_connection
 
 playwright = pytest.importorskip("playwright.sync_api")
 

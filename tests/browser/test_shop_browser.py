@@ -22,11 +22,11 @@ from domain.scheduling.models import ClassType, GroupSession, SessionParticipant
 from tenants.models import Studio
 from tests.billing.payments.committed import delete_commerce_of
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, live_server_thread
+from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.core import DEFAULT_PASSWORD, ClientFactory, TrainerFactory
 from tests.factories.payments import PackFactory
 from tests.fakes.stripe_resources import account_create, account_onboard
-from tests.threads import in_own_connection
 
 playwright = pytest.importorskip("playwright.sync_api")
 
