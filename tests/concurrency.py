@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, connections
 
@@ -49,10 +49,24 @@ def in_threads(
     return results
 
 
-def in_own_connection(call: Callable[[], T], *, studio: Studio | None = None) -> T:
-    """Run `call` on a fresh connection (autocommit), on the studio's schema when given: its writes are
-    committed. Returns its result or raises its exception."""
+def in_own_connection(*args: Any, studio: Studio | None = None) -> Any:
+    """`in_own_connection(call, studio=...)`: run `call` on a fresh connection (autocommit), on the studio's
+    schema when given: its writes are committed. Returns its result or raises its exception.
+
+    The older form `in_own_connection(studio, call)` is accepted too.
+    """
+    if len(args) == 2:
+        studio, call = args
+    else:
+        (call,) = args
     (result,) = in_threads([call], studio=studio)
     if isinstance(result, BaseException):
         raise result
     return result
+
+
+def run_concurrently(
+    studio: Studio, calls: Sequence[Callable[[], T]], *, timeout: float = 60
+) -> list[T | BaseException]:
+    """The older name of `in_threads(calls, studio=studio)`."""
+    return in_threads(calls, studio=studio, timeout=timeout)
