@@ -136,7 +136,9 @@ def invoice_pay(request: HttpRequest, invoice_id: int) -> str | HttpResponse:
     payment = payment_checkout_start(
         actor=request.user, invoice_id=invoice_id, success_url=f"{base}?paid={invoice_id}", cancel_url=base
     )
-    return HttpResponseRedirect(payment.checkout_url)
+    # A page that moves on by itself (and a link), not a redirect: the CSP's form-action keeps forms
+    # posting to ourselves, and a browser applies it to the redirect after a form's POST too.
+    return render(request, "portal/commerce/to_checkout.html", {"url": payment.checkout_url})
 
 
 @_acting("portal:wallet")

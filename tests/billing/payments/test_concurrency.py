@@ -10,7 +10,7 @@ import pytest
 from billing.payments import services
 from billing.payments.models import Invoice
 from tests.billing.payments.committed import delete_commerce_of
-from tests.concurrency import in_own_connection, run_concurrently
+from tests.concurrency import in_own_connection, in_threads
 from tests.factories.core import ClientFactory, ManagerFactory
 from tests.factories.payments import MembershipFactory, PackFactory
 
@@ -18,16 +18,16 @@ from tests.factories.payments import MembershipFactory, PackFactory
 @pytest.fixture
 def people(_studios, db):
     studio = _studios[0]
-    made = in_own_connection(studio, lambda: (ManagerFactory(), ClientFactory.create_batch(3)))
+    made = in_own_connection(lambda: (ManagerFactory(), ClientFactory.create_batch(3)), studio=studio)
     yield studio, made[0], made[1]
     from core.models import User
 
     in_own_connection(
-        studio,
         lambda: (
             delete_commerce_of([made[0], *made[1]]),
             User.objects.filter(pk__in=[made[0].pk] + [c.pk for c in made[1]]).delete(),
         ),
+        studio=studio,
     )
 
 
@@ -46,8 +46,8 @@ def test_concurrent_finalisations_take_consecutive_numbers_without_gaps(people):
             for i in range(12)
         ]
 
-    ids = in_own_connection(studio, drafts)
-    results = run_concurrently(studio, [lambda i=i: services.invoice_finalise(invoice_id=i) for i in ids])
+    ids = in_own_connection(drafts, studio=studio)
+    results = in_threads([lambda i=i: services.invoice_finalise(invoice_id=i) for i in ids], studio=studio)
     assert all(isinstance(r, Invoice) for r in results), [r for r in results if not isinstance(r, Invoice)]
     sequences = sorted(r.sequence for r in results)
     assert sequences == list(range(sequences[0], sequences[0] + 12))
@@ -66,15 +66,15 @@ def test_parallel_renewals_of_one_membership_bill_the_period_once(people):
         sale.membership.refresh_from_db()
         return sale.membership
 
-    membership = in_own_connection(studio, sold)
+    membership = in_own_connection(sold, studio=studio)
     due = membership.next_bill_at + timedelta(minutes=1)
-    results = run_concurrently(
-        studio, [lambda: services.subscription_renew(subscription_id=membership.pk, now=due)] * 8
+    results = in_threads(
+        [lambda: services.subscription_renew(subscription_id=membership.pk, now=due)] * 8, studio=studio
     )
     made = [r for r in results if isinstance(r, Invoice)]
     assert len(made) == 1, results
     assert results.count(None) == 7
-    count = in_own_connection(studio, lambda: Invoice.objects.filter(subscription_id=membership.pk).count())
+    count = in_own_connection(lambda: Invoice.objects.filter(subscription_id=membership.pk).count(), studio=studio)
     assert count == 2  # the first period's and this one
 
 
@@ -113,14 +113,14 @@ def test_twenty_parallel_class_bookings_with_three_credits_make_exactly_three(pe
             )
         return sale.pack.pk, [s.pk for s in sessions], kind.pk
 
-    pack_id, session_ids, kind_id = in_own_connection(studio, setup)
+    pack_id, session_ids, kind_id = in_own_connection(setup, studio=studio)
     try:
-        results = run_concurrently(
-            studio,
+        results = in_threads(
             [
                 lambda sid=sid: scheduling.group_session_register(actor=client, session_id=sid, now=NOW)
                 for sid in session_ids
             ],
+            studio=studio,
         )
         booked = [r for r in results if isinstance(r, SessionParticipant)]
         refused = [r for r in results if isinstance(r, EntitlementRequired)]
@@ -128,11 +128,11 @@ def test_twenty_parallel_class_bookings_with_three_credits_make_exactly_three(pe
         assert len(refused) == 17
         assert {r.code for r in refused} == {"no_entitlement"}
         left, seats = in_own_connection(
-            studio,
             lambda: (
                 ClientPack.objects.get(pk=pack_id).credits_remaining,
                 SessionParticipant.objects.filter(session_id__in=session_ids).count(),
             ),
+            studio=studio,
         )
         assert (left, seats) == (0, 3)
     finally:
@@ -151,4 +151,4 @@ def test_twenty_parallel_class_bookings_with_three_credits_make_exactly_three(pe
             AuditEvent.objects.filter(actor_id=client.pk).delete()
             User.objects.filter(pk__in=trainers).delete()
 
-        in_own_connection(studio, cleanup)
+        in_own_connection(cleanup, studio=studio)
