@@ -9,7 +9,7 @@ from django.core import mail
 from billing.platform.models import DunningReminder, StudioSubscription
 from billing.platform.services import dunning_suspend_overdue
 from billing.platform.tasks import dunning_sweep
-from core.models import AuditEvent
+from core.models import AuditAction, AuditEvent
 from tenants.models import Studio
 from tests.fakes.stripe_fixtures import pay_with
 from tests.fakes.stripe_subscriptions import run_clock
@@ -62,7 +62,7 @@ def test_a_failed_renewal_leads_to_past_due_reminders_suspension_and_reactivatio
     assert dunning_sweep() == 0  # once
     studio = Studio.objects.get(pk=active.studio_id)
     assert studio.status == "suspended"
-    audit = AuditEvent.objects.filter(action="platform.suspend_studio").latest("pk")
+    audit = AuditEvent.objects.filter(action=AuditAction.STUDIO_SUSPEND).latest("pk")
     assert (audit.actor_id, audit.metadata["reason"]) == (None, "unpaid")
     active.refresh_from_db()
     assert (active.status, active.suspended_for_nonpayment) == ("unpaid", True)

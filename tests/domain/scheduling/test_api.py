@@ -154,7 +154,9 @@ def test_appointment_list_costs_the_same_queries_for_more_rows(api_client, train
 
     book(8)
     few = queries()
-    assert few == 6  # exact: the list costs this many queries, whatever its length
+    # at most 6 (5 when the connection is already on the studio's schema: the backend skips the SET), and
+    # the same whatever the list's length
+    assert few <= 6
     for hour in range(9, 19):
         book(hour)
     assert queries() == few
@@ -189,7 +191,7 @@ def test_group_session_list_costs_the_same_queries_for_more_classes(api_client, 
         return len(captured)
 
     few = queries()
-    assert few == 6  # exact: the timetable costs this many queries, whatever its length
+    assert few <= 6  # 5 or 6 (the SET search_path is skipped when already set); constant whatever the length
     for hours in range(1, 10):
         GroupSessionFactory(starts_at=timezone.now() + timedelta(days=3, hours=hours * 2))
     assert queries() == few
