@@ -21,7 +21,7 @@ from tests.concurrency import in_own_connection
 from tests.conftest import host_of
 from tests.servers import database_url, get, gunicorn, pgbouncer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.real_clock]  # the servers run on the machine's clock
 
 ME = "/api/v1/auth/me"
 
