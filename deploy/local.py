@@ -224,7 +224,8 @@ def run(port: int) -> int:
         say("Ctrl-C stops everything started here.")
         # One ASGI server for pages, the API and the messaging WebSockets (config/asgi.py); it reloads on
         # code changes like runserver did. Production may keep gunicorn (WSGI) beside it: docs/operations.md.
-        server = (PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", str(port))
+        address = ("--host", "0.0.0.0", "--port", str(port))  # noqa: S104 - as runserver 0.0.0.0 was: phones on the LAN
+        server = (PYTHON, "-m", "uvicorn", "config.asgi:application", *address)
         return spawn(*server, "--reload", "--reload-dir", str(ROOT), "--log-level", "info").wait()
     except KeyboardInterrupt:
         return 0
