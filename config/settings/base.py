@@ -64,6 +64,8 @@ TENANT_APPS = [
     "domain.nutrition",
     # --- studio commerce (issue 13)
     "billing.payments",
+    # --- analytics (issue 17)
+    "domain.analytics",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -232,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
     # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
     "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
+    # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).
+    "analytics-days": {"task": "analytics.sweep", "schedule": 3600.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------
