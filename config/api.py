@@ -8,6 +8,7 @@ from core.api.openapi import StudioAPI
 from core.input import CheckedJSONParser
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
+from domain.messaging.api import router as messaging_router
 from domain.nutrition.api import router as nutrition_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
@@ -42,3 +43,5 @@ api.add_router("", videos_router)
 api.add_router("", nutrition_router)
 # --- studio commerce (issue 13)
 api.add_router("", commerce_router)
+# --- messaging, notifications, automations (issue 15)
+api.add_router("", messaging_router)

@@ -174,6 +174,10 @@ class AuditAction(models.TextChoices):
     VIDEO_ANNOTATION_CREATE = "video_annotation.create", _("Annotated a video")
     VIDEO_ANNOTATION_DELETE = "video_annotation.delete", _("Deleted a video annotation")
     VIDEO_ANNOTATION_UPDATE = "video_annotation.update", _("Changed a video annotation")
+    AUTOMATION_UPDATE = "automation.update", _("Changed an automation")
+    MESSAGE_DELETE = "message.delete", _("Deleted a message")
+    MESSAGE_TEMPLATE_UPDATE = "message_template.update", _("Changed a message template")
+    THREAD_CREATE = "thread.create", _("Started a group thread")
     WORKOUT_LOG = "workout.log", _("Logged a workout")
 
 

@@ -64,6 +64,8 @@ TENANT_APPS = [
     "domain.nutrition",
     # --- studio commerce (issue 13)
     "billing.payments",
+    # --- messaging, notifications, automations (issue 15)
+    "domain.messaging",
     # --- analytics (issue 17)
     "domain.analytics",
 ]
@@ -234,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
     # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
     "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
+    # Messaging: deliveries held by quiet hours or waiting for a retry; automations; archival.
+    "messaging-deliveries": {"task": "messaging.deliveries_sweep", "schedule": 60.0},
     # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).
     "analytics-days": {"task": "analytics.sweep", "schedule": 3600.0},
 }
@@ -343,3 +347,22 @@ BILLING_UNPAID_SUSPEND_DAYS = env.env_int("BILLING_UNPAID_SUSPEND_DAYS", 14)
 # Links in emails written by tasks (no request): the port studios are served on, if not 80/443.
 PLATFORM_URL_PORT = env.env_str("PLATFORM_URL_PORT", "")
 BILLING_DEFAULT_PLAN = env.env_str("BILLING_DEFAULT_PLAN", "starter")  # the plan a sign-up's trial starts on
+
+# --- Messaging and notifications (domain/messaging, domain/notifications; docs/messaging.md) -------------
+# The channel layer carries live events to sockets (Redis; one group per person per studio).
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [env.env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL)], "prefix": "fitwell-asgi"},
+    }
+}
+# Web Push (VAPID): generate a key pair once (docs/messaging.md); without a private key push is off.
+WEBPUSH_VAPID_PUBLIC_KEY = env.env_str("WEBPUSH_VAPID_PUBLIC_KEY")
+WEBPUSH_VAPID_PRIVATE_KEY = env.env_str("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_VAPID_SUBJECT = env.env_str("WEBPUSH_VAPID_SUBJECT", f"mailto:support@{PLATFORM_DOMAIN}")
+# SMS through a Twilio-style API; without an account SID SMS is off.
+SMS_API_BASE = env.env_str("SMS_API_BASE", "https://api.twilio.com")
+SMS_ACCOUNT_SID = env.env_str("SMS_ACCOUNT_SID")
+SMS_AUTH_TOKEN = env.env_str("SMS_AUTH_TOKEN")
+SMS_FROM = env.env_str("SMS_FROM")
+MESSAGING_POLL_SECONDS = env.env_int("MESSAGING_POLL_SECONDS", 5)  # pages without a socket poll this often
