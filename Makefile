@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/hadolint --config .hadolint.yaml Dockerfile
 
 # mypy (django-stubs) over config core tenants domain billing portal. Clean at 27e145f; the billing payments
 # code that landed after it is not yet: back into `lint` once `make typecheck` passes again.

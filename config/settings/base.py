@@ -95,6 +95,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Request rate, latency and errors by route and studio tier (core/metrics.py): outermost but the id.
+    "core.metrics.RequestMetricsMiddleware",
     # Before routing, so the pages routing answers itself (unknown or suspended studio) carry them too.
     "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -189,7 +191,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".data" / "static"
+STATIC_ROOT = Path(env.env_str("STATIC_ROOT", str(BASE_DIR / ".data" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
@@ -197,6 +199,10 @@ STORAGES = {
     "default": env.storage_config(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Production (and the image build's collectstatic, config/settings/build.py): hashed, compressed copies
+# that WhiteNoise serves with far-future caching; a name missing from the manifest is served unhashed.
+STATIC_STORAGE_HASHED = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_MANIFEST_STRICT = False
 
 # --- Form-check videos (domain/videos; docs/videos.md) ------------------------------------------
 VIDEO_MAX_BYTES = env.env_int("VIDEO_MAX_BYTES", 200 * 1024 * 1024)
@@ -292,6 +298,20 @@ CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 
 SENTRY_DSN = env.env_str("SENTRY_DSN")
 
+# --- Metrics (core/metrics.py; docs/operations.md "Observability") ---------------------------------------
+METRICS_ENABLED = env.env_bool("METRICS_ENABLED", True)
+# /metrics answers a bearer token, or a scraper connecting straight (no proxy) from these networks.
+METRICS_TOKEN = env.env_str("METRICS_TOKEN")
+METRICS_INTERNAL_NETWORKS = env.env_list("METRICS_INTERNAL_NETWORKS", ["127.0.0.0/8", "::1/128"])
+METRICS_PORT = env.env_int("METRICS_PORT", 9100)  # a Celery worker's own exposition
+METRICS_TIER_FUNCTION = "tenants.observability.request_tier"
+METRICS_COLLECTORS = ["tenants.observability.PlatformCollector"]
+
+# Plain text for people (`make run`), one JSON object per line for machines (production's default):
+# both carry the studio and the request id (core/logging.py; a Celery task's are its schema and task id).
+LOG_FORMAT = env.env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise env.ImproperlyConfiguredEnv("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -299,9 +319,15 @@ LOGGING = {
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [studio=%(studio)s request=%(request_id)s] %(name)s: %(message)s"
-        }
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(studio)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "request_id": "request"},
+            "timestamp": "time",
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["context"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
