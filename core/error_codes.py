@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     CAPACITY_BELOW_BOOKED = "capacity_below_booked"
     CAPACITY_INVALID = "capacity_invalid"
     CARD_DECLINED = "card_declined"
+    CARD_NOT_FOUND = "card_not_found"
     CATEGORY_INVALID = "category_invalid"
     CHANGE_INVALID = "change_invalid"
     CHANGE_PERIOD_MISMATCH = "change_period_mismatch"
