@@ -9,6 +9,7 @@ from core.input import CheckedJSONParser
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
 from domain.nutrition.api import router as nutrition_router
+from domain.privacy.api import router as privacy_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
 from domain.scheduling.api import router as scheduling_router
@@ -42,3 +43,5 @@ api.add_router("", videos_router)
 api.add_router("", nutrition_router)
 # --- studio commerce (issue 13)
 api.add_router("", commerce_router)
+# --- settings, preferences and privacy (issue 18)
+api.add_router("", privacy_router)
