@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/hadolint --config .hadolint.yaml Dockerfile
 
 # mypy (django-stubs) over config core tenants domain billing portal. Clean at 27e145f; the billing payments
 # code that landed after it is not yet: back into `lint` once `make typecheck` passes again.
@@ -45,6 +46,7 @@ bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/videos.py
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/analytics.py
 	$(PY) bench/web.py
 	$(PY) bench/fleet.py
 

@@ -8,6 +8,7 @@ from core.api.openapi import StudioAPI
 from core.input import CheckedJSONParser
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
+from domain.messaging.api import router as messaging_router
 from domain.nutrition.api import router as nutrition_router
 from domain.privacy.api import router as privacy_router
 from domain.programs.api import router as programs_router
@@ -45,3 +46,5 @@ api.add_router("", nutrition_router)
 api.add_router("", commerce_router)
 # --- settings, preferences and privacy (issue 18)
 api.add_router("", privacy_router)
+# --- messaging, notifications, automations (issue 15)
+api.add_router("", messaging_router)

@@ -110,6 +110,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "commerce.refund": MANAGEMENT,  # refunds, void invoices, cancel memberships now
     "commerce.manage_catalog": MANAGEMENT,
     "commerce.manage_policy": frozenset({OWNER}),
+    # --- analytics (issue 17); trainers see their own figures and clients, in the selectors ---
+    "analytics.view": STAFF,  # dashboards (a trainer: their own), the needs-attention inbox
+    "analytics.view_studio": MANAGEMENT,  # the studio's business figures, revenue, every trainer
+    "analytics.manage_settings": MANAGEMENT,  # at-risk thresholds
+    "analytics.rate": frozenset({CLIENT}),  # rate an attended session or class; the monthly NPS question
+    # --- messaging, notifications, automations (issue 15); threads are seen by their participants only ---
+    "messaging.view": EVERYONE,  # one's own threads
+    "messaging.send": EVERYONE,  # staff with the clients they see and staff; clients with their trainers
+    "messaging.create_group": STAFF,
+    "messaging.manage_templates": MANAGEMENT,
+    "messaging.manage_automations": MANAGEMENT,
+    "messaging.manage_settings": MANAGEMENT,  # archive period, edit window
+    "notifications.view": EVERYONE,  # one's own bell
+    "notifications.preferences": EVERYONE,  # one's own channels, consent, quiet hours, devices
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

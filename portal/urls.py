@@ -143,6 +143,7 @@ urlpatterns = [
     path("shop/buy/<int:package_id>/", commerce.shop_buy, name="shop_buy"),
     path("wallet/", commerce.wallet, name="wallet"),
     path("wallet/invoices/<int:invoice_id>/pay/", commerce.invoice_pay, name="invoice_pay"),
+    path("wallet/cards/<int:card_id>/remove/", commerce.card_remove, name="card_remove"),
     path("wallet/memberships/<int:membership_id>/cancel/", commerce.membership_cancel, name="membership_cancel"),
     path("wallet/memberships/<int:membership_id>/freeze/", commerce.membership_pause, name="membership_pause"),
     path("sales/", commerce.sales_desk, name="sales_desk"),

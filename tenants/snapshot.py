@@ -72,20 +72,37 @@ def _pg_dump_for(major: int) -> str:
     raise SnapshotUnavailable(f"no pg_dump for PostgreSQL {major} (install postgresql-client-{major})")
 
 
-def _pg_dump(template: str, section: str) -> str:
+def pg_tool(name: str) -> str:
+    """The path of a PostgreSQL client tool (`pg_dump`, `pg_restore`) that can work with this server.
+
+    Raises SnapshotUnavailable when none is installed (postgresql-client of the server's major version).
+    """
+    return str(Path(_pg_dump_for(_server_major())).with_name(name))
+
+
+def pg_connection_args() -> tuple[list[str], dict[str, str]]:
+    """(command-line options, environment) that connect a client tool to this connection's database."""
     db = connection.settings_dict
     env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
+    args = [
+        f"--host={db.get('HOST') or 'localhost'}",
+        f"--port={db.get('PORT') or 5432}",
+        f"--username={db.get('USER') or 'postgres'}",
+    ]
+    return args, env
+
+
+def _pg_dump(template: str, section: str) -> str:
+    args, env = pg_connection_args()
     command = [
-        _pg_dump_for(_server_major()),
+        pg_tool("pg_dump"),
         "--schema-only",
         f"--section={section}",
         "--no-owner",
         "--no-privileges",
         f"--schema={template}",
-        f"--host={db.get('HOST') or 'localhost'}",
-        f"--port={db.get('PORT') or 5432}",
-        f"--username={db.get('USER') or 'postgres'}",
-        str(db["NAME"]),
+        *args,
+        str(connection.settings_dict["NAME"]),
     ]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:

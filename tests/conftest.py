@@ -6,7 +6,7 @@ schema) and the `studio_client` (a Django test client whose Host is the studio's
 
 Every test is a database test unless marked `@pytest.mark.pure` (pure maths: no database, no cache).
 Every test starts at the pinned instant of tests/clock.py (`clock` fixture; FITWELL_TEST_NOW chooses it).
-Tests that need Chromium, Redis or ffmpeg carry `needs(...)` from tests/needs.py (they fail when CI=true).
+Tests that need Chromium, Redis, ffmpeg or PgBouncer carry `needs(...)` from tests/needs.py (they fail in CI).
 """
 
 from __future__ import annotations

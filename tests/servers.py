@@ -2,13 +2,13 @@
 
 Both serve the test database, so they see only committed rows: tests commit what they need through
 their own connection (tests/concurrency.py) and remove it again. A tool that is missing skips the test
-on a developer's machine and fails it in CI (CI=true), where .ci/run installs it.
+on a developer's machine and fails it where tools are required (tests/needs.py), as in CI, where .ci/run
+installs it.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,24 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
 
 from config.env import DEV_FIELD_ENCRYPTION_KEY
+from tests.needs import pgbouncer_path, require
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def require_tool(name: str, *candidates: str) -> str:
-    """The path of a command-line tool; skips the test without it (fails it in CI)."""
-    found = shutil.which(name) or next((path for path in candidates if Path(path).is_file()), None)
-    if found:
-        return found
-    message = f"{name} is not installed (apt-get install {name})"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def free_port() -> int:
@@ -74,6 +63,7 @@ def gunicorn(*, db_url: str | None = None, workers: int = 2, threads: int = 1, *
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": db_url or database_url(),
+        "REDIS_URL": settings.REDIS_URL,  # this test process's own database (one per xdist worker)
         "SECRET_KEY": settings.SECRET_KEY,
         "FIELD_ENCRYPTION_KEY": ",".join(settings.FIELD_ENCRYPTION_KEYS) or DEV_FIELD_ENCRYPTION_KEY,
         "SECURE_SSL_REDIRECT": "false",
@@ -143,7 +133,9 @@ ignore_startup_parameters = extra_float_digits,options
 @contextmanager
 def pgbouncer(*, pool_mode: str = "session") -> Iterator[int]:
     """Debian's PgBouncer in front of the test server, in `pool_mode`; yields its port."""
-    binary = require_tool("pgbouncer", "/usr/sbin/pgbouncer")
+    require("pgbouncer")
+    binary = pgbouncer_path()
+    assert binary is not None
     db = connection.settings_dict
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:

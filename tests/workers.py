@@ -20,15 +20,8 @@ from django.utils import timezone
 
 from config.celery import app
 from tests.clock import ENV as CLOCK_ENV
-from tests.needs import redis_answers as redis_answers  # kept importable from here
-from tests.needs import require
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def require_redis() -> None:
-    """Without Redis a worker test cannot run: CI (CI=true) fails, a developer's run skips (tests/needs.py)."""
-    require("redis")
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str = "condition") -> object:

@@ -47,6 +47,14 @@ def card_refund_send(refund_id: int) -> bool:
     return refund_send(refund_id=refund_id)
 
 
+@shared_task(name="payments.card_detach", ignore_result=True)
+def card_detach(payment_method: str) -> bool:
+    """Detach a removed card from its customer on the studio's Stripe account (it cannot be charged again)."""
+    from billing.saved_cards import studio_payment_method_detach
+
+    return studio_payment_method_detach(studio=connection.tenant, payment_method=payment_method)
+
+
 @shared_task(name="payments.due_work", ignore_result=True)
 def due_work() -> dict[str, int]:
     """This studio's renewals, fees and overdue reminders (queued for each studio by the sweep)."""

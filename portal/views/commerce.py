@@ -22,7 +22,9 @@ from billing.payments import selectors, services
 from billing.payments.models import ClientSubscription, Invoice
 from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
+from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
+from core.http import AuthedRequest
 from core.models import Role, User
 from core.permissions import can
 from domain.clients.selectors import client_get
@@ -116,6 +118,7 @@ def _wallet_context(client: User) -> dict[str, Any]:
         "invoices": invoices,
         "fees": fees,
         "strikes": selectors.strike_status(client_id=client.pk, now=now),
+        "cards": saved_card_list(client=client),
         "payments": [
             {"p": p, "amount": _money(p.amount, p.currency)} for p in selectors.payment_list(client=client)[:20]
         ],
@@ -134,11 +137,22 @@ def invoice_pay(request: HttpRequest, invoice_id: int) -> str | HttpResponse:
 
     base = request.build_absolute_uri(reverse("portal:wallet"))
     payment = payment_checkout_start(
-        actor=request.user, invoice_id=invoice_id, success_url=f"{base}?paid={invoice_id}", cancel_url=base
+        actor=request.user,
+        invoice_id=invoice_id,
+        success_url=f"{base}?paid={invoice_id}",
+        cancel_url=base,
+        save_card=request.POST.get("save_card") == "1",
     )
     # A page that moves on by itself (and a link), not a redirect: the CSP's form-action keeps forms
     # posting to ourselves, and a browser applies it to the redirect after a form's POST too.
     return render(request, "portal/commerce/to_checkout.html", {"url": payment.checkout_url})
+
+
+@_acting("portal:wallet")
+def card_remove(request: AuthedRequest, card_id: int) -> str:
+    """The client removes their card on file (staff do it from the sales desk)."""
+    card = saved_card_remove(actor=request.user, card_id=card_id)
+    return _("The card ending %(last4)s was removed; it will not be charged again.") % {"last4": card.last4}
 
 
 @_acting("portal:wallet")

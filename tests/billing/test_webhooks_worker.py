@@ -15,15 +15,15 @@ from tests.browser.live import live_server_thread
 from tests.concurrency import in_own_connection
 from tests.fakes.stripe_resources import account_create, account_onboard
 from tests.fakes.stripe_webhooks import webhook_post_url
-from tests.workers import celery_worker, require_redis, wait_for
+from tests.needs import needs
+from tests.workers import celery_worker, wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, needs("redis")]
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, fake_stripe, tmp_path_factory) -> Iterator[object]:
     """A real worker on the test database, its Stripe client pointed at the fake."""
-    require_redis()
     log = tmp_path_factory.mktemp("billing-worker") / "worker.log"
     with celery_worker(name="billing", log=log, env={"STRIPE_API_BASE": fake_stripe.base_url}) as process:
         yield process

@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, BrowserContext
 
 from tests.concurrency import in_own_connection
 from tests.needs import CHROMIUM as CHROMIUM  # one path for the launch and the `needs("chromium")` check
-from tests.needs import require
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -67,12 +66,6 @@ def browser_context(browser: Browser, **options: Any) -> BrowserContext:
     shift = datetime.now(UTC).timestamp() - time_machine.escape_hatch.time.time()
     context.add_init_script(SHIFTED_DATE % round(shift * 1000))
     return context
-
-
-def require_chromium() -> None:
-    """Skip a browser test where Chromium is missing on a developer's machine; in CI (CI=true) fail instead
-    (`needs("chromium")` as a mark does the same)."""
-    require("chromium")
 
 
 @contextmanager

@@ -6,30 +6,21 @@ must still render the operations of the document.
 
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, live_server_thread
 from tests.conftest import STUDIO_SLUG
+from tests.needs import needs
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-
-def _chromium_or_skip() -> None:
-    if shutil.which(CHROMIUM) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is required in CI")
-        pytest.skip("Debian's chromium is not installed")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium")]
 
 
 def test_the_docs_page_lists_the_operations_without_internet():
-    _chromium_or_skip()
-    playwright = pytest.importorskip("playwright.sync_api")
     outside: list[str] = []
-    with live_server_thread() as port, playwright.sync_playwright() as driver:
+    with live_server_thread() as port, sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()

@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
+from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent, User
 from core.studio_time import studio_today
@@ -27,26 +28,20 @@ from domain.progress.models import ProgressEntry
 from domain.progress.services import ProgressEntryData, ValueData, progress_entry_record
 from domain.scheduling.models import AppointmentType, TrainerAvailability
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, CspWatch, live_server_thread, require_chromium, served_world
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, CspWatch, live_server_thread, served_world
 from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, OwnerFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentTypeFactory, AvailabilityFactory
 from tests.factories.workouts import assign_program, first_session
-
-playwright = pytest.importorskip("playwright.sync_api")
+from tests.needs import needs
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db,  # for the test database; the rows the pages need are committed by the fixture
-    pytest.mark.usefixtures("_chromium"),
+    needs("chromium"),
 ]
-
-
-@pytest.fixture
-def _chromium() -> None:
-    require_chromium()
 
 
 @dataclass(frozen=True)
@@ -123,7 +118,7 @@ def _remove(world: World) -> None:
 @pytest.fixture
 def browser(db: None) -> Iterator[object]:
     """Started after the test's database setup: Playwright's loop makes Django refuse database work meanwhile."""
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield chromium
@@ -164,12 +159,20 @@ def _pages(world: World) -> dict[str | None, list[str]]:
             f"{world.studio}/schedule/",
             f"{world.studio}/schedule/week/",
             f"{world.studio}/settings/branding/",
+            f"{world.studio}/billing/",
+            f"{world.studio}/settings/billing/",
+            f"{world.studio}/sales/",
+            f"{world.studio}/library/",
+            f"{world.studio}/templates/",
+            f"{world.studio}/clients/{client}/nutrition/",
+            f"{world.studio}/clients/{client}/videos/",
         ],
         world.trainer: [
             f"{world.studio}/dashboard/",
             f"{world.studio}/schedule/availability/",
             f"{world.studio}/templates/{world.template_id}/",
             f"{world.studio}/clients/{client}/progress/",
+            f"{world.studio}/videos/review/",
         ],
         world.client: [
             f"{world.studio}/dashboard/",
@@ -178,6 +181,11 @@ def _pages(world: World) -> dict[str | None, list[str]]:
             f"{world.studio}/me/program/",
             f"{world.studio}/schedule/book/?trainer={trainer}",
             f"{world.studio}/schedule/bookings/",
+            f"{world.studio}/me/today/",
+            f"{world.studio}/me/nutrition/",
+            f"{world.studio}/me/videos/",
+            f"{world.studio}/shop/",
+            f"{world.studio}/wallet/",
         ],
     }
 

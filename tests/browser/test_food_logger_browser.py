@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 from core.models import AuditEvent, User
 from domain.nutrition.models import FoodLogEntry
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, live_server_thread, require_chromium
+from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, browser_context, live_server_thread
 from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
@@ -67,7 +67,6 @@ def _logged(world: World) -> list[str]:
 
 @pytest.fixture
 def world(django_db_blocker) -> Iterator[World]:
-    require_chromium()
     suffix = uuid.uuid4().hex[:8]
     with django_db_blocker.unblock():
         made = in_own_connection(lambda: _make(suffix))

@@ -15,6 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
+from playwright.sync_api import sync_playwright
 
 from billing.platform.models import ConnectedAccount, StripeEvent
 from core.models import AuditEvent, User
@@ -27,10 +28,9 @@ from tests.conftest import STUDIO_SLUG
 from tests.factories.core import DEFAULT_PASSWORD, ClientFactory, TrainerFactory
 from tests.factories.payments import PackFactory
 from tests.fakes.stripe_resources import account_create, account_onboard
+from tests.needs import needs
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium")]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def world(django_db_blocker, fake_stripe) -> Iterator[World]:
 def test_a_client_buys_a_pack_pays_by_card_and_books_a_class_with_it(world):
     if shutil.which(CHROMIUM) is None:
         pytest.fail("Debian's chromium is needed for the browser tests")
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()

@@ -4,8 +4,6 @@ opens the same video on a phone and sees the arrow on that frame. Headless Chrom
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,23 +25,12 @@ from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
 from tests.factories.core import DEFAULT_PASSWORD, TrainerFactory
-from tests.factories.videos import clip, ffmpeg_missing
+from tests.factories.videos import clip
 from tests.factories.workouts import log_adhoc
 from tests.needs import needs
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db, needs("chromium", "ffmpeg")]
 STEPS = 12  # frames forward from the first
-
-
-@pytest.fixture(autouse=True)
-def _tools() -> None:
-    missing = [
-        name for name, gone in (("chromium", shutil.which(CHROMIUM) is None), ("ffmpeg", ffmpeg_missing())) if gone
-    ]
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"not installed: {', '.join(missing)} (.ci/run installs them)")
-        pytest.skip(f"not installed: {', '.join(missing)}")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import uuid
 from decimal import Decimal
@@ -37,10 +36,6 @@ class VideoFactory(factory.django.DjangoModelFactory):
     duration_ms = 3000
     frame_rate = Decimal("30")
     width, height = 720, 1280
-
-
-def ffmpeg_missing() -> bool:
-    return shutil.which("ffmpeg") is None or shutil.which("ffprobe") is None
 
 
 @cache

@@ -68,3 +68,18 @@ def test_the_owner_sets_fees_and_invoice_details(signed_in):
     assert browser.post("/settings/billing/", form).status_code == 302
     policy = CommercePolicy.objects.get()
     assert (policy.no_show_fee_amount, policy.legal_name, policy.invoice_prefix) == (1500, "Alpha Strength Ltd", "AS-")
+
+
+def test_the_wallet_lists_the_card_on_file_and_its_client_removes_it(signed_in, tenant):
+    from billing.payments.models import SavedCard
+
+    browser, client = signed_in(Role.CLIENT)
+    card = SavedCard.objects.create(
+        client=client, stripe_customer_id="cus_1", stripe_payment_method_id="pm_1", brand="visa", last4="4242"
+    )
+    wallet = browser.get("/wallet/").content.decode()
+    assert "Visa •••• 4242" in wallet
+    response = browser.post(f"/wallet/cards/{card.pk}/remove/", follow=True)
+    assert "The card ending 4242 was removed" in response.content.decode()
+    assert not SavedCard.objects.filter(client=client).exists()
+    assert "No card on file" in response.content.decode()

@@ -8,7 +8,14 @@ from billing.payments.models.catalog import (
     Package,
     PackageKind,
 )
-from billing.payments.models.invoices import Invoice, InvoiceCounter, InvoiceLine, Payment, Refund
+from billing.payments.models.invoices import (
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    Payment,
+    PaymentDispute,
+    Refund,
+)
 from billing.payments.models.wallet import (
     BookingFee,
     BookingUse,
@@ -36,6 +43,7 @@ __all__ = [
     "Package",
     "PackageKind",
     "Payment",
+    "PaymentDispute",
     "Refund",
     "SavedCard",
     "Strike",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,17 +11,14 @@ from django.test import Client
 from core.models import User
 from tests.domain.videos.bucket import Bucket, bucket_server
 from tests.domain.workouts.conftest import client_user, trainer  # noqa: F401 - the same people
-from tests.factories.videos import ffmpeg_missing
+from tests.needs import require
 from tests.portal.conftest import media_root  # noqa: F401 - the same temporary media root as the portal tests
 
 
 @pytest.fixture(autouse=True)
 def _ffmpeg() -> None:
-    """Every test here needs the real ffmpeg: missing, CI fails, a developer's run skips."""
-    if ffmpeg_missing():
-        if os.environ.get("CI") == "true":
-            pytest.fail("ffmpeg/ffprobe are not installed (.ci/run installs them)")
-        pytest.skip("ffmpeg is not installed")
+    """Every test here needs the real ffmpeg: missing, CI fails, a developer's run skips (tests/needs.py)."""
+    require("ffmpeg")
 
 
 def upload(

@@ -23,10 +23,11 @@ from tenants.models import Studio
 from tests.concurrency import in_own_connection
 from tests.factories.core import ClientFactory
 from tests.factories.videos import clip
-from tests.workers import celery_worker, require_redis, wait_for
+from tests.needs import needs
+from tests.workers import celery_worker, wait_for
 
 HANG = Path(__file__).with_name("ffmpeg_hang.sh")
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, needs("redis", "ffmpeg")]
 
 
 @dataclass
@@ -39,7 +40,6 @@ class Worker:
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Worker]:
     """A worker (one process) whose ffmpeg can be told to hang, on a media root this process shares."""
-    require_redis()
     base = tmp_path_factory.mktemp("video-worker")
     media, control = base / "media", base / "control"
     media.mkdir()
