@@ -226,7 +226,7 @@ def run(port: int) -> int:
         # code changes like runserver did. Production may keep gunicorn (WSGI) beside it: docs/operations.md.
         address = ("--host", "0.0.0.0", "--port", str(port))  # noqa: S104 - as runserver 0.0.0.0 was: phones on the LAN
         server = (PYTHON, "-m", "uvicorn", "config.asgi:application", *address)
-        return spawn(*server, "--reload", "--reload-dir", str(ROOT), "--log-level", "info").wait()
+        return spawn(*server, "--ws", "websockets-sansio", "--reload", "--reload-dir", str(ROOT)).wait()
     except KeyboardInterrupt:
         return 0
     finally:

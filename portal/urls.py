@@ -10,6 +10,7 @@ from portal.views import (
     home,
     invitations,
     library,
+    messaging,
     nutrition,
     people,
     preferences,
@@ -153,4 +154,9 @@ urlpatterns = [
     path("sales/fees/<int:fee_id>/waive/", commerce.desk_waive, name="desk_waive"),
     path("sales/clients/<int:client_id>/forgive/", commerce.desk_forgive, name="desk_forgive"),
     path("settings/billing/", commerce.billing_settings, name="billing_settings"),
+    # --- messaging, notifications (issue 15)
+    path("messages/", messaging.messages_page, name="messages"),
+    path("notifications/", messaging.notifications_page, name="notifications"),
+    path("notifications/read/", messaging.notifications_read, name="notifications_read"),
+    path("notifications/unsubscribe/<str:token>/", messaging.unsubscribe, name="unsubscribe"),
 ]

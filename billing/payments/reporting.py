@@ -107,8 +107,9 @@ def revenue_by_package(*, start: datetime, end: datetime) -> dict[str, int]:
 
 
 def refunds_total(*, start: datetime, end: datetime) -> int:
-    """Minor units refunded in [start, end)."""
-    return Refund.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(n=Sum("amount"))["n"] or 0
+    """Minor units refunded in [start, end) (a refund Stripe failed or cancelled does not count)."""
+    refunds = Refund.objects.filter(created_at__gte=start, created_at__lt=end, status=Refund.Status.SUCCEEDED)
+    return refunds.aggregate(n=Sum("amount"))["n"] or 0
 
 
 # --- what needs a person (the analytics inbox) ---------------------------------------------------------

@@ -25,11 +25,12 @@ def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
 
 
 @shared_task(name="payments.invoice_email", ignore_result=True)
-def invoice_email(invoice_id: int, kind: str) -> bool:
-    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder"."""
+def invoice_email(invoice_id: int, kind: str, number: int = 0) -> bool:
+    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder" (its
+    `number`: 1st, 2nd, ...)."""
     from billing.payments.documents import invoice_send
 
-    return invoice_send(invoice_id=invoice_id, kind=kind)
+    return invoice_send(invoice_id=invoice_id, kind=kind, number=number)
 
 
 @shared_task(name="payments.invoice_collect", ignore_result=True)

@@ -4,7 +4,7 @@ shows the service's message and changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.payments import selectors, services
-from billing.payments.models import ClientSubscription, Invoice
+from billing.payments.models import ClientSubscription, Invoice, Payment
 from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
@@ -87,6 +87,13 @@ def shop_buy(request: HttpRequest, package_id: int) -> str | HttpResponse:
     return HttpResponseRedirect(reverse("portal:wallet") + f"#invoice-{sale.invoice.pk}")
 
 
+def _payment_rows(payments: Iterable[Payment]) -> list[dict[str, Any]]:
+    return [
+        {"p": p, "amount": _money(p.amount, p.currency), "refunded": _money(p.amount_refunded, p.currency)}
+        for p in payments
+    ]
+
+
 def _wallet_context(client: User) -> dict[str, Any]:
     now = timezone.now()
     usable = list(selectors.live_packs(client_id=client.pk, now=now))
@@ -119,9 +126,7 @@ def _wallet_context(client: User) -> dict[str, Any]:
         "fees": fees,
         "strikes": selectors.strike_status(client_id=client.pk, now=now),
         "cards": saved_card_list(client=client),
-        "payments": [
-            {"p": p, "amount": _money(p.amount, p.currency)} for p in selectors.payment_list(client=client)[:20]
-        ],
+        "payments": _payment_rows(selectors.payment_list(client=client)[:20]),
     }
 
 
@@ -207,6 +212,7 @@ def sales_desk(request: HttpRequest) -> HttpResponse:
         "client": client,
         "packages": selectors.package_list(),
         "overdue": overdue,
+        "recent_payments": [] if client else _payment_rows(selectors.payment_list()[:30]),
         "methods": [("cash", _("Cash")), ("bank_transfer", _("Bank transfer")), ("other", _("Other"))],
         **(_wallet_context(client) if client else {}),
     }

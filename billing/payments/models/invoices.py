@@ -192,3 +192,18 @@ class PaymentDispute(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.stripe_dispute_id} ({self.status})"
+
+
+class InvoiceReminder(models.Model):
+    """One overdue reminder of an invoice: the n-th is sent once (unique), after the commit that records it."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    number = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["invoice", "number"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "number"], name="one_reminder_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} #{self.number}"

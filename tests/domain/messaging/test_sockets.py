@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import connection
 
 from config.asgi import application
@@ -58,6 +59,9 @@ def _make() -> World:
 def _remove(world: World) -> None:
     _studio(STUDIO_SLUG)
     Thread.objects.filter(participants__user_id=world.trainer).delete()
+    for session in Session.objects.all():
+        if session.get_decoded().get(SESSION_KEY) == str(world.client):
+            session.delete()
     User.objects.filter(pk__in=[world.trainer, world.client]).delete()
     _studio(OTHER_STUDIO_SLUG)
     User.objects.filter(pk=world.other_person).delete()
