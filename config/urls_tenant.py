@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from config.api import api
 from core import health
-from portal.views import calendar, preferences, privacy
+from portal.views import analytics, calendar, preferences, privacy
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -18,6 +18,8 @@ urlpatterns = [
     path("language/", preferences.language_set, name="set_language"),
     # Outside any namespace: privacy's emails (built in a task) link here.
     path("privacy/exports/<str:token>/", privacy.export_download, name="data_export_download"),
+    # Outside any namespace: analytics' at-risk notices link here.
+    path("attention/", analytics.attention, name="attention"),
     path("", include("portal.urls")),
 ]
 

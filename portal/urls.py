@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal.views import (
+    analytics,
     billing,
     branding,
     clients,
@@ -28,6 +29,10 @@ app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # --- analytics (issue 17); the needs-attention inbox is wired by config as `attention`
+    path("analytics/", analytics.studio_dashboard, name="studio_dashboard"),
+    path("analytics/trainers/<int:trainer_id>/", analytics.trainer_dashboard, name="trainer_dashboard"),
+    path("analytics/settings/", analytics.analytics_settings, name="analytics_settings"),
     path("people/", people.people, name="people"),
     path("people/invitations/<int:invitation_id>/resend/", people.invitation_resend, name="invitation_resend"),
     path("people/invitations/<int:invitation_id>/revoke/", people.invitation_revoke, name="invitation_revoke"),

@@ -7,9 +7,8 @@ re-running a day replaces it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,20 +19,11 @@ from core.models import User
 from domain.analytics.days import day_bounds, local_date, percent
 from domain.analytics.models import AnalyticsSettings, AtRiskFlag, ClientEngagement, RiskReason
 from domain.clients import selectors as clients
+from domain.messaging.selectors import messages_sent_by_client
 from domain.nutrition.selectors import clients_logging_food
 from domain.scheduling import reporting as scheduling
 from domain.videos.selectors import videos_sent_by_client
 from domain.workouts import selectors as workouts
-
-# (start, end) -> client id -> messages sent. Until messaging lands: nobody has sent any.
-MessagesSent = Callable[[datetime, datetime], dict[int, int]]
-
-
-def _no_messages(start: datetime, end: datetime) -> dict[int, int]:
-    return {}
-
-
-messages_sent_by_client: MessagesSent = _no_messages
 
 
 def settings_get() -> AnalyticsSettings:

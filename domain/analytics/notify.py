@@ -1,20 +1,22 @@
-"""How analytics tells a person something: one function, so the channel can change in one place.
+"""How analytics tells a person something: one function, so the channel is chosen in one place.
 
-Until messaging's `notify()` is on main this sends email through `domain/notifications/channels.py`,
-the way scheduling's reminders do.
+It goes through messaging's `notify()` (in-app bell, then email and push with the person's consent,
+quiet hours respected, once per key).
 """
 
 from __future__ import annotations
 
 from core.models import User
-from domain.notifications.channels import Message, channel_get
+from domain.messaging.services import notify
 
 
-def person_notify(*, recipient: User, subject: str, text: str, key: str) -> None:
-    """Tell `recipient` (email for now); `key` makes a retried send a duplicate the receiver drops.
-
-    Raises domain.notifications.channels.DeliveryError when the channel cannot deliver.
-    """
-    channel = channel_get("email")
-    if channel.can_reach(recipient):
-        channel.send(Message(recipient=recipient, subject=subject, text=text, idempotency_key=key))
+def at_risk_notify(*, recipient: User, client: User, detail: str, key: str, link: str) -> None:
+    """Tell `recipient` that `client` may be at risk (`detail`: what was seen); once per `key`."""
+    name = client.get_full_name() or client.email
+    notify(
+        user=recipient,
+        kind="analytics.at_risk",
+        key=key,
+        context={"client_name": name, "detail": detail},
+        link=link,
+    )

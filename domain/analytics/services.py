@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, ValidationError
 from core.models import User
 from core.permissions import require
-from core.studio_time import studio_clock, studio_today, studio_zone
+from core.studio_time import studio_today, studio_zone
 from domain.analytics import engagement
 from domain.analytics.business import business_row, trainer_rows
 from domain.analytics.days import local_date
@@ -31,7 +32,7 @@ from domain.analytics.models import (
     SessionRating,
     TrainerMetric,
 )
-from domain.analytics.notify import person_notify
+from domain.analytics.notify import at_risk_notify
 from domain.clients import selectors as clients
 from domain.scheduling import reporting as scheduling
 
@@ -94,7 +95,9 @@ def flag_notify(*, flag_id: int) -> bool:
     """Tell the client's trainers (managers when they have none) that they are at risk, once per flag.
 
     Returns True when this call sent the notice; False when it was sent before or the flag is cleared.
+    The notice links to the needs-attention inbox (`attention`, a top-level URL name config wires).
     """
+    link = reverse("attention")
     with transaction.atomic():
         flag = AtRiskFlag.objects.select_for_update().filter(pk=flag_id, cleared_at__isnull=True).first()
         if flag is None or flag.notified_at is not None:
@@ -104,14 +107,10 @@ def flag_notify(*, flag_id: int) -> bool:
         people = list(User.objects.filter(pk__in=trainer_ids, is_active=True)) or list(
             User.objects.filter(role__in=("owner", "manager"), is_active=True)
         )
-        with studio_clock():
-            subject = _("%(name)s may be at risk") % {"name": client.get_full_name() or client.email}
-            text = _("%(name)s: %(detail)s Open the needs-attention inbox to follow up.") % {
-                "name": client.get_full_name() or client.email,
-                "detail": flag.detail,
-            }
         for person in people:
-            person_notify(recipient=person, subject=subject, text=text, key=f"at-risk-{flag.pk}-{person.pk}")
+            at_risk_notify(
+                recipient=person, client=client, detail=flag.detail, key=f"at-risk-{flag.pk}-{person.pk}", link=link
+            )
         flag.notified_at = timezone.now()
         flag.save(update_fields=["notified_at"])
     return True
@@ -180,6 +179,11 @@ def nps_answer(*, actor: User, score: int, comment: str = "") -> NpsResponse:
         answered_on=today,
         created_at=timezone.now(),
     )
+
+
+def settings_check(*, actor: User) -> None:
+    """Raises PermissionDeniedError unless `actor` may read and set the at-risk thresholds."""
+    require(actor, "analytics.manage_settings")
 
 
 def settings_update(

@@ -3,6 +3,7 @@ program sessions due, and instants in the studio's zone. Analytics itself only r
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from billing.payments.models import ClientSubscription, Invoice, InvoiceLine, Package, SubscriptionPause
 from core.models import User
 from domain.programs.models import ClientProgram, SessionStatus, WorkoutSession
+from domain.workouts.models import WorkoutCompletion
 from tests.factories.payments import MembershipFactory
 
 LONDON = ZoneInfo("Europe/London")
@@ -128,3 +130,10 @@ def sessions_due(client: User, days: dict[date, bool]) -> None:
 
 def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def workout_logged(client: User, day: date) -> WorkoutCompletion:
+    """A logged ad-hoc workout on a studio date (written directly: analytics only counts it)."""
+    return WorkoutCompletion.objects.create(
+        client=client, idempotency_key=uuid.uuid4(), name="Run", performed_on=day, completed_at=at(day, 18)
+    )
