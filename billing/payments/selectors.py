@@ -206,7 +206,8 @@ def overdue_invoices(*, now: datetime | None = None) -> QuerySet[Invoice]:
 
 
 def payment_list(*, client: User | None = None) -> QuerySet[Payment]:
-    queryset = Payment.objects.select_related("invoice", "client")
+    """Payments, newest first, with their invoice, client and disputes (chargebacks) loaded."""
+    queryset = Payment.objects.select_related("invoice", "client").prefetch_related("disputes")
     return queryset.filter(client=client) if client is not None else queryset
 
 
