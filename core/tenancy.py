@@ -47,3 +47,14 @@ def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
             task.apply_async(kwargs=kwargs)
 
     transaction.on_commit(send)
+
+
+def studio_base_url() -> str:
+    """Scheme and host of the studio the connection serves (`https://alpha.fitwell.app`), for links in
+    emails sent outside a request (tasks)."""
+    from django.conf import settings
+
+    from core.db import tenant_connection
+
+    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+    return f"{protocol}://{tenant_connection.tenant.get_primary_domain().domain}"
