@@ -6,6 +6,7 @@ from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
 from core.api.openapi import StudioAPI
 from core.input import CheckedJSONParser
+from domain.analytics.api import router as analytics_router
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
 from domain.messaging.api import router as messaging_router
@@ -45,3 +46,4 @@ api.add_router("", nutrition_router)
 api.add_router("", commerce_router)
 # --- messaging, notifications, automations (issue 15)
 api.add_router("", messaging_router)
+api.add_router("", analytics_router)

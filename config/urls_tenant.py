@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from config.api import api
 from core import health
-from portal.views import calendar
+from portal.views import analytics, calendar
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("core.accounts.urls")),
     # Outside any namespace: the scheduling API hands out this link, and no app names another app's URLs.
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    # Outside any namespace: analytics' at-risk notices link here.
+    path("attention/", analytics.attention, name="attention"),
     path("", include("portal.urls")),
 ]
 

@@ -104,6 +104,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "commerce.refund": MANAGEMENT,  # refunds, void invoices, cancel memberships now
     "commerce.manage_catalog": MANAGEMENT,
     "commerce.manage_policy": frozenset({OWNER}),
+    # --- analytics (issue 17); trainers see their own figures and clients, in the selectors ---
+    "analytics.view": STAFF,  # dashboards (a trainer: their own), the needs-attention inbox
+    "analytics.view_studio": MANAGEMENT,  # the studio's business figures, revenue, every trainer
+    "analytics.manage_settings": MANAGEMENT,  # at-risk thresholds
+    "analytics.rate": frozenset({CLIENT}),  # rate an attended session or class; the monthly NPS question
     # --- messaging, notifications, automations (issue 15); threads are seen by their participants only ---
     "messaging.view": EVERYONE,  # one's own threads
     "messaging.send": EVERYONE,  # staff with the clients they see and staff; clients with their trainers

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal.views import (
+    analytics,
     billing,
     branding,
     clients,
@@ -10,6 +11,7 @@ from portal.views import (
     home,
     invitations,
     library,
+    messaging,
     nutrition,
     people,
     programs,
@@ -24,6 +26,10 @@ app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # --- analytics (issue 17); the needs-attention inbox is wired by config as `attention`
+    path("analytics/", analytics.studio_dashboard, name="studio_dashboard"),
+    path("analytics/trainers/<int:trainer_id>/", analytics.trainer_dashboard, name="trainer_dashboard"),
+    path("analytics/settings/", analytics.analytics_settings, name="analytics_settings"),
     path("people/", people.people, name="people"),
     path("people/invitations/<int:invitation_id>/resend/", people.invitation_resend, name="invitation_resend"),
     path("people/invitations/<int:invitation_id>/revoke/", people.invitation_revoke, name="invitation_revoke"),
@@ -135,6 +141,7 @@ urlpatterns = [
     path("shop/buy/<int:package_id>/", commerce.shop_buy, name="shop_buy"),
     path("wallet/", commerce.wallet, name="wallet"),
     path("wallet/invoices/<int:invoice_id>/pay/", commerce.invoice_pay, name="invoice_pay"),
+    path("wallet/cards/<int:card_id>/remove/", commerce.card_remove, name="card_remove"),
     path("wallet/memberships/<int:membership_id>/cancel/", commerce.membership_cancel, name="membership_cancel"),
     path("wallet/memberships/<int:membership_id>/freeze/", commerce.membership_pause, name="membership_pause"),
     path("sales/", commerce.sales_desk, name="sales_desk"),
@@ -144,4 +151,9 @@ urlpatterns = [
     path("sales/fees/<int:fee_id>/waive/", commerce.desk_waive, name="desk_waive"),
     path("sales/clients/<int:client_id>/forgive/", commerce.desk_forgive, name="desk_forgive"),
     path("settings/billing/", commerce.billing_settings, name="billing_settings"),
+    # --- messaging, notifications (issue 15)
+    path("messages/", messaging.messages_page, name="messages"),
+    path("notifications/", messaging.notifications_page, name="notifications"),
+    path("notifications/read/", messaging.notifications_read, name="notifications_read"),
+    path("notifications/unsubscribe/<str:token>/", messaging.unsubscribe, name="unsubscribe"),
 ]

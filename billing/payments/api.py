@@ -17,6 +17,7 @@ from billing.payments.services.policy import commerce_policy_update
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
+from core.http import AuthedRequest
 from core.models import Role, User
 from core.permissions import require
 from domain.clients.selectors import client_get
@@ -212,6 +213,23 @@ def credit_ledger(request: HttpRequest, client_id: int, query: Query[PageParams]
     require(request.user, "commerce.view")
     rows = selectors.credit_ledger(client=_visible_client(request, client_id))
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
+
+
+@router.get("/clients/{client_id}/cards", response=list[schemas.SavedCardOut], summary="Cards on file")
+def saved_cards(request: AuthedRequest, client_id: int) -> object:
+    require(request.user, "commerce.view")
+    from billing.payments.services.saved_cards import saved_card_list
+
+    return saved_card_list(client=_visible_client(request, client_id))
+
+
+@router.delete("/cards/{card_id}", response={204: None}, summary="Remove a card on file (the client or staff)")
+def saved_card_delete(request: AuthedRequest, card_id: int) -> object:
+    require(request.user, "commerce.view")
+    from billing.payments.services.saved_cards import saved_card_remove
+
+    saved_card_remove(actor=request.user, card_id=card_id)
+    return Status(204, None)
 
 
 # --- Payments and invoices ----------------------------------------------------------------------------

@@ -186,6 +186,14 @@ class LedgerOut(Schema):
     created_at: datetime
 
 
+class SavedCardOut(Schema):
+    id: int
+    brand: str
+    last4: str
+    is_default: bool
+    created_at: datetime
+
+
 class PauseIn(Schema):
     starts_at: datetime | None = Field(None, description="Required; the freeze's first moment")
     ends_at: datetime | None = Field(None, description="Required; the freeze ends here (exclusive)")
@@ -244,6 +252,7 @@ class RefundOut(Schema):
     payment_id: int
     amount: int
     reason: str
+    status: str
     created_at: datetime
 
 
@@ -288,6 +297,7 @@ class PolicyIO(Schema):
     strike_block_days: int = Field(ge=1, le=365)
     past_due_grace_days: int = Field(ge=0, le=90)
     invoice_due_days: int = Field(ge=0, le=365)
+    refund_revokes_credits: bool = True
     invoice_prefix: str = Field(max_length=12, pattern=r"^[A-Za-z0-9-/]*$")
     legal_name: str = Field("", max_length=200)
     address: str = Field("", max_length=1000)

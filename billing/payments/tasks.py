@@ -25,11 +25,12 @@ def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
 
 
 @shared_task(name="payments.invoice_email", ignore_result=True)
-def invoice_email(invoice_id: int, kind: str) -> bool:
-    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder"."""
+def invoice_email(invoice_id: int, kind: str, number: int = 0) -> bool:
+    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder" (its
+    `number`: 1st, 2nd, ...)."""
     from billing.payments.documents import invoice_send
 
-    return invoice_send(invoice_id=invoice_id, kind=kind)
+    return invoice_send(invoice_id=invoice_id, kind=kind, number=number)
 
 
 @shared_task(name="payments.invoice_collect", ignore_result=True)
@@ -45,6 +46,14 @@ def card_refund_send(refund_id: int) -> bool:
     from billing.payments.services.cards import refund_send
 
     return refund_send(refund_id=refund_id)
+
+
+@shared_task(name="payments.card_detach", ignore_result=True)
+def card_detach(payment_method: str) -> bool:
+    """Detach a removed card from its customer on the studio's Stripe account (it cannot be charged again)."""
+    from billing.saved_cards import studio_payment_method_detach
+
+    return studio_payment_method_detach(studio=connection.tenant, payment_method=payment_method)
 
 
 @shared_task(name="payments.due_work", ignore_result=True)

@@ -66,6 +66,8 @@ TENANT_APPS = [
     "billing.payments",
     # --- messaging, notifications, automations (issue 15)
     "domain.messaging",
+    # --- analytics (issue 17)
+    "domain.analytics",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -248,6 +250,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
     # Messaging: deliveries held by quiet hours or waiting for a retry; automations; archival.
     "messaging-deliveries": {"task": "messaging.deliveries_sweep", "schedule": 60.0},
+    # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).
+    "analytics-days": {"task": "analytics.sweep", "schedule": 3600.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------

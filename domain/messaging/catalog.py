@@ -105,6 +105,14 @@ WORDINGS: dict[str, Wording] = {
             channels=("email", "push"),
         ),
         _w(
+            "analytics.at_risk",
+            _("Client at risk"),
+            _("$client_name may be at risk"),
+            _("Hi $first_name, $client_name may be at risk: $detail Open the needs-attention inbox to follow up."),
+            {**_PERSON, "client_name": "Chloe Client", "detail": "No training or visit for 15 days."},
+            channels=("email", "push"),
+        ),
+        _w(
             "payments.notice",
             _("Payment notice"),
             "$subject",

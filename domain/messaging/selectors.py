@@ -6,11 +6,13 @@ four queries whatever the number of threads (a test pins the count).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from core.models import User
-from core.permissions import require
+from core.models import Role, User
+from core.permissions import is_management, require
 from domain.messaging.models import Message, Notification, Participant, Thread
 from domain.messaging.services._shared import participation
 
@@ -146,3 +148,31 @@ def contacts_for(*, actor: User) -> QuerySet[User]:
     else:
         people = people.filter(Q(role__in=MANAGEMENT_ROLES) | Q(role=Role.TRAINER, client_links__client=actor))
     return people.distinct().order_by("first_name", "last_name", "pk")
+
+
+# --- for reports (analytics) ------------------------------------------------------------------------------
+
+
+def messages_sent_by_client(start: datetime, end: datetime) -> dict[int, int]:
+    """client id -> messages they sent in [start, end) (deleted ones too: they were sent)."""
+    rows = (
+        Message.objects.filter(sent_at__gte=start, sent_at__lt=end, sender__role=Role.CLIENT)
+        .values("sender_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["sender_id"]: row["n"] for row in rows}
+
+
+def threads_awaiting_reply(*, actor: User, sent_before: datetime) -> QuerySet[Thread]:
+    """Threads whose latest message is a client's, sent before `sent_before`, with no reply since: the
+    actor's own threads (owners and managers: every thread of the studio). Each carries `waiting_since`
+    (when that message was sent) and `client_id` (its sender), oldest first."""
+    last = Message.objects.filter(thread=OuterRef("pk"), deleted_at__isnull=True).order_by("-sent_at", "-pk")
+    threads = Thread.objects.annotate(
+        waiting_since=Subquery(last.values("sent_at")[:1]),
+        client_id=Subquery(last.values("sender_id")[:1]),
+        client_role=Subquery(last.values("sender__role")[:1]),
+    ).filter(client_role=Role.CLIENT, waiting_since__lt=sent_before)
+    if not is_management(actor):
+        threads = threads.filter(participants__user=actor)
+    return threads.order_by("waiting_since", "pk")

@@ -15,7 +15,7 @@ from django.conf import settings
 from billing.platform.models import ConnectedAccount, Plan, StudioSubscription
 from billing.platform.services import plan_create, subscription_trial_start
 from tenants.models import Studio
-from tests.fakes import stripe_resources, stripe_subscriptions  # noqa: F401 (register the fake's routes)
+from tests.fakes import stripe_payments, stripe_resources, stripe_subscriptions  # noqa: F401 (register the fake's routes)
 from tests.fakes.stripe_server import FakeStripe
 from tests.fakes.stripe_subscriptions import customer_card_set, run_clock
 from tests.fakes.stripe_webhooks import deliver_since

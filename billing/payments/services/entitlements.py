@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from billing.payments import selectors
 from billing.payments.errors import EntitlementRequired
 from billing.payments.models import BookingUse, ClientPack, ClientSubscription, CreditMovement, ExpiryStart
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.models import User
 from core.permissions import is_studio_staff
@@ -196,7 +196,7 @@ def entitlement_consume(
                 created_by=actor,
                 **booking,
             )
-            audit_record(actor=actor, action="billing.entitlement_override", target=use, refused=decision.code)
+            audit_record(actor=actor, action=AuditAction.ENTITLEMENT_OVERRIDE, target=use, refused=decision.code)
             return use
         raise EntitlementRequired(decision.message, code=decision.code, extra=decision.extra)
     if decision.source == "free":

@@ -21,7 +21,7 @@ from billing.payments.services.invoices import (
     invoice_finalise,
     invoice_for_update,
 )
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -85,7 +85,7 @@ def payment_record_manual(
         recorded_by=actor,
     )
     invoice_apply_payment(invoice=invoice, amount=amount, now=now)
-    audit_record(actor=actor, action="billing.payment_record", target=payment, amount=amount, method=method)
+    audit_record(actor=actor, action=AuditAction.PAYMENT_RECORD, target=payment, amount=amount, method=method)
     return payment
 
 
@@ -107,6 +107,7 @@ def payment_refund(
     *, actor: User, payment_id: int, amount: int | None = None, reason: str = "", now: datetime | None = None
 ) -> Refund:
     """Refund all (amount None) or part of a succeeded payment; a card refund goes to Stripe after commit.
+    Per the studio's policy the credits the refunded money paid for are taken back (`refund_revoke_credits`).
 
     Raises ValidationError (more than is left to refund), ConflictError (payment not succeeded).
     """
@@ -126,11 +127,14 @@ def payment_refund(
     )
     Payment.objects.filter(pk=payment.pk).update(amount_refunded=F("amount_refunded") + amount)
     Invoice.objects.filter(pk=payment.invoice_id).update(amount_refunded=F("amount_refunded") + amount)
+    from billing.payments.services.refunds import refund_revoke_credits
+
+    refund_revoke_credits(invoice_id=payment.invoice_id, actor=actor, now=now)
     if payment.method == Payment.Method.CARD:
         from billing.payments.tasks import card_refund_send, queue_after_commit
 
         queue_after_commit(card_refund_send, refund_id=refund.pk)
-    audit_record(actor=actor, action="billing.refund", target=payment, amount=amount, reason=reason[:200])
+    audit_record(actor=actor, action=AuditAction.PAYMENT_REFUND, target=payment, amount=amount, reason=reason[:200])
     return refund
 
 
@@ -147,7 +151,7 @@ def fee_waive(*, actor: User, fee_id: int, now: datetime | None = None) -> Booki
     fee.waived_by = actor
     fee.waived_at = now or timezone.now()
     fee.save(update_fields=["status", "waived_by", "waived_at", "updated_at"])
-    audit_record(actor=actor, action="billing.fee_waive", target=fee, amount=fee.amount)
+    audit_record(actor=actor, action=AuditAction.BOOKING_FEE_WAIVE, target=fee, amount=fee.amount)
     return fee
 
 
@@ -185,5 +189,5 @@ def strikes_forgive(*, actor: User, client_id: int, strike_id: int | None = None
         if not strikes.exists():
             raise NotFoundError(_("No such strike."), code=ErrorCode.STRIKE_NOT_FOUND)
     count = strikes.update(forgiven_at=now or timezone.now(), forgiven_by=actor)
-    audit_record(actor=actor, action="billing.strikes_forgive", client=client_id, count=count, strike=strike_id)
+    audit_record(actor=actor, action=AuditAction.STRIKE_FORGIVE, client=client_id, count=count, strike=strike_id)
     return count

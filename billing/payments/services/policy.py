@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from billing.payments.models import CommercePolicy
 from billing.payments.selectors import policy_get
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import PermissionDeniedError
 from core.models import Role, User
 
@@ -22,6 +22,7 @@ EDITABLE = (
     "strike_block_days",
     "past_due_grace_days",
     "invoice_due_days",
+    "refund_revokes_credits",
     "invoice_prefix",
     "legal_name",
     "address",
@@ -44,5 +45,5 @@ def commerce_policy_update(*, actor: User, **changes: Any) -> CommercePolicy:
             setattr(policy, name, value)
     if changed:
         policy.save()
-        audit_record(actor=actor, action="billing.policy_update", target=policy, changes=changed)
+        audit_record(actor=actor, action=AuditAction.COMMERCE_POLICY_UPDATE, target=policy, changes=changed)
     return policy

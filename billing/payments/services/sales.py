@@ -28,7 +28,7 @@ from billing.payments.models import (
     PackageKind,
 )
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -99,7 +99,7 @@ def package_create(
             )
     package = Package.objects.create(currency=connection.tenant.currency, replaces=replaces, **values)
     _set_scope(package, appointment_type_ids, class_type_ids)
-    audit_record(actor=actor, action="billing.package_create", target=package, price=package.price_amount)
+    audit_record(actor=actor, action=AuditAction.PACKAGE_CREATE, target=package, price=package.price_amount)
     return package
 
 
@@ -133,7 +133,7 @@ def package_close(*, actor: User, package_id: int, now: datetime | None = None) 
         package.is_active = False
         package.closed_at = now or timezone.now()
         package.save(update_fields=["is_active", "closed_at", "updated_at"])
-        audit_record(actor=actor, action="billing.package_close", target=package)
+        audit_record(actor=actor, action=AuditAction.PACKAGE_CLOSE, target=package)
     return package
 
 
@@ -228,7 +228,7 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
             expiry_days=package.expiry_days,
             expiry_starts=package.expiry_starts,
         )
-    audit_record(actor=actor, action="billing.package_purchase", target=invoice, package=package.pk)
+    audit_record(actor=actor, action=AuditAction.PACKAGE_PURCHASE, target=invoice, package=package.pk)
     # A client buying in the shop pays at once (the receipt follows); a sale at the desk is emailed.
     invoice = invoice_finalise(invoice_id=invoice.pk, now=now, notify=actor.pk != client.pk)
     if pack is not None:

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.payments import selectors
-from billing.payments.models import ClientSubscription, Invoice, Package, PackageKind, SubscriptionPause
+from billing.payments.models import ClientSubscription, Invoice, Package, PackageKind, SavedCard, SubscriptionPause
 from billing.payments.money import period_add, prorate
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -80,9 +80,9 @@ def _unpaid_renewals(membership: ClientSubscription) -> bool:
 def subscription_renew(*, subscription_id: int, now: datetime | None = None) -> Invoice | None:
     """Bill the next period if it is due (idempotent: a second call for the same period does nothing).
 
-    The membership moves into the new period at once; its invoice stays open until paid (card on file:
-    charged after commit by the caller's task). A pending downgrade takes effect here; a membership set
-    to end stops here instead of renewing.
+    The membership moves into the new period at once; its invoice stays open until paid (a card on file
+    is charged off-session after commit, `tasks.invoice_collect`). A pending downgrade takes effect here;
+    a membership set to end stops here instead of renewing.
     """
     now = now or timezone.now()
     membership = _locked(subscription_id)
@@ -121,6 +121,10 @@ def subscription_renew(*, subscription_id: int, now: datetime | None = None) -> 
     membership.save()
     invoice_finalise(invoice_id=invoice.pk, now=now)
     invoice.refresh_from_db()
+    if invoice.status == Invoice.Status.OPEN and SavedCard.objects.filter(client_id=membership.client_id).exists():
+        from billing.payments.tasks import invoice_collect, queue_after_commit
+
+        queue_after_commit(invoice_collect, invoice_id=invoice.pk)  # a decline makes it past due
     return invoice
 
 
@@ -167,7 +171,7 @@ def subscription_pause(
     if membership.cancel_at:
         membership.cancel_at += length
     membership.save()
-    audit_record(actor=actor, action="billing.membership_pause", target=membership, days=length.days)
+    audit_record(actor=actor, action=AuditAction.MEMBERSHIP_PAUSE, target=membership, days=length.days)
     return membership
 
 
@@ -208,7 +212,7 @@ def subscription_cancel_at_period_end(*, actor: User, subscription_id: int) -> C
     membership.pending_package = None
     membership.save(update_fields=["cancel_at", "pending_package", "updated_at"])
     audit_record(
-        actor=actor, action="billing.membership_cancel", target=membership, at=membership.cancel_at.isoformat()
+        actor=actor, action=AuditAction.MEMBERSHIP_CANCEL, target=membership, at=membership.cancel_at.isoformat()
     )
     return membership
 
@@ -254,7 +258,7 @@ def subscription_cancel_now(
     membership.cancel_at = now
     membership.save()
     membership.uses.filter(state="held", starts_at__gt=now).update(state="returned")
-    audit_record(actor=actor, action="billing.membership_cancel_now", target=membership, refunded=refunded)
+    audit_record(actor=actor, action=AuditAction.MEMBERSHIP_CANCEL_NOW, target=membership, refunded=refunded)
     return membership, refunded
 
 
@@ -290,7 +294,7 @@ def subscription_change(
     if target.price_amount <= membership.price_amount:
         membership.pending_package = target
         membership.save(update_fields=["pending_package", "updated_at"])
-        audit_record(actor=actor, action="billing.membership_downgrade", target=membership, to=target.pk)
+        audit_record(actor=actor, action=AuditAction.MEMBERSHIP_DOWNGRADE, target=membership, to=target.pk)
         return membership, None
     used = (now - membership.current_period_start).total_seconds()
     length = (membership.current_period_end - membership.current_period_start).total_seconds()
@@ -322,6 +326,6 @@ def subscription_change(
     membership.save()
     invoice = invoice_finalise(invoice_id=invoice.pk, now=now)
     audit_record(
-        actor=actor, action="billing.membership_upgrade", target=membership, to=target.pk, charged=charge - credit
+        actor=actor, action=AuditAction.MEMBERSHIP_UPGRADE, target=membership, to=target.pk, charged=charge - credit
     )
     return membership, invoice

@@ -17,6 +17,7 @@ from billing.platform.audit import studio_billing_audit
 from billing.platform.models import PlanPrice, StudioSubscription
 from billing.platform.selectors import plan_default
 from billing.stripe_client import idempotency_key, stripe_client, stripe_errors
+from core.audit import AuditAction
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import Role, User
@@ -133,6 +134,7 @@ def subscription_sync(*, subscription: Any) -> StudioSubscription | None:
         row.scheduled_price = None
     row.stripe_customer_id = data.get("customer") or row.stripe_customer_id
     row.stripe_schedule_id = data.get("schedule") or ""
+    was = row.status
     row.status = data["status"] if data["status"] in Status.values else Status.INCOMPLETE
     row.trial_end = _ts(data.get("trial_end"))
     row.current_period_end = _ts(item.get("current_period_end"))
@@ -145,6 +147,10 @@ def subscription_sync(*, subscription: Any) -> StudioSubscription | None:
         if row.suspended_for_nonpayment:
             _reactivate_after_payment(row)
     row.save()
+    if row.status == Status.CANCELED and was != Status.CANCELED:
+        from billing.platform.services.ended import subscription_ended_notify
+
+        subscription_ended_notify(row=row)  # the studio is restricted until a plan is chosen again
     return row
 
 
@@ -194,12 +200,16 @@ def _release_schedule(row: StudioSubscription) -> None:
 def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -> StudioSubscription:
     """Move to another plan price: a bigger plan now, prorated and invoiced at once; a smaller one at the
     period end (a subscription schedule), so the studio keeps what it paid for. During a trial, at once.
+    After the subscription ended, choosing a plan starts a new one (`ended.subscription_restart`).
 
     Raises NotFoundError (no subscription), ConflictError ("same_plan", "ended", "over_new_plan_limit"),
     CardDeclinedError (the upgrade's invoice was declined: nothing changed), PaymentProviderError.
     """
     from billing.platform.limits import active_client_count
+    from billing.platform.services.ended import subscription_has_ended, subscription_restart
 
+    if subscription_has_ended(studio=studio):
+        return subscription_restart(studio=studio, price=price, actor=actor)
     row = _live(studio)
     if not price.active and price.pk != row.price_id:
         raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
@@ -229,10 +239,10 @@ def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -
                 },
             )
         result = subscription_sync(subscription=updated)
-        action = "billing.plan_upgrade"
+        action = AuditAction.PLATFORM_SUBSCRIPTION_UPGRADE
     else:
         result = _schedule_downgrade(row, price)
-        action = "billing.plan_downgrade_scheduled"
+        action = AuditAction.PLATFORM_SUBSCRIPTION_SCHEDULE_DOWNGRADE
     studio_billing_audit(studio=studio, actor=actor, action=action, price=price.stripe_price_id)
     return _synced(result)
 
@@ -277,7 +287,7 @@ def subscription_cancel(*, studio: Studio, actor: User) -> StudioSubscription:
             row.stripe_subscription_id, params={"cancel_at_period_end": True}
         )
     result = subscription_sync(subscription=updated)
-    studio_billing_audit(studio=studio, actor=actor, action="billing.subscription_cancel")
+    studio_billing_audit(studio=studio, actor=actor, action=AuditAction.PLATFORM_SUBSCRIPTION_CANCEL)
     return _synced(result)
 
 
@@ -291,7 +301,7 @@ def subscription_reactivate(*, studio: Studio, actor: User) -> StudioSubscriptio
             row.stripe_subscription_id, params={"cancel_at_period_end": False}
         )
     result = subscription_sync(subscription=updated)
-    studio_billing_audit(studio=studio, actor=actor, action="billing.subscription_reactivate")
+    studio_billing_audit(studio=studio, actor=actor, action=AuditAction.PLATFORM_SUBSCRIPTION_REACTIVATE)
     return _synced(result)
 
 

@@ -101,3 +101,26 @@ def promotable(
             continue
         chosen.append(participant)
     return chosen
+
+
+def series_occurrences_consume(
+    appointments: list[Appointment], *, client: User, actor: User, now: datetime
+) -> tuple[list[Appointment], list[tuple[datetime, str]]]:
+    """Each occurrence of a 1:1 series consumes a pass as one booking does (a credit each, a membership
+    visit in its week), in the series' transaction; an occurrence nothing pays for is removed and
+    reported with the engine's reason. Returns (kept, [(start, reason)]). Cancelling an occurrence later
+    returns its credit by the studio's window, like any booking."""
+    kept: list[Appointment] = []
+    refused: list[tuple[datetime, str]] = []
+    for appointment in appointments:
+        appointment.client = client
+        try:
+            with transaction.atomic():
+                commerce.booking_consume(actor=actor, ref=appointment_ref(appointment), now=now)
+        except EntitlementRequired as no_pass:
+            refused.append((appointment.starts_at, no_pass.message))
+            continue
+        kept.append(appointment)
+    if refused:
+        Appointment.objects.filter(pk__in=[a.pk for a in appointments if a not in kept]).delete()
+    return kept, refused
