@@ -27,3 +27,14 @@ def studios_fan_out(task: Task, /, **kwargs: Any) -> int:
         with schema_context(schema_name):
             task.apply_async(kwargs=kwargs)
     return len(schema_names)
+
+
+def studio_base_url() -> str:
+    """Scheme and host of the studio the connection serves (`https://alpha.fitwell.app`), for links in
+    emails sent outside a request (tasks)."""
+    from django.conf import settings
+
+    from core.db import tenant_connection
+
+    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+    return f"{protocol}://{tenant_connection.tenant.get_primary_domain().domain}"

@@ -64,6 +64,8 @@ TENANT_APPS = [
     "domain.nutrition",
     # --- studio commerce (issue 13)
     "billing.payments",
+    # --- settings and privacy (issue 18): exports, erasure, retention
+    "domain.privacy",
     # --- messaging, notifications, automations (issue 15)
     "domain.messaging",
     # --- analytics (issue 17)
@@ -107,11 +109,12 @@ MIDDLEWARE = [
     "core.input.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Django's LocaleMiddleware, knowing the person and the studio: their language and display zone.
+    "core.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -124,6 +127,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.branding",
@@ -151,7 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Accounts (django-allauth): email + password, the same pages on every host --------------------
 # People live in the schema of the host they sign in at (studio people on its subdomain, platform
 # staff on the public host); core/accounts/adapter.py brands pages and emails and applies the lockout.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, loading the person's preferences with them (core/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["core.accounts.backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"  # a studio's portal
 PLATFORM_LOGIN_REDIRECT_URL = "/console/"  # platform staff on the public host
@@ -181,8 +186,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": False}
 INVITATION_VALID_DAYS = 7
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language switcher's choice, for visitors who do not sign in
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -248,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
     # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
     "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
+    # Expired data exports, and media older than each studio's retention policy keeps (docs/privacy.md).
+    "privacy-retention": {"task": "privacy.retention_sweep", "schedule": 3600.0},
     # Messaging: deliveries held by quiet hours or waiting for a retry; automations; archival.
     "messaging-deliveries": {"task": "messaging.deliveries_sweep", "schedule": 60.0},
     # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).

@@ -53,6 +53,11 @@ def appointment_cancelled(appointment: Appointment, *, actor: User, now: datetim
     )
 
 
+def appointment_moved(appointment: Appointment) -> None:
+    """The pass a moved appointment holds counts at its new time."""
+    commerce.booking_moved(ref=appointment_ref(appointment))
+
+
 def appointment_attendance(appointment: Appointment, *, actor: User, now: datetime) -> None:
     if appointment.status == Appointment.Status.NO_SHOW:
         commerce.booking_no_show(actor=actor, ref=appointment_ref(appointment), now=now)
