@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0004_template_snapshot'),
+        ('tenants', '0005_studio_contact_and_email'),
     ]
 
     operations = [
