@@ -77,7 +77,7 @@ def test_the_api_honours_accept_language_else_the_studio_language(studio):
 
 
 def test_the_week_starts_on_the_persons_chosen_day(studio, signed_in):
-    client, trainer = signed_in(Role.TRAINER)
+    client, _trainer = signed_in(Role.TRAINER)
     assert client.get("/schedule/week/").context["week_start"].weekday() == 0  # Monday unless chosen
     client.post("/me/preferences/", {**PREFS, "language": "", "timezone": ""})  # weeks from Sunday
     assert client.get("/schedule/week/").context["week_start"].weekday() == 6
