@@ -17,6 +17,7 @@ from billing.payments.services.sales import package_purchase
 from core.audit import AuditAction, audit_record
 from core.models import Invitation, Role, User
 from domain.clients.models import ClientProfile, EmergencyContact, HealthHistory
+from domain.messaging.models import Message, Notification, Participant, Thread
 from domain.nutrition.models import FoodLogEntry
 from domain.progress.models import Pose, ProgressEntry, ProgressPhoto
 from domain.scheduling.models import Appointment
@@ -89,6 +90,17 @@ def rich_client(tenant, media_root) -> RichClient:
         amount=sale.invoice.total_amount,
         method="cash",
         note=f"Paid by {EMAIL}",
+    )
+    # messages: a direct thread with their trainer, a group thread, a notification
+    direct = Thread.objects.create(kind=Thread.Kind.DIRECT, pair_key=f"{person.pk}-{trainer.pk}", created_by=trainer)
+    group = Thread.objects.create(kind=Thread.Kind.GROUP, title="Morning crew", created_by=trainer)
+    for thread in (direct, group):
+        Participant.objects.create(thread=thread, user=person)
+        Participant.objects.create(thread=thread, user=trainer)
+    Message.objects.create(thread=direct, sender=trainer, body=f"Hi {NAME[0]}, how is the knee?")
+    Message.objects.create(thread=group, sender=person, body=f"Text me on {PHONE}")
+    Notification.objects.create(
+        user=person, key=f"n-{person.pk}", kind="message.new", title=f"Hello {NAME[0]} {NAME[1]}"
     )
     # and what others wrote about them
     audit_record(actor=owner, action=AuditAction.CLIENT_CREATE, target=person, note=f"{NAME[0]} {NAME[1]} joined")

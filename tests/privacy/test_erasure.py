@@ -18,6 +18,7 @@ from django.test import Client
 from billing.payments.models import Invoice, Payment
 from core.models import AuditEvent, User
 from core.privacy import all_stored_files
+from domain.messaging.models import Thread
 from domain.privacy.scrub import text_columns
 from tests.conftest import host_of
 from tests.factories.core import DEFAULT_PASSWORD
@@ -88,6 +89,9 @@ def test_after_erasure_nothing_in_the_studio_names_the_client(
     assert (invoice.number, invoice.amount_paid) == (rich_client.invoice_number, paid)
     assert invoice.buyer["email"] == ""
     assert Payment.objects.filter(invoice=invoice).exists()
+    # and their direct thread is gone, while the group thread stays for the others
+    assert not Thread.objects.filter(kind=Thread.Kind.DIRECT, participants__user=rich_client.trainer).exists()
+    assert Thread.objects.filter(kind=Thread.Kind.GROUP).exists()
     # and the erasure is audited, by the owner
     assert AuditEvent.objects.filter(action="client.erase", actor_id=rich_client.owner.pk).count() == 1
     # and the person can never sign in again, with their old password or a token

@@ -63,6 +63,8 @@ def test_a_client_downloads_all_their_data_in_one_archive(
     assert clients["emergency_contacts"][0]["name"] == "Ada Quixotewright"
     assert clients["health_history"][0]["notes"] == "Old knee injury"  # decrypted for its owner
     assert archive.read(f"invoices/{rich_client.invoice_number}.pdf").startswith(b"%PDF")
+    messaging = json.loads(archive.read("messaging.json"))
+    assert {m["body"] for m in messaging["messages"]} >= {"Text me on +44 7700 900123"}
     assert AuditEvent.objects.filter(action="data_export.download", actor_id=person.pk).exists()
 
 
