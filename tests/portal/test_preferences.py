@@ -74,3 +74,10 @@ def test_the_api_honours_accept_language_else_the_studio_language(studio):
     assert api.get("/api/v1/studio", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")["Content-Language"] == "de"
     assert api.get("/api/v1/studio")["Content-Language"] == "es"
     assert api.get("/api/v1/studio", HTTP_ACCEPT_LANGUAGE="fr")["Content-Language"] == "es"
+
+
+def test_the_week_starts_on_the_persons_chosen_day(studio, signed_in):
+    client, _trainer = signed_in(Role.TRAINER)
+    assert client.get("/schedule/week/").context["week_start"].weekday() == 0  # Monday unless chosen
+    client.post("/me/preferences/", {**PREFS, "language": "", "timezone": ""})  # weeks from Sunday
+    assert client.get("/schedule/week/").context["week_start"].weekday() == 6
