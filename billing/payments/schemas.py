@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from core.api.pagination import PageParams
+
+if TYPE_CHECKING:
+    from billing.payments.models import Payment, PaymentDispute
 
 
 class PackageIn(Schema):
@@ -228,6 +231,15 @@ class PaymentIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class DisputeOut(Schema):
+    stripe_dispute_id: str
+    amount: int
+    currency: str
+    reason: str
+    status: str
+    evidence_due_by: datetime | None
+
+
 class PaymentOut(Schema):
     id: int
     invoice_id: int
@@ -240,6 +252,11 @@ class PaymentOut(Schema):
     reference: str
     created_at: datetime
     succeeded_at: datetime | None
+    disputes: list[DisputeOut] = Field(default_factory=list, description="Chargebacks, Stripe's status")
+
+    @staticmethod
+    def resolve_disputes(obj: Payment) -> list[PaymentDispute]:
+        return list(obj.disputes.all())
 
 
 class RefundIn(Schema):

@@ -8,24 +8,10 @@ from django.core import mail
 
 from billing.charges import studio_checkout_session_create
 from billing.platform.limits import ClientLimitReached, client_limit_check
-from billing.platform.models import ConnectedAccount, StudioSubscription
-from billing.platform.services import subscription_cancel, subscription_change_plan
+from billing.platform.models import ConnectedAccount
+from billing.platform.services import subscription_change_plan
 from core.exceptions import ConflictError
 from tests.fakes.stripe_resources import account_create
-from tests.fakes.stripe_subscriptions import run_clock
-
-
-@pytest.fixture
-def ended(active, fake_stripe, billing_clock, deliver, studio_owner) -> StudioSubscription:
-    subscription_cancel(studio=active.studio, actor=studio_owner)
-    mail.outbox.clear()
-    mark = len(fake_stripe.events)
-    billing_clock.move_to(active.current_period_end)
-    run_clock(fake_stripe)
-    deliver(mark)
-    deliver(mark)  # Stripe sends them again: nothing changes twice
-    active.refresh_from_db()
-    return active
 
 
 def _sell(studio):

@@ -144,3 +144,21 @@ def active(trialing, fake_stripe, billing_clock, deliver) -> StudioSubscription:
     deliver(mark)
     trialing.refresh_from_db()
     return trialing
+
+
+@pytest.fixture
+def ended(active, fake_stripe, billing_clock, deliver, studio_owner) -> StudioSubscription:
+    """The owner cancelled and the period ended: the subscription is over (mail outbox cleared before)."""
+    from django.core import mail
+
+    from billing.platform.services import subscription_cancel
+
+    subscription_cancel(studio=active.studio, actor=studio_owner)
+    mail.outbox.clear()
+    mark = len(fake_stripe.events)
+    billing_clock.move_to(active.current_period_end)
+    run_clock(fake_stripe)
+    deliver(mark)
+    deliver(mark)  # Stripe sends them again: nothing changes twice
+    active.refresh_from_db()
+    return active

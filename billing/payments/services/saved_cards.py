@@ -41,11 +41,16 @@ def saved_card_list(*, client: User) -> list[SavedCard]:
 
 @transaction.atomic
 def saved_card_remove(*, actor: User, card_id: int) -> SavedCard:
-    """The client (their own) or staff remove a card on file: it is never charged again; after commit it is
-    detached from its Stripe customer. Audited. Raises NotFoundError (not theirs or no such card)."""
+    """The client (their own) or staff who see the client remove a card on file: it is never charged again;
+    after commit it is detached from its Stripe customer. Audited. Raises NotFoundError (no such card, or
+    not theirs / a client out of the staff member's reach)."""
     card = SavedCard.objects.select_for_update().filter(pk=card_id).first()
     if card is None or (card.client_id != actor.pk and not is_studio_staff(actor)):
         raise NotFoundError(_("No such card."), code=ErrorCode.CARD_NOT_FOUND)
+    if card.client_id != actor.pk:
+        from domain.clients.selectors import client_get
+
+        client_get(actor=actor, client_id=card.client_id)  # a trainer only for the clients they see
     audit_record(actor=actor, action=AuditAction.SAVED_CARD_REMOVE, target=card, client=card.client_id)
     payment_method = card.stripe_payment_method_id
     card.delete()

@@ -208,13 +208,6 @@ def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -
     from billing.platform.limits import active_client_count
     from billing.platform.services.ended import subscription_has_ended, subscription_restart
 
-    if subscription_has_ended(studio=studio):
-        return subscription_restart(studio=studio, price=price, actor=actor)
-    row = _live(studio)
-    if not price.active and price.pk != row.price_id:
-        raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
-    if price.pk == row.price_id:
-        raise ConflictError(_("The studio is already on this plan."), code=ErrorCode.SAME_PLAN)
     limit = price.plan.client_limit
     if limit is not None and active_client_count(studio=studio) > limit:
         raise ConflictError(
@@ -222,6 +215,13 @@ def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -
             % {"plan": price.plan.name, "limit": limit},
             code=ErrorCode.OVER_NEW_PLAN_LIMIT,
         )
+    if subscription_has_ended(studio=studio):
+        return subscription_restart(studio=studio, price=price, actor=actor)
+    row = _live(studio)
+    if not price.active and price.pk != row.price_id:
+        raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
+    if price.pk == row.price_id:
+        raise ConflictError(_("The studio is already on this plan."), code=ErrorCode.SAME_PLAN)
     upgrade = (price.plan.rank, price.monthly_amount) > (row.plan.rank, row.price.monthly_amount)
     client = stripe_client()
     with stripe_errors():  # decide on Stripe's state, not our mirror (a webhook may not have arrived yet)
@@ -307,7 +307,7 @@ def subscription_reactivate(*, studio: Studio, actor: User) -> StudioSubscriptio
 
 def payment_method_session_create(*, studio: Studio, return_url: str) -> str:
     """A Stripe-hosted page (billing portal) where the owner sets the card; returns its one-time URL."""
-    row = _live(studio) if StudioSubscription.objects.filter(studio=studio).exists() else None
+    row = StudioSubscription.objects.filter(studio=studio).first()  # an ended plan's card can change too
     if row is None or not row.stripe_customer_id:
         raise NotFoundError(_("This studio has no platform subscription yet."), code=ErrorCode.NO_SUBSCRIPTION)
     with stripe_errors():

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from billing.payments.errors import EntitlementRequired
 from billing.payments.services import bookings as commerce
 from core.models import User
+from core.tenancy import queue_after_commit
 from domain.scheduling import selectors
 from domain.scheduling.models import Appointment, GroupSession, SessionParticipant
 
@@ -51,6 +52,11 @@ def appointment_cancelled(appointment: Appointment, *, actor: User, now: datetim
     commerce.booking_cancelled(
         actor=actor, ref=appointment_ref(appointment), late=appointment.is_late_cancellation, now=now
     )
+
+
+def appointment_moved(appointment: Appointment) -> None:
+    """The pass a moved appointment holds counts at its new time."""
+    commerce.booking_moved(ref=appointment_ref(appointment))
 
 
 def appointment_attendance(appointment: Appointment, *, actor: User, now: datetime) -> None:
@@ -97,7 +103,7 @@ def promotable(
             with transaction.atomic():
                 commerce.booking_consume(actor=participant.client, ref=participant_ref(participant, session), now=now)
         except EntitlementRequired as refused:
-            waitlist_skipped_notify.delay_on_commit(participant_id=participant.pk, reason=refused.message)
+            queue_after_commit(waitlist_skipped_notify, participant_id=participant.pk, reason=refused.message)
             continue
         chosen.append(participant)
     return chosen

@@ -408,6 +408,7 @@ def series_split_and_move(
         for item in [appointment, *following]:
             item.save()
     for item in result.moved:
+        commerce_hooks.appointment_moved(item)
         reminders_cancel(appointment=item)
         if item.status == Appointment.Status.CONFIRMED:
             reminders_schedule(starts_at=item.starts_at, recipient=item.client, appointment=item, now=now)

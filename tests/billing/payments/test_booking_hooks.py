@@ -203,3 +203,34 @@ def test_a_recurring_series_consumes_a_credit_per_occurrence_and_a_cancel_return
     first = min(result.created, key=lambda a: a.starts_at)
     scheduling.appointment_cancel(actor=member, appointment_id=first.pk, now=NOW)
     assert _credits(pack) == 1
+
+
+def test_a_moved_appointment_s_membership_visit_counts_in_its_new_week(member, buy, currency, manager):
+    from billing.payments import services as commerce
+    from tests.factories.payments import MembershipFactory
+
+    buy(member, MembershipFactory(currency=currency, visits_per_week=1), now=NOW)
+    trainer = TrainerFactory()
+    kind = AppointmentTypeFactory(trainer=trainer)
+    tuesday = (NOW + timedelta(days=1)).replace(hour=10)
+    booked = scheduling.appointment_book(
+        actor=manager,
+        trainer_id=trainer.pk,
+        client_id=member.pk,
+        appointment_type_id=kind.pk,
+        starts_at=tuesday,
+        now=NOW,
+    )
+    # when staff move it to the next week
+    scheduling.appointment_update(
+        actor=manager, appointment_id=booked.pk, starts_at=tuesday + timedelta(days=7), now=NOW
+    )
+
+    # then this week is free again and the next one is full
+    def decide(moment):
+        return commerce.entitlement_decide(
+            client=member, bookable=commerce.Bookable(appointment_type_id=kind.pk, starts_at=moment), now=NOW
+        )
+
+    assert decide(tuesday + timedelta(days=1)).source == "membership"
+    assert decide(tuesday + timedelta(days=8)).code == "weekly_limit_reached"

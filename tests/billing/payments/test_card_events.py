@@ -24,6 +24,7 @@ from billing.platform.models import ConnectedAccount
 from core.exceptions import NotFoundError
 from core.models import AuditEvent
 from tests.billing.payments.conftest import NOW
+from tests.domain.api_helpers import send
 from tests.factories.core import ClientFactory
 from tests.factories.payments import MembershipFactory, PackFactory
 from tests.fakes.stripe_payments import checkout_expire, dashboard_refund, dispute_close, dispute_open, refund_fail
@@ -137,7 +138,9 @@ def test_our_own_card_refund_s_events_find_its_row(
     assert ClientPack.objects.get(pk=sale.pack.pk).credits_remaining == 7  # 10 x (1 - 30 %)
 
 
-def test_a_chargeback_is_recorded_with_its_latest_status_in_any_order(shop, fake_stripe, member, studio, deliver_all):
+def test_a_chargeback_is_recorded_with_its_latest_status_in_any_order(
+    shop, fake_stripe, member, manager, studio, deliver_all, api_client
+):
     _sale, payment = _paid_pack(member, studio, fake_stripe, deliver_all)
     mark = len(fake_stripe.events)
     dispute = dispute_open(fake_stripe, payment.stripe_payment_intent_id)
@@ -146,6 +149,8 @@ def test_a_chargeback_is_recorded_with_its_latest_status_in_any_order(shop, fake
     row = PaymentDispute.objects.get()
     assert (row.payment_id, row.amount, row.reason, row.status) == (payment.pk, 10000, "fraudulent", "lost")
     assert row.evidence_due_by is not None
+    status, body = send(api_client(manager), "get", f"/api/v1/payments?client_id={member.pk}")
+    assert (status, [d["status"] for d in body["items"][0]["disputes"]]) == (200, ["lost"])
 
 
 def test_a_card_saved_at_checkout_pays_the_renewal_and_the_receipt_is_mailed_from_the_studio(
@@ -199,3 +204,24 @@ def test_a_card_on_file_is_removed_by_its_client_only_and_detached_at_stripe(
     assert not SavedCard.objects.filter(client=member).exists()
     assert fake_stripe.objects[card.stripe_payment_method_id]["customer"] is None
     assert AuditEvent.objects.filter(action="saved_card.remove", actor_id=member.pk).count() == 1
+
+
+def test_refund_events_that_arrive_before_the_payment_s_leave_one_payment_one_refund(
+    shop, fake_stripe, member, studio, deliver_all
+):
+    sale = services.package_purchase(
+        actor=member, client_id=member.pk, package_id=PackFactory(currency=studio.currency).pk
+    )
+    payment = _checkout(member, sale.invoice.pk)
+    mark = len(fake_stripe.events)
+    checkout_complete(fake_stripe, payment.stripe_checkout_session_id)
+    dashboard_refund(fake_stripe, payment.stripe_payment_intent_id)  # all of it
+    deliver_all(mark)  # newest first: the refund's events, then the payment's
+
+    payment.refresh_from_db()
+    invoice = Invoice.objects.get(pk=sale.invoice.pk)
+    assert (payment.status, payment.amount_refunded) == ("succeeded", 10000)
+    assert (invoice.status, invoice.amount_paid, invoice.amount_refunded) == ("paid", 10000, 10000)
+    assert Payment.objects.filter(invoice=invoice).count() == 1
+    assert Refund.objects.filter(payment=payment).count() == 1
+    assert ClientPack.objects.get(pk=sale.pack.pk).credits_remaining == 0

@@ -10,12 +10,13 @@ import pytest
 from django.test import Client
 
 from domain.analytics import services
-from domain.analytics.models import TrainerMetric
+from domain.analytics.models import SessionRating, TrainerMetric
+from domain.scheduling.models import Appointment
 from tests.conftest import host_of
 from tests.factories.analytics import at, membership
 from tests.factories.clients import ClientTrainerFactory
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
-from tests.factories.scheduling import AvailabilityFactory
+from tests.factories.scheduling import AppointmentFactory, AvailabilityFactory
 
 DAY = date(2026, 6, 9)
 
@@ -107,3 +108,27 @@ def test_ratings_are_validated(figures, api_client):
     assert api.post("/api/v1/analytics/nps", {"score": 9}, content_type="application/json").status_code == 201
     again = api.post("/api/v1/analytics/nps", {"score": 10}, content_type="application/json")
     assert (again.status_code, again.json()["code"]) == (409, "already_rated")
+
+
+def test_a_client_rates_an_attended_session_once_from_the_portal(studio, figures):
+    person = ClientFactory()
+    session = AppointmentFactory(
+        client=person,
+        trainer=figures["mine"],
+        starts_at=at(DAY, 9),
+        ends_at=at(DAY, 10),
+        status=Appointment.Status.COMPLETED,
+    )
+    page = signed_in(studio, person)
+    listed = page.get("/me/ratings/").content.decode()
+    assert 'name="kind" value="appointment"' in listed
+    assert "recommend us" in listed
+
+    page.post("/me/ratings/rate/", {"kind": "appointment", "id": session.pk, "score": "5"})
+    page.post("/me/ratings/rate/", {"kind": "appointment", "id": session.pk, "score": "1"})
+
+    assert list(SessionRating.objects.filter(client=person).values_list("score", "trainer_id")) == [
+        (5, figures["mine"].pk)
+    ]
+    assert 'value="appointment"' not in page.get("/me/ratings/").content.decode()
+    assert signed_in(studio, figures["mine"]).get("/me/ratings/").status_code == 404
