@@ -28,6 +28,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from domain.notifications.push import vapid_keys as vapid_keys  # the keys the platform makes
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
@@ -35,14 +37,6 @@ def b64url(data: bytes) -> str:
 
 def unb64url(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def vapid_keys() -> tuple[str, str]:
-    """(private, public) VAPID keys as the settings take them: raw, base64url."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    private = key.private_numbers().private_value.to_bytes(32, "big")
-    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    return b64url(private), b64url(public)
 
 
 @dataclass

@@ -28,7 +28,7 @@ from core.models import User
 from domain.messaging.catalog import MARKETING
 from domain.messaging.models import Delivery, Notification, Participant, Preference
 from domain.messaging.realtime import publish
-from domain.messaging.services.preferences import preference_of, quiet_until, unsubscribe_token
+from domain.messaging.services.preferences import person_setting, preference_of, quiet_until, unsubscribe_token
 from domain.messaging.services.templates import template_render, wording_get
 from domain.notifications.channels import DeliveryError, Message, channel_get
 
@@ -59,7 +59,7 @@ def studio_base_url() -> str:
 
 def _language(pref: Preference) -> str:
     studio = getattr(tenant_connection, "tenant", None)
-    return pref.language or getattr(studio, "locale", None) or settings.LANGUAGE_CODE
+    return person_setting(pref, "language") or getattr(studio, "locale", None) or settings.LANGUAGE_CODE
 
 
 def _context(user: User, context: dict[str, Any]) -> dict[str, Any]:

@@ -133,6 +133,8 @@ def test_beat_schedules_the_sweeps_of_real_tasks():
         "messaging.automations_sweep",
         "messaging.archive_sweep",
         "analytics.sweep",
+        "tenants.studios_erase_due",
+        "privacy.retention_sweep",
     }
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks
     assert scheduled <= set(app.tasks.keys())
