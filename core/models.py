@@ -126,12 +126,15 @@ class AuditAction(models.TextChoices):
     CLASS_SERIES_CREATE = "class_series.create", _("Created a series of classes")
     CLIENT_ARCHIVE = "client.archive", _("Archived a client")
     CLIENT_CREATE = "client.create", _("Added a client")
+    CLIENT_ERASE = "client.erase", _("Erased a client's personal data")
     CLIENT_RESTORE = "client.restore", _("Restored a client")
     CLIENT_SEND_ACCESS_LINK = "client.send_access_link", _("Sent a client a sign-in link")
     CLIENT_SET_TRAINERS = "client.set_trainers", _("Changed a client's trainers")
     CLIENT_UPDATE_HEALTH_HISTORY = "client.update_health_history", _("Updated a client's health history")
     COMMERCE_POLICY_UPDATE = "commerce_policy.update", _("Changed the billing settings")
     CONNECTED_ACCOUNT_CREATE = "connected_account.create", _("Connected the studio's payment account")
+    DATA_EXPORT_DOWNLOAD = "data_export.download", _("Downloaded a data export")
+    DATA_EXPORT_REQUEST = "data_export.request", _("Asked for a data export")
     ENTITLEMENT_OVERRIDE = "entitlement.override", _("Booked a client without a pass (override)")
     FOOD_ARCHIVE = "food.archive", _("Archived a food")
     FOOD_CREATE = "food.create", _("Added a food")
@@ -162,6 +165,7 @@ class AuditAction(models.TextChoices):
     PERSON_CHANGE_ROLE = "person.change_role", _("Changed someone's role")
     PERSON_DEACTIVATE = "person.deactivate", _("Deactivated someone")
     PERSON_REACTIVATE = "person.reactivate", _("Reactivated someone")
+    PREFERENCES_UPDATE = "preferences.update", _("Changed their preferences")
     PLAN_CREATE = "plan.create", _("Created a platform plan")
     PLAN_PRICE_CREATE = "plan_price.create", _("Set a platform plan's price")
     PLATFORM_SUBSCRIPTION_CANCEL = "platform_subscription.cancel", _("Cancelled the studio's plan at its period end")
@@ -181,17 +185,24 @@ class AuditAction(models.TextChoices):
     PROGRESS_PHOTO_UPLOAD = "progress_photo.upload", _("Uploaded a progress photo")
     PROGRESSION_RULE_DELETE = "progression_rule.delete", _("Removed a progression rule")
     PROGRESSION_RULE_SET = "progression_rule.set", _("Set a progression rule")
+    RETENTION_POLICY_UPDATE = "retention_policy.update", _("Changed how long data is kept")
     RECIPE_CREATE = "recipe.create", _("Added a recipe")
     RECIPE_UPDATE = "recipe.update", _("Changed a recipe")
     SAVED_CARD_REMOVE = "saved_card.remove", _("Removed a card on file")
     SCHEDULING_POLICY_UPDATE = "scheduling_policy.update", _("Changed the scheduling policy")
     STRIKE_FORGIVE = "strike.forgive", _("Forgave a client's strikes")
+    STUDIO_CLOSE = "studio.close", _("Closed a studio")
+    STUDIO_ERASE = "studio.erase", _("Erased a closed studio's data")
+    STUDIO_EXPORT = "studio.export", _("Exported a studio (data and media)")
     STUDIO_EXPORT_PEOPLE = "studio.export_people", _("Exported the studio's people")
     STUDIO_REACTIVATE = "studio.reactivate", _("Reactivated a studio")
+    STUDIO_REOPEN = "studio.reopen", _("Reopened a closed studio")
+    STUDIO_RESTORE = "studio.restore", _("Restored a studio from an export")
     STUDIO_SET_SIGNUP_POLICY = "studio.set_signup_policy", _("Changed whether clients may sign up")
     STUDIO_SIGN_UP = "studio.sign_up", _("Signed a studio up")
     STUDIO_SUSPEND = "studio.suspend", _("Suspended a studio")
     STUDIO_UPDATE_BRANDING = "studio.update_branding", _("Changed the studio's branding")
+    STUDIO_UPDATE_SETTINGS = "studio.update_settings", _("Changed the studio's settings")
     VIDEO_ADD_FEEDBACK = "video.add_feedback", _("Gave feedback on a video")
     VIDEO_CHANGE_STATUS = "video.change_status", _("Changed a video's review status")
     VIDEO_COMPLETE_UPLOAD = "video.complete_upload", _("Finished uploading a video")
@@ -319,3 +330,46 @@ class Invitation(TimeStampedModel):
     def display_status(self) -> str:
         """Pending, accepted or revoked, with "expired" for a pending link past its date."""
         return str(_("Expired")) if self.is_expired else self.get_status_display()
+
+
+class Units(models.TextChoices):
+    METRIC = "metric", _("Metric (kg, cm)")
+    IMPERIAL = "imperial", _("Imperial (lb, in)")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Preferences(models.Model):
+    """A person's own choices for how the product speaks and shows things. Absent until first saved.
+
+    Blank `language` / `timezone`: the studio's. A client's units are on their client profile (trainers
+    set them there too); `units` here serves staff. Notification channels and quiet hours are messaging's.
+    """
+
+    user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="preferences")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    timezone = models.CharField(_("time zone for display"), max_length=64, blank=True)
+    week_start = models.PositiveSmallIntegerField(_("calendar starts on"), choices=Weekday.choices, default=0)
+    units = models.CharField(_("units"), max_length=10, choices=Units.choices, default=Units.METRIC)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(week_start__lte=6), name="core_preferences_week_start_valid"),
+            models.CheckConstraint(
+                condition=models.Q(units__in=[choice.value for choice in Units]), name="core_preferences_units_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

@@ -42,6 +42,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- Accounts (web portal): the People page, invitations, client self sign-up ---
     "people.manage": MANAGEMENT,  # the People page: everyone, invitations, re-send and withdraw
     "studio.update_signup_policy": frozenset({OWNER}),  # open or close client self sign-up
+    # --- settings, preferences, privacy (issue 18; object scope through the clients selectors) ---
+    "studio.update_settings": frozenset({OWNER}),  # name, contact, locale, email signature
+    "preferences.update": EVERYONE,  # one's own language, units, display zone, week start
+    "privacy.export": EVERYONE,  # a client's own data; staff for the clients they see
+    "privacy.erase": frozenset({OWNER}),  # erase a client's personal data (irreversible)
+    "privacy.manage_retention": frozenset({OWNER}),
     # --- scheduling (domain/scheduling; object rules: domain/scheduling/access.py) ---
     "scheduling.view": EVERYONE,  # timetable, trainers, appointment types, open slots
     "scheduling.book": EVERYONE,  # book, cancel, register for classes (clients for themselves)
@@ -121,6 +127,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),
+    "platform.close_studio": frozenset({PLATFORM}),  # close (retention, then erasure) and reopen
     "platform.manage_plans": frozenset({PLATFORM}),  # platform plans and their prices (billing console)
     # --- studio onboarding and platform console ---
     "studio.view_onboarding": MANAGEMENT,

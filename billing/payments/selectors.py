@@ -216,3 +216,9 @@ def fee_list(*, client: User | None = None, status: str | None = None) -> QueryS
     if client is not None:
         queryset = queryset.filter(client=client)
     return queryset.filter(status=status) if status else queryset
+
+
+def money_recorded() -> bool:
+    """Has the studio priced or charged anything (a package, an invoice, a payment)? Its currency is then fixed:
+    amounts are stored as minor units of that currency, and changing it would re-read every one of them."""
+    return Package.objects.exists() or Invoice.objects.exists() or Payment.objects.exists()

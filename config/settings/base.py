@@ -64,6 +64,8 @@ TENANT_APPS = [
     "domain.nutrition",
     # --- studio commerce (issue 13)
     "billing.payments",
+    # --- settings and privacy (issue 18): exports, erasure, retention
+    "domain.privacy",
     # --- messaging, notifications, automations (issue 15)
     "domain.messaging",
     # --- analytics (issue 17)
@@ -84,6 +86,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 GET_EXECUTOR_FUNCTION = "django_tenants_smart_executor.load_executor"
 # How many ready-made studio schemas provisioning keeps cloned ahead of time (see tenants/pool.py).
 STUDIO_SCHEMA_POOL_SIZE = env.env_int("STUDIO_SCHEMA_POOL_SIZE", 3)
+# A closed studio's data (schema, media, platform rows) is kept this many days, then erased (tenants/lifecycle.py).
+STUDIO_RETENTION_DAYS = env.env_int("STUDIO_RETENTION_DAYS", 90)
 
 DATABASES = {"default": env.database_config()}
 # One `SET search_path` when a connection changes schema, not one per query (core/db/backend).
@@ -105,11 +109,12 @@ MIDDLEWARE = [
     "core.input.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Django's LocaleMiddleware, knowing the person and the studio: their language and display zone.
+    "core.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -122,6 +127,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.branding",
@@ -149,7 +155,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Accounts (django-allauth): email + password, the same pages on every host --------------------
 # People live in the schema of the host they sign in at (studio people on its subdomain, platform
 # staff on the public host); core/accounts/adapter.py brands pages and emails and applies the lockout.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, loading the person's preferences with them (core/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["core.accounts.backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"  # a studio's portal
 PLATFORM_LOGIN_REDIRECT_URL = "/console/"  # platform staff on the public host
@@ -179,8 +186,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": False}
 INVITATION_VALID_DAYS = 7
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language switcher's choice, for visitors who do not sign in
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -232,16 +240,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The worker logs through LOGGING above (JSON in production) instead of replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Sweeps run in the public schema and queue one task per active studio, which runs in its schema.
 CELERY_BEAT_SCHEDULE = {
     "scheduling-reminders": {"task": "scheduling.reminders_sweep", "schedule": 60.0},
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
     # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+    # Closed studios past their retention period are erased (audited); once a day is plenty.
+    "tenants-erase-closed": {"task": "tenants.studios_erase_due", "schedule": 24 * 3600.0},
     # Studios unpaid for BILLING_UNPAID_SUSPEND_DAYS are suspended (public schema, one query).
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
     # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
     "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
+    # Expired data exports, and media older than each studio's retention policy keeps (docs/privacy.md).
+    "privacy-retention": {"task": "privacy.retention_sweep", "schedule": 3600.0},
     # Messaging: deliveries held by quiet hours or waiting for a retry; automations; archival.
     "messaging-deliveries": {"task": "messaging.deliveries_sweep", "schedule": 60.0},
     # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).
@@ -304,6 +318,7 @@ METRICS_ENABLED = env.env_bool("METRICS_ENABLED", True)
 METRICS_TOKEN = env.env_str("METRICS_TOKEN")
 METRICS_INTERNAL_NETWORKS = env.env_list("METRICS_INTERNAL_NETWORKS", ["127.0.0.0/8", "::1/128"])
 METRICS_PORT = env.env_int("METRICS_PORT", 9100)  # a Celery worker's own exposition
+METRICS_CELERY_QUEUES = env.env_list("CELERY_QUEUES", [CELERY_TASK_DEFAULT_QUEUE])  # whose depth /metrics reports
 METRICS_TIER_FUNCTION = "tenants.observability.request_tier"
 METRICS_COLLECTORS = ["tenants.observability.PlatformCollector"]
 
@@ -323,7 +338,8 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(levelname)s %(name)s %(message)s %(studio)s %(request_id)s",
-            "rename_fields": {"levelname": "level", "name": "logger", "request_id": "request"},
+            # Not "request": Django's own request logger puts the request object under that name.
+            "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",
         },
     },

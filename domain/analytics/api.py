@@ -32,12 +32,12 @@ router = Router(tags=["analytics"])
 # Where an inbox item is acted on through the API (the portal links to its own pages instead).
 API_LINKS = {
     "client": "/api/v1/clients/{id}",
-    "client_health": "/api/v1/clients/{id}/health",
+    "client_health": "/api/v1/clients/{id}/health-history",
     "client_wallet": "/api/v1/clients/{id}/credits",
     "invoice": "/api/v1/invoices/{id}",
     "fee": "/api/v1/fees/{id}/waive",
     "video": "/api/v1/videos/{id}",
-    "thread": "/api/v1/threads/{id}",
+    "thread": "/api/v1/messaging/threads/{id}",
     "membership": "/api/v1/memberships/{id}/cancel-terms",
 }
 

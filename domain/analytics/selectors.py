@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -20,8 +20,10 @@ from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
 from core.models import User
 from core.permissions import can, is_management, require
+from core.studio_time import studio_today
 from domain.analytics.days import round_half_up
 from domain.analytics.models import AtRiskFlag, BusinessMetric, NpsResponse, SessionRating, TrainerMetric
+from domain.scheduling import reporting as scheduling
 
 MAX_RANGE_DAYS = 731
 
@@ -306,15 +308,34 @@ def ratings_by(*, actor: User, start: date, end: date, by: str) -> list[RatingGr
     ]
 
 
-def nps_month(*, actor: User, month: date) -> tuple[int | None, int]:
-    """The NPS (promoters % - detractors %) of `month`'s answers and how many answered."""
-    require(actor, "analytics.view_studio")
-    figures = NpsResponse.objects.filter(month=month.replace(day=1)).aggregate(n=Count("id"), total=Sum("score"))
-    answers = list(NpsResponse.objects.filter(month=month.replace(day=1)).values_list("score", flat=True))
-    promoters = sum(1 for score in answers if score >= 9)
-    detractors = sum(1 for score in answers if score <= 6)
-    return _nps(promoters, detractors, figures["n"]), figures["n"]
-
-
 def _open_flags() -> QuerySet[AtRiskFlag]:
     return AtRiskFlag.objects.filter(cleared_at__isnull=True)
+
+
+# --- for clients: what they may rate ----------------------------------------------------------------------
+
+RATE_WITHIN = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Rateable:
+    kind: str  # "appointment" | "participant"
+    id: int
+    starts_at: datetime
+    what: str  # a class type's name, "" for a 1:1 session
+
+
+def rateable_for(*, actor: User, now: datetime) -> tuple[list[Rateable], bool]:
+    """The client's attended sessions and classes of the last 14 days not rated yet (newest first), and
+    whether this month's NPS question is still open to them. Raises PermissionDeniedError for staff."""
+    require(actor, "analytics.rate")
+    rated = SessionRating.objects.filter(client=actor)
+    items = scheduling.attended_unrated(
+        client_id=actor.pk,
+        since=now - RATE_WITHIN,
+        rated_appointments=set(rated.exclude(appointment=None).values_list("appointment_id", flat=True)),
+        rated_seats=set(rated.exclude(participant=None).values_list("participant_id", flat=True)),
+    )
+    month = studio_today(now=now).replace(day=1)
+    nps_open = not NpsResponse.objects.filter(client=actor, month=month).exists()
+    return [Rateable(*item) for item in items], nps_open

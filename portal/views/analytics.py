@@ -39,6 +39,7 @@ PORTAL_LINKS: dict[str, Callable[[int], str]] = {
     "membership": lambda pk: reverse("portal:sales_desk"),
     "fee": lambda pk: reverse("portal:desk_waive", args=[pk]),
     "video": lambda pk: reverse("portal:video_detail", args=[pk]),
+    "thread": lambda pk: reverse("portal:messages") + f"?thread={pk}",
 }
 
 

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 
 from domain.analytics import services
-from domain.analytics.models import TrainerMetric
+from domain.analytics.models import SessionRating, TrainerMetric
+from domain.scheduling.models import Appointment
 from tests.conftest import host_of
 from tests.factories.analytics import at, membership
 from tests.factories.clients import ClientTrainerFactory
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
-from tests.factories.scheduling import AvailabilityFactory
+from tests.factories.scheduling import AppointmentFactory, AvailabilityFactory
+from tests.querycount import queries_of_get
 
 DAY = date(2026, 6, 9)
 
@@ -107,3 +109,38 @@ def test_ratings_are_validated(figures, api_client):
     assert api.post("/api/v1/analytics/nps", {"score": 9}, content_type="application/json").status_code == 201
     again = api.post("/api/v1/analytics/nps", {"score": 10}, content_type="application/json")
     assert (again.status_code, again.json()["code"]) == (409, "already_rated")
+
+
+def test_a_client_rates_an_attended_session_once_from_the_portal(studio, figures):
+    person = ClientFactory()
+    session = AppointmentFactory(
+        client=person,
+        trainer=figures["mine"],
+        starts_at=at(DAY, 9),
+        ends_at=at(DAY, 10),
+        status=Appointment.Status.COMPLETED,
+    )
+    page = signed_in(studio, person)
+    listed = page.get("/me/ratings/").content.decode()
+    assert 'name="kind" value="appointment"' in listed
+    assert "recommend us" in listed
+
+    page.post("/me/ratings/rate/", {"kind": "appointment", "id": session.pk, "score": "5"})
+    page.post("/me/ratings/rate/", {"kind": "appointment", "id": session.pk, "score": "1"})
+
+    assert list(SessionRating.objects.filter(client=person).values_list("score", "trainer_id")) == [
+        (5, figures["mine"].pk)
+    ]
+    assert 'value="appointment"' not in page.get("/me/ratings/").content.decode()
+    assert signed_in(studio, figures["mine"]).get("/me/ratings/").status_code == 404
+
+
+def test_the_figures_cost_a_fixed_number_of_queries(studio, figures, api_client):
+    api = api_client(figures["manager"])
+    one_day = queries_of_get(api, "/api/v1/analytics/studio?start=2026-06-09&end=2026-06-09")
+    for day in (DAY - timedelta(days=n) for n in range(1, 8)):
+        services.day_compute(day=day)
+    a_week = queries_of_get(api, "/api/v1/analytics/studio?start=2026-06-02&end=2026-06-09")
+    assert one_day == a_week <= 12
+    page = signed_in(studio, figures["manager"])
+    assert queries_of_get(page, "/analytics/?start=2026-06-02&end=2026-06-09") <= 30
