@@ -95,18 +95,21 @@ class RequestMetricsMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         elapsed = time.perf_counter() - started
+        try:
+            self._record(request, response.status_code, elapsed)
+        except Exception:  # a metric must never break a request (a full or read-only metrics directory...)
+            logger.warning("metrics: this request was not recorded", exc_info=True)
+        return response
+
+    @staticmethod
+    def _record(request: HttpRequest, status: int, elapsed: float) -> None:
         match = getattr(request, "resolver_match", None)
         route = match.route if match is not None and match.route else "<unmatched>"
-        try:
-            tier = _tier_function()(request)
-        except Exception:  # a metric must never break a request
-            logger.warning("metrics: no tier for this request", exc_info=True)
-            tier = "unknown"
-        HTTP_REQUESTS.labels(request.method or "-", route, tier, status_class(response.status_code)).inc()
+        tier = _tier_function()(request)
+        HTTP_REQUESTS.labels(request.method or "-", route, tier, status_class(status)).inc()
         HTTP_LATENCY.labels(route, tier).observe(elapsed)
-        if response.status_code >= 500:
+        if status >= 500:
             studio_health_note(schema=getattr(getattr(request, "tenant", None), "schema_name", ""), kind="errors")
-        return response
 
 
 # --- per-studio health counters (Redis; read by the operator console) --------------------------------------

@@ -52,6 +52,9 @@ class Studio(TenantMixin):
     email_reply_to = models.EmailField(_("reply-to address"), max_length=254, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the studio was closed: its data is kept STUDIO_RETENTION_DAYS from then, then erased
+    # (tenants/lifecycle.py).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     # Provisioning (tenants/services.py) creates the schema itself, inside its own transaction.
     auto_create_schema = False

@@ -121,19 +121,25 @@ def _templated(sql: str, template: str) -> str:
     return text
 
 
+def schema_tables(schema: str) -> list[str]:
+    """The names of the tables of `schema`, sorted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname",
+            [schema],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def snapshot_build(template: str) -> TemplateSnapshot:
     """Dump the template's DDL and note its tables with rows and its sequences (public schema)."""
     tenant_connection.set_schema_to_public()
     fingerprint = template_fingerprint(template)
     pre_data = _templated(_pg_dump(template, "pre-data"), template)
     post_data = _templated(_pg_dump(template, "post-data"), template)
+    tables = schema_tables(template)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname",
-            [template],
-        )
-        tables = [row[0] for row in cursor.fetchall()]
         with_rows = []
         for table in tables:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_quote(template)}.{_quote(table)})")

@@ -2,7 +2,8 @@
 
 Export: invoices (rows and each finalised invoice as its PDF), payments, refunds, packs, memberships,
 credit movements, fees and strikes. Erasure keeps every financial record, as tax law requires, but
-de-identified: the buyer printed on invoices becomes "Erased client", free-text notes go, saved cards go.
+de-identified: the buyer printed on invoices becomes "Erased client", free-text notes go, saved cards go
+(and are detached from their Stripe customer after commit).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from billing.payments.models import (
     CreditMovement,
     Invoice,
     InvoiceLine,
+    InvoiceReminder,
     Payment,
+    PaymentDispute,
     Refund,
     SavedCard,
     Strike,
@@ -38,6 +41,8 @@ def export(client: User) -> ExportPart:
             "invoice_lines": rows(InvoiceLine.objects.filter(invoice__client=client)),
             "payments": rows(Payment.objects.filter(client=client), leave_out=STRIPE_IDS),
             "refunds": rows(Refund.objects.filter(payment__client=client), leave_out=["stripe_refund_id"]),
+            "disputes": rows(PaymentDispute.objects.filter(payment__client=client), leave_out=["stripe_dispute_id"]),
+            "invoice_reminders": rows(InvoiceReminder.objects.filter(invoice__client=client)),
             "packs": rows(ClientPack.objects.filter(client=client)),
             "memberships": rows(ClientSubscription.objects.filter(client=client)),
             "credit_movements": rows(CreditMovement.objects.filter(pack__client=client)),
@@ -60,6 +65,10 @@ def export(client: User) -> ExportPart:
 def erase(client: User) -> list[str]:
     Invoice.objects.filter(client=client).update(buyer={"name": _("Erased client"), "email": ""})
     Payment.objects.filter(client=client).update(note="", checkout_url="", failure_message="")
+    from billing.payments.tasks import card_detach, queue_after_commit
+
+    for payment_method in SavedCard.objects.filter(client=client).values_list("stripe_payment_method_id", flat=True):
+        queue_after_commit(card_detach, payment_method=payment_method)  # Stripe forgets the card too
     SavedCard.objects.filter(client=client).delete()
     Strike.objects.filter(client=client).delete()
     return []

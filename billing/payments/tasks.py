@@ -1,27 +1,14 @@
-"""Background work of studio commerce. Tasks take ids, run in their studio's schema, and are idempotent."""
+"""Background work of studio commerce. Tasks take ids, run in their studio's schema, and are idempotent.
+
+Queue them with `queue_after_commit` (core.tenancy, re-exported here): bound to the studio even when the
+commit happens after a Stripe handler has left the studio's schema."""
 
 from __future__ import annotations
 
-from typing import Any
+from celery import shared_task
+from django.db import connection
 
-from celery import Task, shared_task
-from django.db import connection, transaction
-from django_tenants.utils import tenant_context
-
-
-def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
-    """Queue `task(**kwargs)` once the transaction commits, bound to the schema it was asked from.
-
-    Unlike `delay_on_commit`, the studio is captured now: a Stripe event is handled inside
-    `tenant_context(studio)` but commits after leaving it, when the connection is back on public.
-    """
-    tenant = connection.tenant
-
-    def send() -> None:
-        with tenant_context(tenant):
-            task.delay(**kwargs)
-
-    transaction.on_commit(send)
+from core.tenancy import queue_after_commit
 
 
 @shared_task(name="payments.invoice_email", ignore_result=True)
@@ -70,3 +57,14 @@ def due_work_sweep() -> int:
     from core.tenancy import studios_fan_out
 
     return studios_fan_out(due_work)
+
+
+__all__ = [
+    "card_detach",
+    "card_refund_send",
+    "due_work",
+    "due_work_sweep",
+    "invoice_collect",
+    "invoice_email",
+    "queue_after_commit",
+]

@@ -86,6 +86,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 GET_EXECUTOR_FUNCTION = "django_tenants_smart_executor.load_executor"
 # How many ready-made studio schemas provisioning keeps cloned ahead of time (see tenants/pool.py).
 STUDIO_SCHEMA_POOL_SIZE = env.env_int("STUDIO_SCHEMA_POOL_SIZE", 3)
+# A closed studio's data (schema, media, platform rows) is kept this many days, then erased (tenants/lifecycle.py).
+STUDIO_RETENTION_DAYS = env.env_int("STUDIO_RETENTION_DAYS", 90)
 
 DATABASES = {"default": env.database_config()}
 # One `SET search_path` when a connection changes schema, not one per query (core/db/backend).
@@ -238,12 +240,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The worker logs through LOGGING above (JSON in production) instead of replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Sweeps run in the public schema and queue one task per active studio, which runs in its schema.
 CELERY_BEAT_SCHEDULE = {
     "scheduling-reminders": {"task": "scheduling.reminders_sweep", "schedule": 60.0},
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
     # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+    # Closed studios past their retention period are erased (audited); once a day is plenty.
+    "tenants-erase-closed": {"task": "tenants.studios_erase_due", "schedule": 24 * 3600.0},
     # Studios unpaid for BILLING_UNPAID_SUSPEND_DAYS are suspended (public schema, one query).
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
     # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
@@ -312,6 +318,7 @@ METRICS_ENABLED = env.env_bool("METRICS_ENABLED", True)
 METRICS_TOKEN = env.env_str("METRICS_TOKEN")
 METRICS_INTERNAL_NETWORKS = env.env_list("METRICS_INTERNAL_NETWORKS", ["127.0.0.0/8", "::1/128"])
 METRICS_PORT = env.env_int("METRICS_PORT", 9100)  # a Celery worker's own exposition
+METRICS_CELERY_QUEUES = env.env_list("CELERY_QUEUES", [CELERY_TASK_DEFAULT_QUEUE])  # whose depth /metrics reports
 METRICS_TIER_FUNCTION = "tenants.observability.request_tier"
 METRICS_COLLECTORS = ["tenants.observability.PlatformCollector"]
 
@@ -331,7 +338,8 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(levelname)s %(name)s %(message)s %(studio)s %(request_id)s",
-            "rename_fields": {"levelname": "level", "name": "logger", "request_id": "request"},
+            # Not "request": Django's own request logger puts the request object under that name.
+            "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",
         },
     },

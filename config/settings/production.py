@@ -2,7 +2,7 @@
 
 from config import env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import LOGGING, MIDDLEWARE, STATIC_STORAGE_HASHED, STORAGES
+from config.settings.base import LOGGING, MIDDLEWARE, STATIC_ROOT, STATIC_STORAGE_HASHED, STORAGES
 
 DEBUG = False
 SECRET_KEY = env.env_str("SECRET_KEY", required=True)
@@ -29,7 +29,8 @@ MIDDLEWARE = [*MIDDLEWARE]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
 )
-STORAGES = {**STORAGES, "staticfiles": STATIC_STORAGE_HASHED}
+if (STATIC_ROOT / "staticfiles.json").is_file():  # collected with hashed names (the image's build does it)
+    STORAGES = {**STORAGES, "staticfiles": STATIC_STORAGE_HASHED}
 # One JSON object per log line (LOG_FORMAT=plain to read them by eye).
 LOG_FORMAT = env.env_str("LOG_FORMAT", "json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]  # a dictConfig dict

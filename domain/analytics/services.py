@@ -28,6 +28,7 @@ from domain.analytics.models import (
     AnalyticsSettings,
     AtRiskFlag,
     BusinessMetric,
+    ClientEngagement,
     NpsResponse,
     SessionRating,
     TrainerMetric,
@@ -57,7 +58,7 @@ def day_compute(*, day: date, flags: bool = False) -> DayResult:
     caller notifies after commit (`flag_notify`).
     """
     rows = engagement.engagement_rows(day=day)
-    engagement.engagement_store(day=day, rows=rows)
+    engagement.day_replace(ClientEngagement, day=day, rows=rows)
     spans = membership_spans()
     opened: list[int] = []
     if flags:
@@ -69,10 +70,10 @@ def day_compute(*, day: date, flags: bool = False) -> DayResult:
         opened = engagement.flags_apply(day=day, risks=risks, client_ids=[r.client_id for r in rows])
     hours = scheduling.trainer_hours(day=day, zone=studio_zone())
     links = clients.trainer_links_all()
-    TrainerMetric.objects.filter(day=day).delete()
-    TrainerMetric.objects.bulk_create(trainer_rows(day=day, links=links, rows=rows, hours=hours))
-    BusinessMetric.objects.filter(day=day).delete()
-    business_row(day=day, spans=spans, currency=_currency(), hours=hours).save()
+    engagement.day_replace(TrainerMetric, day=day, rows=trainer_rows(day=day, links=links, rows=rows, hours=hours))
+    engagement.day_replace(
+        BusinessMetric, day=day, rows=[business_row(day=day, spans=spans, currency=_currency(), hours=hours)]
+    )
     return DayResult(day=day, clients=len(rows), flags_opened=opened)
 
 

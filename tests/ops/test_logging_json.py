@@ -48,15 +48,17 @@ def test_a_line_logged_during_a_studio_request_parses_as_json_with_studio_and_re
     assert studio_client.get("/", HTTP_X_REQUEST_ID="trace-abcdef12").status_code == 200
     line = json.loads(json_log.getvalue().strip().splitlines()[-1])
     assert line["studio"] == studio.slug
-    assert line["request"] == "trace-abcdef12"
+    assert line["request_id"] == "trace-abcdef12"
     assert line["level"] == "WARNING"
     assert line["logger"] == "ops.test"
     assert line["message"] == "booking refused for client 7"
     assert line["time"].endswith("+00:00")
 
 
-def test_production_settings_log_json_and_serve_static_files_by_default():
+def test_production_settings_log_json_and_serve_the_collected_static_files(tmp_path):
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')  # what collectstatic writes
     env = {
+        "STATIC_ROOT": str(tmp_path),
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x" * 50,

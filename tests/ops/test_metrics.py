@@ -86,3 +86,11 @@ def test_task_outcomes_are_counted_by_task_name():
     before = REGISTRY.get_sample_value("fitwell_celery_tasks_total", labels) or 0
     studio_pool_refill.apply(kwargs={})
     assert REGISTRY.get_sample_value("fitwell_celery_tasks_total", labels) == before + 1
+
+
+def test_a_metrics_failure_never_fails_the_request(studio_client, monkeypatch):
+    def unwritable(*_labels):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr("core.metrics.HTTP_REQUESTS.labels", unwritable)
+    assert studio_client.get("/healthz").status_code == 200

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from billing.payments.errors import EntitlementRequired
 from billing.payments.services import bookings as commerce
 from core.models import User
+from core.tenancy import queue_after_commit
 from domain.scheduling import selectors
 from domain.scheduling.models import Appointment, GroupSession, SessionParticipant
 
@@ -102,7 +103,7 @@ def promotable(
             with transaction.atomic():
                 commerce.booking_consume(actor=participant.client, ref=participant_ref(participant, session), now=now)
         except EntitlementRequired as refused:
-            waitlist_skipped_notify.delay_on_commit(participant_id=participant.pk, reason=refused.message)
+            queue_after_commit(waitlist_skipped_notify, participant_id=participant.pk, reason=refused.message)
             continue
         chosen.append(participant)
     return chosen

@@ -9,7 +9,8 @@ import pytest
 
 from domain.analytics import services
 from domain.analytics.engagement import settings_get
-from domain.analytics.models import AtRiskFlag, ClientEngagement
+from domain.analytics.models import AtRiskFlag, BusinessMetric, ClientEngagement, TrainerMetric
+from domain.analytics.tasks import days_compute
 from domain.messaging.models import Notification
 from domain.programs.models import WorkoutSession
 from domain.scheduling.models import Appointment
@@ -91,3 +92,26 @@ def test_the_studio_sets_the_thresholds(people):
 
     assert open_reasons(people["idle"]) == set()  # 40 days idle < 60
     assert open_reasons(people["slipping"]) == set()  # a 75-point drop < 80
+
+
+def test_the_task_computes_yesterday_and_today_and_a_rerun_changes_nothing(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        days_compute.delay(day=TODAY.isoformat())
+    first = (
+        ClientEngagement.objects.count(),
+        BusinessMetric.objects.count(),
+        TrainerMetric.objects.count(),
+        AtRiskFlag.objects.count(),
+    )
+    days_compute.delay(day=TODAY.isoformat())
+
+    assert first == (8, 2, 2, 3)  # 4 clients x 2 days, 2 studio days, the trainer's 2 days, 3 flags
+    assert (
+        ClientEngagement.objects.count(),
+        BusinessMetric.objects.count(),
+        TrainerMetric.objects.count(),
+        AtRiskFlag.objects.count(),
+    ) == first
+    # told after commit: the slipping client's trainer; the others have no trainer, so the owner
+    assert Notification.objects.filter(kind="analytics.at_risk", user=people["trainer"]).count() == 1
+    assert Notification.objects.filter(kind="analytics.at_risk").count() == 3
