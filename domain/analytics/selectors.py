@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
 from core.models import User
-from core.permissions import can, is_management, require
+from core.permissions import STAFF_ROLES, can, is_management, require
 from core.studio_time import studio_today
 from domain.analytics.days import round_half_up
 from domain.analytics.models import AtRiskFlag, BusinessMetric, NpsResponse, SessionRating, TrainerMetric
@@ -200,7 +200,7 @@ def trainer_visible(*, actor: User, trainer_id: int) -> User:
     """
     require(actor, "analytics.view")
     if trainer_id == actor.pk or is_management(actor):
-        trainer = User.objects.filter(pk=trainer_id, role__in=("owner", "manager", "trainer")).first()
+        trainer = User.objects.filter(pk=trainer_id, role__in=STAFF_ROLES).first()
         if trainer is not None:
             return trainer
     raise NotFoundError(_("Trainer not found."), code=ErrorCode.TRAINER_NOT_FOUND)

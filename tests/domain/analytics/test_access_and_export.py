@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -17,6 +17,7 @@ from tests.factories.analytics import at, membership
 from tests.factories.clients import ClientTrainerFactory
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentFactory, AvailabilityFactory
+from tests.querycount import queries_of_get
 
 DAY = date(2026, 6, 9)
 
@@ -132,3 +133,14 @@ def test_a_client_rates_an_attended_session_once_from_the_portal(studio, figures
     ]
     assert 'value="appointment"' not in page.get("/me/ratings/").content.decode()
     assert signed_in(studio, figures["mine"]).get("/me/ratings/").status_code == 404
+
+
+def test_the_figures_cost_a_fixed_number_of_queries(studio, figures, api_client):
+    api = api_client(figures["manager"])
+    one_day = queries_of_get(api, "/api/v1/analytics/studio?start=2026-06-09&end=2026-06-09")
+    for day in (DAY - timedelta(days=n) for n in range(1, 8)):
+        services.day_compute(day=day)
+    a_week = queries_of_get(api, "/api/v1/analytics/studio?start=2026-06-02&end=2026-06-09")
+    assert one_day == a_week <= 12
+    page = signed_in(studio, figures["manager"])
+    assert queries_of_get(page, "/analytics/?start=2026-06-02&end=2026-06-09") <= 30
