@@ -17,12 +17,10 @@ from domain.messaging import schemas, selectors, services
 from domain.messaging.catalog import WORDINGS
 from domain.messaging.models import TemplateOverride
 from domain.messaging.schemas import (
-<<<<<<< HEAD
     AutomationIn,
     AutomationOut,
-=======
+    AutomationSwitchIn,
     ConversationPersonOut,
->>>>>>> main
     CountOut,
     DirectIn,
     EditIn,
@@ -32,19 +30,13 @@ from domain.messaging.schemas import (
     MessageTemplateOut,
     MessageTemplatePreviewIn,
     MessageTemplatePreviewOut,
+    MessagingSettingsIo,
     MuteIn,
     NotificationOut,
     PreferenceIo,
     PushEndpointIn,
     PushSubscriptionIn,
     ReadIn,
-<<<<<<< HEAD
-    SettingsIo,
-    SwitchIn,
-    TemplateIn,
-    TemplateOut,
-=======
->>>>>>> main
     ThreadDetailOut,
     ThreadMessageOut,
     ThreadOut,
@@ -307,14 +299,14 @@ def automation_update(request: AuthedRequest, automation_id: int, payload: Autom
 
 @router.post("/messaging/automations/{automation_id}/switch", response=AutomationOut,
              summary="Switch on (from now on, or also for everyone who already matches) or off")  # fmt: skip
-def automation_switch(request: AuthedRequest, automation_id: int, payload: SwitchIn) -> object:
+def automation_switch(request: AuthedRequest, automation_id: int, payload: AutomationSwitchIn) -> object:
     found = services.automation_switch(
         actor=request.user, automation_id=automation_id, active=payload.active, backfill=payload.backfill
     )
     return schemas.automation_out(found)
 
 
-@router.patch("/messaging/settings", response=SettingsIo, summary="Archive period and edit window")
-def settings_update(request: AuthedRequest, payload: SettingsIo) -> object:
+@router.patch("/messaging/settings", response=MessagingSettingsIo, summary="Archive period and edit window")
+def settings_update(request: AuthedRequest, payload: MessagingSettingsIo) -> object:
     found = services.settings_update(actor=request.user, **payload.model_dump(exclude_unset=True))
     return {"archive_after_months": found.archive_after_months, "edit_window_minutes": found.edit_window_minutes}

@@ -245,12 +245,12 @@ class AutomationOut(AutomationIn):
     sent: int
 
 
-class SwitchIn(Schema):
+class AutomationSwitchIn(Schema):
     active: bool
     backfill: bool = Field(False, description="Also message everyone who already matches (only when switching on)")
 
 
-class SettingsIo(Schema):
+class MessagingSettingsIo(Schema):
     archive_after_months: int | None = Field(None, ge=1, le=120)
     edit_window_minutes: int | None = Field(None, ge=0, le=1440)
 
