@@ -19,7 +19,7 @@ from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, ValidationError
 from core.models import User
-from core.permissions import require
+from core.permissions import MANAGEMENT_ROLES, require
 from core.studio_time import studio_today, studio_zone
 from domain.analytics import engagement
 from domain.analytics.business import business_row, trainer_rows
@@ -106,7 +106,7 @@ def flag_notify(*, flag_id: int) -> bool:
         client = User.objects.get(pk=flag.client_id)
         trainer_ids = clients.trainer_links_all().get(client.pk, [])
         people = list(User.objects.filter(pk__in=trainer_ids, is_active=True)) or list(
-            User.objects.filter(role__in=("owner", "manager"), is_active=True)
+            User.objects.filter(role__in=MANAGEMENT_ROLES, is_active=True)
         )
         for person in people:
             at_risk_notify(
