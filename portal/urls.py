@@ -2,6 +2,7 @@ from django.urls import path
 
 from portal.views import (
     analytics,
+    app,
     billing,
     branding,
     clients,
@@ -61,6 +62,7 @@ urlpatterns = [
     path("billing/connect/", billing.connect_start, name="billing_connect_start"),
     path("billing/connect/return/", billing.connect_return, name="billing_connect_return"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
+    path("sw.js", app.app_service_worker, name="app_sw"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
     # scheduling
     path("schedule/", scheduling.schedule, name="schedule"),
