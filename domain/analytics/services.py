@@ -19,7 +19,7 @@ from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, ValidationError
 from core.models import User
-from core.permissions import require
+from core.permissions import MANAGEMENT_ROLES, require
 from core.studio_time import studio_today, studio_zone
 from domain.analytics import engagement
 from domain.analytics.business import business_row, trainer_rows
@@ -28,6 +28,7 @@ from domain.analytics.models import (
     AnalyticsSettings,
     AtRiskFlag,
     BusinessMetric,
+    ClientEngagement,
     NpsResponse,
     SessionRating,
     TrainerMetric,
@@ -57,7 +58,7 @@ def day_compute(*, day: date, flags: bool = False) -> DayResult:
     caller notifies after commit (`flag_notify`).
     """
     rows = engagement.engagement_rows(day=day)
-    engagement.engagement_store(day=day, rows=rows)
+    engagement.day_replace(ClientEngagement, day=day, rows=rows)
     spans = membership_spans()
     opened: list[int] = []
     if flags:
@@ -69,10 +70,10 @@ def day_compute(*, day: date, flags: bool = False) -> DayResult:
         opened = engagement.flags_apply(day=day, risks=risks, client_ids=[r.client_id for r in rows])
     hours = scheduling.trainer_hours(day=day, zone=studio_zone())
     links = clients.trainer_links_all()
-    TrainerMetric.objects.filter(day=day).delete()
-    TrainerMetric.objects.bulk_create(trainer_rows(day=day, links=links, rows=rows, hours=hours))
-    BusinessMetric.objects.filter(day=day).delete()
-    business_row(day=day, spans=spans, currency=_currency(), hours=hours).save()
+    engagement.day_replace(TrainerMetric, day=day, rows=trainer_rows(day=day, links=links, rows=rows, hours=hours))
+    engagement.day_replace(
+        BusinessMetric, day=day, rows=[business_row(day=day, spans=spans, currency=_currency(), hours=hours)]
+    )
     return DayResult(day=day, clients=len(rows), flags_opened=opened)
 
 
@@ -105,7 +106,7 @@ def flag_notify(*, flag_id: int) -> bool:
         client = User.objects.get(pk=flag.client_id)
         trainer_ids = clients.trainer_links_all().get(client.pk, [])
         people = list(User.objects.filter(pk__in=trainer_ids, is_active=True)) or list(
-            User.objects.filter(role__in=("owner", "manager"), is_active=True)
+            User.objects.filter(role__in=MANAGEMENT_ROLES, is_active=True)
         )
         for person in people:
             at_risk_notify(

@@ -14,13 +14,13 @@ from core.studio_time import studio_isoformat
 from domain.messaging.models import Message, Notification, Participant, Thread
 
 
-class PersonOut(Schema):
+class ConversationPersonOut(Schema):
     id: int
     name: str
     role: str
 
 
-class ParticipantOut(PersonOut):
+class ThreadParticipantOut(ConversationPersonOut):
     thread_role: str
     last_read_message_id: int | None
 
@@ -35,10 +35,10 @@ class AttachmentOut(Schema):
     url: str
 
 
-class MessageOut(Schema):
+class ThreadMessageOut(Schema):
     id: int
     thread_id: int
-    sender: PersonOut | None
+    sender: ConversationPersonOut | None
     body: str
     sent_at: str
     edited_at: str | None
@@ -51,9 +51,9 @@ class ThreadOut(Schema):
     kind: str
     title: str
     unread: int
-    last_message: MessageOut | None
+    last_message: ThreadMessageOut | None
     last_message_at: str | None
-    participants: list[ParticipantOut]
+    participants: list[ThreadParticipantOut]
 
 
 class ThreadDetailOut(ThreadOut):
@@ -127,7 +127,7 @@ class PushEndpointIn(Schema):
     endpoint: str = Field(max_length=1000)
 
 
-class TemplateOut(Schema):
+class MessageTemplateOut(Schema):
     key: str
     label: str
     category: str
@@ -137,17 +137,17 @@ class TemplateOut(Schema):
     overrides: list[dict[str, str]]
 
 
-class TemplateIn(Schema):
+class MessageTemplateIn(Schema):
     subject: str = Field("", max_length=200)
     body: str = Field(max_length=5000)
 
 
-class PreviewIn(Schema):
+class MessageTemplatePreviewIn(Schema):
     subject: str | None = Field(None, max_length=200)
     body: str | None = Field(None, max_length=5000)
 
 
-class PreviewOut(Schema):
+class MessageTemplatePreviewOut(Schema):
     title: str
     body: str
 
