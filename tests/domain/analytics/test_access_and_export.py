@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from domain.analytics import services
-from domain.analytics.models import SessionRating, TrainerMetric
+from domain.analytics.models import AtRiskFlag, SessionRating, TrainerMetric
 from domain.scheduling.models import Appointment
 from tests.conftest import host_of
 from tests.factories.analytics import at, membership
@@ -144,3 +144,27 @@ def test_the_figures_cost_a_fixed_number_of_queries(studio, figures, api_client)
     assert one_day == a_week <= 12
     page = signed_in(studio, figures["manager"])
     assert queries_of_get(page, "/analytics/?start=2026-06-02&end=2026-06-09") <= 30
+
+
+def test_a_trainer_page_lists_their_clients_at_risk_first_and_exports_them(studio, figures):
+    calm, worried = ClientFactory(first_name="Ann"), ClientFactory(first_name="Zed")
+    for person in (calm, worried):
+        ClientTrainerFactory(client=person, trainer=figures["mine"])
+    AtRiskFlag.objects.create(
+        client=worried, reason="inactive", detail="No training or visit for 20 days.", set_on=DAY, set_at=at(DAY)
+    )
+    page = signed_in(studio, figures["mine"])
+    url = f"/analytics/trainers/{figures['mine'].pk}/?start=2026-06-09&end=2026-06-09"
+
+    exported = list(csv.reader(io.StringIO(page.get(url + "&export=clients").content.decode())))
+
+    assert exported[0] == ["Client", "7 days", "30 days", "90 days", "Last active", "At risk"]
+    assert exported[1][0].startswith("Zed")
+    assert exported[1][-1] == "No training or visit"
+    assert any(row[0].startswith("Ann") for row in exported[2:])
+    assert (
+        "Zed"
+        not in signed_in(studio, figures["other"])
+        .get(f"/analytics/trainers/{figures['other'].pk}/?start=2026-06-09&end=2026-06-09")
+        .content.decode()
+    )
