@@ -168,3 +168,20 @@ def test_a_trainer_page_lists_their_clients_at_risk_first_and_exports_them(studi
         .get(f"/analytics/trainers/{figures['other'].pk}/?start=2026-06-09&end=2026-06-09")
         .content.decode()
     )
+
+
+def test_a_session_older_than_two_weeks_is_no_longer_rated(figures, clock, api_client):
+    person = ClientFactory()
+    old = AppointmentFactory(
+        client=person,
+        trainer=figures["mine"],
+        starts_at=at(DAY, 9),
+        ends_at=at(DAY, 10),
+        status=Appointment.Status.COMPLETED,
+    )
+    clock.move_to(at(DAY + timedelta(days=15), 9))
+    late = api_client(person).post(
+        "/api/v1/analytics/ratings", {"score": 5, "appointment_id": old.pk}, content_type="application/json"
+    )
+    assert (late.status_code, late.json()["code"]) == (404, "booking_not_rateable")
+    assert not SessionRating.objects.filter(client=person).exists()
