@@ -3,6 +3,7 @@ from django.urls import path
 from portal.views import (
     analytics,
     analytics_trainer,
+    app,
     billing,
     branding,
     clients,
@@ -62,6 +63,7 @@ urlpatterns = [
     path("billing/connect/", billing.connect_start, name="billing_connect_start"),
     path("billing/connect/return/", billing.connect_return, name="billing_connect_return"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
+    path("sw.js", app.app_service_worker, name="app_sw"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
     # scheduling
     path("schedule/", scheduling.schedule, name="schedule"),
