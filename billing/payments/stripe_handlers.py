@@ -7,6 +7,8 @@ any order and any number of times: the first records the payment, the rest chang
 
 from __future__ import annotations
 
+from typing import Any
+
 import stripe
 
 from billing.payments.services.cards import card_payment_confirmed, card_payment_failed
@@ -14,8 +16,9 @@ from billing.webhooks import CONNECT, stripe_handler
 from tenants.models import Studio
 
 
-def _plain(obj: object) -> dict:
-    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)  # type: ignore[call-overload]
+def _plain(obj: Any) -> dict:
+    """A Stripe object (or the plain dict of a stored event) as a plain dict."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
 
 @stripe_handler("checkout.session.completed", endpoint=CONNECT)

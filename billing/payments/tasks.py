@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task, shared_task
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import tenant_context
+
+from core.db import tenant_connection
 
 
 def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
@@ -15,7 +17,7 @@ def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
     Unlike `delay_on_commit`, the studio is captured now: a Stripe event is handled inside
     `tenant_context(studio)` but commits after leaving it, when the connection is back on public.
     """
-    tenant = connection.tenant
+    tenant = tenant_connection.tenant
 
     def send() -> None:
         with tenant_context(tenant):

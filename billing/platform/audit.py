@@ -7,11 +7,11 @@ from typing import Any
 
 from django_tenants.utils import schema_context
 
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.models import User
 from tenants.models import Studio
 
 
-def studio_billing_audit(*, studio: Studio, actor: User | None, action: str, **metadata: Any) -> None:
+def studio_billing_audit(*, studio: Studio, actor: User | None, action: AuditAction, **metadata: Any) -> None:
     with schema_context(studio.schema_name):
         audit_record(actor=actor, action=action, target=studio, **metadata)

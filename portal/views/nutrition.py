@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
+from core.http import AuthedRequest
 from core.models import Role, User
 from core.permissions import require
 from core.studio_time import studio_today
@@ -274,12 +275,12 @@ def _calculate(request: HttpRequest, client: User, meal_plans: list[tuple[int, s
     return _page(request, client, calculator=calculator, plan_form=plan_form, result=result)
 
 
-def _assign(request: HttpRequest, client: User) -> HttpResponse:
+def _assign(request: AuthedRequest, client: User) -> HttpResponse:
     templates = [(p.pk, p.name) for p in selectors.meal_plan_templates()]
     form = MealPlanAssignForm(request.POST, templates=templates)
     if form.is_valid():
         services.meal_plan_assign(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             meal_plan_id=form.cleaned_data["meal_plan_id"],
             client_id=client.pk,
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from billing.payments import selectors
 from billing.payments.models import Invoice, InvoiceCounter, InvoiceLine, Package
 from billing.payments.money import line_amounts
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import User
@@ -83,7 +84,7 @@ def invoice_draft(
 
 def _seller() -> dict[str, str]:
     policy = selectors.policy_get()
-    tenant = connection.tenant
+    tenant = tenant_connection.tenant
     return {
         "name": policy.legal_name or tenant.name,
         "address": policy.address,
@@ -173,7 +174,7 @@ def invoice_void(*, actor: User, invoice_id: int, now: datetime | None = None) -
     from billing.payments.services.sales import invoice_withdraw
 
     invoice_withdraw(invoice=invoice, actor=actor, now=now)
-    audit_record(actor=actor, action="billing.invoice_void", target=invoice)
+    audit_record(actor=actor, action=AuditAction.INVOICE_VOID, target=invoice)
     return invoice
 
 
@@ -184,7 +185,7 @@ def invoice_mark_uncollectible(*, actor: User, invoice_id: int) -> Invoice:
         raise ConflictError(_("Only an open invoice can be written off."), code=ErrorCode.INVOICE_NOT_OPEN)
     invoice.status = Invoice.Status.UNCOLLECTIBLE
     invoice.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="billing.invoice_uncollectible", target=invoice)
+    audit_record(actor=actor, action=AuditAction.INVOICE_MARK_UNCOLLECTIBLE, target=invoice)
     return invoice
 
 

@@ -21,7 +21,7 @@ from billing.payments.services.invoices import (
     invoice_finalise,
     invoice_for_update,
 )
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -85,7 +85,7 @@ def payment_record_manual(
         recorded_by=actor,
     )
     invoice_apply_payment(invoice=invoice, amount=amount, now=now)
-    audit_record(actor=actor, action="billing.payment_record", target=payment, amount=amount, method=method)
+    audit_record(actor=actor, action=AuditAction.PAYMENT_RECORD, target=payment, amount=amount, method=method)
     return payment
 
 
@@ -130,7 +130,7 @@ def payment_refund(
         from billing.payments.tasks import card_refund_send, queue_after_commit
 
         queue_after_commit(card_refund_send, refund_id=refund.pk)
-    audit_record(actor=actor, action="billing.refund", target=payment, amount=amount, reason=reason[:200])
+    audit_record(actor=actor, action=AuditAction.PAYMENT_REFUND, target=payment, amount=amount, reason=reason[:200])
     return refund
 
 
@@ -147,7 +147,7 @@ def fee_waive(*, actor: User, fee_id: int, now: datetime | None = None) -> Booki
     fee.waived_by = actor
     fee.waived_at = now or timezone.now()
     fee.save(update_fields=["status", "waived_by", "waived_at", "updated_at"])
-    audit_record(actor=actor, action="billing.fee_waive", target=fee, amount=fee.amount)
+    audit_record(actor=actor, action=AuditAction.BOOKING_FEE_WAIVE, target=fee, amount=fee.amount)
     return fee
 
 
@@ -185,5 +185,5 @@ def strikes_forgive(*, actor: User, client_id: int, strike_id: int | None = None
         if not strikes.exists():
             raise NotFoundError(_("No such strike."), code=ErrorCode.STRIKE_NOT_FOUND)
     count = strikes.update(forgiven_at=now or timezone.now(), forgiven_by=actor)
-    audit_record(actor=actor, action="billing.strikes_forgive", client=client_id, count=count, strike=strike_id)
+    audit_record(actor=actor, action=AuditAction.STRIKE_FORGIVE, client=client_id, count=count, strike=strike_id)
     return count

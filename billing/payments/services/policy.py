@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from billing.payments.models import CommercePolicy
 from billing.payments.selectors import policy_get
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
 from core.exceptions import PermissionDeniedError
 from core.models import Role, User
 
@@ -44,5 +44,5 @@ def commerce_policy_update(*, actor: User, **changes: Any) -> CommercePolicy:
             setattr(policy, name, value)
     if changed:
         policy.save()
-        audit_record(actor=actor, action="billing.policy_update", target=policy, changes=changed)
+        audit_record(actor=actor, action=AuditAction.COMMERCE_POLICY_UPDATE, target=policy, changes=changed)
     return policy

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,8 @@ from billing.payments.models import (
     PackageKind,
 )
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -97,9 +98,9 @@ def package_create(
                 code=ErrorCode.PACKAGE_INVALID,
                 fields={"program_template_id": _("No such program.")},
             )
-    package = Package.objects.create(currency=connection.tenant.currency, replaces=replaces, **values)
+    package = Package.objects.create(currency=tenant_connection.tenant.currency, replaces=replaces, **values)
     _set_scope(package, appointment_type_ids, class_type_ids)
-    audit_record(actor=actor, action="billing.package_create", target=package, price=package.price_amount)
+    audit_record(actor=actor, action=AuditAction.PACKAGE_CREATE, target=package, price=package.price_amount)
     return package
 
 
@@ -133,7 +134,7 @@ def package_close(*, actor: User, package_id: int, now: datetime | None = None) 
         package.is_active = False
         package.closed_at = now or timezone.now()
         package.save(update_fields=["is_active", "closed_at", "updated_at"])
-        audit_record(actor=actor, action="billing.package_close", target=package)
+        audit_record(actor=actor, action=AuditAction.PACKAGE_CLOSE, target=package)
     return package
 
 
@@ -166,7 +167,7 @@ def _ensure_may_sell(actor: User, client: User) -> None:
 
 
 def _zone() -> str:
-    return connection.tenant.timezone
+    return tenant_connection.tenant.timezone
 
 
 @transaction.atomic
@@ -223,12 +224,12 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
             client=client,
             package=package,
             invoice=invoice,
-            credits_total=package.credits,
+            credits_total=package.credits or 0,  # a pack's or drop-in's credits are required on sale
             credits_remaining=0,
             expiry_days=package.expiry_days,
             expiry_starts=package.expiry_starts,
         )
-    audit_record(actor=actor, action="billing.package_purchase", target=invoice, package=package.pk)
+    audit_record(actor=actor, action=AuditAction.PACKAGE_PURCHASE, target=invoice, package=package.pk)
     # A client buying in the shop pays at once (the receipt follows); a sale at the desk is emailed.
     invoice = invoice_finalise(invoice_id=invoice.pk, now=now, notify=actor.pk != client.pk)
     if pack is not None:
@@ -264,6 +265,8 @@ def invoice_fulfil(*, invoice: Invoice, now: datetime) -> None:
     for line in program_lines:
         from domain.programs.services import template_assign
 
+        if line.package is None or line.package.program_template_id is None:
+            continue  # the filter above keeps program lines only, and a program package names its template
         template_assign(
             template_id=line.package.program_template_id,
             client=invoice.client,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,8 @@ from billing.payments import selectors
 from billing.payments.models import ClientSubscription, Invoice, Package, PackageKind, SubscriptionPause
 from billing.payments.money import period_add, prorate
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
-from core.audit import audit_record
+from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -26,7 +27,7 @@ from core.permissions import is_management
 
 
 def _zone() -> str:
-    return connection.tenant.timezone
+    return tenant_connection.tenant.timezone
 
 
 def _locked(subscription_id: int) -> ClientSubscription:
@@ -152,7 +153,11 @@ def subscription_pause(
             code=ErrorCode.PAUSE_INVALID,
             fields={"ends_at": _("After the start.")},
         )
-    if membership.status != ClientSubscription.Status.ACTIVE:
+    if (
+        membership.status != ClientSubscription.Status.ACTIVE
+        or membership.current_period_end is None  # an active membership always has its period and next bill
+        or membership.next_bill_at is None
+    ):
         raise ConflictError(_("Only an active membership can be frozen."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE)
     if membership.pauses.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ConflictError(_("This overlaps another freeze."), code=ErrorCode.PAUSE_OVERLAPS)
@@ -167,7 +172,7 @@ def subscription_pause(
     if membership.cancel_at:
         membership.cancel_at += length
     membership.save()
-    audit_record(actor=actor, action="billing.membership_pause", target=membership, days=length.days)
+    audit_record(actor=actor, action=AuditAction.MEMBERSHIP_PAUSE, target=membership, days=length.days)
     return membership
 
 
@@ -208,7 +213,7 @@ def subscription_cancel_at_period_end(*, actor: User, subscription_id: int) -> C
     membership.pending_package = None
     membership.save(update_fields=["cancel_at", "pending_package", "updated_at"])
     audit_record(
-        actor=actor, action="billing.membership_cancel", target=membership, at=membership.cancel_at.isoformat()
+        actor=actor, action=AuditAction.MEMBERSHIP_CANCEL, target=membership, at=membership.cancel_at.isoformat()
     )
     return membership
 
@@ -254,7 +259,7 @@ def subscription_cancel_now(
     membership.cancel_at = now
     membership.save()
     membership.uses.filter(state="held", starts_at__gt=now).update(state="returned")
-    audit_record(actor=actor, action="billing.membership_cancel_now", target=membership, refunded=refunded)
+    audit_record(actor=actor, action=AuditAction.MEMBERSHIP_CANCEL_NOW, target=membership, refunded=refunded)
     return membership, refunded
 
 
@@ -277,7 +282,12 @@ def subscription_change(
             code=ErrorCode.CHANGE_INVALID,
             fields={"package_id": _("Not valid.")},
         )
-    if membership.status != ClientSubscription.Status.ACTIVE or membership.cancel_at is not None:
+    if (
+        membership.status != ClientSubscription.Status.ACTIVE
+        or membership.cancel_at is not None
+        or membership.current_period_start is None  # an active membership always has its period
+        or membership.current_period_end is None
+    ):
         raise ConflictError(
             _("Only an active, continuing membership can be changed."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE
         )
@@ -290,7 +300,7 @@ def subscription_change(
     if target.price_amount <= membership.price_amount:
         membership.pending_package = target
         membership.save(update_fields=["pending_package", "updated_at"])
-        audit_record(actor=actor, action="billing.membership_downgrade", target=membership, to=target.pk)
+        audit_record(actor=actor, action=AuditAction.MEMBERSHIP_DOWNGRADE, target=membership, to=target.pk)
         return membership, None
     used = (now - membership.current_period_start).total_seconds()
     length = (membership.current_period_end - membership.current_period_start).total_seconds()
@@ -322,6 +332,6 @@ def subscription_change(
     membership.save()
     invoice = invoice_finalise(invoice_id=invoice.pk, now=now)
     audit_record(
-        actor=actor, action="billing.membership_upgrade", target=membership, to=target.pk, charged=charge - credit
+        actor=actor, action=AuditAction.MEMBERSHIP_UPGRADE, target=membership, to=target.pk, charged=charge - credit
     )
     return membership, invoice

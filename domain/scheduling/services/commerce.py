@@ -97,7 +97,9 @@ def promotable(
             with transaction.atomic():
                 commerce.booking_consume(actor=participant.client, ref=participant_ref(participant, session), now=now)
         except EntitlementRequired as refused:
-            waitlist_skipped_notify.delay_on_commit(participant_id=participant.pk, reason=refused.message)
+            waitlist_skipped_notify.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4's method, missing from celery-types
+                participant_id=participant.pk, reason=refused.message
+            )
             continue
         chosen.append(participant)
     return chosen

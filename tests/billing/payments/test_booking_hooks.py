@@ -172,5 +172,5 @@ def test_staff_book_without_a_pass_through_the_api_with_an_audited_override(
         api_client(manager), "post", f"/api/v1/group-sessions/{session.pk}/register?client_id={member.pk}&override=true"
     )
     assert status == 201, body
-    assert AuditEvent.objects.filter(action="billing.entitlement_override", actor_id=manager.pk).count() == 1
+    assert AuditEvent.objects.filter(action="entitlement.override", actor_id=manager.pk).count() == 1
     assert ClientPack.objects.count() == 0

@@ -107,7 +107,7 @@ def test_staff_may_waive_a_fee_in_the_window(member, kind, manager):
     assert services.fee_charge(fee_id=fee.pk, now=NOW + timedelta(days=2)) is None
     fee.refresh_from_db()
     assert (fee.status, fee.waived_by_id) == (BookingFee.Status.WAIVED, manager.pk)
-    assert AuditEvent.objects.filter(action="billing.fee_waive").exists()
+    assert AuditEvent.objects.filter(action="booking_fee.waive").exists()
 
 
 def test_a_type_s_own_fee_overrides_the_studio_s(member, kind, manager):
@@ -202,7 +202,7 @@ def test_staff_override_books_without_a_pass_and_is_audited(member, kind, pack, 
     appointment = _appointment(member, kind)
     use = services.booking_consume(actor=manager, ref=_ref(appointment), override=True, now=NOW)
     assert (use.source, use.pack_id) == ("override", None)
-    audit = AuditEvent.objects.get(action="billing.entitlement_override")
+    audit = AuditEvent.objects.get(action="entitlement.override")
     assert (audit.actor_id, audit.metadata["refused"]) == (manager.pk, "no_entitlement")
     # a client cannot override
     with pytest.raises(EntitlementRequired):

@@ -45,7 +45,7 @@ def test_a_pack_is_sold_on_a_numbered_invoice_and_its_credits_count_once_paid(ma
     assert (sale.pack.status, sale.pack.credits_remaining) == (ClientPack.Status.ACTIVE, 10)
     assert sale.pack.expires_at == NOW + timedelta(days=90)
     assert list(CreditMovement.objects.filter(pack=sale.pack).values_list("delta", "reason")) == [(10, "purchase")]
-    assert AuditEvent.objects.filter(action="billing.payment_record").count() == 2
+    assert AuditEvent.objects.filter(action="payment.record").count() == 2
 
 
 def test_paying_more_than_is_due_changes_nothing(manager, member, pack):
