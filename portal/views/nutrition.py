@@ -29,7 +29,7 @@ from domain.nutrition.calculator import targets_calculate
 from domain.progress.selectors import measurement_series
 from portal.charts import Bar, adherence_tone, bar_chart
 from portal.forms_nutrition import CalculatorForm, MealPlanAssignForm, PlanForm
-from portal.views.common import found
+from portal.views.common import found, offline_service_worker
 from tenants.http import StudioRequest
 
 ADHERENCE_WEEKS = 8
@@ -133,18 +133,12 @@ def _meal_plan_view(client: User, plan: Any) -> dict[str, Any] | None:
 
 def nutrition_service_worker(request: HttpRequest) -> HttpResponse:
     """The food logger's service worker, served under /me/nutrition/ so its scope covers the page."""
-    response = render(
+    return offline_service_worker(
         request,
-        "portal/workouts/sw.js",
-        {
-            "cache": "fitwell-food-logger",
-            "page_pattern": r"^\/me\/nutrition\/$",
-            "assets": [static("js/nutrition-logger.js"), static("css/nutrition.css"), static("css/fitwell.css")],
-        },
-        content_type="application/javascript",
+        cache="fitwell-food-logger",
+        page_pattern=r"^\/me\/nutrition\/$",
+        assets=[static("js/nutrition-logger.js"), static("css/nutrition.css"), static("css/fitwell.css")],
     )
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 def _calculator_initial(client: User) -> dict[str, Any]:

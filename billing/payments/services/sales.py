@@ -269,7 +269,7 @@ def invoice_fulfil(*, invoice: Invoice, now: datetime) -> None:
             continue  # the filter above keeps program lines only, and a program package names its template
         template_assign(
             template_id=line.package.program_template_id,
-            client=invoice.client,
+            client_id=invoice.client_id,
             actor=invoice.created_by or invoice.client,
             assignment_type="DYNAMIC_PROGRESSIVE",
         )

@@ -124,5 +124,8 @@ class Command(BaseCommand):
             ),
         )
         programs.template_assign(
-            template_id=template.pk, client=client, actor=trainer, assignment_type=AssignmentType.DYNAMIC_PROGRESSIVE
+            template_id=template.pk,
+            client_id=client.pk,
+            actor=trainer,
+            assignment_type=AssignmentType.DYNAMIC_PROGRESSIVE,
         )

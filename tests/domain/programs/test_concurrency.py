@@ -31,7 +31,7 @@ def _setup(schema: str) -> tuple[int, list[tuple[int, list[int]]]]:
         client = User.objects.create_user(email=EMAILS[1], role=Role.CLIENT)
         plan = template_create(actor=trainer, data=template_data(phases=((3, 2),)))
         program = template_assign(
-            template_id=plan.pk, client=client, actor=trainer, assignment_type="DYNAMIC_PROGRESSIVE"
+            template_id=plan.pk, client_id=client.pk, actor=trainer, assignment_type="DYNAMIC_PROGRESSIVE"
         ).program
         week = program.sessions.filter(phase_position=1, week=1).order_by("workout_position")
         return program.pk, [(s.pk, list(s.exercises.values_list("pk", flat=True))) for s in week]
