@@ -17,18 +17,16 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) deploy/local.py test $(ARGS)
 
-# The date-sensitive modules again at each fixed instant of tests/clock.py (Sunday 23:30, the clock-change
-# nights of London and New York, 31 December 23:59, 29 February), on one kept test database.
-DATE_SENSITIVE := tests/domain/scheduling tests/domain/programs tests/domain/workouts tests/domain/progress \
-	tests/portal/test_scheduling_pages.py tests/portal/test_training_pages.py tests/portal/test_workouts_pages.py
+# The date-sensitive tests (marked `date_sensitive`: scheduling, programs, workouts, progress, nutrition and
+# their pages) again at each fixed instant of tests/clock.py (Sunday 23:30, the clock-change nights of London
+# and New York, 31 December 23:59, 29 February), on the kept test database(s). ARGS go to each run
+# (CI: -n 2 --dist loadfile, reusing the databases `make test` kept).
 test-instants: $(STAMP)
 	set -e; for instant in $$($(PY) -c "from tests.clock import INSTANTS; print(*INSTANTS)"); do \
 	  echo "== FITWELL_TEST_NOW=$$instant"; \
-	  FITWELL_TEST_NOW=$$instant $(PY) deploy/local.py test -q --reuse-db $(DATE_SENSITIVE) $(ARGS); \
+	  FITWELL_TEST_NOW=$$instant $(PY) deploy/local.py test -q --reuse-db -m date_sensitive tests $(ARGS); \
 	done
 
-# ruff, import-linter (the layering contracts) and mypy with django-stubs ([tool.mypy] in pyproject.toml: config
-# core tenants domain billing portal); CI runs it. Each `# type: ignore[code]` left carries its reason.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

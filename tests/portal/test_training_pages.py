@@ -22,7 +22,7 @@ from tests.factories.library import starter
 from tests.factories.programs import template
 from tests.querycount import queries_of_get
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def browser(studio, user: User) -> Client:

@@ -19,7 +19,7 @@ from tests.factories.workouts import assign_program, first_session, log_adhoc
 from tests.portal.test_training_pages import browser
 from tests.querycount import queries_of_get
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from domain.programs.services import (
 from tests.factories.library import starter
 from tests.factories.programs import squat, template, template_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def test_assignment_schedules_every_session_of_every_week(trainer, client_user):

@@ -25,7 +25,7 @@ from domain.programs.services import (
 )
 from tests.factories.programs import squat, template_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def assign(trainer, client, kind="DYNAMIC_PROGRESSIVE", **template_kwargs) -> ClientProgram:
