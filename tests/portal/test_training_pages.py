@@ -222,7 +222,8 @@ def test_templates_builder_and_assign_dialog_with_warnings(studio, trainer, clie
     assert ClientProgram.objects.filter(client=client_user).count() == 1
 
 
-def test_the_trainer_moves_a_program_and_overrides_a_rule_from_its_page(studio, trainer, client_user):
+def test_the_trainer_moves_a_program_and_overrides_a_rule_from_its_page(studio, trainer, client_user, studio_owner):
+    owner = studio_owner
     plan = template(actor=trainer)
     program = template_assign(
         template_id=plan.pk, client_id=client_user.pk, actor=trainer, assignment_type="STATIC"
@@ -255,8 +256,8 @@ def test_the_trainer_moves_a_program_and_overrides_a_rule_from_its_page(studio, 
     )
     assert response.status_code == 302
     assert ProgressionRule.objects.get(client_program=program, program_exercise=slot).increment_kg == 5
-    other = assigned_client(TrainerFactory())
-    theirs = template_assign(template_id=plan.pk, client_id=other.pk, actor=trainer, assignment_type="STATIC").program
+    other = assigned_client(TrainerFactory())  # another trainer's client, given the program by the owner
+    theirs = template_assign(template_id=plan.pk, client_id=other.pk, actor=owner, assignment_type="STATIC").program
     assert web.get(f"/programs/{theirs.pk}/").status_code == 404
 
 
