@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint --config .hadolint.yaml Dockerfile
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -44,6 +45,7 @@ bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/provisioning.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/videos.py
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/analytics.py
 	$(PY) bench/web.py
 	$(PY) bench/fleet.py
 

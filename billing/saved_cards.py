@@ -52,3 +52,19 @@ def studio_saved_card_charge(
                 "idempotency_key": idempotency_key("pi-card", studio.schema_name, reference, amount, currency),
             },
         )
+
+
+def studio_payment_method_detach(*, studio: Studio, payment_method: str) -> bool:
+    """Take a saved card off its customer on the studio's account (it can no longer be charged). False when
+    Stripe no longer has it. Raises PaymentProviderError."""
+    from billing.charges import _connected_account
+
+    account = _connected_account(studio)
+    with stripe_errors():
+        try:
+            stripe_client().v1.payment_methods.detach(payment_method, options={"stripe_account": account})
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:
+                return False
+            raise
+    return True

@@ -40,6 +40,7 @@ from django_tenants.utils import tenant_context
 from billing.platform.models import ConnectedAccount, StripeEvent
 from billing.stripe_client import stripe_client
 from core.error_codes import ErrorCode
+from core.metrics import WEBHOOK_LAG
 from tenants.models import Studio
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,8 @@ def event_process(*, event_id: str) -> str:
         row.studio = studio or row.studio
         row.processed_at = timezone.now()
         row.save()
+        lag = (row.processed_at - row.created).total_seconds()
+        transaction.on_commit(lambda: WEBHOOK_LAG.labels(row.endpoint, row.status).observe(max(lag, 0.0)))
     if error is not None:
         raise error
     return row.status

@@ -6,9 +6,12 @@ from core.api.auth import PerUserRateThrottle, api_auth
 from core.api.errors import install_error_handlers
 from core.api.openapi import StudioAPI
 from core.input import CheckedJSONParser
+from domain.analytics.api import router as analytics_router
 from domain.clients.api import router as clients_router
 from domain.library.api import router as library_router
+from domain.messaging.api import router as messaging_router
 from domain.nutrition.api import router as nutrition_router
+from domain.privacy.api import router as privacy_router
 from domain.programs.api import router as programs_router
 from domain.progress.api import router as progress_router
 from domain.scheduling.api import router as scheduling_router
@@ -42,3 +45,8 @@ api.add_router("", videos_router)
 api.add_router("", nutrition_router)
 # --- studio commerce (issue 13)
 api.add_router("", commerce_router)
+# --- settings, preferences and privacy (issue 18)
+api.add_router("", privacy_router)
+# --- messaging, notifications, automations (issue 15)
+api.add_router("", messaging_router)
+api.add_router("", analytics_router)

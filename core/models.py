@@ -126,13 +126,16 @@ class AuditAction(models.TextChoices):
     CLASS_SERIES_CREATE = "class_series.create", _("Created a series of classes")
     CLIENT_ARCHIVE = "client.archive", _("Archived a client")
     CLIENT_CREATE = "client.create", _("Added a client")
+    CLIENT_ERASE = "client.erase", _("Erased a client's personal data")
     CLIENT_RESTORE = "client.restore", _("Restored a client")
     CLIENT_SEND_ACCESS_LINK = "client.send_access_link", _("Sent a client a sign-in link")
     CLIENT_SET_TRAINERS = "client.set_trainers", _("Changed a client's trainers")
     CLIENT_UPDATE_HEALTH_HISTORY = "client.update_health_history", _("Updated a client's health history")
-    COMMERCE_POLICY_UPDATE = "commerce_policy.update", _("Changed the studio's payment rules")
+    COMMERCE_POLICY_UPDATE = "commerce_policy.update", _("Changed the billing settings")
     CONNECTED_ACCOUNT_CREATE = "connected_account.create", _("Connected the studio's payment account")
-    ENTITLEMENT_OVERRIDE = "entitlement.override", _("Booked without a pack or membership (override)")
+    DATA_EXPORT_DOWNLOAD = "data_export.download", _("Downloaded a data export")
+    DATA_EXPORT_REQUEST = "data_export.request", _("Asked for a data export")
+    ENTITLEMENT_OVERRIDE = "entitlement.override", _("Booked a client without a pass (override)")
     FOOD_ARCHIVE = "food.archive", _("Archived a food")
     FOOD_CREATE = "food.create", _("Added a food")
     FOOD_UPDATE = "food.update", _("Changed a food")
@@ -141,52 +144,65 @@ class AuditAction(models.TextChoices):
     INVITATION_RESEND = "invitation.resend", _("Re-sent an invitation")
     INVITATION_REVOKE = "invitation.revoke", _("Withdrew an invitation")
     INVITATION_SEND = "invitation.send", _("Invited someone")
-    INVOICE_MARK_UNCOLLECTIBLE = "invoice.mark_uncollectible", _("Wrote an invoice off as uncollectible")
     INVOICE_VOID = "invoice.void", _("Voided an invoice")
+    INVOICE_WRITE_OFF = "invoice.write_off", _("Wrote an invoice off as uncollectible")
     MEAL_PLAN_ASSIGN = "meal_plan.assign", _("Assigned a meal plan")
     MEAL_PLAN_CREATE = "meal_plan.create", _("Created a meal plan")
     MEAL_PLAN_UPDATE = "meal_plan.update", _("Changed a meal plan")
-    MEMBERSHIP_CANCEL = "membership.cancel", _("Cancelled a membership at the end of its term")
-    MEMBERSHIP_CANCEL_NOW = "membership.cancel_now", _("Cancelled a membership at once")
-    MEMBERSHIP_DOWNGRADE = "membership.downgrade", _("Moved a membership to a smaller package")
+    MEMBERSHIP_CANCEL = "membership.cancel", _("Cancelled a membership at its period end")
+    MEMBERSHIP_CANCEL_NOW = "membership.cancel_now", _("Ended a membership at once")
+    MEMBERSHIP_DOWNGRADE = "membership.downgrade", _("Downgraded a membership from the next period")
     MEMBERSHIP_PAUSE = "membership.pause", _("Froze a membership")
-    MEMBERSHIP_UPGRADE = "membership.upgrade", _("Moved a membership to a bigger package")
+    MEMBERSHIP_UPGRADE = "membership.upgrade", _("Upgraded a membership")
     METRIC_TYPE_CREATE = "metric_type.create", _("Added a progress metric")
     NUTRITION_PLAN_CREATE = "nutrition_plan.create", _("Set a nutrition plan")
     NUTRITION_SETTINGS_UPDATE = "nutrition_settings.update", _("Changed the nutrition settings")
-    PACKAGE_CLOSE = "package.close", _("Took a package off sale")
-    PACKAGE_CREATE = "package.create", _("Put a package on sale")
+    PACKAGE_CLOSE = "package.close", _("Stopped selling a package")
+    PACKAGE_CREATE = "package.create", _("Created a package")
     PACKAGE_PURCHASE = "package.purchase", _("Sold a package")
     PAYMENT_RECORD = "payment.record", _("Recorded a payment")
     PAYMENT_REFUND = "payment.refund", _("Refunded a payment")
     PERSON_CHANGE_ROLE = "person.change_role", _("Changed someone's role")
     PERSON_DEACTIVATE = "person.deactivate", _("Deactivated someone")
     PERSON_REACTIVATE = "person.reactivate", _("Reactivated someone")
+    PREFERENCES_UPDATE = "preferences.update", _("Changed their preferences")
     PLAN_CREATE = "plan.create", _("Created a platform plan")
     PLAN_PRICE_CREATE = "plan_price.create", _("Set a platform plan's price")
+    PLATFORM_SUBSCRIPTION_CANCEL = "platform_subscription.cancel", _("Cancelled the studio's plan at its period end")
+    PLATFORM_SUBSCRIPTION_REACTIVATE = (
+        "platform_subscription.reactivate",
+        _("Kept the studio's plan after cancelling it"),
+    )
+    PLATFORM_SUBSCRIPTION_RESTART = "platform_subscription.restart", _("Chose a plan again after the last one ended")
+    PLATFORM_SUBSCRIPTION_SCHEDULE_DOWNGRADE = (
+        "platform_subscription.schedule_downgrade",
+        _("Moved the studio to a smaller plan from the next period"),
+    )
+    PLATFORM_SUBSCRIPTION_UPGRADE = "platform_subscription.upgrade", _("Moved the studio to a bigger plan")
     PROGRAM_ASSIGN = "program.assign", _("Assigned a program")
     PROGRAM_UPDATE = "program.update", _("Moved a program's phase, week or status")
     PROGRESS_PHOTO_DELETE = "progress_photo.delete", _("Deleted a progress photo")
     PROGRESS_PHOTO_UPLOAD = "progress_photo.upload", _("Uploaded a progress photo")
     PROGRESSION_RULE_DELETE = "progression_rule.delete", _("Removed a progression rule")
     PROGRESSION_RULE_SET = "progression_rule.set", _("Set a progression rule")
+    RETENTION_POLICY_UPDATE = "retention_policy.update", _("Changed how long data is kept")
     RECIPE_CREATE = "recipe.create", _("Added a recipe")
     RECIPE_UPDATE = "recipe.update", _("Changed a recipe")
+    SAVED_CARD_REMOVE = "saved_card.remove", _("Removed a card on file")
     SCHEDULING_POLICY_UPDATE = "scheduling_policy.update", _("Changed the scheduling policy")
     STRIKE_FORGIVE = "strike.forgive", _("Forgave a client's strikes")
+    STUDIO_CLOSE = "studio.close", _("Closed a studio")
+    STUDIO_ERASE = "studio.erase", _("Erased a closed studio's data")
+    STUDIO_EXPORT = "studio.export", _("Exported a studio (data and media)")
     STUDIO_EXPORT_PEOPLE = "studio.export_people", _("Exported the studio's people")
     STUDIO_REACTIVATE = "studio.reactivate", _("Reactivated a studio")
+    STUDIO_REOPEN = "studio.reopen", _("Reopened a closed studio")
+    STUDIO_RESTORE = "studio.restore", _("Restored a studio from an export")
     STUDIO_SET_SIGNUP_POLICY = "studio.set_signup_policy", _("Changed whether clients may sign up")
     STUDIO_SIGN_UP = "studio.sign_up", _("Signed a studio up")
     STUDIO_SUSPEND = "studio.suspend", _("Suspended a studio")
     STUDIO_UPDATE_BRANDING = "studio.update_branding", _("Changed the studio's branding")
-    STUDIO_SUBSCRIPTION_CANCEL = "studio_subscription.cancel", _("Cancelled the studio's platform plan")
-    STUDIO_SUBSCRIPTION_REACTIVATE = "studio_subscription.reactivate", _("Kept the studio's platform plan after all")
-    STUDIO_SUBSCRIPTION_SCHEDULE_DOWNGRADE = (
-        "studio_subscription.schedule_downgrade",
-        _("Moved the studio to a smaller plan from the next period"),
-    )
-    STUDIO_SUBSCRIPTION_UPGRADE = "studio_subscription.upgrade", _("Moved the studio to a bigger plan")
+    STUDIO_UPDATE_SETTINGS = "studio.update_settings", _("Changed the studio's settings")
     VIDEO_ADD_FEEDBACK = "video.add_feedback", _("Gave feedback on a video")
     VIDEO_CHANGE_STATUS = "video.change_status", _("Changed a video's review status")
     VIDEO_COMPLETE_UPLOAD = "video.complete_upload", _("Finished uploading a video")
@@ -197,6 +213,10 @@ class AuditAction(models.TextChoices):
     VIDEO_ANNOTATION_CREATE = "video_annotation.create", _("Annotated a video")
     VIDEO_ANNOTATION_DELETE = "video_annotation.delete", _("Deleted a video annotation")
     VIDEO_ANNOTATION_UPDATE = "video_annotation.update", _("Changed a video annotation")
+    AUTOMATION_UPDATE = "automation.update", _("Changed an automation")
+    MESSAGE_DELETE = "message.delete", _("Deleted a message")
+    MESSAGE_TEMPLATE_UPDATE = "message_template.update", _("Changed a message template")
+    THREAD_CREATE = "thread.create", _("Started a group thread")
     WORKOUT_LOG = "workout.log", _("Logged a workout")
 
 
@@ -310,3 +330,46 @@ class Invitation(TimeStampedModel):
     def display_status(self) -> str:
         """Pending, accepted or revoked, with "expired" for a pending link past its date."""
         return str(_("Expired")) if self.is_expired else self.get_status_display()
+
+
+class Units(models.TextChoices):
+    METRIC = "metric", _("Metric (kg, cm)")
+    IMPERIAL = "imperial", _("Imperial (lb, in)")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Preferences(models.Model):
+    """A person's own choices for how the product speaks and shows things. Absent until first saved.
+
+    Blank `language` / `timezone`: the studio's. A client's units are on their client profile (trainers
+    set them there too); `units` here serves staff. Notification channels and quiet hours are messaging's.
+    """
+
+    user = models.OneToOneField(User, primary_key=True, on_delete=models.CASCADE, related_name="preferences")
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    timezone = models.CharField(_("time zone for display"), max_length=64, blank=True)
+    week_start = models.PositiveSmallIntegerField(_("calendar starts on"), choices=Weekday.choices, default=0)
+    units = models.CharField(_("units"), max_length=10, choices=Units.choices, default=Units.METRIC)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(week_start__lte=6), name="core_preferences_week_start_valid"),
+            models.CheckConstraint(
+                condition=models.Q(units__in=[choice.value for choice in Units]), name="core_preferences_units_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

@@ -42,6 +42,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- Accounts (web portal): the People page, invitations, client self sign-up ---
     "people.manage": MANAGEMENT,  # the People page: everyone, invitations, re-send and withdraw
     "studio.update_signup_policy": frozenset({OWNER}),  # open or close client self sign-up
+    # --- settings, preferences, privacy (issue 18; object scope through the clients selectors) ---
+    "studio.update_settings": frozenset({OWNER}),  # name, contact, locale, email signature
+    "preferences.update": EVERYONE,  # one's own language, units, display zone, week start
+    "privacy.export": EVERYONE,  # a client's own data; staff for the clients they see
+    "privacy.erase": frozenset({OWNER}),  # erase a client's personal data (irreversible)
+    "privacy.manage_retention": frozenset({OWNER}),
     # --- scheduling (domain/scheduling; object rules: domain/scheduling/access.py) ---
     "scheduling.view": EVERYONE,  # timetable, trainers, appointment types, open slots
     "scheduling.book": EVERYONE,  # book, cancel, register for classes (clients for themselves)
@@ -104,6 +110,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "commerce.refund": MANAGEMENT,  # refunds, void invoices, cancel memberships now
     "commerce.manage_catalog": MANAGEMENT,
     "commerce.manage_policy": frozenset({OWNER}),
+    # --- analytics (issue 17); trainers see their own figures and clients, in the selectors ---
+    "analytics.view": STAFF,  # dashboards (a trainer: their own), the needs-attention inbox
+    "analytics.view_studio": MANAGEMENT,  # the studio's business figures, revenue, every trainer
+    "analytics.manage_settings": MANAGEMENT,  # at-risk thresholds
+    "analytics.rate": frozenset({CLIENT}),  # rate an attended session or class; the monthly NPS question
+    # --- messaging, notifications, automations (issue 15); threads are seen by their participants only ---
+    "messaging.view": EVERYONE,  # one's own threads
+    "messaging.send": EVERYONE,  # staff with the clients they see and staff; clients with their trainers
+    "messaging.create_group": STAFF,
+    "messaging.manage_templates": MANAGEMENT,
+    "messaging.manage_automations": MANAGEMENT,
+    "messaging.manage_settings": MANAGEMENT,  # archive period, edit window
+    "notifications.view": EVERYONE,  # one's own bell
+    "notifications.preferences": EVERYONE,  # one's own channels, consent, quiet hours, devices
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),

@@ -68,14 +68,14 @@ def studio_local(moment: datetime) -> datetime:
 
 
 @contextmanager
-def studio_clock(*, studio: Any | None = None) -> Iterator[ZoneInfo]:
+def studio_clock(*, studio: Any | None = None, language: str | None = None) -> Iterator[ZoneInfo]:
     """Render in the studio's zone and language: templates, `|date` filters and formats inside follow it.
 
     Use around every message rendered outside a request (reminder, email, notification); `studio`
-    defaults to the connection's. Yields the zone.
+    defaults to the connection's; `language` (a person's own) replaces the studio's. Yields the zone.
     """
     zone = studio_zone(studio=studio)
-    with timezone.override(zone), translation.override(studio_language(studio=studio)):
+    with timezone.override(zone), translation.override(language or studio_language(studio=studio)):
         yield zone
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Task
-from django_tenants.utils import get_tenant_model, schema_context
+from django.db import connection, transaction
+from django_tenants.utils import get_tenant_model, schema_context, tenant_context
 
 
 def studios_fan_out(task: Task, /, **kwargs: Any) -> int:
@@ -27,3 +28,33 @@ def studios_fan_out(task: Task, /, **kwargs: Any) -> int:
         with schema_context(schema_name):
             task.apply_async(kwargs=kwargs)
     return len(schema_names)
+
+
+def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
+    """Queue `task(**kwargs)` once the current transaction commits, bound to the schema it is asked from.
+
+    Unlike Celery's `delay_on_commit`, the schema is captured now: work done inside
+    `tenant_context(studio)` (a Stripe event's handler) commits after the connection is back on public, and
+    a message queued then would run in public. Outside a transaction it queues at once. `kwargs`: ids.
+    """
+    tenant = getattr(connection, "tenant", None)
+
+    def send() -> None:
+        if tenant is None:
+            task.apply_async(kwargs=kwargs)
+            return
+        with tenant_context(tenant):
+            task.apply_async(kwargs=kwargs)
+
+    transaction.on_commit(send)
+
+
+def studio_base_url() -> str:
+    """Scheme and host of the studio the connection serves (`https://alpha.fitwell.app`), for links in
+    emails sent outside a request (tasks)."""
+    from django.conf import settings
+
+    from core.db import tenant_connection
+
+    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
+    return f"{protocol}://{tenant_connection.tenant.get_primary_domain().domain}"

@@ -222,7 +222,11 @@ def run(port: int) -> int:
         for role, email, _first, _last in DEMO_PEOPLE:
             say(f"  {role:<8} {email}  /  {DEMO_PASSWORD}")
         say("Ctrl-C stops everything started here.")
-        return spawn(PYTHON, str(ROOT / "manage.py"), "runserver", f"0.0.0.0:{port}").wait()
+        # One ASGI server for pages, the API and the messaging WebSockets (config/asgi.py); it reloads on
+        # code changes like runserver did. Production may keep gunicorn (WSGI) beside it: docs/operations.md.
+        address = ("--host", "0.0.0.0", "--port", str(port))  # noqa: S104 - as runserver 0.0.0.0 was: phones on the LAN
+        server = (PYTHON, "-m", "uvicorn", "config.asgi:application", *address)
+        return spawn(*server, "--ws", "websockets-sansio", "--reload", "--reload-dir", str(ROOT)).wait()
     except KeyboardInterrupt:
         return 0
     finally:

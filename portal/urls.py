@@ -1,6 +1,7 @@
 from django.urls import path
 
 from portal.views import (
+    analytics,
     billing,
     branding,
     clients,
@@ -10,11 +11,16 @@ from portal.views import (
     home,
     invitations,
     library,
+    messaging,
     nutrition,
     people,
+    preferences,
+    privacy,
     programs,
     progress,
+    ratings,
     scheduling,
+    settings,
     videos,
     workouts,
 )
@@ -24,6 +30,13 @@ app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    # --- analytics (issue 17); the needs-attention inbox is wired by config as `attention`
+    path("analytics/", analytics.studio_dashboard, name="studio_dashboard"),
+    path("analytics/trainers/<int:trainer_id>/", analytics.trainer_dashboard, name="trainer_dashboard"),
+    path("analytics/settings/", analytics.analytics_settings, name="analytics_settings"),
+    path("me/ratings/", ratings.my_ratings, name="my_ratings"),
+    path("me/ratings/rate/", ratings.rate, name="rate"),
+    path("me/ratings/nps/", ratings.nps, name="nps"),
     path("people/", people.people, name="people"),
     path("people/invitations/<int:invitation_id>/resend/", people.invitation_resend, name="invitation_resend"),
     path("people/invitations/<int:invitation_id>/revoke/", people.invitation_revoke, name="invitation_revoke"),
@@ -33,6 +46,11 @@ urlpatterns = [
     path("people/export.csv", people.people_export, name="people_export"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("handoff/<str:token>", handoff.handoff, name="handoff"),
+    path("settings/", settings.studio_settings, name="studio_settings"),
+    path("me/preferences/", preferences.preferences, name="preferences"),
+    path("me/data/", privacy.my_data, name="my_data"),
+    path("settings/privacy/", privacy.privacy_settings, name="privacy_settings"),
+    path("clients/<int:client_id>/privacy/", privacy.client_privacy, name="client_privacy"),
     path("settings/branding/", branding.branding, name="branding"),
     # platform billing and Stripe Connect onboarding (owner)
     path("billing/", billing.billing, name="billing"),
@@ -135,6 +153,7 @@ urlpatterns = [
     path("shop/buy/<int:package_id>/", commerce.shop_buy, name="shop_buy"),
     path("wallet/", commerce.wallet, name="wallet"),
     path("wallet/invoices/<int:invoice_id>/pay/", commerce.invoice_pay, name="invoice_pay"),
+    path("wallet/cards/<int:card_id>/remove/", commerce.card_remove, name="card_remove"),
     path("wallet/memberships/<int:membership_id>/cancel/", commerce.membership_cancel, name="membership_cancel"),
     path("wallet/memberships/<int:membership_id>/freeze/", commerce.membership_pause, name="membership_pause"),
     path("sales/", commerce.sales_desk, name="sales_desk"),
@@ -144,4 +163,9 @@ urlpatterns = [
     path("sales/fees/<int:fee_id>/waive/", commerce.desk_waive, name="desk_waive"),
     path("sales/clients/<int:client_id>/forgive/", commerce.desk_forgive, name="desk_forgive"),
     path("settings/billing/", commerce.billing_settings, name="billing_settings"),
+    # --- messaging, notifications (issue 15)
+    path("messages/", messaging.messages_page, name="messages"),
+    path("notifications/", messaging.notifications_page, name="notifications"),
+    path("notifications/read/", messaging.notifications_read, name="notifications_read"),
+    path("notifications/unsubscribe/<str:token>/", messaging.unsubscribe, name="unsubscribe"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,6 +20,7 @@ from core.exceptions import ApplicationError
 from core.http import AuthedRequest, client_ip
 from tenants.hosts import studio_url
 from tenants.models import Studio
+from tenants.observability import StudioHealth, studio_media_bytes, studios_health
 from tenants.selectors import (
     PeopleCounts,
     studio_audit_events,
@@ -42,23 +45,43 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=500)
 
 
-@page_requires("platform.view_studios", login_url=LOGIN)
-@require_GET
-def studios(request: AuthedRequest) -> HttpResponse:
+def _studios_page(request: AuthedRequest) -> dict[str, Any]:
+    """The filter form, the page of studios it selects, and the query string without the page number."""
     form = StudioFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     found = studio_list(search=filters.get("q", ""), status=filters.get("status", ""))
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = studio_people_counts(studios=list(page.object_list))
-    billing = studios_billing(studios=list(page.object_list))
-    rows = [
-        (studio, counts.get(studio.pk, PeopleCounts()), billing.get(studio.pk, StudioBilling()))
-        for studio in page.object_list
-    ]
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "metrics": platform_metrics()}
+    return {
+        "form": form,
+        "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+
+
+@page_requires("platform.view_studios", login_url=LOGIN)
+@require_GET
+def studios(request: AuthedRequest) -> HttpResponse:
+    context = _studios_page(request)
+    shown = list(context["page"].object_list)
+    counts = studio_people_counts(studios=shown)
+    billing = studios_billing(studios=shown)
+    context["rows"] = [
+        (studio, counts.get(studio.pk, PeopleCounts()), billing.get(studio.pk, StudioBilling())) for studio in shown
+    ]
+    context["metrics"] = platform_metrics()
     return render(request, "public/console/studios.html", context)
+
+
+@page_requires("platform.view_studios", login_url=LOGIN)
+@require_GET
+def health(request: AuthedRequest) -> HttpResponse:
+    """The operator page: each studio's last activity, database size, errors and failed tasks (7 days)."""
+    context = _studios_page(request)
+    shown = list(context["page"].object_list)
+    healths = studios_health(studios=shown)
+    context["rows"] = [(studio, healths.get(studio.pk, StudioHealth())) for studio in shown]
+    return render(request, "public/console/health.html", context)
 
 
 @page_requires("platform.view_studios", login_url=LOGIN)
@@ -74,6 +97,8 @@ def studio_detail(request: AuthedRequest, slug: str) -> HttpResponse:
         "form": StatusChangeForm(),
         "subscription": studio_subscription(studio=studio),
         "invoices": studio_invoices(studio=studio)[:24],
+        "health": studios_health(studios=[studio]).get(studio.pk, StudioHealth()),
+        "media": studio_media_bytes(studio=studio) if studio.status != Studio.Status.PROVISIONING else (0, 0),
     }
     return render(request, "public/console/studio_detail.html", context)
 

@@ -7,6 +7,7 @@ app_name = "console"
 
 urlpatterns = [
     path("", console.studios, name="studios"),
+    path("health/", console.health, name="health"),
     path("studios/<slug:slug>/", console.studio_detail, name="studio"),
     path("studios/<slug:slug>/suspend", console.suspend, name="suspend"),
     path("studios/<slug:slug>/reactivate", console.reactivate, name="reactivate"),

@@ -40,8 +40,21 @@ class Studio(TenantMixin):
         default=False,
         help_text=_("When on, anyone can create a client account on the studio's portal."),
     )
+    # Contact details shown to clients (the legal details printed on invoices live with the studio's
+    # billing settings, billing.payments.CommercePolicy, so they are never kept twice).
+    contact_email = models.EmailField(_("contact email"), max_length=254, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    address = models.TextField(_("address"), max_length=500, blank=True)
+    # How the studio's emails are signed (core/emails.py): "<sender name> <platform address>", replies
+    # to `email_reply_to`. Blank: the studio's name, and replies go to the platform address.
+    email_sender_name = models.CharField(_("email sender name"), max_length=80, blank=True)
+    email_reply_to = models.EmailField(_("reply-to address"), max_length=254, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the studio was closed: its data is kept STUDIO_RETENTION_DAYS from then, then erased
+    # (tenants/lifecycle.py).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     # Provisioning (tenants/services.py) creates the schema itself, inside its own transaction.
     auto_create_schema = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, ValidationError
+from core.metrics import PROVISIONING
 from core.models import Role, User
 from core.people import user_fields_check
 from core.permissions import require
@@ -161,6 +163,7 @@ def studio_provision(
     Everything (including the schema rename or clone, which PostgreSQL runs transactionally)
     happens in one transaction, so a failure at any step leaves no schema, domain or row behind.
     """
+    started = time.perf_counter()
     slug = studio_slug_check(slug=slug)
     currency = (currency or "").upper()
     _check_studio_fields(name=name, timezone=timezone, currency=currency, locale=locale)
@@ -213,6 +216,8 @@ def studio_provision(
     routing_forget()  # this process may have remembered the host as unknown
 
     transaction.on_commit(_schedule_pool_refill)
+    elapsed = time.perf_counter() - started
+    transaction.on_commit(lambda: PROVISIONING.labels("pool" if from_pool else "template").observe(elapsed))
     return ProvisionedStudio(studio=studio, owner=owner, from_pool=from_pool)
 
 

@@ -72,20 +72,37 @@ def _pg_dump_for(major: int) -> str:
     raise SnapshotUnavailable(f"no pg_dump for PostgreSQL {major} (install postgresql-client-{major})")
 
 
-def _pg_dump(template: str, section: str) -> str:
+def pg_tool(name: str) -> str:
+    """The path of a PostgreSQL client tool (`pg_dump`, `pg_restore`) that can work with this server.
+
+    Raises SnapshotUnavailable when none is installed (postgresql-client of the server's major version).
+    """
+    return str(Path(_pg_dump_for(_server_major())).with_name(name))
+
+
+def pg_connection_args() -> tuple[list[str], dict[str, str]]:
+    """(command-line options, environment) that connect a client tool to this connection's database."""
     db = connection.settings_dict
     env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or "")}
+    args = [
+        f"--host={db.get('HOST') or 'localhost'}",
+        f"--port={db.get('PORT') or 5432}",
+        f"--username={db.get('USER') or 'postgres'}",
+    ]
+    return args, env
+
+
+def _pg_dump(template: str, section: str) -> str:
+    args, env = pg_connection_args()
     command = [
-        _pg_dump_for(_server_major()),
+        pg_tool("pg_dump"),
         "--schema-only",
         f"--section={section}",
         "--no-owner",
         "--no-privileges",
         f"--schema={template}",
-        f"--host={db.get('HOST') or 'localhost'}",
-        f"--port={db.get('PORT') or 5432}",
-        f"--username={db.get('USER') or 'postgres'}",
-        str(db["NAME"]),
+        *args,
+        str(connection.settings_dict["NAME"]),
     ]
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
@@ -104,19 +121,25 @@ def _templated(sql: str, template: str) -> str:
     return text
 
 
+def schema_tables(schema: str) -> list[str]:
+    """The names of the tables of `schema`, sorted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname",
+            [schema],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def snapshot_build(template: str) -> TemplateSnapshot:
     """Dump the template's DDL and note its tables with rows and its sequences (public schema)."""
     tenant_connection.set_schema_to_public()
     fingerprint = template_fingerprint(template)
     pre_data = _templated(_pg_dump(template, "pre-data"), template)
     post_data = _templated(_pg_dump(template, "post-data"), template)
+    tables = schema_tables(template)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relkind = 'r' ORDER BY c.relname",
-            [template],
-        )
-        tables = [row[0] for row in cursor.fetchall()]
         with_rows = []
         for table in tables:
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_quote(template)}.{_quote(table)})")

@@ -215,6 +215,23 @@ def credit_ledger(request: AuthedRequest, client_id: int, query: Query[PageParam
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
+@router.get("/clients/{client_id}/cards", response=list[schemas.SavedCardOut], summary="Cards on file")
+def saved_cards(request: AuthedRequest, client_id: int) -> object:
+    require(request.user, "commerce.view")
+    from billing.payments.services.saved_cards import saved_card_list
+
+    return saved_card_list(client=_visible_client(request, client_id))
+
+
+@router.delete("/cards/{card_id}", response={204: None}, summary="Remove a card on file (the client or staff)")
+def saved_card_delete(request: AuthedRequest, card_id: int) -> object:
+    require(request.user, "commerce.view")
+    from billing.payments.services.saved_cards import saved_card_remove
+
+    saved_card_remove(actor=request.user, card_id=card_id)
+    return Status(204, None)
+
+
 # --- Payments and invoices ----------------------------------------------------------------------------
 
 

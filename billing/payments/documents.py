@@ -69,8 +69,9 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     return HTML(string=invoice_html(invoice), base_url=base_url()).write_pdf()
 
 
-def invoice_send(*, invoice_id: int, kind: str) -> bool:
-    """Email the invoice with its PDF to the client ("invoice", "receipt" or "reminder"); False if not sendable."""
+def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
+    """Email the invoice with its PDF to the client ("invoice", "receipt" or "reminder", `number` telling
+    reminders apart in the idempotency key); False if not sendable."""
     invoice = Invoice.objects.select_related("client").prefetch_related("lines").filter(pk=invoice_id).first()
     if invoice is None or invoice.number is None or not invoice.client.email:
         return False
@@ -82,7 +83,7 @@ def invoice_send(*, invoice_id: int, kind: str) -> bool:
             context={**_context(invoice), "person": invoice.client},
             studio=studio,
             base_url=base_url(),
-            headers={"X-Idempotency-Key": f"invoice-{tenant_connection.schema_name}-{invoice.pk}-{kind}"},
+            headers={"X-Idempotency-Key": f"invoice-{tenant_connection.schema_name}-{invoice.pk}-{kind}{number or ''}"},
         )
     message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
     message.send()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from billing.payments.models import ClientSubscription, Invoice, Package, SubscriptionPause
 from core.api.pagination import PageParams
+
+if TYPE_CHECKING:
+    from billing.payments.models import Payment, PaymentDispute
 
 
 class PackageIn(Schema):
@@ -187,6 +190,14 @@ class LedgerOut(Schema):
     created_at: datetime
 
 
+class SavedCardOut(Schema):
+    id: int
+    brand: str
+    last4: str
+    is_default: bool
+    created_at: datetime
+
+
 class PauseIn(Schema):
     starts_at: datetime | None = Field(None, description="Required; the freeze's first moment")
     ends_at: datetime | None = Field(None, description="Required; the freeze ends here (exclusive)")
@@ -221,6 +232,15 @@ class PaymentIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class DisputeOut(Schema):
+    stripe_dispute_id: str
+    amount: int
+    currency: str
+    reason: str
+    status: str
+    evidence_due_by: datetime | None
+
+
 class PaymentOut(Schema):
     id: int
     invoice_id: int
@@ -233,6 +253,11 @@ class PaymentOut(Schema):
     reference: str
     created_at: datetime
     succeeded_at: datetime | None
+    disputes: list[DisputeOut] = Field(default_factory=list, description="Chargebacks, Stripe's status")
+
+    @staticmethod
+    def resolve_disputes(obj: Payment) -> list[PaymentDispute]:
+        return list(obj.disputes.all())
 
 
 class RefundIn(Schema):
@@ -245,6 +270,7 @@ class RefundOut(Schema):
     payment_id: int
     amount: int
     reason: str
+    status: str
     created_at: datetime
 
 
@@ -289,6 +315,7 @@ class PolicyIO(Schema):
     strike_block_days: int = Field(ge=1, le=365)
     past_due_grace_days: int = Field(ge=0, le=90)
     invoice_due_days: int = Field(ge=0, le=365)
+    refund_revokes_credits: bool = True
     invoice_prefix: str = Field(max_length=12, pattern=r"^[A-Za-z0-9-/]*$")
     legal_name: str = Field("", max_length=200)
     address: str = Field("", max_length=1000)

@@ -206,7 +206,8 @@ def overdue_invoices(*, now: datetime | None = None) -> QuerySet[Invoice]:
 
 
 def payment_list(*, client: User | None = None) -> QuerySet[Payment]:
-    queryset = Payment.objects.select_related("invoice", "client")
+    """Payments, newest first, with their invoice, client and disputes (chargebacks) loaded."""
+    queryset = Payment.objects.select_related("invoice", "client").prefetch_related("disputes")
     return queryset.filter(client=client) if client is not None else queryset
 
 
@@ -215,3 +216,9 @@ def fee_list(*, client: User | None = None, status: str | None = None) -> QueryS
     if client is not None:
         queryset = queryset.filter(client=client)
     return queryset.filter(status=status) if status else queryset
+
+
+def money_recorded() -> bool:
+    """Has the studio priced or charged anything (a package, an invoice, a payment)? Its currency is then fixed:
+    amounts are stored as minor units of that currency, and changing it would re-read every one of them."""
+    return Package.objects.exists() or Invoice.objects.exists() or Payment.objects.exists()

@@ -1,37 +1,23 @@
-"""Background work of studio commerce. Tasks take ids, run in their studio's schema, and are idempotent."""
+"""Background work of studio commerce. Tasks take ids, run in their studio's schema, and are idempotent.
+
+Queue them with `queue_after_commit` (core.tenancy, re-exported here): bound to the studio even when the
+commit happens after a Stripe handler has left the studio's schema."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from celery import Task, shared_task
-from django.db import transaction
-from django_tenants.utils import tenant_context
+from celery import shared_task
 
 from core.db import tenant_connection
-
-
-def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
-    """Queue `task(**kwargs)` once the transaction commits, bound to the schema it was asked from.
-
-    Unlike `delay_on_commit`, the studio is captured now: a Stripe event is handled inside
-    `tenant_context(studio)` but commits after leaving it, when the connection is back on public.
-    """
-    tenant = tenant_connection.tenant
-
-    def send() -> None:
-        with tenant_context(tenant):
-            task.delay(**kwargs)
-
-    transaction.on_commit(send)
+from core.tenancy import queue_after_commit
 
 
 @shared_task(name="payments.invoice_email", ignore_result=True)
-def invoice_email(invoice_id: int, kind: str) -> bool:
-    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder"."""
+def invoice_email(invoice_id: int, kind: str, number: int = 0) -> bool:
+    """Email the invoice (with its PDF) to the client: kind is "invoice", "receipt" or "reminder" (its
+    `number`: 1st, 2nd, ...)."""
     from billing.payments.documents import invoice_send
 
-    return invoice_send(invoice_id=invoice_id, kind=kind)
+    return invoice_send(invoice_id=invoice_id, kind=kind, number=number)
 
 
 @shared_task(name="payments.invoice_collect", ignore_result=True)
@@ -49,6 +35,14 @@ def card_refund_send(refund_id: int) -> bool:
     return refund_send(refund_id=refund_id)
 
 
+@shared_task(name="payments.card_detach", ignore_result=True)
+def card_detach(payment_method: str) -> bool:
+    """Detach a removed card from its customer on the studio's Stripe account (it cannot be charged again)."""
+    from billing.saved_cards import studio_payment_method_detach
+
+    return studio_payment_method_detach(studio=tenant_connection.tenant, payment_method=payment_method)
+
+
 @shared_task(name="payments.due_work", ignore_result=True)
 def due_work() -> dict[str, int]:
     """This studio's renewals, fees and overdue reminders (queued for each studio by the sweep)."""
@@ -63,3 +57,14 @@ def due_work_sweep() -> int:
     from core.tenancy import studios_fan_out
 
     return studios_fan_out(due_work)
+
+
+__all__ = [
+    "card_detach",
+    "card_refund_send",
+    "due_work",
+    "due_work_sweep",
+    "invoice_collect",
+    "invoice_email",
+    "queue_after_commit",
+]

@@ -32,7 +32,8 @@ def client_limit_check(*, studio: Studio | None = None, adding: int = 1) -> None
 
     studio: defaults to the studio whose schema the connection is on (registered with core.people as a
     client admission check, so core and domain code call it without importing billing). A studio
-    without a subscription or on a plan without a limit is not limited.
+    without a subscription or on a plan without a limit is not limited; one whose plan ended admits nobody
+    (code "ended") until a plan is chosen again.
     Raises ClientLimitReached (403, code "client_limit_reached", with `limit`, `active_clients`, `plan`
     and `upgrade_url`).
     """
@@ -41,6 +42,17 @@ def client_limit_check(*, studio: Studio | None = None, adding: int = 1) -> None
     if studio is None:
         return
     row = StudioSubscription.objects.select_related("price__plan").filter(studio=studio).first()
+    if row is not None and row.status == StudioSubscription.Status.CANCELED:
+        raise ClientLimitReached(
+            _("Your FitWell Pro plan has ended. Choose a plan to add clients again."),
+            code=ErrorCode.SUBSCRIPTION_ENDED,
+            extra={
+                "limit": 0,
+                "active_clients": active_client_count(studio=studio),
+                "plan": row.plan.code,
+                "upgrade_url": UPGRADE_PATH,
+            },
+        )
     if row is None or row.plan.client_limit is None:
         return
     count = active_client_count(studio=studio)

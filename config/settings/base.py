@@ -64,6 +64,12 @@ TENANT_APPS = [
     "domain.nutrition",
     # --- studio commerce (issue 13)
     "billing.payments",
+    # --- settings and privacy (issue 18): exports, erasure, retention
+    "domain.privacy",
+    # --- messaging, notifications, automations (issue 15)
+    "domain.messaging",
+    # --- analytics (issue 17)
+    "domain.analytics",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -80,6 +86,8 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 GET_EXECUTOR_FUNCTION = "django_tenants_smart_executor.load_executor"
 # How many ready-made studio schemas provisioning keeps cloned ahead of time (see tenants/pool.py).
 STUDIO_SCHEMA_POOL_SIZE = env.env_int("STUDIO_SCHEMA_POOL_SIZE", 3)
+# A closed studio's data (schema, media, platform rows) is kept this many days, then erased (tenants/lifecycle.py).
+STUDIO_RETENTION_DAYS = env.env_int("STUDIO_RETENTION_DAYS", 90)
 
 DATABASES = {"default": env.database_config()}
 # One `SET search_path` when a connection changes schema, not one per query (core/db/backend).
@@ -91,6 +99,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Request rate, latency and errors by route and studio tier (core/metrics.py): outermost but the id.
+    "core.metrics.RequestMetricsMiddleware",
     # Before routing, so the pages routing answers itself (unknown or suspended studio) carry them too.
     "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -100,11 +110,12 @@ MIDDLEWARE = [
     "core.input.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Django's LocaleMiddleware, knowing the person and the studio: their language and display zone.
+    "core.preferences.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -117,6 +128,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.branding",
@@ -144,7 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Accounts (django-allauth): email + password, the same pages on every host --------------------
 # People live in the schema of the host they sign in at (studio people on its subdomain, platform
 # staff on the public host); core/accounts/adapter.py brands pages and emails and applies the lockout.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend, loading the person's preferences with them (core/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["core.accounts.backends.AuthenticationBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"  # a studio's portal
 PLATFORM_LOGIN_REDIRECT_URL = "/console/"  # platform staff on the public host
@@ -174,8 +187,9 @@ ACCOUNT_RATE_LIMITS = {"login_failed": False}
 INVITATION_VALID_DAYS = 7
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the language switcher's choice, for visitors who do not sign in
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -186,7 +200,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".data" / "static"
+STATIC_ROOT = Path(env.env_str("STATIC_ROOT", str(BASE_DIR / ".data" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.env_str("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
@@ -194,6 +208,10 @@ STORAGES = {
     "default": env.storage_config(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Production (and the image build's collectstatic, config/settings/build.py): hashed, compressed copies
+# that WhiteNoise serves with far-future caching; a name missing from the manifest is served unhashed.
+STATIC_STORAGE_HASHED = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+WHITENOISE_MANIFEST_STRICT = False
 
 # --- Form-check videos (domain/videos; docs/videos.md) ------------------------------------------
 VIDEO_MAX_BYTES = env.env_int("VIDEO_MAX_BYTES", 200 * 1024 * 1024)
@@ -223,16 +241,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# The worker logs through LOGGING above (JSON in production) instead of replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Sweeps run in the public schema and queue one task per active studio, which runs in its schema.
 CELERY_BEAT_SCHEDULE = {
     "scheduling-reminders": {"task": "scheduling.reminders_sweep", "schedule": 60.0},
     "scheduling-recurrences": {"task": "scheduling.recurrences_sweep", "schedule": 6 * 3600.0},
     # A safety net: sign-ups refill the pool after commit; this tops it up if a refill was ever lost.
     "tenants-pool-refill": {"task": "tenants.studio_pool_refill", "schedule": 300.0},
+    # Closed studios past their retention period are erased (audited); once a day is plenty.
+    "tenants-erase-closed": {"task": "tenants.studios_erase_due", "schedule": 24 * 3600.0},
     # Studios unpaid for BILLING_UNPAID_SUSPEND_DAYS are suspended (public schema, one query).
     "billing-dunning": {"task": "billing.dunning_sweep", "schedule": 3600.0},
     # Studio commerce: membership renewals, fees past their waive window, overdue-invoice reminders.
     "payments-due-work": {"task": "payments.due_work_sweep", "schedule": 15 * 60.0},
+    # Expired data exports, and media older than each studio's retention policy keeps (docs/privacy.md).
+    "privacy-retention": {"task": "privacy.retention_sweep", "schedule": 3600.0},
+    # Messaging: deliveries held by quiet hours or waiting for a retry; automations; archival.
+    "messaging-deliveries": {"task": "messaging.deliveries_sweep", "schedule": 60.0},
+    # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).
+    "analytics-days": {"task": "analytics.sweep", "schedule": 3600.0},
 }
 
 # --- Email --------------------------------------------------------------------------------------
@@ -285,6 +313,21 @@ CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
 
 SENTRY_DSN = env.env_str("SENTRY_DSN")
 
+# --- Metrics (core/metrics.py; docs/operations.md "Observability") ---------------------------------------
+METRICS_ENABLED = env.env_bool("METRICS_ENABLED", True)
+# /metrics answers a bearer token, or a scraper connecting straight (no proxy) from these networks.
+METRICS_TOKEN = env.env_str("METRICS_TOKEN")
+METRICS_INTERNAL_NETWORKS = env.env_list("METRICS_INTERNAL_NETWORKS", ["127.0.0.0/8", "::1/128"])
+METRICS_PORT = env.env_int("METRICS_PORT", 9100)  # a Celery worker's own exposition
+METRICS_CELERY_QUEUES = env.env_list("CELERY_QUEUES", [CELERY_TASK_DEFAULT_QUEUE])  # whose depth /metrics reports
+METRICS_TIER_FUNCTION = "tenants.observability.request_tier"
+METRICS_COLLECTORS = ["tenants.observability.PlatformCollector"]
+
+# Plain text for people (`make run`), one JSON object per line for machines (production's default):
+# both carry the studio and the request id (core/logging.py; a Celery task's are its schema and task id).
+LOG_FORMAT = env.env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise env.ImproperlyConfiguredEnv("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -292,9 +335,16 @@ LOGGING = {
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [studio=%(studio)s request=%(request_id)s] %(name)s: %(message)s"
-        }
+        },
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(studio)s %(request_id)s",
+            # Not "request": Django's own request logger puts the request object under that name.
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["context"]}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env.env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -340,3 +390,22 @@ BILLING_UNPAID_SUSPEND_DAYS = env.env_int("BILLING_UNPAID_SUSPEND_DAYS", 14)
 # Links in emails written by tasks (no request): the port studios are served on, if not 80/443.
 PLATFORM_URL_PORT = env.env_str("PLATFORM_URL_PORT", "")
 BILLING_DEFAULT_PLAN = env.env_str("BILLING_DEFAULT_PLAN", "starter")  # the plan a sign-up's trial starts on
+
+# --- Messaging and notifications (domain/messaging, domain/notifications; docs/messaging.md) -------------
+# The channel layer carries live events to sockets (Redis; one group per person per studio).
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [env.env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL)], "prefix": "fitwell-asgi"},
+    }
+}
+# Web Push (VAPID): generate a key pair once (docs/messaging.md); without a private key push is off.
+WEBPUSH_VAPID_PUBLIC_KEY = env.env_str("WEBPUSH_VAPID_PUBLIC_KEY")
+WEBPUSH_VAPID_PRIVATE_KEY = env.env_str("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_VAPID_SUBJECT = env.env_str("WEBPUSH_VAPID_SUBJECT", f"mailto:support@{PLATFORM_DOMAIN}")
+# SMS through a Twilio-style API; without an account SID SMS is off.
+SMS_API_BASE = env.env_str("SMS_API_BASE", "https://api.twilio.com")
+SMS_ACCOUNT_SID = env.env_str("SMS_ACCOUNT_SID")
+SMS_AUTH_TOKEN = env.env_str("SMS_AUTH_TOKEN")
+SMS_FROM = env.env_str("SMS_FROM")
+MESSAGING_POLL_SECONDS = env.env_int("MESSAGING_POLL_SECONDS", 5)  # pages without a socket poll this often

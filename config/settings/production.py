@@ -2,6 +2,7 @@
 
 from config import env
 from config.settings.base import *  # noqa: F403
+from config.settings.base import LOGGING, MIDDLEWARE, STATIC_ROOT, STATIC_STORAGE_HASHED, STORAGES
 
 DEBUG = False
 SECRET_KEY = env.env_str("SECRET_KEY", required=True)
@@ -21,3 +22,15 @@ STRIPE_SECRET_KEY = env.env_str("STRIPE_SECRET_KEY", required=True)
 STRIPE_API_BASE = env.env_str("STRIPE_API_BASE", "https://api.stripe.com")
 STRIPE_WEBHOOK_SECRET = env.env_str("STRIPE_WEBHOOK_SECRET", required=True)
 STRIPE_CONNECT_WEBHOOK_SECRET = env.env_str("STRIPE_CONNECT_WEBHOOK_SECRET", required=True)
+
+# Static files from the image (collected at build time, config/settings/build.py), served by WhiteNoise
+# right after the security middleware: no separate static server is needed.
+MIDDLEWARE = [*MIDDLEWARE]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)
+if (STATIC_ROOT / "staticfiles.json").is_file():  # collected with hashed names (the image's build does it)
+    STORAGES = {**STORAGES, "staticfiles": STATIC_STORAGE_HASHED}
+# One JSON object per log line (LOG_FORMAT=plain to read them by eye).
+LOG_FORMAT = env.env_str("LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # type: ignore[index]  # a dictConfig dict

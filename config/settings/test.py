@@ -13,6 +13,9 @@ STUDIO_SCHEMA_POOL_SIZE = 0
 # Each test sees the studios as they are this instant (tests change statuses with plain updates);
 # tests/tenants/test_request_path.py turns the per-process host cache on where it tests it.
 ROUTING_CACHE_SECONDS = 0
+# Request metrics (core/metrics.py) stay out of every other test's way (query and call counts);
+# tests/ops turns them on where it tests them.
+METRICS_ENABLED = False
 
 # Under pytest-xdist (`-n 2`, as CI runs) each worker process is a test session of its own: pytest-django
 # gives it its own test database (test_<name>_gw<N>), and here it gets its own Redis database (the tests
@@ -26,4 +29,11 @@ if _XDIST_WORKER:
         REDIS_URL = f"{_server}/{(int(_db) - _index) % 16}"
         CACHES = {"default": env.cache_config(REDIS_URL)}
         CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+        if not env.env_str("CHANNEL_LAYER_REDIS_URL"):  # the WebSocket groups too (messaging's tests)
+            CHANNEL_LAYERS = {
+                "default": {
+                    "BACKEND": _base.CHANNEL_LAYERS["default"]["BACKEND"],
+                    "CONFIG": {"hosts": [REDIS_URL], "prefix": "fitwell-asgi"},
+                }
+            }
     MEDIA_ROOT = _base.MEDIA_ROOT.with_name(f"{_base.MEDIA_ROOT.name}-{_XDIST_WORKER}")

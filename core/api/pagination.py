@@ -11,6 +11,7 @@ from django.db.models import Field, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
 
+from core.api.shapes import Out
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 
@@ -18,7 +19,7 @@ T = TypeVar("T")
 MAX_LIMIT = 100
 
 
-class CursorPage(Schema, Generic[T]):
+class CursorPage(Out, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from core.api.shapes import Out
 from core.api.types import ApiDate, ApiDecimal
 from domain.clients.models import ClientStatus, GoalStatus, Sex, UnitSystem
 
@@ -127,7 +128,7 @@ class GoalIn(Schema):
     status: str = Field(default=GoalStatus.ACTIVE, max_length=20)
 
 
-class GoalOut(Schema):
+class GoalOut(Out):
     id: int
     goal_type: str
     title: str

@@ -8,6 +8,7 @@ from another studio, so nobody learns which ids exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -168,3 +169,33 @@ def client_health_entries(*, client_id: int) -> list[HealthEntry]:
         if injury.get("active", True)
     ]
     return [entry for entry in entries if entry.text.strip()]
+
+
+# --- for reports (analytics): whole-studio reads, no actor (callers are tasks or scoped selectors) -------
+
+
+def client_ids_current() -> list[int]:
+    """Ids of the studio's active, unarchived clients (the people a day of engagement is computed for)."""
+    clients = User.objects.filter(role=Role.CLIENT, is_active=True).exclude(
+        client_profile__status=ClientStatus.ARCHIVED
+    )
+    return list(clients.order_by("pk").values_list("pk", flat=True))
+
+
+def trainer_links_all() -> dict[int, list[int]]:
+    """client id -> ids of their trainers, primary first."""
+    links: dict[int, list[int]] = {}
+    for client_id, trainer_id in ClientTrainer.objects.order_by("-is_primary", "id").values_list(
+        "client_id", "trainer_id"
+    ):
+        links.setdefault(client_id, []).append(trainer_id)
+    return links
+
+
+def clearances_expiring(*, clients: QuerySet[User], until: date) -> QuerySet[HealthHistory]:
+    """Health histories of `clients` whose medical clearance runs out on or before `until` (expired too)."""
+    return (
+        HealthHistory.objects.filter(client__in=clients, medical_clearance_expires_on__lte=until)
+        .select_related("client")
+        .order_by("medical_clearance_expires_on", "pk")
+    )

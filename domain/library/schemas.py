@@ -5,14 +5,16 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
+from core.api.shapes import Out
 
-class CategoryRef(Schema):
+
+class CategoryRef(Out):
     id: int
     slug: str
     name: str
 
 
-class ExerciseOut(Schema):
+class ExerciseOut(Out):
     id: int
     slug: str
     name: str

@@ -1,8 +1,11 @@
 """One interface for every way of telling a person something.
 
-`EmailChannel` works today through Django's email backend (SMTP, Anymail, console...). SMS and push are
-the same interface over a *provider* (Twilio, FCM, ...) configured in `settings.NOTIFICATION_PROVIDERS`
-as dotted paths; until one is configured the channel says it is unavailable and callers skip it.
+`EmailChannel` goes through Django's email backend (SMTP, Anymail, console...). `WebPushChannel` sends Web
+Push with pywebpush to every device the person subscribed (VAPID keys from settings; a device the push
+service answers 404/410 for is forgotten). `SmsChannel` posts to a Twilio-style HTTP API (SMS_API_BASE,
+account SID and token from settings). A deployment may still plug another provider in through
+`settings.NOTIFICATION_PROVIDERS` (dotted paths, `ProviderChannel`). A channel that is not configured
+says so (`can_reach` is False) and callers skip it.
 Every message carries an idempotency key: providers that honour one (and email receivers, through the
 stable Message-ID) drop a duplicate if a retry sends the same message twice.
 """
@@ -36,6 +39,7 @@ class Message:
     idempotency_key: str
     html: str | None = None
     data: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # extra email headers (List-Unsubscribe)
 
 
 class Channel(Protocol):
@@ -67,6 +71,7 @@ class EmailChannel:
             headers={
                 "Message-ID": f"<{message.idempotency_key}@{domain}>",
                 "X-Idempotency-Key": message.idempotency_key,
+                **message.headers,
             },
         )
         if message.html:
@@ -108,13 +113,19 @@ class ProviderChannel:
 CHANNEL_NAMES = ("email", "sms", "push")
 
 
+def _configured(name: str) -> bool:
+    return bool(getattr(settings, "NOTIFICATION_PROVIDERS", {}).get(name))
+
+
 @cache
 def _channels() -> dict[str, Channel]:
+    from domain.notifications.push import WebPushChannel
+    from domain.notifications.sms import SmsChannel
+
     return {
         "email": EmailChannel(),
-        "sms": ProviderChannel("sms", "phone"),
-        # Push needs a device registry (comes with the mobile app); `push_token` is its future attribute.
-        "push": ProviderChannel("push", "push_token"),
+        "sms": ProviderChannel("sms", "phone") if _configured("sms") else SmsChannel(),
+        "push": ProviderChannel("push", "push_token") if _configured("push") else WebPushChannel(),
     }
 
 

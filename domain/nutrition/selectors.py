@@ -271,3 +271,8 @@ def meal_plan_totals(plan: MealPlan, targets: dict[str, int | None] | None = Non
         days[day.pk] = day_total
         bands[day.pk] = {name: band(day_total[name], (targets or {}).get(name)) for name in NUTRIENT_NAMES}
     return MealPlanTotals(meals, days, items, bands)
+
+
+def clients_logging_food(*, day: date) -> set[int]:
+    """Ids of the clients who logged any food on `day` (for reports)."""
+    return set(FoodLogEntry.objects.filter(logged_on=day).values_list("client_id", flat=True).distinct())

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from core.api.shapes import Out
 from core.api.types import ApiDate, ApiDecimal
 from domain.programs.models import LoadType
 
@@ -117,7 +118,7 @@ class PhaseOut(Schema):
     workouts: list[ProgramWorkoutOut]
 
 
-class TemplateSummaryOut(Schema):
+class TemplateSummaryOut(Out):
     id: int
     name: str
     goal: str

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from core.error_codes import ErrorCode
@@ -92,3 +93,11 @@ def videos_of_sets(*, set_ids: Iterable[int]) -> dict[int, list[Video]]:
 def video_by_id(*, video_id: int) -> Video | None:
     """A video by id without a visibility check: only for a request carrying a signed token for it."""
     return Video.objects.filter(pk=video_id).first()
+
+
+def videos_sent_by_client(*, start: datetime, end: datetime) -> dict[int, int]:
+    """client id -> videos whose upload completed in [start, end) (for reports)."""
+    rows = (
+        Video.objects.filter(submitted_at__gte=start, submitted_at__lt=end).values("client_id").annotate(n=Count("id"))
+    )
+    return {row["client_id"]: row["n"] for row in rows}

@@ -224,3 +224,40 @@ def sessions_around(*, client: User, days_back: int = 7, days_ahead: int = 7) ->
         .prefetch_related(Prefetch("exercises", queryset=SessionExercise.objects.select_related("exercise")))
         .order_by("scheduled_on", "workout_position")
     )
+
+
+# --- for reports (analytics): whole-studio aggregates, one grouped query each -------------------------
+
+
+def compliance_by_client(*, start: date, end: date) -> dict[int, tuple[int, int]]:
+    """client id -> (program sessions due, of them completed) for sessions scheduled in [start, end].
+
+    Due: scheduled on a date in the range, in a program that is not cancelled (the same rule as
+    `training_weeks`). Clients with nothing due are absent.
+    """
+    completed = Q(status=SessionStatus.COMPLETED)
+    rows = (
+        WorkoutSession.objects.filter(scheduled_on__gte=start, scheduled_on__lte=end)
+        .exclude(client_program__status=ProgramStatus.CANCELLED)
+        .values("client_program__client_id")
+        .annotate(due=Count("id"), done=Count("id", filter=completed))
+    )
+    return {row["client_program__client_id"]: (row["due"], row["done"]) for row in rows}
+
+
+def workouts_logged_by_client(*, start: date, end: date) -> dict[int, int]:
+    """client id -> workouts logged (program or ad-hoc) with a date in [start, end]."""
+    rows = (
+        WorkoutCompletion.objects.filter(performed_on__gte=start, performed_on__lte=end)
+        .values("client_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["client_id"]: row["n"] for row in rows}
+
+
+def last_workout_by_client(*, until: date) -> dict[int, date]:
+    """client id -> the latest date a workout was logged on, on or before `until`."""
+    rows = (
+        WorkoutCompletion.objects.filter(performed_on__lte=until).values("client_id").annotate(last=Max("performed_on"))
+    )
+    return {row["client_id"]: row["last"] for row in rows}

@@ -4,7 +4,7 @@ shows the service's message and changes nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.payments import selectors, services
-from billing.payments.models import ClientSubscription, Invoice
+from billing.payments.models import ClientSubscription, Invoice, Payment
 from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
+from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
 from core.models import Role, User
 from core.permissions import can
@@ -86,6 +87,13 @@ def shop_buy(request: StudioRequest, package_id: int) -> str | HttpResponse:
     return HttpResponseRedirect(reverse("portal:wallet") + f"#invoice-{sale.invoice.pk}")
 
 
+def _payment_rows(payments: Iterable[Payment]) -> list[dict[str, Any]]:
+    return [
+        {"p": p, "amount": _money(p.amount, p.currency), "refunded": _money(p.amount_refunded, p.currency)}
+        for p in payments
+    ]
+
+
 def _wallet_context(client: User) -> dict[str, Any]:
     now = timezone.now()
     usable = list(selectors.live_packs(client_id=client.pk, now=now))
@@ -117,9 +125,8 @@ def _wallet_context(client: User) -> dict[str, Any]:
         "invoices": invoices,
         "fees": fees,
         "strikes": selectors.strike_status(client_id=client.pk, now=now),
-        "payments": [
-            {"p": p, "amount": _money(p.amount, p.currency)} for p in selectors.payment_list(client=client)[:20]
-        ],
+        "cards": saved_card_list(client=client),
+        "payments": _payment_rows(selectors.payment_list(client=client)[:20]),
     }
 
 
@@ -135,11 +142,22 @@ def invoice_pay(request: StudioRequest, invoice_id: int) -> str | HttpResponse:
 
     base = request.build_absolute_uri(reverse("portal:wallet"))
     payment = payment_checkout_start(
-        actor=request.user, invoice_id=invoice_id, success_url=f"{base}?paid={invoice_id}", cancel_url=base
+        actor=request.user,
+        invoice_id=invoice_id,
+        success_url=f"{base}?paid={invoice_id}",
+        cancel_url=base,
+        save_card=request.POST.get("save_card") == "1",
     )
     # A page that moves on by itself (and a link), not a redirect: the CSP's form-action keeps forms
     # posting to ourselves, and a browser applies it to the redirect after a form's POST too.
     return render(request, "portal/commerce/to_checkout.html", {"url": payment.checkout_url})
+
+
+@_acting("portal:wallet")
+def card_remove(request: StudioRequest, card_id: int) -> str:
+    """The client removes their card on file (staff do it from the sales desk)."""
+    card = saved_card_remove(actor=request.user, card_id=card_id)
+    return _("The card ending %(last4)s was removed; it will not be charged again.") % {"last4": card.last4}
 
 
 @_acting("portal:wallet")
@@ -195,6 +213,7 @@ def sales_desk(request: StudioRequest) -> HttpResponse:
         "client": client,
         "packages": selectors.package_list(),
         "overdue": overdue,
+        "recent_payments": [] if client else _payment_rows(selectors.payment_list()[:30]),
         "methods": [("cash", _("Cash")), ("bank_transfer", _("Bank transfer")), ("other", _("Other"))],
         **(_wallet_context(client) if client else {}),
     }

@@ -20,6 +20,9 @@ def dashboard(request: StudioRequest) -> HttpResponse:
         {
             "studio": request.tenant,
             "can_manage_people": can(user, "people.manage"),
+            "can_edit_settings": can(user, "studio.update_settings"),
+            "can_view_analytics": can(user, "analytics.view"),
+            "can_rate": can(user, "analytics.rate"),
             "email_verified": verified,
         },
     )

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.permissions import is_studio_staff
+from core.preferences import preferences_of
 from core.studio_time import studio_zone
 from domain.scheduling import selectors, services, slots
 from domain.scheduling.models import Appointment, AvailabilityException, GroupSession, TrainerAvailability
@@ -75,8 +76,9 @@ def week(request: StudioRequest) -> HttpResponse:
     if not is_studio_staff(request.user):
         return redirect("portal:my_bookings")
     today = timezone.localdate(timezone=studio_zone())
-    start = _local_date(request.GET.get("start"), today - timedelta(days=today.weekday()))
-    start -= timedelta(days=start.weekday())
+    first_day = preferences_of(request.user).week_start  # the person's calendar start day (0: Monday)
+    start = _local_date(request.GET.get("start"), today)
+    start -= timedelta(days=(start.weekday() - first_day) % 7)
     appointments, classes = selectors.trainer_week(trainer=request.user, week_start=start)
     zone = studio_zone()
     days = []

@@ -255,7 +255,10 @@
     }
 
     ["seeked", "timeupdate", "pause", "play", "loadeddata"].forEach((name) => video.addEventListener(name, redraw));
-    window.addEventListener("resize", resize);
+    // The video's box changes as its metadata and layout settle (a phone lays it out late): a canvas sized
+    // before that would stay too small, so the canvas follows the box, not only the window.
+    if (window.ResizeObserver) new ResizeObserver(resize).observe(video);
+    else window.addEventListener("resize", resize);
     video.addEventListener("loadedmetadata", () => {
       resize();
       const wanted = window.location.hash.match(/^#a-(\d+)$/);

@@ -151,6 +151,11 @@ def set_nutrition_targets(api: Client, world: World, actor: User, client_id: int
     return api.post(url, payload, content_type="application/json").status_code
 
 
+def start_group_with(api: Client, world: World, actor: User, client_id: int) -> int:
+    payload = {"title": "Bootcamp", "member_ids": [client_id]}
+    return api.post("/api/v1/messaging/threads/group", payload, content_type="application/json").status_code
+
+
 OPERATIONS: dict[str, tuple[Operation, int, frozenset[str]]] = {
     # name: (operation, success status, roles that may attempt it)
     "view client": (view_client, 200, frozenset({"owner", "manager", "trainer", "client"})),
@@ -164,6 +169,7 @@ OPERATIONS: dict[str, tuple[Operation, int, frozenset[str]]] = {
     "log food": (log_food, 201, frozenset({"owner", "manager", "trainer", "client"})),
     "view a nutrition day": (view_nutrition_day, 200, frozenset({"owner", "manager", "trainer", "client"})),
     "set nutrition targets": (set_nutrition_targets, 201, frozenset({"owner", "manager", "trainer"})),
+    "start a group thread with": (start_group_with, 201, frozenset({"owner", "manager", "trainer"})),
 }
 
 

@@ -159,12 +159,20 @@ def _pages(world: World) -> dict[str | None, list[str]]:
             f"{world.studio}/schedule/",
             f"{world.studio}/schedule/week/",
             f"{world.studio}/settings/branding/",
+            f"{world.studio}/billing/",
+            f"{world.studio}/settings/billing/",
+            f"{world.studio}/sales/",
+            f"{world.studio}/library/",
+            f"{world.studio}/templates/",
+            f"{world.studio}/clients/{client}/nutrition/",
+            f"{world.studio}/clients/{client}/videos/",
         ],
         world.trainer: [
             f"{world.studio}/dashboard/",
             f"{world.studio}/schedule/availability/",
             f"{world.studio}/templates/{world.template_id}/",
             f"{world.studio}/clients/{client}/progress/",
+            f"{world.studio}/videos/review/",
         ],
         world.client: [
             f"{world.studio}/dashboard/",
@@ -173,6 +181,11 @@ def _pages(world: World) -> dict[str | None, list[str]]:
             f"{world.studio}/me/program/",
             f"{world.studio}/schedule/book/?trainer={trainer}",
             f"{world.studio}/schedule/bookings/",
+            f"{world.studio}/me/today/",
+            f"{world.studio}/me/nutrition/",
+            f"{world.studio}/me/videos/",
+            f"{world.studio}/shop/",
+            f"{world.studio}/wallet/",
         ],
     }
 

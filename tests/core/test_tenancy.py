@@ -27,3 +27,21 @@ def test_fan_out_runs_the_task_once_in_each_active_studio_schema(studio):
     assert queued == 1
     assert seen == [(studio.schema_name, 7)]
     assert connection.schema_name == "public"
+
+
+def test_work_queued_in_a_studio_runs_there_though_the_commit_happens_back_in_public(
+    studio, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+    from django_tenants.utils import tenant_context
+
+    from core.tenancy import queue_after_commit
+
+    seen.clear()
+    # as a Stripe event's handler: the work is asked for in the studio, the transaction commits in public
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with tenant_context(studio):
+            queue_after_commit(record_schema, marker=8)
+            record_schema.delay_on_commit(marker=9)  # Celery's own: bound to the schema at commit
+        assert connection.schema_name == "public"
+    assert sorted(seen) == sorted([(studio.schema_name, 8), ("public", 9)])

@@ -15,7 +15,7 @@ from django.conf import settings
 from billing.platform.models import ConnectedAccount, Plan, StudioSubscription
 from billing.platform.services import plan_create, subscription_trial_start
 from tenants.models import Studio
-from tests.fakes import stripe_resources, stripe_subscriptions  # noqa: F401 (register the fake's routes)
+from tests.fakes import stripe_payments, stripe_resources, stripe_subscriptions  # noqa: F401 (register the fake's routes)
 from tests.fakes.stripe_server import FakeStripe
 from tests.fakes.stripe_subscriptions import customer_card_set, run_clock
 from tests.fakes.stripe_webhooks import deliver_since
@@ -144,3 +144,21 @@ def active(trialing, fake_stripe, billing_clock, deliver) -> StudioSubscription:
     deliver(mark)
     trialing.refresh_from_db()
     return trialing
+
+
+@pytest.fixture
+def ended(active, fake_stripe, billing_clock, deliver, studio_owner) -> StudioSubscription:
+    """The owner cancelled and the period ended: the subscription is over (mail outbox cleared before)."""
+    from django.core import mail
+
+    from billing.platform.services import subscription_cancel
+
+    subscription_cancel(studio=active.studio, actor=studio_owner)
+    mail.outbox.clear()
+    mark = len(fake_stripe.events)
+    billing_clock.move_to(active.current_period_end)
+    run_clock(fake_stripe)
+    deliver(mark)
+    deliver(mark)  # Stripe sends them again: nothing changes twice
+    active.refresh_from_db()
+    return active

@@ -131,6 +131,7 @@ def payment_intent_new(fake: FakeStripe, params: dict[str, Any], account: str | 
         "client_secret": "",
         "latest_charge": None,
         "payment_method": params.get("payment_method"),
+        "setup_future_usage": params.get("setup_future_usage"),
     }
     if "application_fee_amount" in params:
         if not account:
@@ -261,7 +262,10 @@ def checkout_complete(fake: FakeStripe, session_id: str) -> dict[str, Any]:
     if session["status"] != "open":
         raise StripeFakeError("This Checkout Session is no longer open.", code="checkout_session_expired")
     if session["payment_intent"]:
+        from tests.fakes.stripe_payments import card_save_for
+
         intent = fake.get(session["payment_intent"], account=account, kind="payment_intent")
+        card_save_for(fake, session, intent, account)
         payment_intent_succeed(fake, intent, account=account)
     session.update(status="complete", payment_status="paid")
     fake.emit("checkout.session.completed", session, account=account)

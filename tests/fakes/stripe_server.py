@@ -270,7 +270,7 @@ class FakeStripe:
 
 def main() -> None:
     # Run as `python -m`, this file is __main__: the routes register on the importable module's class.
-    from tests.fakes import stripe_resources, stripe_subscriptions  # noqa: F401 (register their routes)
+    from tests.fakes import stripe_payments, stripe_resources, stripe_subscriptions  # noqa: F401 (register their routes)
     from tests.fakes.stripe_server import FakeStripe
 
     parser = argparse.ArgumentParser(description="Serve the fake Stripe API.")

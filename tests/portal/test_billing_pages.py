@@ -101,3 +101,14 @@ def test_a_second_start_reuses_the_studios_account(studio, plan, owner_client, f
         )
         == 1
     )
+
+
+def test_after_the_plan_ended_the_owner_is_told_and_chooses_a_plan_again(ended, owner_client):
+    page = owner_client.get("/billing/").content.decode()
+    assert "data-ended" in page
+    assert "Start this plan" in page
+    response = owner_client.post("/billing/plan/", {"price": ended.price_id})
+    assert response.status_code == 302
+    ended.refresh_from_db()
+    assert ended.status == "active"
+    assert "data-ended" not in owner_client.get("/billing/").content.decode()

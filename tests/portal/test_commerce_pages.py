@@ -68,3 +68,43 @@ def test_the_owner_sets_fees_and_invoice_details(signed_in):
     assert browser.post("/settings/billing/", form).status_code == 302
     policy = CommercePolicy.objects.get()
     assert (policy.no_show_fee_amount, policy.legal_name, policy.invoice_prefix) == (1500, "Alpha Strength Ltd", "AS-")
+
+
+def test_the_wallet_lists_the_card_on_file_and_its_client_removes_it(signed_in, tenant):
+    from billing.payments.models import SavedCard
+
+    browser, client = signed_in(Role.CLIENT)
+    card = SavedCard.objects.create(
+        client=client, stripe_customer_id="cus_1", stripe_payment_method_id="pm_1", brand="visa", last4="4242"
+    )
+    wallet = browser.get("/wallet/").content.decode()
+    assert "Visa •••• 4242" in wallet
+    response = browser.post(f"/wallet/cards/{card.pk}/remove/", follow=True)
+    assert "The card ending 4242 was removed" in response.content.decode()
+    assert not SavedCard.objects.filter(client=client).exists()
+    assert "No card on file" in response.content.decode()
+
+
+def test_staff_see_overdue_invoices_with_their_reminders_and_every_payment_and_clients_their_own(signed_in, tenant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billing.payments import services
+
+    pack = PackFactory(currency=tenant.currency)
+    desk, manager = signed_in(Role.MANAGER)
+    browser, client = signed_in(Role.CLIENT)
+    sold = services.package_purchase(actor=manager, client_id=client.pk, package_id=pack.pk)
+    paid = services.package_purchase(actor=manager, client_id=client.pk, package_id=pack.pk)
+    services.payment_record_manual(actor=manager, invoice_id=paid.invoice.pk, amount=10000, method="cash")
+    Invoice.objects.filter(pk=sold.invoice.pk).update(due_at=timezone.now() - timedelta(days=1))
+    assert services.invoice_remind(invoice_id=sold.invoice.pk)
+    page = desk.get("/sales/").content.decode()
+    assert sold.invoice.number in page
+    assert "reminded once" in page
+    assert "Recent payments" in page
+    assert paid.invoice.number in page
+    wallet = browser.get("/wallet/").content.decode()
+    assert "Payments" in wallet
+    assert "Cash" in wallet

@@ -1,5 +1,7 @@
-"""Commerce's and platform billing's audit actions join the one vocabulary (core.models.AuditAction,
-`<entity>.<verb>`): rows written under the old `billing.*` names are renamed. Reversible."""
+"""Billing's audit actions join core's vocabulary (core.models.AuditAction, `<entity>.<verb>`): rows
+written under the old `billing.*` names, in each studio's audit log, are renamed. Reversible."""
+
+from importlib import import_module
 
 from django.db import migrations
 
@@ -13,24 +15,22 @@ RENAMED = {
     "billing.membership_downgrade": "membership.downgrade",
     "billing.membership_upgrade": "membership.upgrade",
     "billing.invoice_void": "invoice.void",
-    "billing.invoice_uncollectible": "invoice.mark_uncollectible",
+    "billing.invoice_uncollectible": "invoice.write_off",
     "billing.payment_record": "payment.record",
     "billing.refund": "payment.refund",
     "billing.fee_waive": "booking_fee.waive",
     "billing.strikes_forgive": "strike.forgive",
     "billing.policy_update": "commerce_policy.update",
     "billing.entitlement_override": "entitlement.override",
-    "billing.plan_upgrade": "studio_subscription.upgrade",
-    "billing.plan_downgrade_scheduled": "studio_subscription.schedule_downgrade",
-    "billing.subscription_cancel": "studio_subscription.cancel",
-    "billing.subscription_reactivate": "studio_subscription.reactivate",
+    "billing.subscription_cancel": "platform_subscription.cancel",
+    "billing.subscription_reactivate": "platform_subscription.reactivate",
+    "billing.plan_upgrade": "platform_subscription.upgrade",
+    "billing.plan_downgrade_scheduled": "platform_subscription.schedule_downgrade",
 }
 
 
-def _rename(apps, mapping):
-    AuditEvent = apps.get_model("core", "AuditEvent")
-    for old, new in mapping.items():
-        AuditEvent.objects.filter(action=old).update(action=new)
+# The same renaming as core's vocabulary migration, over billing's old names.
+_rename = import_module("core.migrations.0004_audit_action_vocabulary")._rename
 
 
 def forwards(apps, schema_editor):

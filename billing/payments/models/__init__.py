@@ -8,7 +8,15 @@ from billing.payments.models.catalog import (
     Package,
     PackageKind,
 )
-from billing.payments.models.invoices import Invoice, InvoiceCounter, InvoiceLine, Payment, Refund
+from billing.payments.models.invoices import (
+    Invoice,
+    InvoiceCounter,
+    InvoiceLine,
+    InvoiceReminder,
+    Payment,
+    PaymentDispute,
+    Refund,
+)
 from billing.payments.models.wallet import (
     BookingFee,
     BookingUse,
@@ -33,9 +41,11 @@ __all__ = [
     "Invoice",
     "InvoiceCounter",
     "InvoiceLine",
+    "InvoiceReminder",
     "Package",
     "PackageKind",
     "Payment",
+    "PaymentDispute",
     "Refund",
     "SavedCard",
     "Strike",

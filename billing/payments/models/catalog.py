@@ -103,6 +103,11 @@ class CommercePolicy(models.Model):
     strike_block_days = models.PositiveIntegerField(_("booking block (days)"), default=7)
     past_due_grace_days = models.PositiveIntegerField(_("grace days for an unpaid membership"), default=3)
     invoice_due_days = models.PositiveIntegerField(_("invoices due after (days)"), default=14)
+    refund_revokes_credits = models.BooleanField(
+        _("a refund takes back the unused credits it paid for"),
+        default=True,
+        help_text=_("In proportion to the amount refunded; credits already used stay used."),
+    )
     invoice_prefix = models.CharField(_("invoice number prefix"), max_length=12, default="INV-")
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     address = models.TextField(_("address"), blank=True)

@@ -154,8 +154,16 @@ class Payment(TimeStampedModel):
 
 
 class Refund(models.Model):
+    """Money given back on a payment: recorded by a manager (a card refund is then sent to Stripe), or made
+    in the Stripe dashboard and recorded from its events. A refund Stripe fails or cancels no longer counts."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Failed")
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUCCEEDED)
     reason = models.CharField(max_length=500, blank=True)
     stripe_refund_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_by = models.ForeignKey(PEOPLE, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -166,3 +174,36 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.payment_id})"
+
+
+class PaymentDispute(TimeStampedModel):
+    """A chargeback Stripe told us about (`charge.dispute.*`): recorded for staff, its status kept current."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    stripe_dispute_id = models.CharField(max_length=120, unique=True)
+    amount = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=60, blank=True)
+    status = models.CharField(max_length=40)  # Stripe's: needs_response, under_review, won, lost, ...
+    evidence_due_by = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.stripe_dispute_id} ({self.status})"
+
+
+class InvoiceReminder(models.Model):
+    """One overdue reminder of an invoice: the n-th is sent once (unique), after the commit that records it."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    number = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["invoice", "number"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "number"], name="one_reminder_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} #{self.number}"

@@ -159,6 +159,7 @@ class CreditMovement(models.Model):
         RETURN = "return", _("Returned on cancel")
         ADJUSTMENT = "adjustment", _("Adjustment by staff")
         VOID = "void", _("Voided")
+        REFUND = "refund", _("Taken back on a refund")
 
     pack = models.ForeignKey(ClientPack, on_delete=models.CASCADE, related_name="movements")
     delta = models.IntegerField()

@@ -103,6 +103,15 @@ def booking_no_show(*, actor: User | None, ref: BookingRef, now: datetime | None
     return _penalty(ref, kind=Strike.Kind.NO_SHOW, use=use, now=now)
 
 
+def booking_moved(*, ref: BookingRef) -> int:
+    """Staff moved the booking: what it holds now counts at its new time (a membership's visit in the new
+    week). Nothing is consumed or refused again. Returns how many rows followed (0 or 1)."""
+    use = selectors.booking_use_for(appointment_id=ref.appointment_id, participant_id=ref.participant_id)
+    if use is None or use.state != BookingUse.State.HELD:
+        return 0
+    return BookingUse.objects.filter(pk=use.pk).update(starts_at=ref.starts_at)
+
+
 def booking_attended(*, actor: User | None, ref: BookingRef, now: datetime | None = None) -> None:
     entitlement_settle(use=_use(ref), state=BookingUse.State.USED, actor=actor, now=now)
 

@@ -32,9 +32,14 @@ def _metadata(payment: Payment) -> dict[str, str]:
     return {"payment_id": str(payment.pk), "invoice_id": str(payment.invoice_id)}
 
 
-def payment_checkout_start(*, actor: User, invoice_id: int, success_url: str, cancel_url: str) -> Payment:
+def payment_checkout_start(
+    *, actor: User, invoice_id: int, success_url: str, cancel_url: str, save_card: bool | None = None
+) -> Payment:
     """A pending card payment for what is due on the invoice and its Stripe Checkout Session (the payer
     goes to `payment.checkout_url`). An unfinished checkout for the same amount is reused.
+
+    `save_card` (default: for a membership's invoice, which renews) keeps the card on file for renewals
+    and fees (`setup_future_usage="off_session"`); it is stored when the payment succeeds.
 
     Raises NotFoundError (not the client's invoice), ConflictError (not open), and billing's errors
     (`payments_not_set_up`, provider unavailable) - then the payment is marked cancelled.
@@ -60,6 +65,8 @@ def payment_checkout_start(*, actor: User, invoice_id: int, success_url: str, ca
         )
     from billing.charges import studio_checkout_session_create
 
+    save = bool(invoice.subscription_id) if save_card is None else save_card
+    on_file = SavedCard.objects.filter(client_id=invoice.client_id).first()
     try:
         session = studio_checkout_session_create(
             studio=tenant_connection.tenant,
@@ -71,6 +78,8 @@ def payment_checkout_start(*, actor: User, invoice_id: int, success_url: str, ca
             cancel_url=cancel_url,
             metadata=_metadata(payment),
             customer_email=invoice.client.email or None,
+            save_card=save,
+            customer=on_file.stripe_customer_id if on_file else None,
         )
     except ApplicationError as exc:
         Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.CANCELLED, failure_message=exc.message[:500])
@@ -119,6 +128,22 @@ def card_payment_failed(*, metadata: dict[str, Any], intent_id: str | None, mess
         from billing.payments.services.subscriptions import subscription_mark_past_due
 
         subscription_mark_past_due(subscription_id=subscription_id)
+    return True
+
+
+@transaction.atomic
+def checkout_expired(*, metadata: dict[str, Any], session_id: str) -> bool:
+    """The payer never finished a Checkout Session and Stripe expired it: its pending payment is cancelled
+    (and no longer reused); nothing was paid, so nothing is granted. False if it was not pending."""
+    payment = _payment_for(metadata, None) or (
+        Payment.objects.select_for_update().filter(stripe_checkout_session_id=session_id).first()
+    )
+    if payment is None or payment.status != Payment.Status.PENDING:
+        return False
+    payment.status = Payment.Status.CANCELLED
+    payment.failure_message = _("The checkout expired before it was paid.")
+    payment.checkout_url = ""
+    payment.save(update_fields=["status", "failure_message", "checkout_url", "updated_at"])
     return True
 
 
@@ -173,6 +198,7 @@ def refund_send(*, refund_id: int) -> bool:
         payment_intent_id=refund.payment.stripe_payment_intent_id,
         amount=refund.amount,
         reference=f"refund:{refund.pk}",
+        metadata={"refund_id": str(refund.pk), "payment_id": str(refund.payment_id)},
     )
     Refund.objects.filter(pk=refund.pk, stripe_refund_id__isnull=True).update(stripe_refund_id=sent.id)
     return True

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from billing.payments import selectors
 from billing.payments.models import BookingFee, ClientSubscription
-from billing.payments.services.invoices import invoice_remind
+from billing.payments.services.invoices import REMINDER_DAYS, invoice_remind
 from billing.payments.services.payments import fee_charge
 from billing.payments.services.subscriptions import subscription_mark_past_due, subscription_renew
 
@@ -37,9 +37,6 @@ def commerce_due_work(*, now: datetime | None = None) -> DueWork:
             subscription_mark_past_due(subscription_id=membership[0], now=now)
     fees = BookingFee.objects.filter(status=BookingFee.Status.PENDING, charge_after__lte=now)
     charged = sum(1 for fee_id in fees.values_list("pk", flat=True) if fee_charge(fee_id=fee_id, now=now))
-    reminded = sum(
-        1
-        for invoice_id in selectors.overdue_invoices(now=now).filter(reminders_sent=0).values_list("pk", flat=True)
-        if invoice_remind(invoice_id=invoice_id, now=now)
-    )
+    overdue = selectors.overdue_invoices(now=now).filter(reminders_sent__lt=len(REMINDER_DAYS))
+    reminded = sum(1 for pk in overdue.values_list("pk", flat=True) if invoice_remind(invoice_id=pk, now=now))
     return DueWork(renewed=renewed, fees_charged=charged, reminded=reminded)

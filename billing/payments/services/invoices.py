@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.payments import selectors
-from billing.payments.models import Invoice, InvoiceCounter, InvoiceLine, Package
+from billing.payments.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceReminder, Package
 from billing.payments.money import line_amounts
 from core.audit import AuditAction, audit_record
 from core.db import tenant_connection
@@ -185,20 +185,38 @@ def invoice_mark_uncollectible(*, actor: User, invoice_id: int) -> Invoice:
         raise ConflictError(_("Only an open invoice can be written off."), code=ErrorCode.INVOICE_NOT_OPEN)
     invoice.status = Invoice.Status.UNCOLLECTIBLE
     invoice.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.INVOICE_MARK_UNCOLLECTIBLE, target=invoice)
+    audit_record(actor=actor, action=AuditAction.INVOICE_WRITE_OFF, target=invoice)
     return invoice
+
+
+REMINDER_DAYS = (0, 7, 14)  # days after the due date of the 1st, 2nd and 3rd reminder
+
+
+def reminder_due(invoice: Invoice, now: datetime) -> int | None:
+    """The number (1, 2, 3) of the reminder an open invoice is due for now, or None."""
+    sent = invoice.reminders_sent
+    if invoice.status != Invoice.Status.OPEN or invoice.due_at is None or sent >= len(REMINDER_DAYS):
+        return None
+    return sent + 1 if now > invoice.due_at + timedelta(days=REMINDER_DAYS[sent]) else None
 
 
 @transaction.atomic
 def invoice_remind(*, invoice_id: int, now: datetime | None = None) -> bool:
-    """Mark an overdue invoice reminded (once per invoice) and email it after commit; False if not due."""
+    """Send the overdue reminder the invoice is due for (the 1st once it is past due, then 7 and 14 days
+    after): each reminder once (an `InvoiceReminder` row, unique per invoice and number, under the
+    invoice's lock), emailed after commit. False when none is due."""
     now = now or timezone.now()
-    updated = Invoice.objects.filter(
-        pk=invoice_id, status=Invoice.Status.OPEN, due_at__lt=now, reminders_sent=0
-    ).update(reminders_sent=F("reminders_sent") + 1, reminded_at=now)
-    if not updated:
+    invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
+    number = reminder_due(invoice, now) if invoice is not None else None
+    if invoice is None or number is None:
+        return False
+    _reminder, created = InvoiceReminder.objects.get_or_create(
+        invoice=invoice, number=number, defaults={"sent_at": now}
+    )
+    Invoice.objects.filter(pk=invoice.pk).update(reminders_sent=number, reminded_at=now)
+    if not created:
         return False
     from billing.payments.tasks import invoice_email, queue_after_commit
 
-    queue_after_commit(invoice_email, invoice_id=invoice_id, kind="reminder")
+    queue_after_commit(invoice_email, invoice_id=invoice_id, kind="reminder", number=number)
     return True

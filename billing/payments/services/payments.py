@@ -107,6 +107,7 @@ def payment_refund(
     *, actor: User, payment_id: int, amount: int | None = None, reason: str = "", now: datetime | None = None
 ) -> Refund:
     """Refund all (amount None) or part of a succeeded payment; a card refund goes to Stripe after commit.
+    Per the studio's policy the credits the refunded money paid for are taken back (`refund_revoke_credits`).
 
     Raises ValidationError (more than is left to refund), ConflictError (payment not succeeded).
     """
@@ -126,6 +127,9 @@ def payment_refund(
     )
     Payment.objects.filter(pk=payment.pk).update(amount_refunded=F("amount_refunded") + amount)
     Invoice.objects.filter(pk=payment.invoice_id).update(amount_refunded=F("amount_refunded") + amount)
+    from billing.payments.services.refunds import refund_revoke_credits
+
+    refund_revoke_credits(invoice_id=payment.invoice_id, actor=actor, now=now)
     if payment.method == Payment.Method.CARD:
         from billing.payments.tasks import card_refund_send, queue_after_commit
 

@@ -22,6 +22,7 @@ EDITABLE = (
     "strike_block_days",
     "past_due_grace_days",
     "invoice_due_days",
+    "refund_revokes_credits",
     "invoice_prefix",
     "legal_name",
     "address",

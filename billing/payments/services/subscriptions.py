@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.payments import selectors
-from billing.payments.models import ClientSubscription, Invoice, Package, PackageKind, SubscriptionPause
+from billing.payments.models import ClientSubscription, Invoice, Package, PackageKind, SavedCard, SubscriptionPause
 from billing.payments.money import period_add, prorate
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import AuditAction, audit_record
@@ -81,9 +81,9 @@ def _unpaid_renewals(membership: ClientSubscription) -> bool:
 def subscription_renew(*, subscription_id: int, now: datetime | None = None) -> Invoice | None:
     """Bill the next period if it is due (idempotent: a second call for the same period does nothing).
 
-    The membership moves into the new period at once; its invoice stays open until paid (card on file:
-    charged after commit by the caller's task). A pending downgrade takes effect here; a membership set
-    to end stops here instead of renewing.
+    The membership moves into the new period at once; its invoice stays open until paid (a card on file
+    is charged off-session after commit, `tasks.invoice_collect`). A pending downgrade takes effect here;
+    a membership set to end stops here instead of renewing.
     """
     now = now or timezone.now()
     membership = _locked(subscription_id)
@@ -122,6 +122,10 @@ def subscription_renew(*, subscription_id: int, now: datetime | None = None) -> 
     membership.save()
     invoice_finalise(invoice_id=invoice.pk, now=now)
     invoice.refresh_from_db()
+    if invoice.status == Invoice.Status.OPEN and SavedCard.objects.filter(client_id=membership.client_id).exists():
+        from billing.payments.tasks import invoice_collect, queue_after_commit
+
+        queue_after_commit(invoice_collect, invoice_id=invoice.pk)  # a decline makes it past due
     return invoice
 
 

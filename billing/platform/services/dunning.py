@@ -97,17 +97,27 @@ def _send_reminder(reminder_id: int) -> None:
         "billing_url": f"{studio_base_url(studio)}/billing/",
         "invoice_url": invoice.hosted_invoice_url,
     }
-    # Dates in the email are the studio's wall clock, in the studio's language.
+    owner_email_send(
+        studio=studio,
+        template_prefix="emails/billing/payment_failed",
+        to=reminder.sent_to,
+        context=context,
+        key=f"dunning-{invoice.stripe_invoice_id}-{reminder.attempt}",
+    )
+
+
+def owner_email_send(*, studio: Studio, template_prefix: str, to: str, context: dict[str, Any], key: str) -> None:
+    """Send a branded platform email to the studio's owner, dated on the studio's wall clock, in its
+    language; `key` goes in X-Idempotency-Key (a retried send is recognisable)."""
     with translation.override(studio.locale or "en"), timezone.override(ZoneInfo(studio.timezone or "UTC")):
-        message = branded_email(
-            template_prefix="emails/billing/payment_failed",
-            to=[reminder.sent_to],
+        branded_email(
+            template_prefix=template_prefix,
+            to=[to],
             context=context,
             studio=studio,
             base_url=studio_base_url(studio),
-            headers={"X-Idempotency-Key": f"dunning-{invoice.stripe_invoice_id}-{reminder.attempt}"},
-        )
-        message.send()
+            headers={"X-Idempotency-Key": key},
+        ).send()
 
 
 def dunning_suspend_overdue(*, now: datetime | None = None) -> list[int]:

@@ -135,6 +135,7 @@ def subscription_sync(*, subscription: Any) -> StudioSubscription | None:
         row.scheduled_price = None
     row.stripe_customer_id = data.get("customer") or row.stripe_customer_id
     row.stripe_schedule_id = data.get("schedule") or ""
+    was = row.status
     row.status = data["status"] if data["status"] in Status.values else Status.INCOMPLETE
     row.trial_end = _ts(data.get("trial_end"))
     row.current_period_end = _ts(item.get("current_period_end"))
@@ -147,6 +148,10 @@ def subscription_sync(*, subscription: Any) -> StudioSubscription | None:
         if row.suspended_for_nonpayment:
             _reactivate_after_payment(row)
     row.save()
+    if row.status == Status.CANCELED and was != Status.CANCELED:
+        from billing.platform.services.ended import subscription_ended_notify
+
+        subscription_ended_notify(row=row)  # the studio is restricted until a plan is chosen again
     return row
 
 
@@ -196,17 +201,14 @@ def _release_schedule(row: StudioSubscription) -> None:
 def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -> StudioSubscription:
     """Move to another plan price: a bigger plan now, prorated and invoiced at once; a smaller one at the
     period end (a subscription schedule), so the studio keeps what it paid for. During a trial, at once.
+    After the subscription ended, choosing a plan starts a new one (`ended.subscription_restart`).
 
     Raises NotFoundError (no subscription), ConflictError ("same_plan", "ended", "over_new_plan_limit"),
     CardDeclinedError (the upgrade's invoice was declined: nothing changed), PaymentProviderError.
     """
     from billing.platform.limits import active_client_count
+    from billing.platform.services.ended import subscription_has_ended, subscription_restart
 
-    row = _live(studio)
-    if not price.active and price.pk != row.price_id:
-        raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
-    if price.pk == row.price_id:
-        raise ConflictError(_("The studio is already on this plan."), code=ErrorCode.SAME_PLAN)
     limit = price.plan.client_limit
     if limit is not None and active_client_count(studio=studio) > limit:
         raise ConflictError(
@@ -214,6 +216,13 @@ def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -
             % {"plan": price.plan.name, "limit": limit},
             code=ErrorCode.OVER_NEW_PLAN_LIMIT,
         )
+    if subscription_has_ended(studio=studio):
+        return subscription_restart(studio=studio, price=price, actor=actor)
+    row = _live(studio)
+    if not price.active and price.pk != row.price_id:
+        raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
+    if price.pk == row.price_id:
+        raise ConflictError(_("The studio is already on this plan."), code=ErrorCode.SAME_PLAN)
     upgrade = (price.plan.rank, price.monthly_amount) > (row.plan.rank, row.price.monthly_amount)
     client = stripe_client()
     with stripe_errors():  # decide on Stripe's state, not our mirror (a webhook may not have arrived yet)
@@ -231,10 +240,10 @@ def subscription_change_plan(*, studio: Studio, price: PlanPrice, actor: User) -
                 },
             )
         result = subscription_sync(subscription=updated)
-        action = AuditAction.STUDIO_SUBSCRIPTION_UPGRADE
+        action = AuditAction.PLATFORM_SUBSCRIPTION_UPGRADE
     else:
         result = _schedule_downgrade(row, price)
-        action = AuditAction.STUDIO_SUBSCRIPTION_SCHEDULE_DOWNGRADE
+        action = AuditAction.PLATFORM_SUBSCRIPTION_SCHEDULE_DOWNGRADE
     studio_billing_audit(studio=studio, actor=actor, action=action, price=price.stripe_price_id)
     return _synced(result)
 
@@ -280,7 +289,7 @@ def subscription_cancel(*, studio: Studio, actor: User) -> StudioSubscription:
             row.stripe_subscription_id, params={"cancel_at_period_end": True}
         )
     result = subscription_sync(subscription=updated)
-    studio_billing_audit(studio=studio, actor=actor, action=AuditAction.STUDIO_SUBSCRIPTION_CANCEL)
+    studio_billing_audit(studio=studio, actor=actor, action=AuditAction.PLATFORM_SUBSCRIPTION_CANCEL)
     return _synced(result)
 
 
@@ -294,13 +303,13 @@ def subscription_reactivate(*, studio: Studio, actor: User) -> StudioSubscriptio
             row.stripe_subscription_id, params={"cancel_at_period_end": False}
         )
     result = subscription_sync(subscription=updated)
-    studio_billing_audit(studio=studio, actor=actor, action=AuditAction.STUDIO_SUBSCRIPTION_REACTIVATE)
+    studio_billing_audit(studio=studio, actor=actor, action=AuditAction.PLATFORM_SUBSCRIPTION_REACTIVATE)
     return _synced(result)
 
 
 def payment_method_session_create(*, studio: Studio, return_url: str) -> str:
     """A Stripe-hosted page (billing portal) where the owner sets the card; returns its one-time URL."""
-    row = _live(studio) if StudioSubscription.objects.filter(studio=studio).exists() else None
+    row = StudioSubscription.objects.filter(studio=studio).first()  # an ended plan's card can change too
     if row is None or not row.stripe_customer_id:
         raise NotFoundError(_("This studio has no platform subscription yet."), code=ErrorCode.NO_SUBSCRIPTION)
     with stripe_errors():

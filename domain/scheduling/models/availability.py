@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.models import Weekday as CoreWeekday
 from domain.scheduling.models._base import (
     PEOPLE,
     STAFF_CHOICES,
@@ -98,14 +99,7 @@ class AppointmentType(TimeStampedModel):
 class TrainerAvailability(TimeStampedModel):
     """TRAINER_AVAILABILITY: one weekly working range (several may share a weekday), in local wall time."""
 
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+    Weekday = CoreWeekday  # one vocabulary of weekdays (core.models), also a person's calendar start day
 
     trainer = models.ForeignKey(
         PEOPLE, on_delete=models.CASCADE, related_name="availability", limit_choices_to=STAFF_CHOICES

@@ -342,6 +342,7 @@ def _move(appointment: Appointment, new_start: datetime, *, now: datetime) -> No
     ):
         raise slot_taken()
     appointment.starts_at, appointment.ends_at = new_start, new_start + duration
+    commerce_hooks.appointment_moved(appointment)
     reminders_cancel(appointment=appointment)
     if appointment.status == Appointment.Status.CONFIRMED:
         reminders_schedule(starts_at=new_start, recipient=appointment.client, appointment=appointment, now=now)

@@ -15,6 +15,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, require
+from core.tenancy import queue_after_commit
 from domain.clients.selectors import client_for_actor
 from domain.scheduling import slots
 from domain.scheduling.access import ensure_acts_for_trainer, trainer_get
@@ -269,7 +270,7 @@ def _promote_waitlist(session: GroupSession, *, now: datetime) -> list[SessionPa
         from domain.scheduling.tasks import waitlist_promotion_notify
 
         for participant in promoted:
-            waitlist_promotion_notify.delay_on_commit(participant_id=participant.pk)  # type: ignore[attr-defined]  # Celery 5.4's method, missing from celery-types
+            queue_after_commit(waitlist_promotion_notify, participant_id=participant.pk)
     return promoted
 
 

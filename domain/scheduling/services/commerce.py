@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from billing.payments.errors import EntitlementRequired
 from billing.payments.services import bookings as commerce
 from core.models import User
+from core.tenancy import queue_after_commit
 from domain.scheduling import selectors
 from domain.scheduling.models import Appointment, GroupSession, SessionParticipant
 
@@ -51,6 +52,11 @@ def appointment_cancelled(appointment: Appointment, *, actor: User, now: datetim
     commerce.booking_cancelled(
         actor=actor, ref=appointment_ref(appointment), late=appointment.is_late_cancellation, now=now
     )
+
+
+def appointment_moved(appointment: Appointment) -> None:
+    """The pass a moved appointment holds counts at its new time."""
+    commerce.booking_moved(ref=appointment_ref(appointment))
 
 
 def appointment_attendance(appointment: Appointment, *, actor: User, now: datetime) -> None:
@@ -97,9 +103,30 @@ def promotable(
             with transaction.atomic():
                 commerce.booking_consume(actor=participant.client, ref=participant_ref(participant, session), now=now)
         except EntitlementRequired as refused:
-            waitlist_skipped_notify.delay_on_commit(  # type: ignore[attr-defined]  # Celery 5.4's method, missing from celery-types
-                participant_id=participant.pk, reason=refused.message
-            )
+            queue_after_commit(waitlist_skipped_notify, participant_id=participant.pk, reason=refused.message)
             continue
         chosen.append(participant)
     return chosen
+
+
+def series_occurrences_consume(
+    appointments: list[Appointment], *, client: User, actor: User, now: datetime
+) -> tuple[list[Appointment], list[tuple[datetime, str]]]:
+    """Each occurrence of a 1:1 series consumes a pass as one booking does (a credit each, a membership
+    visit in its week), in the series' transaction; an occurrence nothing pays for is removed and
+    reported with the engine's reason. Returns (kept, [(start, reason)]). Cancelling an occurrence later
+    returns its credit by the studio's window, like any booking."""
+    kept: list[Appointment] = []
+    refused: list[tuple[datetime, str]] = []
+    for appointment in appointments:
+        appointment.client = client
+        try:
+            with transaction.atomic():
+                commerce.booking_consume(actor=actor, ref=appointment_ref(appointment), now=now)
+        except EntitlementRequired as no_pass:
+            refused.append((appointment.starts_at, no_pass.message))
+            continue
+        kept.append(appointment)
+    if refused:
+        Appointment.objects.filter(pk__in=[a.pk for a in appointments if a not in kept]).delete()
+    return kept, refused

@@ -27,6 +27,7 @@ from domain.scheduling.models import (
     RecurrenceConflict,
     RecurringPattern,
 )
+from domain.scheduling.services import commerce as commerce_hooks
 from domain.scheduling.services._shared import (
     SeriesResult,
     overlap_refused,
@@ -199,9 +200,12 @@ def _generate_appointments(
     with overlap_refused(slot_taken):
         created = Appointment.objects.bulk_create(rows)
     client = User.objects.get(pk=client_id)
+    created, unpaid = commerce_hooks.series_occurrences_consume(
+        created, client=client, actor=pattern.created_by or client, now=now
+    )
     for appointment in created:
         reminders_schedule(starts_at=appointment.starts_at, recipient=client, appointment=appointment, now=now)
-    return created, conflicts
+    return created, conflicts + unpaid
 
 
 def _generate_sessions(
@@ -404,6 +408,7 @@ def series_split_and_move(
         for item in [appointment, *following]:
             item.save()
     for item in result.moved:
+        commerce_hooks.appointment_moved(item)
         reminders_cancel(appointment=item)
         if item.status == Appointment.Status.CONFIRMED:
             reminders_schedule(starts_at=item.starts_at, recipient=item.client, appointment=item, now=now)

@@ -167,3 +167,18 @@ def test_only_the_owner_changes_the_billing_policy(api_client, manager):
     assert send(api_client(manager), "put", "/api/v1/commerce/policy", body)[0] == 403
     status, saved = send(api_client(owner), "put", "/api/v1/commerce/policy", body)
     assert (status, saved["invoice_prefix"], saved["no_show_fee_amount"]) == (200, "AS-", 1500)
+
+
+def test_cards_on_file_are_listed_and_removed_by_their_client_or_staff_who_see_them(api_client, member, manager):
+    from billing.payments.models import SavedCard
+
+    card = SavedCard.objects.create(
+        client=member, stripe_customer_id="cus_1", stripe_payment_method_id="pm_1", brand="visa", last4="4242"
+    )
+    status, body = send(api_client(member), "get", f"/api/v1/clients/{member.pk}/cards")
+    assert (status, [(c["brand"], c["last4"], c["is_default"]) for c in body]) == (200, [("visa", "4242", True)])
+    assert send(api_client(ClientFactory()), "get", f"/api/v1/clients/{member.pk}/cards")[0] == 404
+    assert send(api_client(ClientFactory()), "delete", f"/api/v1/cards/{card.pk}")[0] == 404
+    assert send(api_client(TrainerFactory()), "delete", f"/api/v1/cards/{card.pk}")[0] == 404  # not their client
+    assert send(api_client(manager), "delete", f"/api/v1/cards/{card.pk}")[0] == 204
+    assert not SavedCard.objects.exists()

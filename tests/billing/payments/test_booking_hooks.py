@@ -174,3 +174,63 @@ def test_staff_book_without_a_pass_through_the_api_with_an_audited_override(
     assert status == 201, body
     assert AuditEvent.objects.filter(action="entitlement.override", actor_id=manager.pk).count() == 1
     assert ClientPack.objects.count() == 0
+
+
+def test_a_recurring_series_consumes_a_credit_per_occurrence_and_a_cancel_returns_one(member, buy, currency, manager):
+    from datetime import time
+
+    trainer = TrainerFactory()
+    kind = AppointmentTypeFactory(trainer=trainer, duration_minutes=60)
+    pack = _pack_for(member, buy, currency, credits=3)
+    start = (NOW + timedelta(days=7)).date()
+    # when staff book five weekly sessions for a client with three credits
+    result = scheduling.appointment_series_create(
+        actor=manager,
+        trainer_id=trainer.pk,
+        client_id=member.pk,
+        appointment_type_id=kind.pk,
+        rule=scheduling.RecurrenceRule(frequency="weekly", starts_on=start, start_time=time(10), count=5),
+        now=NOW,
+    )
+    # then the first three are booked, each on a credit, and the two nothing pays for are reported
+    assert len(result.created) == 3
+    no_pass = "You need a pass for this booking: buy a pack or a membership first."
+    assert [c.reason for c in result.conflicts] == [no_pass, no_pass]
+    assert Appointment.objects.filter(client=member).count() == 3
+    assert _credits(pack) == 0
+    assert BookingUse.objects.filter(client=member, source="pack", state="held").count() == 3
+    # and cancelling one occurrence inside the window gives its credit back
+    first = min(result.created, key=lambda a: a.starts_at)
+    scheduling.appointment_cancel(actor=member, appointment_id=first.pk, now=NOW)
+    assert _credits(pack) == 1
+
+
+def test_a_moved_appointment_s_membership_visit_counts_in_its_new_week(member, buy, currency, manager):
+    from billing.payments import services as commerce
+    from tests.factories.payments import MembershipFactory
+
+    buy(member, MembershipFactory(currency=currency, visits_per_week=1), now=NOW)
+    trainer = TrainerFactory()
+    kind = AppointmentTypeFactory(trainer=trainer)
+    tuesday = (NOW + timedelta(days=1)).replace(hour=10)
+    booked = scheduling.appointment_book(
+        actor=manager,
+        trainer_id=trainer.pk,
+        client_id=member.pk,
+        appointment_type_id=kind.pk,
+        starts_at=tuesday,
+        now=NOW,
+    )
+    # when staff move it to the next week
+    scheduling.appointment_update(
+        actor=manager, appointment_id=booked.pk, starts_at=tuesday + timedelta(days=7), now=NOW
+    )
+
+    # then this week is free again and the next one is full
+    def decide(moment):
+        return commerce.entitlement_decide(
+            client=member, bookable=commerce.Bookable(appointment_type_id=kind.pk, starts_at=moment), now=NOW
+        )
+
+    assert decide(tuesday + timedelta(days=1)).source == "membership"
+    assert decide(tuesday + timedelta(days=8)).code == "weekly_limit_reached"

@@ -91,3 +91,18 @@ def test_the_beat_sweep_queues_the_due_work_in_every_active_studio(studio, other
     from tenants.models import Studio
 
     assert due_work_sweep() == Studio.objects.filter(status=Studio.Status.ACTIVE).count() >= 2
+
+
+def test_an_overdue_invoice_gets_three_reminders_each_once(
+    member, pack, manager, django_capture_on_commit_callbacks, tenant
+):
+    from billing.payments.models import InvoiceReminder
+
+    sale = services.package_purchase(actor=manager, client_id=member.pk, package_id=pack.pk, now=NOW)
+    due = sale.invoice.due_at
+    mail.outbox.clear()
+    for days, expected in ((1, 1), (2, 0), (8, 1), (8, 0), (15, 1), (40, 0)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert commerce_due_work(now=due + timedelta(days=days)).reminded == expected, days
+    assert list(InvoiceReminder.objects.filter(invoice=sale.invoice).values_list("number", flat=True)) == [1, 2, 3]
+    assert [m.extra_headers["X-Idempotency-Key"][-9:] for m in mail.outbox] == ["reminder1", "reminder2", "reminder3"]

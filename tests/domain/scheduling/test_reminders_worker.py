@@ -129,6 +129,7 @@ def test_beat_schedules_the_sweeps_of_real_tasks():
         "tenants.studio_pool_refill",
         "billing.dunning_sweep",
         "payments.due_work_sweep",
+        "messaging.deliveries_sweep",
     }
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks
     assert scheduled <= set(app.tasks.keys())

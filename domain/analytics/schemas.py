@@ -1,0 +1,104 @@
+"""API shapes of analytics. Money is minor units + currency; percents are numbers with one decimal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class RangeQuery(Schema):
+    start: date | None = Field(None, description="First day (studio date); default: 29 days before `end`")
+    end: date | None = Field(None, description="Last day (studio date); default: today")
+
+
+class ItemOut(Schema):
+    kind: str
+    urgency: int
+    title: str
+    detail: str
+    since: datetime
+    action: str
+    target_id: int
+    client_id: int | None
+    link: str = Field(description="The API resource to act on, when there is one")
+
+
+class SummaryOut(Schema):
+    start: date
+    end: date
+    currency: str
+    days: int
+    active_start: int
+    active_end: int
+    new_members: int
+    churned_voluntary: int
+    churned_involuntary: int
+    attrition: float | None
+    mrr_amount: int
+    revenue_amount: int
+    refunds_amount: int
+    arpm_amount: int | None
+    revenue_by_package: dict[str, int]
+    class_utilisation: float | None
+    class_utilisation_booked: float | None
+    trainer_utilisation: float | None
+    rating_average: float | None
+    ratings: int
+    nps: int | None
+    nps_responses: int
+    at_risk_now: int
+
+
+class StudioFiguresOut(Schema):
+    current: SummaryOut
+    previous: SummaryOut
+
+
+class TrainerSummaryOut(Schema):
+    trainer_id: int
+    trainer_name: str
+    clients: int
+    at_risk: int
+    booked_minutes: int
+    available_minutes: int
+    utilisation: float | None
+    compliance: float | None
+    sessions_attended: int
+    no_shows: int
+    rating_average: float | None
+    ratings: int
+
+
+class RatingIn(Schema):
+    score: int = Field(description="1 to 5")
+    appointment_id: int | None = None
+    participant_id: int | None = Field(None, description="a class seat (exactly one of the two ids)")
+    comment: str = Field("", max_length=500)
+
+
+class RatingOut(Schema):
+    id: int
+    score: int
+    session_day: date
+
+
+class NpsIn(Schema):
+    score: int = Field(description="0 to 10: how likely are you to recommend us?")
+    comment: str = Field("", max_length=500)
+
+
+class NpsOut(Schema):
+    id: int
+    month: date
+    score: int
+
+
+class SettingsIn(Schema):
+    compliance_drop_points: int
+    inactive_days: int
+    flag_lapsed_memberships: bool = True
+
+
+class SettingsOut(SettingsIn):
+    pass

@@ -1,0 +1,92 @@
+"""Messages and notifications pages.
+
+`/messages/` is one page for staff and clients: the thread list, a thread, the composer (text and files) and
+"new conversation". static/js/messages.js draws it from the API (/api/v1/messaging/...) with the session
+cookie and keeps it live over the socket (/ws/messaging/), polling instead while the socket is down.
+`/notifications/` lists the bell's notifications; `/notifications/unsubscribe/<token>/` works without
+signing in (the token is signed and names the person, the channel and the kind of message).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.decorators import page_requires
+from core.exceptions import ApplicationError
+from core.permissions import can
+from core.studio_time import studio_zone
+from domain.messaging import selectors, services
+from tenants.http import StudioRequest
+
+
+def _texts() -> dict[str, str]:
+    """Every string the script shows, translated here (no JavaScript catalog needed)."""
+    return {
+        "seen": _("Seen"),
+        "typing": _("%(name)s is typing…"),
+        "deleted": _("This message was deleted."),
+        "edited": _("edited"),
+        "empty": _("No conversations yet. Start one with someone below."),
+        "pick": _("Choose a conversation."),
+        "offline": _("Live updates are paused; checking for new messages every few seconds."),
+        "error": _("That did not work:"),
+        "delete": _("Delete"),
+        "confirmDelete": _("Delete this message?"),
+        "attachment": _("attachment"),
+    }
+
+
+@page_requires("messaging.view")
+def messages_page(request: StudioRequest) -> HttpResponse:
+    thread = request.GET.get("thread", "")
+    config: dict[str, Any] = {
+        "api": "/api/v1/messaging",
+        "socket": "/ws/messaging/",
+        "me": request.user.pk,
+        "thread": int(thread) if thread.isdigit() else None,
+        "pollSeconds": settings.MESSAGING_POLL_SECONDS,
+        "canGroup": can(request.user, "messaging.create_group"),
+        "texts": _texts(),
+    }
+    contacts = selectors.contacts_for(actor=request.user)[:500]
+    return render(request, "portal/messaging/messages.html", {"config": config, "contacts": contacts})
+
+
+@page_requires("notifications.view")
+def notifications_page(request: StudioRequest) -> HttpResponse:
+    found = selectors.notification_list(actor=request.user).order_by("-created_at", "-pk")[:100]
+    with timezone.override(studio_zone()):
+        return render(request, "portal/messaging/notifications.html", {"notifications": found})
+
+
+@require_POST
+@page_requires("notifications.view")
+def notifications_read(request: StudioRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    services.notifications_mark_read(actor=request.user, ids=ids or None)
+    return redirect("portal:notifications")
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client posts without a session or a CSRF token; the token is the proof
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page that says what will stop, with a button; POST: stop it."""
+    if request.method == "GET":
+        return render(request, "portal/messaging/unsubscribe.html", {"token": token, "done": False})
+    try:
+        person, channel, category = services.unsubscribe(token=token)
+    except ApplicationError as exc:
+        return render(request, "portal/messaging/unsubscribe.html", {"error": exc.message}, status=400)
+    if request.user.is_authenticated:
+        messages.success(request, _("You will no longer get these messages."))
+    context = {"done": True, "channel": channel, "category": category, "email": person.email}
+    return render(request, "portal/messaging/unsubscribe.html", context)

@@ -1,0 +1,173 @@
+"""The messaging socket: refused without a person and across studios; events reach only their studio.
+
+Real parts: the ASGI application of config/asgi.py, channels' WebsocketCommunicator, the Redis channel
+layer, rows committed through their own connections (the consumer reads them from other threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+
+from config.asgi import application
+from core.models import User
+from core.tokens import access_token_issue
+from domain.messaging import services
+from domain.messaging.models import Thread
+from tenants.models import Studio
+from tests.concurrency import in_own_connection
+from tests.conftest import OTHER_STUDIO_SLUG, STUDIO_SLUG
+from tests.factories.clients import assigned_client
+from tests.factories.core import ClientFactory, TrainerFactory
+from tests.needs import needs
+from tests.sockets import SocketClient as WebsocketCommunicator
+from tests.sockets import run_apart
+
+pytestmark = [pytest.mark.django_db, needs("redis")]
+SAME_ID = 7_700_001  # a person with this id exists in both studios
+
+
+@dataclass(frozen=True)
+class World:
+    trainer: int
+    client: int
+    other_person: int
+
+
+def _studio(slug: str) -> Studio:
+    studio = Studio.objects.get(slug=slug)
+    connection.set_tenant(studio)
+    return studio
+
+
+def _make() -> World:
+    _studio(OTHER_STUDIO_SLUG)
+    ClientFactory(pk=SAME_ID, email="twin@beta.test")
+    _studio(STUDIO_SLUG)
+    trainer = TrainerFactory(email="coach@sockets.test")
+    client = assigned_client(trainer, pk=SAME_ID, email="twin@alpha.test")
+    return World(trainer=trainer.pk, client=client.pk, other_person=SAME_ID)
+
+
+def _remove(world: World) -> None:
+    _studio(STUDIO_SLUG)
+    Thread.objects.filter(participants__user_id=world.trainer).delete()
+    for session in Session.objects.all():
+        if session.get_decoded().get(SESSION_KEY) == str(world.client):
+            session.delete()
+    User.objects.filter(pk__in=[world.trainer, world.client]).delete()
+    _studio(OTHER_STUDIO_SLUG)
+    User.objects.filter(pk=world.other_person).delete()
+
+
+@pytest.fixture
+def world(db, django_db_blocker) -> Iterator[World]:
+    with django_db_blocker.unblock():
+        made = in_own_connection(_make)
+        try:
+            yield made
+        finally:
+            in_own_connection(lambda: _remove(made))
+
+
+def _token(slug: str, user_id: int) -> str:
+    def issue() -> str:
+        _studio(slug)
+        return access_token_issue(User.objects.get(pk=user_id))
+
+    return in_own_connection(issue)
+
+
+def _socket(slug: str, *headers: tuple[bytes, bytes]) -> WebsocketCommunicator:
+    host = f"{slug}.localhost".encode()
+    return WebsocketCommunicator(
+        application, "/ws/messaging/", headers=[(b"host", host), (b"origin", b"http://" + host), *headers]
+    )
+
+
+def _bearer(token: str) -> tuple[bytes, bytes]:
+    return (b"authorization", f"Bearer {token}".encode())
+
+
+def _refused(communicator: WebsocketCommunicator) -> bool:
+    async def attempt() -> bool:
+        connected, _code = await communicator.connect()
+        await communicator.disconnect()
+        return not connected
+
+    return run_apart(attempt)
+
+
+def test_a_socket_without_a_person_is_refused(world):
+    assert _refused(_socket(STUDIO_SLUG))
+    assert _refused(_socket(STUDIO_SLUG, _bearer("not-a-token")))
+    assert _refused(_socket(STUDIO_SLUG, (b"cookie", b"sessionid=forged")))
+
+
+def test_a_token_of_one_studio_opens_no_socket_at_another(world):
+    token = _token(STUDIO_SLUG, world.client)  # the same id exists at beta: the token still proves nothing there
+    assert _refused(_socket(OTHER_STUDIO_SLUG, _bearer(token)))
+    assert _refused(_socket("localhost-public", _bearer(token)))
+
+
+def test_a_socket_from_another_site_is_refused(world):
+    token = _token(STUDIO_SLUG, world.client)
+    host = f"{STUDIO_SLUG}.localhost".encode()
+    evil = WebsocketCommunicator(
+        application, "/ws/messaging/", headers=[(b"host", host), (b"origin", b"https://evil.example"), _bearer(token)]
+    )
+    assert _refused(evil)
+
+
+def _session_cookie(slug: str, user_id: int) -> tuple[bytes, bytes]:
+    def login() -> str:
+        _studio(slug)
+        user = User.objects.get(pk=user_id)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
+        return store.session_key or ""
+
+    return (b"cookie", f"sessionid={in_own_connection(login)}".encode())
+
+
+def test_events_reach_the_people_of_their_own_studio_only(world):
+    alpha = _socket(STUDIO_SLUG, _session_cookie(STUDIO_SLUG, world.client))  # the portal's way: the session
+    beta = _socket(OTHER_STUDIO_SLUG, _bearer(_token(OTHER_STUDIO_SLUG, world.other_person)))  # same id, studio B
+
+    def send_from_trainer() -> int:
+        studio = _studio(STUDIO_SLUG)
+        trainer = User.objects.get(pk=world.trainer)
+        thread, _ = services.thread_direct_open(actor=trainer, other_id=world.client)
+        assert studio.schema_name == connection.schema_name
+        return services.message_send(actor=trainer, thread_id=thread.pk, body="Live hello").pk
+
+    async def scenario() -> tuple[dict, dict, bool]:
+        assert (await alpha.connect())[0]
+        assert (await beta.connect())[0]
+        hello = await alpha.receive_json_from(timeout=5)
+        await beta.receive_json_from(timeout=5)
+        message_id = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: in_own_connection(send_from_trainer)
+        )
+        events = [await alpha.receive_json_from(timeout=5) for _ in range(2)]
+        new = next(e for e in events if e["type"] == "message.new")
+        assert new["message"] == message_id
+        beta_silent = await beta.receive_nothing(timeout=1)
+        await alpha.disconnect()
+        await beta.disconnect()
+        return hello, new, beta_silent
+
+    hello, new, beta_silent = run_apart(scenario)
+    assert hello == {"type": "hello", "user": world.client}
+    assert new["type"] == "message.new"
+    assert beta_silent, "studio B's socket of a person with the same id got studio A's event"
