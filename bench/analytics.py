@@ -23,6 +23,7 @@ from _setup import django_for_bench
 django_for_bench("fitwell_bench_analytics")
 
 from django.db import connection
+from django.test import Client
 
 from billing.payments.models import ClientSubscription, Invoice, Package, SubscriptionPause
 from core.models import Role, User
@@ -207,6 +208,16 @@ def main() -> None:
         selectors.trainers_overview(actor=owner, start=day - timedelta(days=29), end=day)
         reads.append(time.perf_counter() - started)
     print(f"dashboard figures, 30 days, 20 trainers: median {statistics.median(reads) * 1000:.0f} ms (target < 300 ms)")
+    browser = Client(HTTP_HOST=f"{studio.domains.first().domain}")
+    browser.force_login(owner)
+    query = f"/analytics/?start={day - timedelta(days=29)}&end={day}"
+    pages = []
+    for _sample in range(10):
+        started = time.perf_counter()
+        response = browser.get(query)
+        pages.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    print(f"studio dashboard page, rendered: median {statistics.median(pages) * 1000:.0f} ms (target < 300 ms)")
 
 
 if __name__ == "__main__":

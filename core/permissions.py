@@ -127,6 +127,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # --- platform console (public schema) ---
     "platform.view_studios": frozenset({PLATFORM}),
     "platform.suspend_studio": frozenset({PLATFORM}),
+    "platform.close_studio": frozenset({PLATFORM}),  # close (retention, then erasure) and reopen
     "platform.manage_plans": frozenset({PLATFORM}),  # platform plans and their prices (billing console)
     # --- studio onboarding and platform console ---
     "studio.view_onboarding": MANAGEMENT,

@@ -151,7 +151,7 @@ def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate_schemas", "--verbosity", "0")
     manage(env, "billing_plans_seed", "--verbosity", "0")  # before the demo studio, so it starts a trial
     manage(env, "shell", "--verbosity", "0", "-c", DEMO_SCRIPT.format(people=DEMO_PEOPLE, pw=DEMO_PASSWORD))
-    manage(env, "seed_demo", "--studio", "demo", "--verbosity", "0")
+    manage(env, "seed_demo", "--studio", "demo", "--password", DEMO_PASSWORD, "--verbosity", "0")
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:

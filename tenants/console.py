@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +18,7 @@ from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.http import AuthedRequest, client_ip
 from tenants.hosts import studio_url
+from tenants.lifecycle import retention_ends, studio_close, studio_reopen
 from tenants.models import Studio
 from tenants.observability import StudioHealth, studio_media_bytes, studios_health
 from tenants.selectors import (
@@ -99,32 +99,55 @@ def studio_detail(request: AuthedRequest, slug: str) -> HttpResponse:
         "invoices": studio_invoices(studio=studio)[:24],
         "health": studios_health(studios=[studio]).get(studio.pk, StudioHealth()),
         "media": studio_media_bytes(studio=studio) if studio.status != Studio.Status.PROVISIONING else (0, 0),
+        "erase_after": retention_ends(studio),
     }
     return render(request, "public/console/studio_detail.html", context)
 
 
-def _status_change(request: AuthedRequest, slug: str, *, suspend: bool) -> HttpResponse:
+# Each status change of the console: (service, what it says when done).
+_CHANGES = {
+    "suspend": (studio_suspend, gettext_lazy("%(name)s is suspended.")),
+    "reactivate": (studio_reactivate, gettext_lazy("%(name)s is active again.")),
+    "close": (studio_close, gettext_lazy("%(name)s is closed; its data is kept until %(until)s UTC, then erased.")),
+    "reopen": (studio_reopen, gettext_lazy("%(name)s is open again.")),
+}
+
+
+def _status_change(request: AuthedRequest, slug: str, *, change: str) -> HttpResponse:
     studio = get_object_or_404(Studio, slug=slug)
     form = StatusChangeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    change = studio_suspend if suspend else studio_reactivate
+    service, done = _CHANGES[change]
     try:
-        change(studio=studio, actor=request.user, reason=reason, ip=client_ip(request))
+        studio = service(studio=studio, actor=request.user, reason=reason, ip=client_ip(request))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        done = _("%(name)s is suspended.") if suspend else _("%(name)s is active again.")
-        messages.success(request, done % {"name": studio.name})
+        ends = retention_ends(studio)
+        messages.success(request, str(done) % {"name": studio.name, "until": f"{ends:%Y-%m-%d %H:%M}" if ends else ""})
     return redirect("console:studio", slug=studio.slug)
 
 
 @page_requires("platform.suspend_studio", login_url=LOGIN)
 @require_POST
 def suspend(request: AuthedRequest, slug: str) -> HttpResponse:
-    return _status_change(request, slug, suspend=True)
+    return _status_change(request, slug, change="suspend")
 
 
 @page_requires("platform.suspend_studio", login_url=LOGIN)
 @require_POST
 def reactivate(request: AuthedRequest, slug: str) -> HttpResponse:
-    return _status_change(request, slug, suspend=False)
+    return _status_change(request, slug, change="reactivate")
+
+
+@page_requires("platform.close_studio", login_url=LOGIN)
+@require_POST
+def close(request: AuthedRequest, slug: str) -> HttpResponse:
+    """Close the studio: offline at once, its data erased after STUDIO_RETENTION_DAYS (tenants/lifecycle.py)."""
+    return _status_change(request, slug, change="close")
+
+
+@page_requires("platform.close_studio", login_url=LOGIN)
+@require_POST
+def reopen(request: AuthedRequest, slug: str) -> HttpResponse:
+    return _status_change(request, slug, change="reopen")

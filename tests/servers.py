@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
@@ -55,6 +56,23 @@ def get(base: str, path: str, *, host: str, headers: dict[str, str] | None = Non
         return error.code, error.read()
 
 
+@cache
+def collected_static() -> str:
+    """A STATIC_ROOT filled as the image build fills it (hashed, compressed, with the manifest), once a session.
+
+    Production serves the hashed names WhiteNoise's manifest gives; without a collected tree every page
+    that links a stylesheet fails, as it would in a deployment that skipped `collectstatic`.
+    """
+    root = tempfile.mkdtemp(prefix="fitwell-static-")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.build", "STATIC_ROOT": root},
+        cwd=ROOT,
+        check=True,
+    )
+    return root
+
+
 @contextmanager
 def gunicorn(*, db_url: str | None = None, workers: int = 2, threads: int = 1, **env: str) -> Iterator[str]:
     """The platform under gunicorn (deploy/gunicorn.conf.py, production settings); yields its base URL."""
@@ -77,6 +95,7 @@ def gunicorn(*, db_url: str | None = None, workers: int = 2, threads: int = 1, *
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_LOG_LEVEL": "warning",
         "LOG_LEVEL": "ERROR",
+        "STATIC_ROOT": collected_static(),
         **env,
     }
     command = [

@@ -87,4 +87,22 @@ def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
         )
     message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
     message.send()
+    _notice_in_app(invoice, kind=kind, subject=str(message.subject))
     return True
+
+
+def _notice_in_app(invoice: Invoice, *, kind: str, subject: str) -> None:
+    """The same notice in the client's bell, through messaging's notification service (the email with the PDF
+    has gone above; the key makes a repeat a no-op)."""
+    from domain.messaging.services import notify
+
+    total = format_money(invoice.total_amount, invoice.currency)
+    notify(
+        user=invoice.client,
+        kind="payments.notice",
+        key=f"invoice-{invoice.pk}-{kind}",
+        title=subject[:200],
+        body=f"{invoice.number}: {total}",
+        link="/wallet/",
+        channels=[],
+    )

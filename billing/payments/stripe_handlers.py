@@ -91,6 +91,11 @@ def refunds_changed(*, event: stripe.Event, studio: Studio | None) -> None:
     intent_id = _plain(event.data.object).get("payment_intent")
     if studio is None or not intent_id:
         return
+    intent = studio_object_get(studio=studio, kind="payment_intent", object_id=intent_id)
+    if intent.get("status") == "succeeded":  # the refund's events may come before the payment's
+        card_payment_confirmed(
+            metadata=intent.get("metadata") or {}, intent_id=intent_id, amount=int(intent.get("amount_received") or 0)
+        )
     card_refunds_sync(intent_id=intent_id, refunds=studio_refunds_list(studio=studio, payment_intent_id=intent_id))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from core.http import AuthedRequest
 from core.studio_time import studio_today
@@ -42,14 +42,6 @@ API_LINKS = {
 }
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
 def _api_link(action: str, target_id: int) -> str:
     return API_LINKS.get(action, "").format(id=target_id)
 
@@ -61,7 +53,7 @@ def _range(query: RangeQuery) -> tuple[date, date]:
 
 @router.get(
     "/analytics/attention",
-    response={200: list[ItemOut], **ERRORS},
+    response={200: list[ItemOut]},
     summary="What needs a person now, most urgent first (a trainer: their clients; managers: the studio)",
 )
 def attention(request: AuthedRequest) -> object:
@@ -70,7 +62,7 @@ def attention(request: AuthedRequest) -> object:
 
 @router.get(
     "/analytics/studio",
-    response={200: StudioFiguresOut, **ERRORS},
+    response={200: StudioFiguresOut},
     summary="The studio's figures over a period and the period before it (owners and managers)",
 )
 def studio_figures(request: AuthedRequest, query: Query[RangeQuery]) -> object:
@@ -92,7 +84,7 @@ def _trainer_out(summary: selectors.TrainerSummary) -> dict[str, object]:
 
 @router.get(
     "/analytics/trainers",
-    response={200: list[TrainerSummaryOut], **ERRORS},
+    response={200: list[TrainerSummaryOut]},
     summary="Trainers' figures over a period (a trainer gets only their own)",
 )
 def trainers(request: AuthedRequest, query: Query[RangeQuery]) -> object:
@@ -102,7 +94,7 @@ def trainers(request: AuthedRequest, query: Query[RangeQuery]) -> object:
 
 @router.get(
     "/analytics/trainers/{trainer_id}",
-    response={200: TrainerSummaryOut, **ERRORS},
+    response={200: TrainerSummaryOut},
     summary="One trainer's figures (themself, or anyone for owners and managers; 404 otherwise)",
 )
 def trainer(request: AuthedRequest, trainer_id: int, query: Query[RangeQuery]) -> object:
@@ -112,7 +104,7 @@ def trainer(request: AuthedRequest, trainer_id: int, query: Query[RangeQuery]) -
 
 @router.post(
     "/analytics/ratings",
-    response={201: RatingOut, 409: ErrorOut, **ERRORS},
+    response={201: RatingOut},
     summary="Rate an attended session or class, 1-5 (the client, once)",
 )
 def rate(request: AuthedRequest, payload: RatingIn) -> object:
@@ -128,19 +120,19 @@ def rate(request: AuthedRequest, payload: RatingIn) -> object:
 
 @router.post(
     "/analytics/nps",
-    response={201: NpsOut, 409: ErrorOut, **ERRORS},
+    response={201: NpsOut},
     summary="This month's answer to 'how likely are you to recommend us?' (0-10, the client, once a month)",
 )
 def nps(request: AuthedRequest, payload: NpsIn) -> object:
     return Status(201, services.nps_answer(actor=request.user, score=payload.score, comment=payload.comment))
 
 
-@router.get("/analytics/settings", response={200: SettingsOut, **ERRORS}, summary="The at-risk thresholds")
+@router.get("/analytics/settings", response={200: SettingsOut}, summary="The at-risk thresholds")
 def settings_read(request: AuthedRequest) -> object:
     services.settings_check(actor=request.user)
     return settings_get()
 
 
-@router.put("/analytics/settings", response={200: SettingsOut, **ERRORS}, summary="Set the at-risk thresholds")
+@router.put("/analytics/settings", response={200: SettingsOut}, summary="Set the at-risk thresholds")
 def settings_write(request: AuthedRequest, payload: SettingsIn) -> object:
     return services.settings_update(actor=request.user, **payload.dict())

@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import date
 from fractions import Fraction
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from billing.payments import reporting as commerce
@@ -48,6 +48,11 @@ def _active(span: MembershipSpan, day: date) -> bool:
     return not any(
         local_date(issued) <= day and (settled is None or local_date(settled) > day) for issued, settled in span.unpaid
     )
+
+
+def _flagged_on(day: date) -> QuerySet[AtRiskFlag]:
+    """Flags open on `day`: set on or before it and not cleared by it."""
+    return AtRiskFlag.objects.filter(set_on__lte=day).exclude(cleared_on__lte=day)
 
 
 def membership_figures(spans: list[MembershipSpan], day: date) -> dict[str, object]:
@@ -115,7 +120,7 @@ def business_row(
         nps_responses=nps["n"],
         nps_promoters=nps["promoters"],
         nps_detractors=nps["detractors"],
-        at_risk_clients=AtRiskFlag.objects.filter(cleared_at__isnull=True).values("client_id").distinct().count(),
+        at_risk_clients=_flagged_on(day).values("client_id").distinct().count(),
         computed_at=timezone.now(),
     )
 
@@ -124,7 +129,7 @@ def trainer_rows(
     *, day: date, links: dict[int, list[int]], rows: list[ClientEngagement], hours: dict[int, tuple[int, int]]
 ) -> list[TrainerMetric]:
     """Each trainer's unsaved row for `day`: hours (`trainer_hours`), their clients' engagement, ratings."""
-    at_risk = set(AtRiskFlag.objects.filter(cleared_at__isnull=True).values_list("client_id", flat=True))
+    at_risk = set(_flagged_on(day).values_list("client_id", flat=True))
     ratings: dict[int, dict[str, int]] = {
         row["trainer_id"]: {"n": row["n"], "total": row["total"] or 0}
         for row in SessionRating.objects.filter(session_day=day, trainer__isnull=False)

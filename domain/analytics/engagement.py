@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +40,7 @@ def _rate(counts: dict[int, tuple[int, int]], client_id: int) -> int | None:
 def engagement_rows(*, day: date) -> list[ClientEngagement]:
     """The unsaved engagement rows of every current client for `day` (about 12 grouped queries)."""
     start, end = day_bounds(day)
-    client_ids = clients.client_ids_current()
+    client_ids = clients.client_ids_current(joined_before=end)
     today = workouts.compliance_by_client(start=day, end=day)
     windows = {n: workouts.compliance_by_client(start=day - timedelta(days=n - 1), end=day) for n in (7, 30, 90)}
     logged = workouts.workouts_logged_by_client(start=day, end=day)
@@ -81,11 +82,12 @@ def engagement_rows(*, day: date) -> list[ClientEngagement]:
     return rows
 
 
-@transaction.atomic
-def engagement_store(*, day: date, rows: list[ClientEngagement]) -> int:
-    """Replace the day's engagement rows with `rows`; returns how many were written."""
-    ClientEngagement.objects.filter(day=day).delete()
-    ClientEngagement.objects.bulk_create(rows, batch_size=1000)
+def day_replace(model: type[models.Model], *, day: date, rows: list[Any]) -> int:
+    """Replace the stored rows of `model` for `day` with `rows` (one DELETE, then bulk inserts); returns
+    how many were written. Nothing refers to these rows, so a plain DELETE is safe (and does not load them)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE day = %s", [day])  # noqa: S608 - our table name
+        model._default_manager.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 
@@ -117,22 +119,23 @@ def risks_for(
 ) -> list[Risk]:
     """Who is at risk on `day`, and why, under the studio's thresholds.
 
-    - compliance drop: the last 7 days' compliance is at least `compliance_drop_points` below the 28 days
-      before them (both measured: something was due in each);
+    - compliance drop: the compliance of the 7 complete days before `day` is at least
+      `compliance_drop_points` below that of the 28 days before them (both measured: something was due in
+      each). `day` itself is left out: its workouts may still be done later that day;
     - inactive: no workout logged and no session or class attended for `inactive_days` days or more
       (counted from the day they joined when they never have);
     - membership lapsed: they had a membership and none is running on `day`.
     """
     settings = settings_get()
-    baseline = workouts.compliance_by_client(start=day - timedelta(days=34), end=day - timedelta(days=7))
+    recent = workouts.compliance_by_client(start=day - timedelta(days=7), end=day - timedelta(days=1))
+    baseline = workouts.compliance_by_client(start=day - timedelta(days=35), end=day - timedelta(days=8))
     lapsed = _membership_lapsed(spans, day) if settings.flag_lapsed_memberships else set()
     risks = []
     for row in rows:
-        before = _rate(baseline, row.client_id)
-        dropped = before is not None and row.compliance_7d is not None
-        if dropped and before - row.compliance_7d >= settings.compliance_drop_points:  # type: ignore[operator]  # both not None: `dropped`
+        before, now = _rate(baseline, row.client_id), _rate(recent, row.client_id)
+        if before is not None and now is not None and before - now >= settings.compliance_drop_points:
             detail = _("Compliance %(now)d%% over the last 7 days, down from %(before)d%%.") % {
-                "now": row.compliance_7d,
+                "now": now,
                 "before": before,
             }
             risks.append(Risk(row.client_id, RiskReason.COMPLIANCE_DROP, detail))

@@ -6,10 +6,12 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from core.api.types import ApiDate
+
 
 class RangeQuery(Schema):
-    start: date | None = Field(None, description="First day (studio date); default: 29 days before `end`")
-    end: date | None = Field(None, description="Last day (studio date); default: today")
+    start: ApiDate | None = Field(None, description="First day (studio date); default: 29 days before `end`")
+    end: ApiDate | None = Field(None, description="Last day (studio date); default: today")
 
 
 class ItemOut(Schema):

@@ -8,7 +8,7 @@ from another studio, so nobody learns which ids exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -174,11 +174,14 @@ def client_health_entries(*, client_id: int) -> list[HealthEntry]:
 # --- for reports (analytics): whole-studio reads, no actor (callers are tasks or scoped selectors) -------
 
 
-def client_ids_current() -> list[int]:
-    """Ids of the studio's active, unarchived clients (the people a day of engagement is computed for)."""
+def client_ids_current(*, joined_before: datetime | None = None) -> list[int]:
+    """Ids of the studio's active, unarchived clients (the people a day of engagement is computed for),
+    only those who had joined before `joined_before` when it is given."""
     clients = User.objects.filter(role=Role.CLIENT, is_active=True).exclude(
         client_profile__status=ClientStatus.ARCHIVED
     )
+    if joined_before is not None:
+        clients = clients.filter(date_joined__lt=joined_before)
     return list(clients.order_by("pk").values_list("pk", flat=True))
 
 

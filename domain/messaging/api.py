@@ -17,24 +17,28 @@ from domain.messaging import schemas, selectors, services
 from domain.messaging.catalog import WORDINGS
 from domain.messaging.models import TemplateOverride
 from domain.messaging.schemas import (
+    AutomationIn,
+    AutomationOut,
+    AutomationSwitchIn,
+    ConversationPersonOut,
     CountOut,
     DirectIn,
     EditIn,
     GroupIn,
     MarkReadIn,
-    MessageOut,
+    MessageTemplateIn,
+    MessageTemplateOut,
+    MessageTemplatePreviewIn,
+    MessageTemplatePreviewOut,
+    MessagingSettingsIo,
     MuteIn,
     NotificationOut,
-    PersonOut,
     PreferenceIo,
-    PreviewIn,
-    PreviewOut,
     PushEndpointIn,
     PushSubscriptionIn,
     ReadIn,
-    TemplateIn,
-    TemplateOut,
     ThreadDetailOut,
+    ThreadMessageOut,
     ThreadOut,
 )
 
@@ -52,7 +56,9 @@ def thread_list(request: AuthedRequest, search: str | None = None) -> object:
     return [schemas.thread_out(t, request.user.pk) for t in selectors.thread_list(actor=request.user, search=search)]
 
 
-@router.get("/messaging/contacts", response=list[PersonOut], summary="People I may start a conversation with")
+@router.get(
+    "/messaging/contacts", response=list[ConversationPersonOut], summary="People I may start a conversation with"
+)
 def contacts(request: AuthedRequest) -> object:
     return [schemas.person_out(person) for person in selectors.contacts_for(actor=request.user)[:500]]
 
@@ -80,7 +86,7 @@ def thread_detail(request: AuthedRequest, thread_id: int) -> object:
 
 @router.get(
     "/messaging/threads/{thread_id}/messages",
-    response=list[MessageOut],
+    response=list[ThreadMessageOut],
     summary="Messages, oldest first: the newest page, `before` an id, or every one `after` an id (polling)",
 )
 def message_list(
@@ -99,7 +105,7 @@ def message_list(
 
 @router.post(
     "/messaging/threads/{thread_id}/messages",
-    response={201: MessageOut},
+    response={201: ThreadMessageOut},
     summary="Send a message (multipart: body, files: up to 5 images or PDFs of 10 MB)",
 )
 def message_send(
@@ -111,12 +117,16 @@ def message_send(
     return Status(201, schemas.message_out(message))
 
 
-@router.patch("/messaging/messages/{message_id}", response=MessageOut, summary="Edit my message (within the window)")
+@router.patch(
+    "/messaging/messages/{message_id}", response=ThreadMessageOut, summary="Edit my message (within the window)"
+)
 def message_edit(request: AuthedRequest, message_id: int, payload: EditIn) -> object:
     return schemas.message_out(services.message_edit(actor=request.user, message_id=message_id, body=payload.body))
 
 
-@router.delete("/messaging/messages/{message_id}", response=MessageOut, summary="Delete my message (a tombstone stays)")
+@router.delete(
+    "/messaging/messages/{message_id}", response=ThreadMessageOut, summary="Delete my message (a tombstone stays)"
+)
 def message_delete(request: AuthedRequest, message_id: int) -> object:
     return schemas.message_out(services.message_delete(actor=request.user, message_id=message_id))
 
@@ -215,7 +225,9 @@ def push_unsubscribe(request: AuthedRequest, payload: PushEndpointIn) -> object:
 # --- templates (owners and managers) ------------------------------------------------------------------
 
 
-@router.get("/messaging/templates", response=list[TemplateOut], summary="Every template with the studio's overrides")
+@router.get(
+    "/messaging/templates", response=list[MessageTemplateOut], summary="Every template with the studio's overrides"
+)
 def template_list(request: AuthedRequest) -> object:
     from core.permissions import require
 
@@ -237,8 +249,10 @@ def template_list(request: AuthedRequest) -> object:
     ]
 
 
-@router.put("/messaging/templates/{key}/{channel}", response=PreviewOut, summary="Set the studio's wording")
-def template_set(request: AuthedRequest, key: str, channel: str, payload: TemplateIn) -> object:
+@router.put(
+    "/messaging/templates/{key}/{channel}", response=MessageTemplatePreviewOut, summary="Set the studio's wording"
+)
+def template_set(request: AuthedRequest, key: str, channel: str, payload: MessageTemplateIn) -> object:
     found = services.template_override_set(
         actor=request.user, key=key, channel=channel, subject=payload.subject, body=payload.body
     )
@@ -251,9 +265,48 @@ def template_reset(request: AuthedRequest, key: str, channel: str) -> object:
     return Status(204, None)
 
 
-@router.post("/messaging/templates/{key}/{channel}/preview", response=PreviewOut, summary="Preview with sample data")
-def template_preview(request: AuthedRequest, key: str, channel: str, payload: PreviewIn) -> object:
+@router.post(
+    "/messaging/templates/{key}/{channel}/preview",
+    response=MessageTemplatePreviewOut,
+    summary="Preview with sample data",
+)
+def template_preview(request: AuthedRequest, key: str, channel: str, payload: MessageTemplatePreviewIn) -> object:
     title, body = services.template_preview(
         actor=request.user, key=key, channel=channel, subject=payload.subject, body=payload.body
     )
     return {"title": title, "body": body}
+
+
+# --- automations and settings (owners and managers) -----------------------------------------------------
+
+
+@router.get("/messaging/automations", response=list[AutomationOut], summary="The studio's automations")
+def automation_list(request: AuthedRequest) -> object:
+    return [schemas.automation_out(a) for a in selectors.automation_list(actor=request.user)]
+
+
+@router.post("/messaging/automations", response={201: AutomationOut}, summary="Add an automation (switched off)")
+def automation_create(request: AuthedRequest, payload: AutomationIn) -> object:
+    found = services.automation_save(actor=request.user, data=services.AutomationData(**payload.model_dump()))
+    return Status(201, schemas.automation_out(found))
+
+
+@router.put("/messaging/automations/{automation_id}", response=AutomationOut, summary="Change an automation")
+def automation_update(request: AuthedRequest, automation_id: int, payload: AutomationIn) -> object:
+    data = services.AutomationData(**payload.model_dump())
+    return schemas.automation_out(services.automation_save(actor=request.user, data=data, automation_id=automation_id))
+
+
+@router.post("/messaging/automations/{automation_id}/switch", response=AutomationOut,
+             summary="Switch on (from now on, or also for everyone who already matches) or off")  # fmt: skip
+def automation_switch(request: AuthedRequest, automation_id: int, payload: AutomationSwitchIn) -> object:
+    found = services.automation_switch(
+        actor=request.user, automation_id=automation_id, active=payload.active, backfill=payload.backfill
+    )
+    return schemas.automation_out(found)
+
+
+@router.patch("/messaging/settings", response=MessagingSettingsIo, summary="Archive period and edit window")
+def settings_update(request: AuthedRequest, payload: MessagingSettingsIo) -> object:
+    found = services.settings_update(actor=request.user, **payload.model_dump(exclude_unset=True))
+    return {"archive_after_months": found.archive_after_months, "edit_window_minutes": found.edit_window_minutes}

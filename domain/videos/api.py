@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.error_codes import ErrorCode
@@ -45,14 +45,6 @@ router = Router(tags=["videos"])
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
 def _page(rows: QuerySet[Video], query: QueueQuery | ListQuery, order: tuple[str, ...]) -> dict[str, object]:
     page = paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=order)
     return {"items": [schemas.video_out(v) for v in page["items"]], "next_cursor": page["next_cursor"]}
@@ -61,7 +53,7 @@ def _page(rows: QuerySet[Video], query: QueueQuery | ListQuery, order: tuple[str
 @router.post(
     "/videos/upload",
     url_name="video_upload_start",
-    response={201: UploadStartOut, 413: ErrorOut, **ERRORS},
+    response={201: UploadStartOut},
     summary="Start an upload: the video's row and where to send the file",
 )
 def upload_start(request: AuthedRequest, payload: UploadIn) -> object:
@@ -80,7 +72,7 @@ def upload_progress(request: AuthedRequest, video_id: int) -> object:
 @router.put(
     "/videos/{video_id}/upload",
     url_name="video_upload_chunk",
-    response={200: UploadProgressOut, **ERRORS},
+    response={200: UploadProgressOut},
     summary="One chunk of the file (raw body, `Content-Range: bytes start-end/total`)",
 )
 def upload_chunk(request: AuthedRequest, video_id: int) -> object:
@@ -104,7 +96,7 @@ def upload_chunk(request: AuthedRequest, video_id: int) -> object:
 
 @router.post(
     "/videos/{video_id}/upload/complete",
-    response={202: VideoOut, 413: ErrorOut, **ERRORS},
+    response={202: VideoOut},
     summary="The file has arrived: check it (ffprobe) and process it",
 )
 def upload_complete(request: AuthedRequest, video_id: int) -> object:
@@ -113,7 +105,7 @@ def upload_complete(request: AuthedRequest, video_id: int) -> object:
     return Status(202, schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id)))
 
 
-@router.post("/videos/{video_id}/retry", response={202: VideoOut, **ERRORS}, summary="Process a failed video again")
+@router.post("/videos/{video_id}/retry", response={202: VideoOut}, summary="Process a failed video again")
 def retry(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.upload")
     services.video_retry(actor=request.user, video_id=video_id)
@@ -133,7 +125,7 @@ def queue(request: AuthedRequest, query: Query[QueueQuery]) -> object:
     return _page(rows, query, ("submitted_at", "id"))
 
 
-@router.get("/videos/compare", response={200: CompareOut, **ERRORS}, summary="Two videos of one exercise")
+@router.get("/videos/compare", response={200: CompareOut}, summary="Two videos of one exercise")
 def compare(request: AuthedRequest, a: int, b: int) -> object:
     require(request.user, "videos.view")
     first, second = selectors.compare_pair(actor=request.user, first_id=a, second_id=b)
@@ -178,14 +170,14 @@ def detail(request: AuthedRequest, video_id: int) -> object:
     }
 
 
-@router.delete("/videos/{video_id}", response={204: None, **ERRORS}, summary="Delete a video and its files")
+@router.delete("/videos/{video_id}", response={204: None}, summary="Delete a video and its files")
 def delete(request: AuthedRequest, video_id: int) -> object:
     require(request.user, "videos.delete")
     services.video_delete(actor=request.user, video_id=video_id)
     return Status(204, None)
 
 
-@router.put("/videos/{video_id}/status", response={200: VideoOut, **ERRORS}, summary="Move the review (staff)")
+@router.put("/videos/{video_id}/status", response={200: VideoOut}, summary="Move the review (staff)")
 def status(request: AuthedRequest, video_id: int, payload: StatusIn) -> object:
     require(request.user, "videos.review")
     services.video_status_change(actor=request.user, video_id=video_id, status=payload.status, note=payload.note)
@@ -199,7 +191,7 @@ def feedback_list(request: AuthedRequest, video_id: int) -> object:
     return [schemas.feedback_out(f) for f in selectors.feedback_list(video=video)]
 
 
-@router.post("/videos/{video_id}/feedback", response={201: FeedbackOut, **ERRORS}, summary="Add a comment")
+@router.post("/videos/{video_id}/feedback", response={201: FeedbackOut}, summary="Add a comment")
 def feedback_add(request: AuthedRequest, video_id: int, payload: FeedbackIn) -> object:
     require(request.user, "videos.comment")
     item = services.video_feedback_add(actor=request.user, video_id=video_id, body=payload.body)
@@ -220,7 +212,7 @@ def annotation_list(request: AuthedRequest, video_id: int) -> object:
 
 @router.post(
     "/videos/{video_id}/annotations",
-    response={201: AnnotationOut, **ERRORS},
+    response={201: AnnotationOut},
     summary="Annotate a frame: text and/or vector shapes (staff)",
 )
 def annotation_create(request: AuthedRequest, video_id: int, payload: AnnotationIn) -> object:
@@ -229,9 +221,7 @@ def annotation_create(request: AuthedRequest, video_id: int, payload: Annotation
     return Status(201, schemas.annotation_out(item))
 
 
-@router.put(
-    "/videos/{video_id}/annotations/{annotation_id}", response={200: AnnotationOut, **ERRORS}, summary="Change one"
-)
+@router.put("/videos/{video_id}/annotations/{annotation_id}", response={200: AnnotationOut}, summary="Change one")
 def annotation_update(request: AuthedRequest, video_id: int, annotation_id: int, payload: AnnotationIn) -> object:
     require(request.user, "videos.annotate")
     item = services.video_annotation_update(
@@ -240,7 +230,7 @@ def annotation_update(request: AuthedRequest, video_id: int, annotation_id: int,
     return schemas.annotation_out(item)
 
 
-@router.delete("/videos/{video_id}/annotations/{annotation_id}", response={204: None, **ERRORS}, summary="Remove one")
+@router.delete("/videos/{video_id}/annotations/{annotation_id}", response={204: None}, summary="Remove one")
 def annotation_delete(request: AuthedRequest, video_id: int, annotation_id: int) -> object:
     require(request.user, "videos.annotate")
     services.video_annotation_delete(actor=request.user, video_id=video_id, annotation_id=annotation_id)

@@ -59,3 +59,17 @@ def test_choosing_a_plan_again_starts_a_new_subscription_and_lifts_the_restricti
     assert restarted.canceled_at is None
     client_limit_check(studio=ended.studio)  # admits clients again
     assert fake_stripe.objects[restarted.stripe_subscription_id]["trial_end"] is None
+
+
+def test_a_declined_card_changes_nothing_and_a_new_card_then_starts_the_plan(ended, fake_stripe, studio_owner):
+    from billing.stripe_client import CardDeclinedError
+    from tests.fakes.stripe_fixtures import pay_with
+
+    pay_with(fake_stripe, ended, "pm_card_chargeDeclined")
+    with pytest.raises(CardDeclinedError):
+        subscription_change_plan(studio=ended.studio, price=ended.price, actor=studio_owner)
+    ended.refresh_from_db()
+    assert ended.status == "canceled"
+    pay_with(fake_stripe, ended, "pm_card_visa")
+    restarted = subscription_change_plan(studio=ended.studio, price=ended.price, actor=studio_owner)
+    assert restarted.status == "active"

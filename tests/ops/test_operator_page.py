@@ -6,14 +6,16 @@ import re
 
 import pytest
 import redis
+from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from core.metrics import studio_health_note
-from core.models import User
+from core.metrics import studio_health_counts, studio_health_note
+from core.models import AuditEvent, User
+from tenants.models import Studio
 from tests.needs import needs
 
 pytestmark = [pytest.mark.django_db, needs("redis")]
@@ -72,8 +74,6 @@ def test_a_server_error_on_a_studio_host_is_counted_for_that_studio(settings, st
     monkeypatch.setattr("portal.views.home.render", broken)
     client = Client(HTTP_HOST=f"{studio.slug}.{settings.PLATFORM_DOMAIN}", raise_request_exception=False)
     assert client.get("/").status_code == 500
-    from core.metrics import studio_health_counts
-
     assert studio_health_counts(schemas=[studio.schema_name])[studio.schema_name]["errors"] == 1
 
 
@@ -91,3 +91,38 @@ def test_the_studio_page_shows_its_media_and_last_activity(staff_client, studio,
     finally:
         with schema_context(studio.schema_name):
             default_storage.delete(name)
+
+
+@shared_task(name="tests.ops.always_fails")
+def always_fails() -> None:
+    raise RuntimeError("the provider is down")
+
+
+def test_a_failed_task_is_counted_for_the_studio_it_ran_for(studio, tenant, health_counters):
+    # as a worker runs it: in the studio's schema (the message's header), the exception recorded, not raised
+    result = always_fails.apply(headers={"_schema_name": studio.schema_name}, throw=False)
+    assert result.failed()
+    counts = studio_health_counts(schemas=[studio.schema_name])[studio.schema_name]
+    assert counts == {"errors": 0, "failed_tasks": 1}
+
+
+def test_platform_staff_close_a_studio_and_reopen_it_within_retention(staff_client, studio, settings):
+    settings.STUDIO_RETENTION_DAYS = 30
+    response = staff_client.post(f"/console/studios/{studio.slug}/close", {"reason": "owner asked"}, follow=True)
+    body = response.content.decode()
+    assert "is closed; its data is kept until" in body
+    assert "data-erase-after" in body
+    studio.refresh_from_db()
+    assert studio.status == Studio.Status.CLOSED
+    assert Client(HTTP_HOST=f"{studio.slug}.{settings.PLATFORM_DOMAIN}").get("/").status_code == 404
+    staff_client.post(f"/console/studios/{studio.slug}/reopen", {"reason": "changed their mind"})
+    studio.refresh_from_db()
+    assert (studio.status, studio.closed_at) == (Studio.Status.ACTIVE, None)
+    actions = AuditEvent.objects.filter(target_id=str(studio.pk), target_type="tenants.studio")
+    assert sorted(actions.values_list("action", flat=True)) == ["studio.close", "studio.reopen"]
+
+
+def test_closing_needs_the_platform_staff_role(public_client, studio):
+    assert public_client.post(f"/console/studios/{studio.slug}/close").status_code == 302  # to the sign-in
+    studio.refresh_from_db()
+    assert studio.status == Studio.Status.ACTIVE

@@ -175,3 +175,38 @@ def test_a_closed_studio_is_kept_for_the_retention_period_then_erased_and_audite
     assert outcome["schema"] is False
     assert outcome["actions"][-4:] == ["studio.close", "studio.reopen", "studio.close", "studio.erase"]
     assert connection.schema_name == "public"
+
+
+def test_restore_on_a_database_where_the_ids_are_taken_gives_new_ids_and_follows_them(tmp_path: Path):
+    # As on another platform database: the studio's id (and its domain's) belong to someone else there.
+    def restore_elsewhere() -> dict:
+        try:
+            studio = _studio_with_data()
+            old_pk, schema = studio.pk, studio.schema_name
+            domain_pks = set(studio.domains.values_list("pk", flat=True))
+            public_models = {type(row)._meta.label for row in studio_public_rows(studio)}
+            before = schema_tables_check(schema)
+            studio_export(studio=studio, target=tmp_path / "export")
+            _erase(SLUG)
+            squatter = Studio.objects.create(pk=old_pk, slug="ops-squatter", schema_name="ops_squatter", name="S")
+            Domain.objects.create(pk=min(domain_pks), domain="squatter.localhost", tenant=squatter)
+            restored = studio_restore(source=tmp_path / "export")
+            return {
+                "new_pk": restored.pk != old_pk,
+                "domains": sorted(restored.domains.values_list("domain", flat=True)),
+                "same_kinds": {type(row)._meta.label for row in studio_public_rows(restored)} == public_models,
+                "tables": schema_tables_check(schema) == before,
+                "squatter": sorted(squatter.domains.values_list("domain", flat=True)),
+            }
+        finally:
+            _erase(SLUG)
+            Studio.objects.filter(slug="ops-squatter").delete()
+
+    outcome = committed(restore_elsewhere)
+    assert outcome == {
+        "new_pk": True,
+        "domains": ["book.roundtrip.test", f"{SLUG}.localhost"],
+        "same_kinds": True,
+        "tables": True,
+        "squatter": ["squatter.localhost"],
+    }

@@ -106,22 +106,6 @@ def test_people_created_by_an_operator_have_verified_addresses(studio):
         assert EmailAddress.objects.get(email="boss@v.test").verified is True
 
 
-def test_seed_demo_gives_the_studio_content_once(studio, tenant):
-    from domain.programs.models import ClientProgram, ProgramTemplate
-    from domain.scheduling.models import AppointmentType, TrainerAvailability
-    from tests.factories.core import ClientFactory, TrainerFactory
-
-    trainer, client = TrainerFactory(), ClientFactory()
-    call_command("seed_demo", studio=studio.slug)
-    call_command("seed_demo", studio=studio.slug)  # again: nothing is added twice
-    assert ProgramTemplate.objects.filter(name="Strength foundations").count() == 1
-    program = ClientProgram.objects.get(client=client)
-    assert program.assignment_type == "DYNAMIC_PROGRESSIVE"
-    assert program.sessions.count() == 16  # 2 phases x 4 weeks x 2 workouts
-    assert TrainerAvailability.objects.filter(trainer=trainer).count() == 11
-    assert AppointmentType.objects.count() == 1
-
-
 def test_seed_demo_needs_people_and_a_known_studio(studio):
     with pytest.raises(CommandError, match="no studio"):
         call_command("seed_demo", studio="nowhere")

@@ -75,7 +75,9 @@ def subscription_restart(*, studio: Studio, price: PlanPrice, actor: User) -> St
     if not price.active or not price.plan.active:
         raise NotFoundError(_("This price is no longer offered."), code=ErrorCode.PRICE_UNAVAILABLE)
     client = stripe_client()
-    with stripe_errors():
+    with stripe_errors():  # the card on file is part of the key: after a decline, a new card is a new try
+        customer = client.v1.customers.retrieve(row.stripe_customer_id).to_dict()
+        card = (customer.get("invoice_settings") or {}).get("default_payment_method") or ""
         created = client.v1.subscriptions.create(
             params={
                 "customer": row.stripe_customer_id,
@@ -83,7 +85,11 @@ def subscription_restart(*, studio: Studio, price: PlanPrice, actor: User) -> St
                 "metadata": {"studio": studio.schema_name},
                 "payment_behavior": "error_if_incomplete",
             },
-            options={"idempotency_key": idempotency_key("restart", studio.schema_name, row.stripe_subscription_id)},
+            options={
+                "idempotency_key": idempotency_key(
+                    "restart", studio.schema_name, row.stripe_subscription_id, price.stripe_price_id, card
+                )
+            },
         )
     if created.status not in (Status.ACTIVE, Status.TRIALING):
         with stripe_errors():

@@ -204,3 +204,39 @@ def test_a_card_on_file_is_removed_by_its_client_only_and_detached_at_stripe(
     assert not SavedCard.objects.filter(client=member).exists()
     assert fake_stripe.objects[card.stripe_payment_method_id]["customer"] is None
     assert AuditEvent.objects.filter(action="saved_card.remove", actor_id=member.pk).count() == 1
+
+
+def test_refund_events_that_arrive_before_the_payment_s_leave_one_payment_one_refund(
+    shop, fake_stripe, member, studio, deliver_all
+):
+    sale = services.package_purchase(
+        actor=member, client_id=member.pk, package_id=PackFactory(currency=studio.currency).pk
+    )
+    payment = _checkout(member, sale.invoice.pk)
+    mark = len(fake_stripe.events)
+    checkout_complete(fake_stripe, payment.stripe_checkout_session_id)
+    dashboard_refund(fake_stripe, payment.stripe_payment_intent_id)  # all of it
+    deliver_all(mark)  # newest first: the refund's events, then the payment's
+
+    payment.refresh_from_db()
+    invoice = Invoice.objects.get(pk=sale.invoice.pk)
+    assert (payment.status, payment.amount_refunded) == ("succeeded", 10000)
+    assert (invoice.status, invoice.amount_paid, invoice.amount_refunded) == ("paid", 10000, 10000)
+    assert Payment.objects.filter(invoice=invoice).count() == 1
+    assert Refund.objects.filter(payment=payment).count() == 1
+    assert ClientPack.objects.get(pk=sale.pack.pk).credits_remaining == 0
+
+
+def test_erasing_a_client_detaches_their_cards_at_stripe(
+    shop, fake_stripe, member, studio, deliver_all, django_capture_on_commit_callbacks
+):
+    from core.models import Role, User
+    from domain.privacy.services import client_erase
+
+    _at_checkout(member, studio, fake_stripe, checkout_complete, deliver_all, save_card=True)
+    card = SavedCard.objects.get(client=member)
+    owner = User.objects.filter(role=Role.OWNER).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_erase(actor=owner, client_id=member.pk, confirm_name=member.get_full_name() or member.email)
+    assert not SavedCard.objects.filter(client=member).exists()
+    assert fake_stripe.objects[card.stripe_payment_method_id]["customer"] is None

@@ -89,8 +89,10 @@ def month(tenant, clock):
                 )
             )
     # satisfaction: the 1:1 session rated 4, a Yoga seat 5; NPS in May: 10 (promoter) and 5 (detractor)
+    clock.move_to(at(FRIDAY, 20))  # rated that evening (a session is rateable for 14 days)
     services.session_rate(actor=a, score=4, appointment_id=done.pk)
     services.session_rate(actor=seats[0].client, score=5, participant_id=seats[0].pk)
+    clock.move_to(at(date(2026, 6, 1), 6))
     for client, score in ((a, 10), (b, 5)):
         NpsResponse.objects.create(
             client=client, month=date(2026, 5, 1), score=score, answered_on=FRIDAY, created_at=at(FRIDAY)
