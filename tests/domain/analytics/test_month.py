@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, time
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from billing.payments.models import Payment, Refund
 from domain.analytics import selectors, services
@@ -170,3 +172,16 @@ def test_recomputing_a_day_replaces_it(month):
     services.day_compute(day=FRIDAY)
     assert BusinessMetric.objects.count() == before
     assert row(15).active_members == 3
+
+
+def test_the_backfill_command_recomputes_a_range(tenant, clock):
+    clock.move_to(at(date(2026, 6, 1), 6))
+    membership(ClientFactory(), started=date(2026, 5, 2), price=5000)
+    out = io.StringIO()
+
+    call_command("analytics_backfill", tenant.schema_name, "2026-05-01", "2026-05-03", stdout=out)
+
+    assert [row.active_members for row in BusinessMetric.objects.order_by("day")] == [0, 1, 1]
+    assert out.getvalue().splitlines()[0].startswith("2026-05-01")
+    with pytest.raises(CommandError):
+        call_command("analytics_backfill", tenant.schema_name, "2026-05-03", "2026-05-01")

@@ -179,3 +179,23 @@ def _b64(raw: bytes) -> str:
     import base64
 
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_a_person_sets_consent_and_quiet_hours_on_their_settings_page(client_user, studio):
+    from django.test import Client
+
+    from tests.conftest import host_of
+
+    browser = Client(HTTP_HOST=host_of(studio))
+    browser.force_login(client_user)
+    assert browser.get("/notifications/settings/").status_code == 200
+    form = {"email_service": "on", "push_marketing": "on", "quiet_start": "22:00", "quiet_end": "07:00",
+            "timezone": "Europe/Madrid"}  # fmt: skip
+    assert browser.post("/notifications/settings/", form).status_code == 302
+    pref = Preference.objects.get(user=client_user)
+    assert (pref.email_service, pref.push_marketing, pref.sms_service) == (True, True, False)
+    assert (pref.quiet_start, pref.quiet_end, pref.timezone) == (time(22), time(7), "Europe/Madrid")
+    # a zone that does not exist is refused, and nothing changes
+    browser.post("/notifications/settings/", {**form, "timezone": "Mars/Olympus"})
+    pref.refresh_from_db()
+    assert pref.timezone == "Europe/Madrid"
