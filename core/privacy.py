@@ -28,6 +28,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.module_loading import autodiscover_modules
 
 from core.models import User
+from core.storage import storage_walk
 from core.studio_time import studio_isoformat
 
 
@@ -137,29 +138,9 @@ def rows(queryset: Iterable[models.Model], *, leave_out: Iterable[str] = ()) -> 
 
 def stored_files_under(prefix: str) -> list[str]:
     """Every file name in the studio's media storage under `prefix` (a folder, no trailing slash)."""
-    from django.core.files.storage import default_storage
-
-    found: list[str] = []
-    try:
-        folders, files = default_storage.listdir(prefix)
-    except (FileNotFoundError, NotADirectoryError):
-        return found
-    found.extend(f"{prefix}/{name}" for name in files)
-    for folder in folders:
-        found.extend(stored_files_under(f"{prefix}/{folder}"))
-    return found
+    return list(storage_walk(prefix))
 
 
 def all_stored_files(*, leave_out: tuple[str, ...] = ()) -> list[str]:
     """Every file name in the studio's media storage, but those in the top-level folders `leave_out`."""
-    from django.core.files.storage import default_storage
-
-    try:
-        folders, files = default_storage.listdir("")
-    except FileNotFoundError:
-        return []
-    names = list(files)
-    for folder in folders:
-        if folder not in leave_out:
-            names.extend(stored_files_under(folder))
-    return names
+    return [name for name in storage_walk("") if name.split("/", 1)[0] not in leave_out or "/" not in name]

@@ -2,6 +2,8 @@ from django.urls import path
 
 from portal.views import (
     analytics,
+    analytics_trainer,
+    app,
     billing,
     branding,
     clients,
@@ -32,7 +34,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     # --- analytics (issue 17); the needs-attention inbox is wired by config as `attention`
     path("analytics/", analytics.studio_dashboard, name="studio_dashboard"),
-    path("analytics/trainers/<int:trainer_id>/", analytics.trainer_dashboard, name="trainer_dashboard"),
+    path("analytics/trainers/<int:trainer_id>/", analytics_trainer.trainer_dashboard, name="trainer_dashboard"),
     path("analytics/settings/", analytics.analytics_settings, name="analytics_settings"),
     path("me/ratings/", ratings.my_ratings, name="my_ratings"),
     path("me/ratings/rate/", ratings.rate, name="rate"),
@@ -61,6 +63,7 @@ urlpatterns = [
     path("billing/connect/", billing.connect_start, name="billing_connect_start"),
     path("billing/connect/return/", billing.connect_return, name="billing_connect_return"),
     path("manifest.webmanifest", branding.manifest, name="manifest"),
+    path("sw.js", app.app_service_worker, name="app_sw"),
     path("icons/icon-<int:size>.png", branding.icon, name="icon"),
     # scheduling
     path("schedule/", scheduling.schedule, name="schedule"),
@@ -167,5 +170,6 @@ urlpatterns = [
     path("messages/", messaging.messages_page, name="messages"),
     path("notifications/", messaging.notifications_page, name="notifications"),
     path("notifications/read/", messaging.notifications_read, name="notifications_read"),
+    path("notifications/settings/", messaging.notification_settings, name="notification_settings"),
     path("notifications/unsubscribe/<str:token>/", messaging.unsubscribe, name="unsubscribe"),
 ]

@@ -27,6 +27,7 @@ from prometheus_client.registry import Collector
 from billing.platform.models import StripeEvent, StudioSubscription
 from core.metrics import studio_health_counts
 from core.models import AuditEvent, User
+from core.storage import storage_walk
 from tenants.models import Studio
 
 TIER_SECONDS = 300.0  # how long a process trusts a studio's plan code
@@ -164,15 +165,3 @@ def studio_media_bytes(*, studio: Studio) -> tuple[int, int]:
             files += 1
             size += default_storage.size(name)
     return files, size
-
-
-def storage_walk(directory: str) -> Iterator[str]:
-    """Every file name under `directory` of the (schema-prefixed) default storage, depth first."""
-    try:
-        folders, names = default_storage.listdir(directory)
-    except FileNotFoundError:
-        return
-    for name in names:
-        yield f"{directory}/{name}" if directory else name
-    for folder in folders:
-        yield from storage_walk(f"{directory}/{folder}" if directory else folder)

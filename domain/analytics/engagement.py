@@ -119,22 +119,23 @@ def risks_for(
 ) -> list[Risk]:
     """Who is at risk on `day`, and why, under the studio's thresholds.
 
-    - compliance drop: the last 7 days' compliance is at least `compliance_drop_points` below the 28 days
-      before them (both measured: something was due in each);
+    - compliance drop: the compliance of the 7 complete days before `day` is at least
+      `compliance_drop_points` below that of the 28 days before them (both measured: something was due in
+      each). `day` itself is left out: its workouts may still be done later that day;
     - inactive: no workout logged and no session or class attended for `inactive_days` days or more
       (counted from the day they joined when they never have);
     - membership lapsed: they had a membership and none is running on `day`.
     """
     settings = settings_get()
-    baseline = workouts.compliance_by_client(start=day - timedelta(days=34), end=day - timedelta(days=7))
+    recent = workouts.compliance_by_client(start=day - timedelta(days=7), end=day - timedelta(days=1))
+    baseline = workouts.compliance_by_client(start=day - timedelta(days=35), end=day - timedelta(days=8))
     lapsed = _membership_lapsed(spans, day) if settings.flag_lapsed_memberships else set()
     risks = []
     for row in rows:
-        before = _rate(baseline, row.client_id)
-        dropped = before is not None and row.compliance_7d is not None
-        if dropped and before - row.compliance_7d >= settings.compliance_drop_points:  # type: ignore[operator]
+        before, now = _rate(baseline, row.client_id), _rate(recent, row.client_id)
+        if before is not None and now is not None and before - now >= settings.compliance_drop_points:
             detail = _("Compliance %(now)d%% over the last 7 days, down from %(before)d%%.") % {
-                "now": row.compliance_7d,
+                "now": now,
                 "before": before,
             }
             risks.append(Risk(row.client_id, RiskReason.COMPLIANCE_DROP, detail))

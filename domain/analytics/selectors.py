@@ -19,10 +19,18 @@ from django.utils.translation import gettext as _
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
 from core.models import User
-from core.permissions import can, is_management, require
+from core.permissions import STAFF_ROLES, can, is_management, require
 from core.studio_time import studio_today
 from domain.analytics.days import round_half_up
-from domain.analytics.models import AtRiskFlag, BusinessMetric, NpsResponse, SessionRating, TrainerMetric
+from domain.analytics.models import (
+    AtRiskFlag,
+    BusinessMetric,
+    ClientEngagement,
+    NpsResponse,
+    SessionRating,
+    TrainerMetric,
+)
+from domain.clients.selectors import clients_visible_to
 from domain.scheduling import reporting as scheduling
 
 MAX_RANGE_DAYS = 731
@@ -200,7 +208,7 @@ def trainer_visible(*, actor: User, trainer_id: int) -> User:
     """
     require(actor, "analytics.view")
     if trainer_id == actor.pk or is_management(actor):
-        trainer = User.objects.filter(pk=trainer_id, role__in=("owner", "manager", "trainer")).first()
+        trainer = User.objects.filter(pk=trainer_id, role__in=STAFF_ROLES).first()
         if trainer is not None:
             return trainer
     raise NotFoundError(_("Trainer not found."), code=ErrorCode.TRAINER_NOT_FOUND)
@@ -339,3 +347,25 @@ def rateable_for(*, actor: User, now: datetime) -> tuple[list[Rateable], bool]:
     month = studio_today(now=now).replace(day=1)
     nps_open = not NpsResponse.objects.filter(client=actor, month=month).exists()
     return [Rateable(*item) for item in items], nps_open
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    client: User
+    engagement: ClientEngagement | None  # the stored row of the day (None: not computed for them)
+    flags: list[str]  # open at-risk reasons
+
+
+def trainer_clients(*, actor: User, trainer_id: int, day: date) -> list[ClientRow]:
+    """The trainer's clients with their engagement on `day` and open at-risk flags, at-risk first
+    (3 queries). Raises NotFoundError when the actor may not see that trainer's figures."""
+    trainer = trainer_visible(actor=actor, trainer_id=trainer_id)
+    clients = list(clients_visible_to(trainer).order_by("first_name", "last_name", "pk"))
+    rows = {row.client_id: row for row in ClientEngagement.objects.filter(day=day, client__in=[c.pk for c in clients])}
+    flags: dict[int, list[str]] = {}
+    for client_id, reason in (
+        _open_flags().filter(client__in=[c.pk for c in clients]).values_list("client_id", "reason")
+    ):
+        flags.setdefault(client_id, []).append(reason)
+    found = [ClientRow(c, rows.get(c.pk), sorted(flags.get(c.pk, []))) for c in clients]
+    return sorted(found, key=lambda row: not row.flags)

@@ -29,7 +29,6 @@ from core.studio_time import studio_today
 from domain.analytics import inbox, selectors, services
 from domain.analytics.engagement import settings_get
 from portal.charts import Bar, Series, bar_chart, line_chart
-from portal.views.common import found
 
 PORTAL_LINKS: dict[str, Callable[[int], str]] = {
     "client": lambda pk: reverse("portal:client_detail", args=[pk]),
@@ -48,7 +47,7 @@ def _portal_link(action: str, target_id: int) -> str:
     return make(target_id) if make else ""
 
 
-def _forbidden_is_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def forbidden_is_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
@@ -60,7 +59,7 @@ def _forbidden_is_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return login_required(wrapper)
 
 
-@_forbidden_is_404
+@forbidden_is_404
 def attention(request: AuthedRequest) -> HttpResponse:
     """The needs-attention inbox: a trainer's clients, or the whole studio for owners and managers."""
     items = inbox.inbox_items(actor=request.user, link=_portal_link)
@@ -80,15 +79,15 @@ class Table:
     rows: list[list[str]]
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     return "" if value is None else f"{value:.1f} %"
 
 
-def _hours(minutes: int) -> str:
+def hours(minutes: int) -> str:
     return f"{minutes / 60:.1f}"
 
 
-def _range(request: AuthedRequest) -> tuple[date, date]:
+def date_range(request: AuthedRequest) -> tuple[date, date]:
     try:
         end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else studio_today()
         start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else end - timedelta(days=29)
@@ -140,8 +139,8 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
                     money_format(d.mrr_amount, d.currency),
                     money_format(d.revenue_amount, d.currency),
                     money_format(d.refunds_amount, d.currency),
-                    _pct(selectors.ratio(d.class_checkins, d.class_capacity)),
-                    _pct(selectors.ratio(d.booked_minutes, d.available_minutes)),
+                    pct(selectors.ratio(d.class_checkins, d.class_capacity)),
+                    pct(selectors.ratio(d.booked_minutes, d.available_minutes)),
                 ]
                 for d in days
             ],
@@ -180,10 +179,10 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
                     t.trainer.get_full_name() or t.trainer.email,
                     str(t.clients),
                     str(t.at_risk),
-                    _hours(t.booked_minutes),
-                    _hours(t.available_minutes),
-                    _pct(t.utilisation),
-                    _pct(t.compliance),
+                    hours(t.booked_minutes),
+                    hours(t.available_minutes),
+                    pct(t.utilisation),
+                    pct(t.compliance),
                     str(t.sessions_attended),
                     str(t.no_shows),
                     "" if t.rating_average is None else str(t.rating_average),
@@ -199,7 +198,7 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
                 "following month (month 0: the month they joined)."
             ),
             [_("Joined"), _("Members"), *[_("Month %(n)d") % {"n": n} for n in range(longest)]],
-            [[c.month, str(c.members), *[_pct(p) for p in c.retained]] for c in cohorts],
+            [[c.month, str(c.members), *[pct(p) for p in c.retained]] for c in cohorts],
         ),
         Table(
             "ratings",
@@ -221,7 +220,7 @@ def _csv(table: Table) -> HttpResponse:
     return response
 
 
-def _exported(request: AuthedRequest, tables: list[Table]) -> HttpResponse | None:
+def exported(request: AuthedRequest, tables: list[Table]) -> HttpResponse | None:
     wanted = request.GET.get("export")
     if not wanted:
         return None
@@ -264,7 +263,7 @@ def _figures(now: selectors.StudioSummary, before: selectors.StudioSummary) -> l
         ),
         (
             _("Attrition"),
-            both(lambda s: _pct(s.attrition)),
+            both(lambda s: pct(s.attrition)),
             _("Members who left ÷ the average of active members before the period and on its last day."),
         ),
         (
@@ -284,12 +283,12 @@ def _figures(now: selectors.StudioSummary, before: selectors.StudioSummary) -> l
         ),
         (
             _("Class utilisation"),
-            both(lambda s: f"{_pct(s.class_utilisation)} / {_pct(s.class_utilisation_booked)}"),
+            both(lambda s: f"{pct(s.class_utilisation)} / {pct(s.class_utilisation_booked)}"),
             _("Check-ins ÷ seats of classes held; then with no-shows counted as used seats."),
         ),
         (
             _("Trainer utilisation"),
-            both(lambda s: _pct(s.trainer_utilisation)),
+            both(lambda s: pct(s.trainer_utilisation)),
             _("Booked hours (1:1 sessions given incl. no-shows, classes taught) ÷ trainers' working hours."),
         ),
         (
@@ -346,16 +345,16 @@ def _charts(request: AuthedRequest, start: date, end: date) -> list[Any]:
     ]
 
 
-@_forbidden_is_404
+@forbidden_is_404
 def studio_dashboard(request: AuthedRequest) -> HttpResponse:
     """Owners and managers: the studio's figures for a range, against the range before it."""
     if not can(request.user, "analytics.view_studio"):
         return HttpResponseRedirect(reverse("portal:trainer_dashboard", args=[request.user.pk]))
-    start, end = _range(request)
+    start, end = date_range(request)
     tables = _studio_tables(request, start, end)
-    exported = _exported(request, tables)
-    if exported is not None:
-        return exported
+    answer = exported(request, tables)
+    if answer is not None:
+        return answer
     before = selectors.previous_period(start, end)
     now_summary = selectors.studio_summary(actor=request.user, start=start, end=end)
     before_summary = selectors.studio_summary(actor=request.user, start=before[0], end=before[1])
@@ -372,99 +371,7 @@ def studio_dashboard(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/analytics/studio.html", context)
 
 
-@_forbidden_is_404
-def trainer_dashboard(request: AuthedRequest, trainer_id: int) -> HttpResponse:
-    """A trainer's own figures (owners and managers may open any trainer's)."""
-    start, end = _range(request)
-    user = request.user
-    summary = found(selectors.trainer_summary, actor=user, trainer_id=trainer_id, start=start, end=end)
-    before = selectors.previous_period(start, end)
-    previous = selectors.trainer_summary(actor=user, trainer_id=trainer_id, start=before[0], end=before[1])
-    days = list(selectors.trainer_days(actor=user, trainer_id=trainer_id, start=start, end=end))
-    table = Table(
-        "trainer_days",
-        _("Day by day"),
-        _(
-            "Booked: 1:1 sessions given and classes taught; available: working hours; visits and no-shows of "
-            "assigned clients; compliance: their completed ÷ due program workouts."
-        ),
-        [
-            _("Day"),
-            _("Booked h"),
-            _("Available h"),
-            _("Utilisation"),
-            _("Clients trained"),
-            _("Visits"),
-            _("No-shows"),
-            _("Compliance"),
-        ],
-        [
-            [
-                d.day.isoformat(),
-                _hours(d.booked_minutes),
-                _hours(d.available_minutes),
-                _pct(selectors.ratio(d.booked_minutes, d.available_minutes)),
-                str(d.clients_trained),
-                str(d.sessions_attended),
-                str(d.no_shows),
-                _pct(selectors.ratio(d.workouts_completed, d.workouts_due)),
-            ]
-            for d in days
-        ],
-    )
-    exported = _exported(request, [table])
-    if exported is not None:
-        return exported
-    figures = [
-        Figure(
-            _("Utilisation"),
-            _pct(summary.utilisation),
-            _pct(previous.utilisation),
-            _("Booked hours ÷ working hours over the period."),
-        ),
-        Figure(
-            _("Clients"),
-            f"{summary.clients} ({summary.at_risk})",
-            f"{previous.clients} ({previous.at_risk})",
-            _("Clients assigned on the last day (of them at risk)."),
-        ),
-        Figure(
-            _("Compliance"),
-            _pct(summary.compliance),
-            _pct(previous.compliance),
-            _("Your clients' completed ÷ due program workouts."),
-        ),
-        Figure(
-            _("Rating"),
-            "" if summary.rating_average is None else f"{summary.rating_average} / 5",
-            "" if previous.rating_average is None else f"{previous.rating_average} / 5",
-            _("Average 1-5 rating of your attended sessions and classes."),
-        ),
-    ]
-    chart = line_chart(
-        [
-            Series(
-                _("Utilisation"),
-                [(d.day, v) for d in days if (v := selectors.ratio(d.booked_minutes, d.available_minutes)) is not None],
-            )
-        ],
-        title=_("Utilisation (%)"),
-    )
-    context = {
-        "perms_studio": can(user, "analytics.view_studio"),
-        "trainer": summary.trainer,
-        "start": start,
-        "end": end,
-        "previous": before,
-        "figures": figures,
-        "charts": [chart],
-        "tables": [table],
-        "query": f"start={start.isoformat()}&end={end.isoformat()}",
-    }
-    return render(request, "portal/analytics/trainer.html", context)
-
-
-@_forbidden_is_404
+@forbidden_is_404
 def analytics_settings(request: AuthedRequest) -> HttpResponse:
     """Owners and managers set the at-risk thresholds."""
     services.settings_check(actor=request.user)

@@ -43,15 +43,20 @@ def branding(request: StudioRequest) -> HttpResponse:
 @require_GET
 @cache_control(max_age=300)
 def manifest(request: TenantRequest) -> JsonResponse:
-    """The web-app manifest, so the studio's app installs under its own name, colours and icon."""
+    """The web-app manifest, so the studio's app installs under its own name, colours and icon; the splash
+    screen is the studio's primary colour with its icon. The offline worker is app.py's `/sw.js`."""
     studio = request.tenant
     version = int(studio.updated_at.timestamp())
     data = {
+        "id": "/",
         "name": studio.name,
+        "description": _("Your training, bookings and progress at %(studio)s.") % {"studio": studio.name},
         "short_name": studio.name if len(studio.name) <= 12 else studio.name[:12].rstrip(),
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
+        "orientation": "portrait",
+        "categories": ["health", "fitness", "lifestyle"],
         "theme_color": studio.primary_color,
         "background_color": studio.primary_color,
         "icons": [

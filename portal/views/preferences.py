@@ -18,7 +18,7 @@ from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.forms import form_add_service_errors
 from core.http import client_ip
-from core.permissions import can
+from core.permissions import can, is_client
 from core.preferences import preferences_of, preferences_update
 from domain.clients.preferences import my_preferences, my_preferences_update
 from portal.forms_settings import LanguageForm, PreferencesForm
@@ -44,7 +44,11 @@ def preferences(request: StudioRequest) -> HttpResponse:
                 translation.activate(saved.language)
             messages.success(request, _("Your preferences are saved."))
             return redirect("portal:preferences")
-    context = {"form": form, "notification_url": _optional_url(NOTIFICATION_SETTINGS_URL)}
+    context = {
+        "form": form,
+        "notification_url": _optional_url(NOTIFICATION_SETTINGS_URL),
+        "show_my_data": is_client(request.user),
+    }
     return render(request, "portal/settings/preferences.html", context)
 
 

@@ -16,7 +16,7 @@ from core.decorators import page_requires
 from core.exceptions import ApplicationError, NotFoundError
 from core.forms import form_add_service_errors
 from core.http import client_ip
-from core.permissions import can
+from core.permissions import can, is_client
 from domain.clients.selectors import client_get
 from domain.privacy import services
 from domain.privacy.models import DataExport
@@ -53,6 +53,8 @@ def _exports_context(exports: list[DataExport]) -> list[dict[str, object]]:
 @require_http_methods(["GET", "POST"])
 def my_data(request: StudioRequest) -> HttpResponse:
     """A client's "Your data" page: ask for a copy of everything, download it when it is ready."""
+    if not is_client(request.user):
+        raise Http404  # staff's own data is the studio's, in its export
     if request.method == "POST":
         services.client_export_request(actor=request.user, client_id=request.user.pk, ip=client_ip(request))
         messages.success(

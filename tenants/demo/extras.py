@@ -59,7 +59,8 @@ def _clip(work: Path) -> bytes | None:
 
 
 def videos_review(*, cast: Cast, calendar: Calendar) -> None:
-    """Four clients film a squat set; their trainers review it (approved, or another attempt asked for).
+    """Four clients film a squat set; their trainers review three (approved, or another attempt asked for),
+    the newest waits in the queue.
     Without ffmpeg there are no videos (the caller says so)."""
     if Video.objects.exists():
         return
@@ -81,10 +82,12 @@ def videos_review(*, cast: Cast, calendar: Calendar) -> None:
             )
             video_upload_complete(actor=client, video_id=video.pk)
             video_process(video_id=video.pk)
+        if index == 3:
+            continue  # the newest waits in the trainer's review queue
         with at(filmed + timedelta(hours=15)):
             video_status_change(actor=trainer, video_id=video.pk, status="in_review")
             video_feedback_add(actor=trainer, video_id=video.pk, body=FEEDBACK)
-            verdict = "needs_revision" if index == 3 else "approved"
+            verdict = "needs_revision" if index == 2 else "approved"
             video_status_change(actor=trainer, video_id=video.pk, status=verdict)
 
 

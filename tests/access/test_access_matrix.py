@@ -156,6 +156,16 @@ def start_group_with(api: Client, world: World, actor: User, client_id: int) -> 
     return api.post("/api/v1/messaging/threads/group", payload, content_type="application/json").status_code
 
 
+def export_data(api: Client, world: World, actor: User, client_id: int) -> int:
+    return api.post(f"/api/v1/clients/{client_id}/data-exports").status_code
+
+
+def erase_client(api: Client, world: World, actor: User, client_id: int) -> int:
+    person = User.objects.filter(pk=client_id).first()
+    payload = {"confirm_name": person.get_full_name() if person else "Nobody Here"}
+    return api.post(f"/api/v1/clients/{client_id}/erase", payload, content_type="application/json").status_code
+
+
 OPERATIONS: dict[str, tuple[Operation, int, frozenset[str]]] = {
     # name: (operation, success status, roles that may attempt it)
     "view client": (view_client, 200, frozenset({"owner", "manager", "trainer", "client"})),
@@ -170,6 +180,8 @@ OPERATIONS: dict[str, tuple[Operation, int, frozenset[str]]] = {
     "view a nutrition day": (view_nutrition_day, 200, frozenset({"owner", "manager", "trainer", "client"})),
     "set nutrition targets": (set_nutrition_targets, 201, frozenset({"owner", "manager", "trainer"})),
     "start a group thread with": (start_group_with, 201, frozenset({"owner", "manager", "trainer"})),
+    "export a client's data": (export_data, 202, frozenset({"owner", "manager", "trainer", "client"})),
+    "erase a client": (erase_client, 200, frozenset({"owner"})),
 }
 
 

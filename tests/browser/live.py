@@ -56,6 +56,21 @@ SHIFTED_DATE = """
 """
 
 
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's headless Chromium through Playwright, closed on the way out. Start it after the test's
+    database setup (inside the test, or in a fixture that takes `db`): Playwright's loop makes the thread
+    async, and Django then refuses database work in it."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def browser_context(browser: Browser, **options: Any) -> BrowserContext:
     """A new browser context (`options` as for `Browser.new_context`) whose pages read the tests' pinned
     clock (tests/clock.py) through `Date`, ticking on, as the server does: times a page sends agree with it.

@@ -19,7 +19,6 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
-from playwright.sync_api import sync_playwright
 
 from core.models import AuditEvent, User
 from core.studio_time import studio_today
@@ -28,7 +27,7 @@ from domain.progress.models import ProgressEntry
 from domain.progress.services import ProgressEntryData, ValueData, progress_entry_record
 from domain.scheduling.models import AppointmentType, TrainerAvailability
 from tenants.models import Studio
-from tests.browser.live import CHROMIUM, CHROMIUM_ARGS, CspWatch, live_server_thread, served_world
+from tests.browser.live import CspWatch, chromium, live_server_thread, served_world
 from tests.concurrency import in_own_connection
 from tests.conftest import STUDIO_SLUG
 from tests.factories.clients import assigned_client
@@ -118,12 +117,8 @@ def _remove(world: World) -> None:
 @pytest.fixture
 def browser(db: None) -> Iterator[object]:
     """Started after the test's database setup: Playwright's loop makes Django refuse database work meanwhile."""
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from celery import shared_task
 from django.conf import settings
 from django.http import HttpResponse
 
@@ -80,3 +81,19 @@ def test_production_settings_log_json_and_serve_the_collected_static_files(tmp_p
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["json", "True", "whitenoise.storage.CompressedManifestStaticFilesStorage"]
+
+
+@shared_task(name="tests.ops.logs_a_line")
+def logs_a_line() -> None:
+    logging.getLogger("ops.test").info("reminders sent")
+
+
+def test_a_task_s_lines_carry_its_studio_schema_and_its_task_id(studio, json_log):
+    result = logs_a_line.apply(headers={"_schema_name": studio.schema_name}, task_id="task-0123456789")
+    assert result.successful()
+    line = json.loads(json_log.getvalue().strip().splitlines()[-1])
+    assert (line["studio"], line["request_id"], line["message"]) == (
+        studio.schema_name,
+        "task-0123456789",
+        "reminders sent",
+    )

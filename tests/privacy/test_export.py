@@ -137,3 +137,12 @@ def test_the_owner_exports_the_whole_studio_without_secrets(
     with schema_context(studio.schema_name):
         assert AuditEvent.objects.filter(action="data_export.request", actor_id=rich_client.owner.pk).exists()
     assert rich_client.owner.role == Role.OWNER
+
+
+def test_your_data_is_a_clients_page(studio, signed_in):
+    client_web, _person = signed_in(Role.CLIENT)
+    assert "/me/data/" in client_web.get("/me/preferences/").content.decode()
+    assert client_web.get("/me/data/").status_code == 200
+    trainer_web, _trainer = signed_in(Role.TRAINER)
+    assert "/me/data/" not in trainer_web.get("/me/preferences/").content.decode()
+    assert trainer_web.get("/me/data/").status_code == 404

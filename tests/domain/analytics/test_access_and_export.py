@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from domain.analytics import services
-from domain.analytics.models import SessionRating, TrainerMetric
+from domain.analytics.models import AtRiskFlag, SessionRating, TrainerMetric
 from domain.scheduling.models import Appointment
 from tests.conftest import host_of
 from tests.factories.analytics import at, membership
@@ -32,6 +32,13 @@ def figures(tenant, clock):
     membership(ClientFactory(), started=date(2026, 6, 1), price=5000)
     services.day_compute(day=DAY)
     return {"mine": mine, "other": other, "manager": manager}
+
+
+def attended(person, trainer) -> Appointment:
+    """A 1:1 session on DAY 09:00 the client attended."""
+    return AppointmentFactory(
+        client=person, trainer=trainer, starts_at=at(DAY, 9), ends_at=at(DAY, 10), status=Appointment.Status.COMPLETED
+    )
 
 
 def signed_in(studio, person) -> Client:
@@ -113,13 +120,7 @@ def test_ratings_are_validated(figures, api_client):
 
 def test_a_client_rates_an_attended_session_once_from_the_portal(studio, figures):
     person = ClientFactory()
-    session = AppointmentFactory(
-        client=person,
-        trainer=figures["mine"],
-        starts_at=at(DAY, 9),
-        ends_at=at(DAY, 10),
-        status=Appointment.Status.COMPLETED,
-    )
+    session = attended(person, figures["mine"])
     page = signed_in(studio, person)
     listed = page.get("/me/ratings/").content.decode()
     assert 'name="kind" value="appointment"' in listed
@@ -144,3 +145,38 @@ def test_the_figures_cost_a_fixed_number_of_queries(studio, figures, api_client)
     assert one_day == a_week <= 12
     page = signed_in(studio, figures["manager"])
     assert queries_of_get(page, "/analytics/?start=2026-06-02&end=2026-06-09") <= 30
+
+
+def test_a_trainer_page_lists_their_clients_at_risk_first_and_exports_them(studio, figures):
+    calm, worried = ClientFactory(first_name="Ann"), ClientFactory(first_name="Zed")
+    for person in (calm, worried):
+        ClientTrainerFactory(client=person, trainer=figures["mine"])
+    AtRiskFlag.objects.create(
+        client=worried, reason="inactive", detail="No training or visit for 20 days.", set_on=DAY, set_at=at(DAY)
+    )
+    page = signed_in(studio, figures["mine"])
+    url = f"/analytics/trainers/{figures['mine'].pk}/?start=2026-06-09&end=2026-06-09"
+
+    exported = list(csv.reader(io.StringIO(page.get(url + "&export=clients").content.decode())))
+
+    assert exported[0] == ["Client", "7 days", "30 days", "90 days", "Last active", "At risk"]
+    assert exported[1][0].startswith("Zed")
+    assert exported[1][-1] == "No training or visit"
+    assert any(row[0].startswith("Ann") for row in exported[2:])
+    assert (
+        "Zed"
+        not in signed_in(studio, figures["other"])
+        .get(f"/analytics/trainers/{figures['other'].pk}/?start=2026-06-09&end=2026-06-09")
+        .content.decode()
+    )
+
+
+def test_a_session_older_than_two_weeks_is_no_longer_rated(figures, clock, api_client):
+    person = ClientFactory()
+    old = attended(person, figures["mine"])
+    clock.move_to(at(DAY + timedelta(days=15), 9))
+    late = api_client(person).post(
+        "/api/v1/analytics/ratings", {"score": 5, "appointment_id": old.pk}, content_type="application/json"
+    )
+    assert (late.status_code, late.json()["code"]) == (404, "booking_not_rateable")
+    assert not SessionRating.objects.filter(client=person).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from billing.payments.models import BookingFee, ClientPack, ClientSubscription, Invoice, Payment
@@ -14,6 +15,7 @@ from domain.analytics.inbox import inbox_items
 from domain.analytics.models import AtRiskFlag
 from domain.clients.models import HealthHistory
 from domain.messaging.models import Message, Participant, Thread
+from tests.conftest import host_of
 from tests.factories.analytics import at, invoice, membership
 from tests.factories.clients import ClientTrainerFactory
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
@@ -104,3 +106,20 @@ def test_items_leave_once_dealt_with(studio_needs):
     Message.objects.create(thread=needs["thread"], sender=needs["trainer"], body="Sure, Saturday?")
 
     assert inbox_items(actor=needs["trainer"]) == []
+
+
+def test_the_inbox_page_links_each_item_and_waives_a_fee_in_place(studio, studio_needs):
+    page = Client(HTTP_HOST=host_of(studio))
+    page.force_login(studio_needs["manager"])
+
+    html = page.get("/attention/").content.decode()
+
+    assert f'href="/clients/{studio_needs["client"].pk}/"' in html
+    assert f'href="/videos/{studio_needs["video"].pk}/"' in html
+    assert f'href="/messages/?thread={studio_needs["thread"].pk}"' in html
+    waive = f'action="/sales/fees/{studio_needs["fee"].pk}/waive/"'
+    assert waive in html
+    answer = page.post(f"/sales/fees/{studio_needs['fee'].pk}/waive/", {"next": "/attention/"})
+    assert answer["Location"] == "/attention/"
+    assert waive not in page.get("/attention/").content.decode()
+    assert BookingFee.objects.get(pk=studio_needs["fee"].pk).status == "waived"
