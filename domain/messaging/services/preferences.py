@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import transaction
@@ -16,6 +16,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.models import User
 from core.permissions import require
+from core.preferences import supported_language, zone_known
 from core.studio_time import studio_zone
 from domain.messaging.models import Preference, PushSubscription
 
@@ -35,8 +36,8 @@ def _invalid(field: str, message: str) -> ValidationError:
 @transaction.atomic
 def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
     """Change one's own preferences: consent flags (`email_marketing`, ...), `quiet_start`/`quiet_end`
-    (times, both or neither), `timezone` (IANA name or ""), `language`. Turning a marketing channel on
-    records when consent was given. Raises ValidationError (`preference_invalid`)."""
+    (times, both or neither), `timezone` (IANA name or ""), `language` (one we speak, or ""). Turning a
+    marketing channel on records when consent was given. Raises ValidationError (`preference_invalid`)."""
     require(actor, "notifications.preferences")
     pref, _created = Preference.objects.select_for_update().get_or_create(user=actor)
     for name in CONSENT_FIELDS:
@@ -52,26 +53,21 @@ def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
         pref.quiet_start, pref.quiet_end = start, end
     if changes.get("timezone") is not None:
         zone = changes["timezone"].strip()
-        try:
-            if zone:
-                ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise _invalid("timezone", _("Unknown time zone.")) from exc
+        if zone and not zone_known(zone):
+            raise _invalid("timezone", _("Unknown time zone."))
         pref.timezone = zone
     if changes.get("language") is not None:
-        pref.language = changes["language"].strip()[:10]
+        language = changes["language"].strip()
+        if language and supported_language(language) is None:
+            raise _invalid("language", _("Not a language we speak."))
+        pref.language = supported_language(language) or ""
     pref.save()
     return pref
 
 
 def zone_of(pref: Preference) -> ZoneInfo:
     """The person's zone, else the studio's."""
-    if pref.timezone:
-        try:
-            return ZoneInfo(pref.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return studio_zone()
+    return ZoneInfo(pref.timezone) if pref.timezone and zone_known(pref.timezone) else studio_zone()
 
 
 def quiet_until(pref: Preference, now: datetime) -> datetime | None:
