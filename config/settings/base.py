@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
+    "core.middleware.StudioTimeZoneMiddleware",  # the studio's zone for templates and forms
     "core.input.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
