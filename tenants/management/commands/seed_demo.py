@@ -27,7 +27,12 @@ class Command(BaseCommand):
             raise CommandError(f"There is no studio {options['studio']!r}.")
         verbose = options["verbosity"] > 1
         with tenant_context(studio):
-            demo_seed(studio=studio, password=options["password"] or None, say=self.stdout.write if verbose else _quiet)
+            demo_seed(
+                studio=studio,
+                password=options["password"] or None,
+                say=self.stdout.write if verbose else _quiet,
+                note=self.stdout.write,
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo content is in {studio.name}."))
 
 
