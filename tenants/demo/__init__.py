@@ -14,7 +14,7 @@ from django.db import transaction
 
 from core.people import HasSchema
 from tenants.demo import commerce, extras, schedule, training
-from tenants.demo.clock import Calendar
+from tenants.demo.clock import WEEKS, Calendar
 from tenants.demo.people import Cast, cast_gather
 
 Step = Callable[..., object]
@@ -26,13 +26,14 @@ def demo_seed(
     password: str | None = None,
     say: Callable[[str], None] = print,
     note: Callable[[str], None] = print,
+    weeks: int = WEEKS,
 ) -> Cast:
     """Fill the current studio schema (the caller is inside `tenant_context(studio)`); returns its people.
-    `say` hears each part's duration, `note` what the demo had to leave out.
+    `say` hears each part's duration, `note` what the demo had to leave out; `weeks` of history (1-8).
 
     Raises CommandError when the studio lacks its first owner, trainer or client.
     """
-    calendar = Calendar.of_studio()
+    calendar = Calendar.of_studio(weeks=weeks)
     cast = cast_gather(studio=studio, calendar=calendar, password=password)
     steps: list[tuple[str, Step]] = [
         ("hours, session and class types", schedule.timetable_ensure),
