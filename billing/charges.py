@@ -224,4 +224,4 @@ def studio_object_get(*, studio: Studio, kind: str, object_id: str) -> dict[str,
         "payment_method": client.payment_methods,
     }
     with stripe_errors():
-        return services[kind].retrieve(object_id, options={"stripe_account": account}).to_dict()  # type: ignore[attr-defined]
+        return services[kind].retrieve(object_id, options={"stripe_account": account}).to_dict()  # type: ignore[attr-defined]  # the services' retrieve() types differ; each returns a StripeObject

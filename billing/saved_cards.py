@@ -6,9 +6,8 @@ deterministic idempotency key), for renewals and fees when the client is not the
 
 from __future__ import annotations
 
-from typing import Any
-
 import stripe
+from stripe.params import PaymentIntentCreateParams
 
 from billing.charges import _account_for_charges, _check, _metadata, application_fee
 from billing.platform.selectors import studio_plan
@@ -34,7 +33,7 @@ def studio_saved_card_charge(
     """
     currency = _check(amount, currency, reference)
     account = _account_for_charges(studio)
-    params: dict[str, Any] = {
+    params: PaymentIntentCreateParams = {
         "amount": amount,
         "currency": currency,
         "description": description[:1000],
@@ -47,7 +46,7 @@ def studio_saved_card_charge(
     }
     with stripe_errors():
         return stripe_client().v1.payment_intents.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,
             options={
                 "stripe_account": account,
                 "idempotency_key": idempotency_key("pi-card", studio.schema_name, reference, amount, currency),

@@ -226,17 +226,20 @@ def events_reconcile(*, since: datetime, until: datetime) -> dict[str, int]:
 
     Stripe keeps events 30 days. Raises PaymentProviderError when Stripe cannot be listed.
     """
+    from stripe import RequestOptions
+    from stripe.params import EventListParams
+
     from billing.stripe_client import stripe_errors
 
     counts = {"seen": 0, "stored": 0, "processed": 0, "failed": 0}
-    params = {"created": {"gte": int(since.timestamp()), "lte": int(until.timestamp())}, "limit": 100}
+    params: EventListParams = {"created": {"gte": int(since.timestamp()), "lte": int(until.timestamp())}, "limit": 100}
     sources: list[tuple[str, str]] = [(PLATFORM, "")]
     sources += [(CONNECT, a) for a in ConnectedAccount.objects.values_list("stripe_account_id", flat=True)]
     client = stripe_client()
     for endpoint, account in sources:
-        options = {"stripe_account": account} if account else {}
+        options: RequestOptions = {"stripe_account": account} if account else {}
         with stripe_errors():
-            events = list(client.v1.events.list(params=params, options=options).auto_paging_iter())  # type: ignore[arg-type]
+            events = list(client.v1.events.list(params=params, options=options).auto_paging_iter())
         for event in events:
             counts["seen"] += 1
             if StripeEvent.objects.filter(pk=event.id).exists():

@@ -190,7 +190,10 @@ def worker_metrics_serve(port: int) -> None:
     """Expose this worker's metrics (all its pool processes) on `port` (the worker has no web server)."""
     from prometheus_client import start_http_server
 
-    start_http_server(port, registry=scrape_registry())
+    try:
+        start_http_server(port, registry=scrape_registry())
+    except OSError as exc:  # the port is taken (another worker on this host): run on, without an exposition
+        logger.warning("metrics: cannot serve on port %s (%s); set METRICS_PORT per worker", port, exc)
 
 
 # --- exposition ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Request id: taken from X-Request-ID when a proxy set a sane one, else generated; echoed back."""
+"""Request plumbing: the request id (taken from X-Request-ID when a proxy set a sane one, else generated;
+echoed back), the API's JSON errors, and the studio's time zone for the request."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.api.errors import STATUS_CODES, STATUS_DETAILS
 from core.context import request_id_var, studio_var
 from core.error_codes import ErrorCode
 from core.input import API_PREFIX
+from core.studio_time import studio_zone
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -70,3 +73,21 @@ class ApiErrorMiddleware:
             if header in response:
                 converted[header] = response[header]
         return converted
+
+
+class StudioTimeZoneMiddleware:
+    """On a studio's host, the studio's time zone is the current one for the request: every template (`|date`,
+    `|time`, `{% now %}`) and form shows and reads studio time, as the studio sees its day. Elsewhere (the
+    public site, the console) the current zone stays UTC. Runs after the routing middleware, which puts the
+    connection on the studio's schema.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timezone.activate(studio_zone())  # UTC when the connection serves no studio
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

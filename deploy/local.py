@@ -142,7 +142,7 @@ for role, email, first, last in people[1:]:
 with tenant_context(studio):
     owner, trainer, client = (User.objects.get(email=person[1]) for person in people)
     if not ClientTrainer.objects.filter(client=client, trainer=trainer).exists():
-        client_update(actor=owner, client=client, first_name=client.first_name, last_name=client.last_name,
+        client_update(actor=owner, client_id=client.pk, first_name=client.first_name, last_name=client.last_name,
                       phone=client.phone, status="active", trainer_ids=[trainer.pk])
 """
 

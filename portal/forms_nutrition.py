@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -81,14 +82,14 @@ class PlanForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     calculation = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, meal_plans: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, meal_plans: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meal_plan_id"].choices = [("", _("None: logging only")), *meal_plans]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["meal_plan_id"]).choices = [("", _("None: logging only")), *meal_plans]
 
 
 class MealPlanAssignForm(forms.Form):
     meal_plan_id = forms.TypedChoiceField(label=_("Meal plan template"), coerce=int)
 
-    def __init__(self, *args: Any, templates: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, templates: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meal_plan_id"].choices = templates  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["meal_plan_id"]).choices = list(templates)

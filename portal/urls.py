@@ -170,5 +170,6 @@ urlpatterns = [
     path("messages/", messaging.messages_page, name="messages"),
     path("notifications/", messaging.notifications_page, name="notifications"),
     path("notifications/read/", messaging.notifications_read, name="notifications_read"),
+    path("notifications/settings/", messaging.notification_settings, name="notification_settings"),
     path("notifications/unsubscribe/<str:token>/", messaging.unsubscribe, name="unsubscribe"),
 ]

@@ -11,6 +11,7 @@ Tests that need Chromium, Redis, ffmpeg or PgBouncer carry `needs(...)` from tes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
@@ -47,10 +48,13 @@ def _provision(slug: str, name: str) -> Studio:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test may touch the database (the session studios are autouse), so every test but a pure one
-    is a db test."""
+    is a db test. Under pytest-xdist the slow modules (`slow`, `browser`) are handed out first, so no worker
+    is left running one alone at the end (`--dist loadfile` deals modules in collection order)."""
     for item in items:
         if item.get_closest_marker("django_db") is None and item.get_closest_marker("pure") is None:
             item.add_marker(pytest.mark.django_db)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("browser")))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

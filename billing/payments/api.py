@@ -6,13 +6,13 @@ managers sell, refund and manage the catalog; the owner sets the policy.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from billing.payments import schemas, selectors, services
-from billing.payments.models import ClientSubscription, Payment
+from billing.payments.models import ClientSubscription, Invoice, Payment
 from billing.payments.services.policy import commerce_policy_update
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.error_codes import ErrorCode
@@ -29,7 +29,7 @@ def _is_client(user: User) -> bool:
     return user.role == Role.CLIENT
 
 
-def _visible_client(request: HttpRequest, client_id: int) -> User:
+def _visible_client(request: AuthedRequest, client_id: int) -> User:
     return client_get(actor=request.user, client_id=client_id)
 
 
@@ -37,13 +37,13 @@ def _visible_client(request: HttpRequest, client_id: int) -> User:
 
 
 @router.get("/packages", response=list[schemas.PackageOut], summary="Packages on sale (staff: `all` includes closed)")
-def package_list(request: HttpRequest, all: bool = False) -> object:
+def package_list(request: AuthedRequest, all: bool = False) -> object:
     require(request.user, "commerce.view")
     return list(selectors.package_list(on_sale_only=not (all and not _is_client(request.user))))
 
 
 @router.post("/packages", response={201: schemas.PackageOut}, summary="Create a package (managers)")
-def package_create(request: HttpRequest, payload: schemas.PackageIn) -> object:
+def package_create(request: AuthedRequest, payload: schemas.PackageIn) -> object:
     require(request.user, "commerce.manage_catalog")
     data = payload.model_dump()
     package = services.package_create(
@@ -56,7 +56,7 @@ def package_create(request: HttpRequest, payload: schemas.PackageIn) -> object:
 
 
 @router.post("/packages/{package_id}/close", response=schemas.PackageOut, summary="Stop selling a package")
-def package_close(request: HttpRequest, package_id: int) -> object:
+def package_close(request: AuthedRequest, package_id: int) -> object:
     require(request.user, "commerce.manage_catalog")
     return services.package_close(actor=request.user, package_id=package_id)
 
@@ -66,7 +66,7 @@ def package_close(request: HttpRequest, package_id: int) -> object:
     response={201: schemas.PackageOut},
     summary="New price or terms: close the package and create its successor (buyers keep theirs)",
 )
-def package_replace(request: HttpRequest, package_id: int, payload: schemas.PackageChangeIn) -> object:
+def package_replace(request: AuthedRequest, package_id: int, payload: schemas.PackageChangeIn) -> object:
     require(request.user, "commerce.manage_catalog")
     changes = payload.model_dump(exclude_none=True)
     package = services.package_replace(actor=request.user, package_id=package_id, **changes)
@@ -91,7 +91,7 @@ def _sale_out(sale: services.Sale) -> dict[str, object]:
     response={201: schemas.SaleOut},
     summary="Buy a package: an open invoice plus what it sells, usable once paid",
 )
-def purchase(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
+def purchase(request: AuthedRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
     require(request.user, "commerce.buy")
     client = _visible_client(request, client_id)
     return Status(
@@ -101,7 +101,7 @@ def purchase(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn) 
 
 
 @router.post("/clients/{client_id}/subscribe", response={201: schemas.SaleOut}, summary="Start a membership")
-def subscribe(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
+def subscribe(request: AuthedRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
     require(request.user, "commerce.buy")
     client = _visible_client(request, client_id)
     package = selectors.package_get(package_id=payload.package_id)
@@ -117,12 +117,12 @@ def subscribe(request: HttpRequest, client_id: int, payload: schemas.PurchaseIn)
 @router.get(
     "/clients/{client_id}/subscription", response=list[schemas.MembershipOut], summary="The client's memberships"
 )
-def membership_list(request: HttpRequest, client_id: int) -> object:
+def membership_list(request: AuthedRequest, client_id: int) -> object:
     require(request.user, "commerce.view")
     return list(selectors.client_memberships(client=_visible_client(request, client_id)))
 
 
-def _membership(request: HttpRequest, membership_id: int) -> ClientSubscription:
+def _membership(request: AuthedRequest, membership_id: int) -> ClientSubscription:
     membership = ClientSubscription.objects.select_related("client").filter(pk=membership_id).first()
     if membership is None:
         raise NotFoundError(code=ErrorCode.MEMBERSHIP_NOT_FOUND)
@@ -135,7 +135,7 @@ def _membership_out(membership_id: int) -> ClientSubscription:
 
 
 @router.post("/memberships/{membership_id}/pause", response=schemas.MembershipOut, summary="Freeze a membership")
-def membership_pause(request: HttpRequest, membership_id: int, payload: schemas.PauseIn) -> object:
+def membership_pause(request: AuthedRequest, membership_id: int, payload: schemas.PauseIn) -> object:
     require(request.user, "commerce.buy")
     dates = {name: getattr(payload, name) for name in ("starts_at", "ends_at")}
     for name in sorted(dates, key=lambda n: dates[n] is None):  # a bad date is named before a missing one
@@ -147,8 +147,8 @@ def membership_pause(request: HttpRequest, membership_id: int, payload: schemas.
                 fields={name: _("A date from 2000 to 2100.")},
             )
     _membership(request, membership_id)
-    services.subscription_pause(
-        actor=request.user, subscription_id=membership_id, starts_at=payload.starts_at, ends_at=payload.ends_at
+    services.subscription_pause(  # both dates are there: refused above when missing
+        actor=request.user, subscription_id=membership_id, starts_at=dates["starts_at"], ends_at=dates["ends_at"]
     )
     return _membership_out(membership_id)
 
@@ -158,13 +158,13 @@ def membership_pause(request: HttpRequest, membership_id: int, payload: schemas.
     response=schemas.CancelTermsOut,
     summary="What cancelling leaves: last day, remaining commitment",
 )
-def membership_cancel_terms(request: HttpRequest, membership_id: int) -> object:
+def membership_cancel_terms(request: AuthedRequest, membership_id: int) -> object:
     require(request.user, "commerce.view")
     return services.subscription_cancel_preview(subscription=_membership_out(_membership(request, membership_id).pk))
 
 
 @router.post("/memberships/{membership_id}/cancel", response=schemas.MembershipOut, summary="Cancel a membership")
-def membership_cancel(request: HttpRequest, membership_id: int, payload: schemas.MembershipCancelIn) -> object:
+def membership_cancel(request: AuthedRequest, membership_id: int, payload: schemas.MembershipCancelIn) -> object:
     require(request.user, "commerce.buy")
     _membership(request, membership_id)
     if payload.when == "now":
@@ -180,7 +180,7 @@ def membership_cancel(request: HttpRequest, membership_id: int, payload: schemas
     response=schemas.ChangeOut,
     summary="Upgrade now (prorated invoice) or downgrade at the period end",
 )
-def membership_change(request: HttpRequest, membership_id: int, payload: schemas.ChangeIn) -> object:
+def membership_change(request: AuthedRequest, membership_id: int, payload: schemas.ChangeIn) -> object:
     require(request.user, "commerce.buy")
     _membership(request, membership_id)
     _m, invoice = services.subscription_change(
@@ -196,7 +196,7 @@ def membership_change(request: HttpRequest, membership_id: int, payload: schemas
 
 
 @router.get("/clients/{client_id}/credits", response=schemas.CreditsOut, summary="Credit balance and packs")
-def credits(request: HttpRequest, client_id: int) -> object:
+def credits(request: AuthedRequest, client_id: int) -> object:
     require(request.user, "commerce.view")
     client = _visible_client(request, client_id)
     usable = selectors.live_packs(client_id=client.pk, now=timezone.now())
@@ -209,7 +209,7 @@ def credits(request: HttpRequest, client_id: int) -> object:
 @router.get(
     "/clients/{client_id}/credits/ledger", response=CursorPage[schemas.LedgerOut], summary="Every credit movement"
 )
-def credit_ledger(request: HttpRequest, client_id: int, query: Query[PageParams]) -> object:
+def credit_ledger(request: AuthedRequest, client_id: int, query: Query[PageParams]) -> object:
     require(request.user, "commerce.view")
     rows = selectors.credit_ledger(client=_visible_client(request, client_id))
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
@@ -235,14 +235,14 @@ def saved_card_delete(request: AuthedRequest, card_id: int) -> object:
 # --- Payments and invoices ----------------------------------------------------------------------------
 
 
-def _scoped_client(request: HttpRequest, client_id: int | None) -> User | None:
+def _scoped_client(request: AuthedRequest, client_id: int | None) -> User | None:
     if _is_client(request.user):
         return request.user
     return _visible_client(request, client_id) if client_id else None
 
 
 @router.get("/payments", response=CursorPage[schemas.PaymentOut], summary="Payment history (client: their own)")
-def payment_list(request: HttpRequest, query: Query[schemas.ClientPageQuery]) -> object:
+def payment_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery]) -> object:
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
@@ -251,14 +251,14 @@ def payment_list(request: HttpRequest, query: Query[schemas.ClientPageQuery]) ->
 
 
 @router.post("/payments", response={201: schemas.PaymentOut}, summary="Record a cash, bank or other payment (staff)")
-def payment_record(request: HttpRequest, payload: schemas.PaymentIn) -> object:
+def payment_record(request: AuthedRequest, payload: schemas.PaymentIn) -> object:
     require(request.user, "commerce.record_payment")
     payment = services.payment_record_manual(actor=request.user, **payload.model_dump())
     return Status(201, payment)
 
 
 @router.post("/payments/{payment_id}/refund", response={201: schemas.RefundOut}, summary="Refund all or part")
-def payment_refund(request: HttpRequest, payment_id: int, payload: schemas.RefundIn) -> object:
+def payment_refund(request: AuthedRequest, payment_id: int, payload: schemas.RefundIn) -> object:
     require(request.user, "commerce.refund")
     if not Payment.objects.filter(pk=payment_id).exists():
         raise NotFoundError(code=ErrorCode.PAYMENT_NOT_FOUND)
@@ -271,7 +271,7 @@ def payment_refund(request: HttpRequest, payment_id: int, payload: schemas.Refun
 
 
 @router.get("/invoices", response=CursorPage[schemas.InvoiceSummaryOut], summary="Invoices (client: their own)")
-def invoice_list(request: HttpRequest, query: Query[schemas.InvoiceQuery]) -> object:
+def invoice_list(request: AuthedRequest, query: Query[schemas.InvoiceQuery]) -> object:
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
@@ -281,7 +281,7 @@ def invoice_list(request: HttpRequest, query: Query[schemas.InvoiceQuery]) -> ob
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
-def _invoice(request: HttpRequest, invoice_id: int) -> object:
+def _invoice(request: AuthedRequest, invoice_id: int) -> Invoice:
     invoice = selectors.invoice_get(invoice_id=invoice_id)
     if invoice.status == "draft":
         raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
@@ -295,13 +295,13 @@ def _invoice(request: HttpRequest, invoice_id: int) -> object:
 
 
 @router.get("/invoices/{invoice_id}", response=schemas.InvoiceOut, summary="One invoice with its lines")
-def invoice_get(request: HttpRequest, invoice_id: int) -> object:
+def invoice_get(request: AuthedRequest, invoice_id: int) -> object:
     require(request.user, "commerce.view")
     return _invoice(request, invoice_id)
 
 
 @router.get("/invoices/{invoice_id}/pdf", summary="The invoice as a PDF", response={200: None})
-def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_pdf(request: AuthedRequest, invoice_id: int) -> HttpResponse:
     from billing.payments.documents import invoice_pdf as render
 
     require(request.user, "commerce.view")
@@ -312,7 +312,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @router.post("/invoices/{invoice_id}/void", response=schemas.InvoiceOut, summary="Void an unpaid invoice (managers)")
-def invoice_void(request: HttpRequest, invoice_id: int) -> object:
+def invoice_void(request: AuthedRequest, invoice_id: int) -> object:
     require(request.user, "commerce.refund")
     _invoice(request, invoice_id)
     services.invoice_void(actor=request.user, invoice_id=invoice_id)
@@ -323,20 +323,20 @@ def invoice_void(request: HttpRequest, invoice_id: int) -> object:
 
 
 @router.get("/fees", response=CursorPage[schemas.FeeOut], summary="Late-cancel and no-show fees")
-def fee_list(request: HttpRequest, query: Query[schemas.ClientPageQuery], status: str | None = None) -> object:
+def fee_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery], status: str | None = None) -> object:
     require(request.user, "commerce.view")
     rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
 @router.post("/fees/{fee_id}/waive", response=schemas.FeeOut, summary="Waive a pending fee (staff)")
-def fee_waive(request: HttpRequest, fee_id: int) -> object:
+def fee_waive(request: AuthedRequest, fee_id: int) -> object:
     require(request.user, "commerce.record_payment")
     return services.fee_waive(actor=request.user, fee_id=fee_id)
 
 
 @router.get("/clients/{client_id}/strikes", response=schemas.StrikesOut, summary="Strikes and any booking block")
-def strikes(request: HttpRequest, client_id: int) -> object:
+def strikes(request: AuthedRequest, client_id: int) -> object:
     require(request.user, "commerce.view")
     client = _visible_client(request, client_id)
     status = selectors.strike_status(client_id=client.pk)
@@ -344,7 +344,7 @@ def strikes(request: HttpRequest, client_id: int) -> object:
 
 
 @router.post("/clients/{client_id}/strikes/forgive", response=schemas.StrikesOut, summary="Forgive one or all")
-def strikes_forgive(request: HttpRequest, client_id: int, payload: schemas.ForgiveIn) -> object:
+def strikes_forgive(request: AuthedRequest, client_id: int, payload: schemas.ForgiveIn) -> object:
     require(request.user, "commerce.record_payment")
     client = _visible_client(request, client_id)
     services.strikes_forgive(actor=request.user, client_id=client.pk, strike_id=payload.strike_id)
@@ -355,13 +355,13 @@ def strikes_forgive(request: HttpRequest, client_id: int, payload: schemas.Forgi
 
 
 @router.get("/commerce/policy", response=schemas.PolicyIO, summary="The studio's billing settings")
-def policy_get(request: HttpRequest) -> object:
+def policy_get(request: AuthedRequest) -> object:
     require(request.user, "commerce.view_all")
     return selectors.policy_get()
 
 
 @router.put("/commerce/policy", response=schemas.PolicyIO, summary="Change the billing settings (owner)")
-def policy_update(request: HttpRequest, payload: schemas.PolicyIO) -> object:
+def policy_update(request: AuthedRequest, payload: schemas.PolicyIO) -> object:
     require(request.user, "commerce.manage_policy")
     return commerce_policy_update(actor=request.user, **payload.model_dump())
 
@@ -369,7 +369,7 @@ def policy_update(request: HttpRequest, payload: schemas.PolicyIO) -> object:
 @router.get(
     "/bookings/preview", response=schemas.PreviewOut, summary="What a booking would use (for the signed-in client)"
 )
-def booking_preview(request: HttpRequest, query: Query[schemas.PreviewQuery]) -> object:
+def booking_preview(request: AuthedRequest, query: Query[schemas.PreviewQuery]) -> object:
     require(request.user, "commerce.view")
     decision = services.entitlement_decide(
         client=request.user,

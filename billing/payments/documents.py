@@ -9,18 +9,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from billing.payments.models import Invoice
 from billing.payments.money import format_money
 from core.branding import branding_for
+from core.db import tenant_connection
 from core.emails import branded_email
 
 
 def _context(invoice: Invoice) -> dict[str, Any]:
-    studio = connection.tenant
+    studio = tenant_connection.tenant
     zone = ZoneInfo(invoice.seller.get("timezone") or studio.timezone)
 
     def local(moment: Any) -> Any:
@@ -55,7 +55,7 @@ def _context(invoice: Invoice) -> dict[str, Any]:
 def base_url() -> str:
     """Scheme and host of the current studio, for links in emails sent from tasks."""
     protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
-    return f"{protocol}://{connection.tenant.get_primary_domain().domain}"
+    return f"{protocol}://{tenant_connection.tenant.get_primary_domain().domain}"
 
 
 def invoice_html(invoice: Invoice) -> str:
@@ -75,7 +75,7 @@ def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
     invoice = Invoice.objects.select_related("client").prefetch_related("lines").filter(pk=invoice_id).first()
     if invoice is None or invoice.number is None or not invoice.client.email:
         return False
-    studio = connection.tenant
+    studio = tenant_connection.tenant
     with translation.override(getattr(studio, "locale", None) or "en"):
         message = branded_email(
             template_prefix=f"emails/payments/{kind}",
@@ -83,8 +83,26 @@ def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
             context={**_context(invoice), "person": invoice.client},
             studio=studio,
             base_url=base_url(),
-            headers={"X-Idempotency-Key": f"invoice-{connection.schema_name}-{invoice.pk}-{kind}{number or ''}"},
+            headers={"X-Idempotency-Key": f"invoice-{tenant_connection.schema_name}-{invoice.pk}-{kind}{number or ''}"},
         )
     message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
     message.send()
+    _notice_in_app(invoice, kind=kind, subject=str(message.subject))
     return True
+
+
+def _notice_in_app(invoice: Invoice, *, kind: str, subject: str) -> None:
+    """The same notice in the client's bell, through messaging's notification service (the email with the PDF
+    has gone above; the key makes a repeat a no-op)."""
+    from domain.messaging.services import notify
+
+    total = format_money(invoice.total_amount, invoice.currency)
+    notify(
+        user=invoice.client,
+        kind="payments.notice",
+        key=f"invoice-{invoice.pk}-{kind}",
+        title=subject[:200],
+        body=f"{invoice.number}: {total}",
+        link="/wallet/",
+        channels=[],
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 
 
@@ -15,5 +16,5 @@ class EntitlementRequired(ApplicationError):
 
     status_code = 402
 
-    def __init__(self, message: str, *, code: str, extra: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, *, code: ErrorCode, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message, code=code, extra=extra)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from ninja import Schema
 from pydantic import Field
 
+from billing.payments.models import ClientSubscription, Invoice, Package, SubscriptionPause
 from core.api.pagination import PageParams
 
 if TYPE_CHECKING:
@@ -72,12 +73,12 @@ class PackageOut(Schema):
     replaces_id: int | None
 
     @staticmethod
-    def resolve_appointment_type_ids(obj: object) -> list[int]:
-        return [t.pk for t in obj.appointment_types.all()]  # type: ignore[attr-defined]
+    def resolve_appointment_type_ids(obj: Package) -> list[int]:
+        return [t.pk for t in obj.appointment_types.all()]
 
     @staticmethod
-    def resolve_class_type_ids(obj: object) -> list[int]:
-        return [t.pk for t in obj.class_types.all()]  # type: ignore[attr-defined]
+    def resolve_class_type_ids(obj: Package) -> list[int]:
+        return [t.pk for t in obj.class_types.all()]
 
 
 class PurchaseIn(Schema):
@@ -115,8 +116,8 @@ class InvoiceOut(Schema):
     pdf_url: str
 
     @staticmethod
-    def resolve_pdf_url(obj: object) -> str:
-        return f"/api/v1/invoices/{obj.pk}/pdf"  # type: ignore[attr-defined]
+    def resolve_pdf_url(obj: Invoice) -> str:
+        return f"/api/v1/invoices/{obj.pk}/pdf"
 
 
 class InvoiceSummaryOut(Schema):
@@ -164,8 +165,8 @@ class MembershipOut(Schema):
     pauses: list[PauseOut]
 
     @staticmethod
-    def resolve_pauses(obj: object) -> list[object]:
-        return list(obj.pauses.all())  # type: ignore[attr-defined]
+    def resolve_pauses(obj: ClientSubscription) -> list[SubscriptionPause]:
+        return list(obj.pauses.all())
 
 
 class SaleOut(Schema):

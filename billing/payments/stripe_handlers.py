@@ -23,8 +23,9 @@ from billing.webhooks import CONNECT, stripe_handler
 from tenants.models import Studio
 
 
-def _plain(obj: object) -> dict[str, Any]:
-    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)  # type: ignore[call-overload]
+def _plain(obj: Any) -> dict[str, Any]:
+    """A Stripe object (or the plain dict of a stored event) as a plain dict."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
 
 def _session_paid(studio: Studio, session: dict[str, Any]) -> None:

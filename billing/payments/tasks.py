@@ -6,8 +6,8 @@ commit happens after a Stripe handler has left the studio's schema."""
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import connection
 
+from core.db import tenant_connection
 from core.tenancy import queue_after_commit
 
 
@@ -40,7 +40,7 @@ def card_detach(payment_method: str) -> bool:
     """Detach a removed card from its customer on the studio's Stripe account (it cannot be charged again)."""
     from billing.saved_cards import studio_payment_method_detach
 
-    return studio_payment_method_detach(studio=connection.tenant, payment_method=payment_method)
+    return studio_payment_method_detach(studio=tenant_connection.tenant, payment_method=payment_method)
 
 
 @shared_task(name="payments.due_work", ignore_result=True)

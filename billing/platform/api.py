@@ -6,6 +6,8 @@ that schema, so a token is only ever valid for its own studio). Only owners (`st
 
 from __future__ import annotations
 
+from typing import cast
+
 import jwt
 from django.conf import settings
 from django.http import HttpRequest
@@ -35,6 +37,13 @@ from core.tokens import TokenError, access_token_user
 from tenants.models import Studio
 
 
+class OwnerRequest(HttpRequest):
+    """A request that passed `StudioOwnerBearer`: the owner on `auth`, their studio on `studio`."""
+
+    auth: User
+    studio: Studio
+
+
 class StudioOwnerBearer(HttpBearer):
     """A studio's own access token, checked in that studio's schema; the studio goes on `request.studio`."""
 
@@ -49,7 +58,7 @@ class StudioOwnerBearer(HttpBearer):
         with schema_context(studio.schema_name):
             user = access_token_user(token)  # verifies signature, expiry and that the schema is this one
         require(user, "studio.manage_billing")
-        request.studio = studio  # type: ignore[attr-defined]
+        cast(OwnerRequest, request).studio = studio
         return user
 
 
@@ -57,8 +66,8 @@ router = Router(tags=["billing"], auth=StudioOwnerBearer())
 ERRORS = {400: dict, 401: dict, 402: dict, 403: dict, 404: dict, 409: dict, 503: dict}
 
 
-def _studio(request: HttpRequest) -> Studio:
-    return request.studio  # type: ignore[attr-defined]
+def _studio(request: OwnerRequest) -> Studio:
+    return request.studio
 
 
 def price_out(price: PlanPrice) -> dict:
@@ -97,12 +106,12 @@ def _subscription(studio: Studio) -> StudioSubscription:
 
 
 @router.get("/subscription", response={200: SubscriptionOut, **ERRORS}, summary="The studio's plan and status")
-def subscription_get(request: HttpRequest) -> dict:
+def subscription_get(request: OwnerRequest) -> dict:
     return subscription_out(_subscription(_studio(request)))
 
 
 @router.get("/plans", response=list[PriceOut], summary="Plan prices the studio may move to")
-def plans_list(request: HttpRequest) -> list[dict]:
+def plans_list(request: OwnerRequest) -> list[dict]:
     row = selectors.studio_subscription(studio=_studio(request))
     currency = row.price.currency if row else _studio(request).currency
     return [price_out(p) for p in selectors.prices_offered(currency=currency)]
@@ -113,28 +122,28 @@ def plans_list(request: HttpRequest) -> list[dict]:
     response={200: SubscriptionOut, **ERRORS},
     summary="Change plan: bigger now (prorated), smaller at the period end",
 )
-def subscription_plan_change(request: HttpRequest, payload: PlanChangeIn) -> dict:
+def subscription_plan_change(request: OwnerRequest, payload: PlanChangeIn) -> dict:
     price = PlanPrice.objects.select_related("plan").filter(pk=payload.price_id, active=True).first()
     if price is None:
         raise NotFoundError("No such plan price is offered.", code=ErrorCode.PRICE_UNAVAILABLE)
-    row = services.subscription_change_plan(studio=_studio(request), price=price, actor=request.auth)  # type: ignore[arg-type]
+    row = services.subscription_change_plan(studio=_studio(request), price=price, actor=request.auth)
     return subscription_out(row)
 
 
 @router.post("/subscription/cancel", response={200: SubscriptionOut, **ERRORS}, summary="Cancel at the period end")
-def subscription_cancel(request: HttpRequest) -> dict:
-    return subscription_out(services.subscription_cancel(studio=_studio(request), actor=request.auth))  # type: ignore[arg-type]
+def subscription_cancel(request: OwnerRequest) -> dict:
+    return subscription_out(services.subscription_cancel(studio=_studio(request), actor=request.auth))
 
 
 @router.post("/subscription/reactivate", response={200: SubscriptionOut, **ERRORS}, summary="Undo a cancellation")
-def subscription_reactivate(request: HttpRequest) -> dict:
-    return subscription_out(services.subscription_reactivate(studio=_studio(request), actor=request.auth))  # type: ignore[arg-type]
+def subscription_reactivate(request: OwnerRequest) -> dict:
+    return subscription_out(services.subscription_reactivate(studio=_studio(request), actor=request.auth))
 
 
 @router.get(
     "/invoices", response={200: CursorPage[InvoiceOut], **ERRORS}, summary="The platform's invoices, newest first"
 )
-def invoices_list(request: HttpRequest, page: Query[PageParams]) -> dict:
+def invoices_list(request: OwnerRequest, page: Query[PageParams]) -> dict:
     rows = PlatformInvoice.objects.filter(studio=_studio(request))
     result = paginate_cursor(rows, cursor=page.cursor, limit=page.limit, order=("-created", "-id"))
     result["items"] = [invoice_out(i) for i in result["items"]]
@@ -167,13 +176,13 @@ def _billing_page(studio: Studio) -> str:
     response={200: RedirectOut, **ERRORS},
     summary="A Stripe-hosted page to set the card (returns to the studio's billing page)",
 )
-def payment_method_session(request: HttpRequest) -> dict:
+def payment_method_session(request: OwnerRequest) -> dict:
     studio = _studio(request)
     return {"url": services.payment_method_session_create(studio=studio, return_url=_billing_page(studio))}
 
 
 @router.get("/connect", response={200: ConnectOut, **ERRORS}, summary="The studio's Stripe Connect state")
-def connect_get(request: HttpRequest) -> dict:
+def connect_get(request: OwnerRequest) -> dict:
     account = selectors.studio_connected_account(studio=_studio(request))
     return {
         "account_id": account.stripe_account_id if account else None,
@@ -189,12 +198,12 @@ def connect_get(request: HttpRequest) -> dict:
     response={200: RedirectOut, **ERRORS},
     summary="Stripe-hosted Connect onboarding (returns to the studio host)",
 )
-def connect_onboarding_link(request: HttpRequest) -> dict:
+def connect_onboarding_link(request: OwnerRequest) -> dict:
     studio = _studio(request)
     base = studio_base_url(studio)
     url = services.connect_onboarding_link_create(
         studio=studio,
-        actor=request.auth,  # type: ignore[arg-type]
+        actor=request.auth,
         return_url=f"{base}{reverse('portal:billing_connect_return', urlconf=settings.ROOT_URLCONF)}",
         refresh_url=f"{base}{reverse('portal:billing_connect_start', urlconf=settings.ROOT_URLCONF)}",
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from billing.platform.services import plan_create, plan_price_create
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.forms import form_add_service_errors
+from core.http import AuthedRequest
 
 LOGIN = "admin:login"
 
@@ -46,7 +47,7 @@ class PriceForm(forms.Form):
 
 @page_requires("platform.manage_plans", login_url=LOGIN)
 @require_http_methods(["GET", "POST"])
-def plans(request: HttpRequest) -> HttpResponse:
+def plans(request: AuthedRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,7 +63,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 @page_requires("platform.manage_plans", login_url=LOGIN)
 @require_POST
-def plan_price(request: HttpRequest, code: str) -> HttpResponse:
+def plan_price(request: AuthedRequest, code: str) -> HttpResponse:
     plan = get_object_or_404(Plan, code=code)
     form = PriceForm(request.POST)
     if not form.is_valid():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connection
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from billing.platform.models import StudioSubscription
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
 from core.models import Role, User
@@ -38,7 +38,7 @@ def client_limit_check(*, studio: Studio | None = None, adding: int = 1) -> None
     and `upgrade_url`).
     """
     if studio is None:
-        studio = Studio.objects.filter(schema_name=connection.schema_name).first()
+        studio = Studio.objects.filter(schema_name=tenant_connection.schema_name).first()
     if studio is None:
         return
     row = StudioSubscription.objects.select_related("price__plan").filter(studio=studio).first()

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
+    "core.middleware.StudioTimeZoneMiddleware",  # the studio's zone for templates and forms
     "core.input.InputGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -258,6 +259,8 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-retention": {"task": "privacy.retention_sweep", "schedule": 3600.0},
     # Messaging: deliveries held by quiet hours or waiting for a retry; automations; archival.
     "messaging-deliveries": {"task": "messaging.deliveries_sweep", "schedule": 60.0},
+    "messaging-automations": {"task": "messaging.automations_sweep", "schedule": 15 * 60.0},
+    "messaging-archive": {"task": "messaging.archive_sweep", "schedule": 24 * 3600.0},
     # Analytics: today so far and yesterday per studio (engagement, at-risk flags, business figures).
     "analytics-days": {"task": "analytics.sweep", "schedule": 3600.0},
 }

@@ -1,5 +1,6 @@
 """Tests: fast hashing, in-memory email, no pool refills in the background."""
 
+from config.settings import base as _base
 from config.settings.base import *  # noqa: F403
 
 DEBUG = False
@@ -15,3 +16,24 @@ ROUTING_CACHE_SECONDS = 0
 # Request metrics (core/metrics.py) stay out of every other test's way (query and call counts);
 # tests/ops turns them on where it tests them.
 METRICS_ENABLED = False
+
+# Under pytest-xdist (`-n 2`, as CI runs) each worker process is a test session of its own: pytest-django
+# gives it its own test database (test_<name>_gw<N>), and here it gets its own Redis database (the tests
+# flush theirs: cache.clear(), queue purges) and media root. Worker gw0 keeps the configured Redis database;
+# gwN takes the one N below it (wrapping at 0), so `REDIS_URL=.../15` gives gw0 15 and gw1 14.
+_XDIST_WORKER = env.env_str("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER:
+    _index = int(_XDIST_WORKER.removeprefix("gw"))
+    _server, _, _db = _base.REDIS_URL.rpartition("/")
+    if _server.startswith("redis") and _db.isdigit():
+        REDIS_URL = f"{_server}/{(int(_db) - _index) % 16}"
+        CACHES = {"default": env.cache_config(REDIS_URL)}
+        CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+        if not env.env_str("CHANNEL_LAYER_REDIS_URL"):  # the WebSocket groups too (messaging's tests)
+            CHANNEL_LAYERS = {
+                "default": {
+                    "BACKEND": _base.CHANNEL_LAYERS["default"]["BACKEND"],
+                    "CONFIG": {"hosts": [REDIS_URL], "prefix": "fitwell-asgi"},
+                }
+            }
+    MEDIA_ROOT = _base.MEDIA_ROOT.with_name(f"{_base.MEDIA_ROOT.name}-{_XDIST_WORKER}")

@@ -146,7 +146,7 @@ def messages_unanswered(actor: User, now: datetime) -> Iterable[Item]:
     for thread in threads:
         waiting: datetime = thread.waiting_since  # type: ignore[attr-defined]  # annotated by the selector
         yield _item(
-            _("Unanswered message from %(name)s") % {"name": names.get(thread.client_id, "")},  # type: ignore[attr-defined]
+            _("Unanswered message from %(name)s") % {"name": names.get(thread.client_id, "")},  # type: ignore[attr-defined]  # annotated
             detail=_("Waiting since %(when)s.") % {"when": studio_time_text(waiting, style="short")},
             since=waiting,
             action="thread",

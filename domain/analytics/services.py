@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,8 +35,11 @@ from domain.analytics.models import (
     TrainerMetric,
 )
 from domain.analytics.notify import at_risk_notify
+from domain.analytics.selectors import RATE_WITHIN
 from domain.clients import selectors as clients
 from domain.scheduling import reporting as scheduling
+
+T = TypeVar("T", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -140,14 +144,12 @@ def session_rate(
     booking = scheduling.attended_booking(
         client_id=actor.pk, appointment_id=appointment_id, participant_id=participant_id
     )
-    if booking is None:
+    now = timezone.now()
+    if booking is None or booking.starts_at < now - RATE_WITHIN:
         raise NotFoundError(_("There is no attended session of yours to rate."), code=ErrorCode.BOOKING_NOT_RATEABLE)
-    done = SessionRating.objects.filter(appointment_id=appointment_id) if appointment_id else None
-    if participant_id:
-        done = SessionRating.objects.filter(participant_id=participant_id)
-    if done is not None and done.exists():
-        raise ConflictError(_("You have already rated this session."), code=ErrorCode.ALREADY_RATED)
-    return SessionRating.objects.create(
+    return _once(
+        SessionRating,
+        _("You have already rated this session."),
         client=actor,
         trainer_id=booking.trainer_id,
         appointment_id=appointment_id,
@@ -156,8 +158,18 @@ def session_rate(
         score=score,
         comment=comment.strip()[:500],
         session_day=local_date(booking.starts_at),
-        created_at=timezone.now(),
+        created_at=now,
     )
+
+
+def _once(model: type[T], refusal: str, **fields: Any) -> T:
+    """Create the row, or ConflictError (`already_rated`) when its unique constraint says it exists (the
+    database decides, so two answers sent at once still make one row)."""
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError as exc:
+        raise ConflictError(refusal, code=ErrorCode.ALREADY_RATED) from exc
 
 
 def nps_answer(*, actor: User, score: int, comment: str = "") -> NpsResponse:
@@ -169,12 +181,11 @@ def nps_answer(*, actor: User, score: int, comment: str = "") -> NpsResponse:
     if not 0 <= score <= 10:
         raise ValidationError(_("Answer from 0 to 10."), code=ErrorCode.RATING_INVALID)
     today = studio_today()
-    month = today.replace(day=1)
-    if NpsResponse.objects.filter(client=actor, month=month).exists():
-        raise ConflictError(_("You have already answered this month."), code=ErrorCode.ALREADY_RATED)
-    return NpsResponse.objects.create(
+    return _once(
+        NpsResponse,
+        _("You have already answered this month."),
         client=actor,
-        month=month,
+        month=today.replace(day=1),
         score=score,
         comment=comment.strip()[:500],
         answered_on=today,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
-from core.exceptions import PermissionDeniedError
 from core.http import AuthedRequest
 from core.models import User
-from core.permissions import can, require
+from core.permissions import can
 from core.studio_time import studio_today
 from domain.clients import selectors, services
 from domain.clients.models import (
@@ -55,12 +53,8 @@ def _actor(request: AuthedRequest) -> User:
 
 
 def _client(request: AuthedRequest, client_id: int, action: str) -> User:
-    """The client if the caller may do `action` and the client is in their scope; 404 when out of scope."""
-    actor = _actor(request)
-    require(actor, action)
-    client = selectors.client_get(actor=actor, client_id=client_id)
-    require(actor, action, client)
-    return client
+    """The client to read, if the caller may do `action` on them (selectors.client_in_scope: 403/404)."""
+    return selectors.client_in_scope(actor=_actor(request), client_id=client_id, action=action, loaded=True)
 
 
 def client_out(client: User, *, private: bool) -> ClientOut:
@@ -89,7 +83,6 @@ def _private(request: AuthedRequest) -> bool:
 @router.get("", response=CursorPage[ClientOut], summary="Clients you may see, searchable")
 def client_list(request: AuthedRequest, filters: Query[ClientFilters]) -> dict:
     actor = _actor(request)
-    require(actor, "clients.view")
     clients = selectors.client_list(
         actor=actor, search=filters.q, status=filters.status, trainer_id=filters.trainer_id, tag=filters.tag
     )
@@ -98,16 +91,9 @@ def client_list(request: AuthedRequest, filters: Query[ClientFilters]) -> dict:
     return {"items": [client_out(c, private=private) for c in page["items"]], "next_cursor": page["next_cursor"]}
 
 
-def _trainer_ids_allowed(actor: User, trainer_ids: list[int] | None) -> None:
-    if trainer_ids and not can(actor, "clients.assign_trainers") and trainer_ids != [actor.pk]:
-        raise PermissionDeniedError(_("Only owners and managers assign trainers."))
-
-
 @router.post("", response={201: ClientOut}, summary="Add a client (they set a password through an invitation)")
 def client_create(request: AuthedRequest, payload: ClientIn) -> Status:
     actor = _actor(request)
-    require(actor, "clients.create")
-    _trainer_ids_allowed(actor, payload.trainer_ids)
     client = services.client_create(
         actor=actor,
         email=payload.email,
@@ -115,7 +101,7 @@ def client_create(request: AuthedRequest, payload: ClientIn) -> Status:
         last_name=payload.last_name,
         phone=payload.phone,
         profile=services.ProfileData(**payload.profile.dict()) if payload.profile else None,
-        trainer_ids=payload.trainer_ids,
+        trainer_ids=payload.trainer_ids or (),
     )
     return Status(201, client_out(selectors.client_get(actor=actor, client_id=client.pk), private=True))
 
@@ -128,32 +114,26 @@ def client_detail(request: AuthedRequest, client_id: int) -> ClientOut:
 @router.put("/{int:client_id}", response=ClientOut, summary="Update account details, status and trainers")
 def client_update(request: AuthedRequest, client_id: int, payload: ClientUpdateIn) -> ClientOut:
     actor = _actor(request)
-    client = _client(request, client_id, "clients.update")
-    if payload.trainer_ids is not None:
-        require(actor, "clients.assign_trainers")
-    services.client_update(actor=actor, client=client, **payload.dict())
+    services.client_update(actor=actor, client_id=client_id, **payload.dict())
     return client_out(selectors.client_get(actor=actor, client_id=client_id), private=True)
 
 
 @router.delete("/{int:client_id}", response={204: None}, summary="Archive a client (recoverable by the owner)")
 def client_archive(request: AuthedRequest, client_id: int) -> Status:
-    services.client_archive(actor=_actor(request), client=_client(request, client_id, "clients.archive"))
+    services.client_archive(actor=_actor(request), client_id=client_id)
     return Status(204, None)
 
 
 @router.post("/{int:client_id}/access-link", response={202: None}, summary="Email the client a sign-in link")
 def client_access_link(request: AuthedRequest, client_id: int) -> Status:
-    client = _client(request, client_id, "clients.update")
-    services.client_access_link_send(actor=_actor(request), client=client, request=request)
+    services.client_access_link_send(actor=_actor(request), client_id=client_id, request=request)
     return Status(202, None)
 
 
 @router.post("/{int:client_id}/restore", response=ClientOut, summary="Bring an archived client back")
 def client_restore(request: AuthedRequest, client_id: int) -> ClientOut:
     actor = _actor(request)
-    require(actor, "clients.restore")
-    client = selectors.client_get(actor=actor, client_id=client_id, include_archived=True)
-    services.client_restore(actor=actor, client=client)
+    services.client_restore(actor=actor, client_id=client_id)
     return client_out(selectors.client_get(actor=actor, client_id=client_id), private=True)
 
 
@@ -176,10 +156,9 @@ def profile_detail(request: AuthedRequest, client_id: int) -> ProfileOut:
 
 @router.put("/{int:client_id}/profile", response=ProfileOut, summary="Update the profile (tags and notes: staff)")
 def profile_update(request: AuthedRequest, client_id: int, payload: ProfileIn) -> ProfileOut:
-    client = _client(request, client_id, "clients.update_profile")
     private = _private(request)
     services.client_profile_update(
-        actor=_actor(request), client=client, data=services.ProfileData(**payload.dict()), private_fields=private
+        actor=_actor(request), client_id=client_id, data=services.ProfileData(**payload.dict()), private_fields=private
     )
     return profile_out(selectors.client_get(actor=_actor(request), client_id=client_id), private=private)
 
@@ -211,10 +190,11 @@ def health_detail(request: AuthedRequest, client_id: int) -> HealthHistoryOut:
 
 @router.put("/{int:client_id}/health-history", response=HealthHistoryOut, summary="Replace the health history")
 def health_update(request: AuthedRequest, client_id: int, payload: HealthHistoryIn) -> HealthHistoryOut:
-    client = _client(request, client_id, "clients.update_health")
     fields = payload.dict()
     fields["injuries"] = [services.Injury(**injury) for injury in fields["injuries"]]
-    history = services.health_history_update(actor=_actor(request), client=client, data=services.HealthData(**fields))
+    history = services.health_history_update(
+        actor=_actor(request), client_id=client_id, data=services.HealthData(**fields)
+    )
     return health_out(selectors.health_history_get(client=history.client))
 
 
@@ -235,16 +215,14 @@ def goal_list(request: AuthedRequest, client_id: int, page: Query[PageParams], s
 
 @router.post("/{int:client_id}/goals", response={201: GoalOut}, summary="Set a goal")
 def goal_create(request: AuthedRequest, client_id: int, payload: GoalIn) -> Status:
-    client = _client(request, client_id, "clients.manage_goals")
-    goal = services.goal_create(actor=_actor(request), client=client, data=services.GoalData(**payload.dict()))
+    goal = services.goal_create(actor=_actor(request), client_id=client_id, data=services.GoalData(**payload.dict()))
     return Status(201, goal)
 
 
 @router.put("/{int:client_id}/goals/{int:goal_id}", response=GoalOut, summary="Update progress or status")
 def goal_update(request: AuthedRequest, client_id: int, goal_id: int, payload: GoalIn) -> ClientGoal:
-    client = _client(request, client_id, "clients.manage_goals")
     return services.goal_update(
-        actor=_actor(request), client=client, goal_id=goal_id, data=services.GoalData(**payload.dict())
+        actor=_actor(request), client_id=client_id, goal_id=goal_id, data=services.GoalData(**payload.dict())
     )
 
 
@@ -258,27 +236,24 @@ def contact_list(request: AuthedRequest, client_id: int, page: Query[PageParams]
 
 @router.post("/{int:client_id}/emergency-contacts", response={201: ContactOut}, summary="Add an emergency contact")
 def contact_create(request: AuthedRequest, client_id: int, payload: ContactIo) -> Status:
-    client = _client(request, client_id, "clients.manage_contacts")
     return Status(
         201,
         services.emergency_contact_create(
-            actor=_actor(request), client=client, data=services.ContactData(**payload.dict())
+            actor=_actor(request), client_id=client_id, data=services.ContactData(**payload.dict())
         ),
     )
 
 
 @router.put("/{int:client_id}/emergency-contacts/{int:contact_id}", response=ContactOut, summary="Edit a contact")
 def contact_update(request: AuthedRequest, client_id: int, contact_id: int, payload: ContactIo) -> object:
-    client = _client(request, client_id, "clients.manage_contacts")
     return services.emergency_contact_update(
-        actor=_actor(request), client=client, contact_id=contact_id, data=services.ContactData(**payload.dict())
+        actor=_actor(request), client_id=client_id, contact_id=contact_id, data=services.ContactData(**payload.dict())
     )
 
 
 @router.delete("/{int:client_id}/emergency-contacts/{int:contact_id}", response={204: None}, summary="Remove a contact")
 def contact_delete(request: AuthedRequest, client_id: int, contact_id: int) -> Status:
-    client = _client(request, client_id, "clients.manage_contacts")
-    services.emergency_contact_delete(actor=_actor(request), client=client, contact_id=contact_id)
+    services.emergency_contact_delete(actor=_actor(request), client_id=client_id, contact_id=contact_id)
     return Status(204, None)
 
 
@@ -308,6 +283,5 @@ def assessment_list(request: AuthedRequest, client_id: int, page: Query[PagePara
 
 @router.post("/{int:client_id}/assessments", response={201: AssessmentOut}, summary="Record an assessment")
 def assessment_create(request: AuthedRequest, client_id: int, payload: AssessmentIn) -> Status:
-    client = _client(request, client_id, "clients.record_assessment")
-    assessment = services.assessment_create(actor=_actor(request), client=client, **payload.dict())
+    assessment = services.assessment_create(actor=_actor(request), client_id=client_id, **payload.dict())
     return Status(201, assessment_out(assessment))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import Role, User
-from core.permissions import STAFF_ROLES, is_management, role_of
+from core.permissions import STAFF_ROLES, is_management, require, role_of
 from domain.clients.models import (
     ClientGoal,
     ClientStatus,
@@ -58,7 +58,10 @@ def client_list(
     trainer_id: int | None = None,
     tag: str | None = None,
 ) -> QuerySet[User]:
-    """Visible clients with profile and trainers loaded (two queries whatever the page size)."""
+    """Visible clients with profile and trainers loaded (two queries whatever the page size).
+
+    Raises PermissionDeniedError (403) for a role that may not view clients."""
+    require(actor, "clients.view")
     clients = clients_visible_to(actor, include_archived=status == ClientStatus.ARCHIVED)
     if search and search.strip():
         for word in search.split():
@@ -80,6 +83,31 @@ def client_get(*, actor: User, client_id: int, include_archived: bool | None = N
     client = _with_trainers(clients_visible_to(actor, include_archived=archived_too)).filter(pk=client_id).first()
     if client is None:
         raise NotFoundError(_("Client not found."))
+    return client
+
+
+def client_in_scope(
+    *, actor: User, client_id: int, action: str, include_archived: bool | None = None, loaded: bool = False
+) -> User:
+    """The client `actor` may do `action` (a core.permissions action) on: the check every service and
+    selector of a client's data starts with. One query; `loaded` also loads the profile and the trainers
+    (for showing the client).
+
+    Raises PermissionDeniedError (403) when the actor's role may not do `action` at all, NotFoundError (404)
+    when the client is outside the actor's scope (another trainer's client, another studio's id, an archived
+    one for all but owners and managers unless `include_archived`), PermissionDeniedError when the role may
+    act but not on this client.
+    """
+    require(actor, action)
+    if loaded:
+        client = client_get(actor=actor, client_id=client_id, include_archived=include_archived)
+    else:
+        archived_too = is_management(actor) if include_archived is None else include_archived
+        found = clients_visible_to(actor, include_archived=archived_too).filter(pk=client_id).first()
+        if found is None:
+            raise NotFoundError(_("Client not found."))
+        client = found
+    require(actor, action, client)
     return client
 
 

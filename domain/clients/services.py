@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from core.accounts.services import password_reset_request
 from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
-from core.exceptions import ConflictError, ValidationError
+from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
 from core.models import Role, User
 from core.people import client_admission_check, user_email_check
-from core.permissions import require
+from core.permissions import can, require
 from core.queries import locked_or_404
 from core.studio_time import studio_today
 from core.validation import FieldErrors
@@ -44,7 +44,7 @@ from domain.clients.models import (
     Sex,
     UnitSystem,
 )
-from domain.clients.selectors import trainers_available
+from domain.clients.selectors import client_in_scope, trainers_available
 
 MAX_LIST_ITEMS = 50
 
@@ -127,6 +127,8 @@ def client_create(
     A trainer who adds a client is assigned to them, so they keep seeing the person they onboarded.
     """
     require(actor, "clients.create")
+    if trainer_ids and not can(actor, "clients.assign_trainers") and list(trainer_ids) != [actor.pk]:
+        raise PermissionDeniedError(_("Only owners and managers assign trainers."))
     errors = FieldErrors()
     email = _email(errors, email)
     first_name = errors.text("first_name", first_name, max_length=150)
@@ -156,7 +158,7 @@ def _profile_for_update(client: User) -> ClientProfile:
 def client_update(
     *,
     actor: User,
-    client: User,
+    client_id: int,
     first_name: str,
     last_name: str,
     phone: str,
@@ -168,7 +170,9 @@ def client_update(
     The email address is the person's sign-in and changes only through the account's own verified
     change-of-email flow, never here.
     """
-    require(actor, "clients.update", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.update")
+    if trainer_ids is not None:
+        require(actor, "clients.assign_trainers")
     errors = FieldErrors()
     first_name = errors.text("first_name", first_name, max_length=150)
     last_name = errors.text("last_name", last_name, max_length=150, required=False)
@@ -193,9 +197,9 @@ def client_update(
 
 
 @transaction.atomic
-def client_profile_update(*, actor: User, client: User, data: ProfileData, private_fields: bool) -> ClientProfile:
+def client_profile_update(*, actor: User, client_id: int, data: ProfileData, private_fields: bool) -> ClientProfile:
     """Personal details; tags and trainer notes only when `private_fields` (staff), else left as they are."""
-    require(actor, "clients.update_profile", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.update_profile")
     errors = FieldErrors()
     fields = _profile_fields(data, errors)
     errors.raise_if_any(code=ErrorCode.PROFILE_INVALID)
@@ -210,9 +214,9 @@ def client_profile_update(*, actor: User, client: User, data: ProfileData, priva
 
 
 @transaction.atomic
-def client_archive(*, actor: User, client: User) -> ClientProfile:
+def client_archive(*, actor: User, client_id: int) -> ClientProfile:
     """ "Delete": the client can no longer sign in and leaves every list; all their data stays for a restore."""
-    require(actor, "clients.archive", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.archive")
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
         profile.status = ClientStatus.ARCHIVED
@@ -224,8 +228,8 @@ def client_archive(*, actor: User, client: User) -> ClientProfile:
 
 
 @transaction.atomic
-def client_restore(*, actor: User, client: User) -> ClientProfile:
-    require(actor, "clients.restore", client)
+def client_restore(*, actor: User, client_id: int) -> ClientProfile:
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.restore", include_archived=True)
     profile = _profile_for_update(client)
     if profile.status != ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is not archived."), code=ErrorCode.CLIENT_NOT_ARCHIVED)
@@ -239,12 +243,12 @@ def client_restore(*, actor: User, client: User) -> ClientProfile:
 
 
 @transaction.atomic
-def client_access_link_send(*, actor: User, client: User, request: HttpRequest) -> None:
+def client_access_link_send(*, actor: User, client_id: int, request: HttpRequest) -> None:
     """Email the client a link to choose their password (how a client added by staff gets in).
 
     The same one-time, studio-bound link as "forgot password"; it leaves after commit.
     """
-    require(actor, "clients.update", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.update")
     if not client.is_active:
         raise ConflictError(_("This client is archived. Restore them first."), code=ErrorCode.CLIENT_ARCHIVED)
     audit_record(actor=actor, action=AuditAction.CLIENT_SEND_ACCESS_LINK, target=client)
@@ -289,9 +293,9 @@ def _parq(errors: FieldErrors, answers: Mapping[str, bool]) -> dict[str, bool]:
 
 
 @transaction.atomic
-def health_history_update(*, actor: User, client: User, data: HealthData) -> HealthHistory:
+def health_history_update(*, actor: User, client_id: int, data: HealthData) -> HealthHistory:
     """Replace the health history (every clinical value is encrypted before it reaches the database)."""
-    require(actor, "clients.update_health", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.update_health")
     errors = FieldErrors()
     conditions = _text_list(errors, "conditions", data.conditions)
     medications = _text_list(errors, "medications", data.medications)
@@ -359,8 +363,8 @@ def _contact_fields(data: ContactData) -> dict[str, object]:
 
 
 @transaction.atomic
-def emergency_contact_create(*, actor: User, client: User, data: ContactData) -> EmergencyContact:
-    require(actor, "clients.manage_contacts", client)
+def emergency_contact_create(*, actor: User, client_id: int, data: ContactData) -> EmergencyContact:
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.manage_contacts")
     fields = _contact_fields(data)
     if data.is_primary:
         EmergencyContact.objects.filter(client=client, is_primary=True).update(is_primary=False)
@@ -374,8 +378,8 @@ def _contact(client: User, contact_id: int) -> EmergencyContact:
 
 
 @transaction.atomic
-def emergency_contact_update(*, actor: User, client: User, contact_id: int, data: ContactData) -> EmergencyContact:
-    require(actor, "clients.manage_contacts", client)
+def emergency_contact_update(*, actor: User, client_id: int, contact_id: int, data: ContactData) -> EmergencyContact:
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.manage_contacts")
     fields = _contact_fields(data)
     contact = _contact(client, contact_id)
     if data.is_primary:
@@ -387,8 +391,8 @@ def emergency_contact_update(*, actor: User, client: User, contact_id: int, data
 
 
 @transaction.atomic
-def emergency_contact_delete(*, actor: User, client: User, contact_id: int) -> None:
-    require(actor, "clients.manage_contacts", client)
+def emergency_contact_delete(*, actor: User, client_id: int, contact_id: int) -> None:
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.manage_contacts")
     _contact(client, contact_id).delete()
 
 
@@ -432,17 +436,17 @@ def _goal_fields(data: GoalData) -> dict[str, object]:
 
 
 @transaction.atomic
-def goal_create(*, actor: User, client: User, data: GoalData) -> ClientGoal:
-    require(actor, "clients.manage_goals", client)
+def goal_create(*, actor: User, client_id: int, data: GoalData) -> ClientGoal:
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.manage_goals")
     fields = _goal_fields(data)
     achieved_at = timezone.now() if data.status == GoalStatus.ACHIEVED else None
     return ClientGoal.objects.create(client=client, created_by=actor, achieved_at=achieved_at, **fields)
 
 
 @transaction.atomic
-def goal_update(*, actor: User, client: User, goal_id: int, data: GoalData) -> ClientGoal:
+def goal_update(*, actor: User, client_id: int, goal_id: int, data: GoalData) -> ClientGoal:
     """Progress and status; reaching "achieved" stamps when, leaving it clears the stamp."""
-    require(actor, "clients.manage_goals", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.manage_goals")
     fields = _goal_fields(data)
     goal = locked_or_404(ClientGoal.objects.all(), _("Goal not found."), client=client, pk=goal_id)
     if data.status == GoalStatus.ACHIEVED and goal.achieved_at is None:
@@ -460,10 +464,10 @@ def goal_update(*, actor: User, client: User, goal_id: int, data: GoalData) -> C
 
 @transaction.atomic
 def assessment_create(
-    *, actor: User, client: User, assessed_on: date, measurements: Mapping[str, Decimal], notes: str = ""
+    *, actor: User, client_id: int, assessed_on: date, measurements: Mapping[str, Decimal], notes: str = ""
 ) -> FitnessAssessment:
     """An assessment with typed measurements, each in its kind's unit and plausible range."""
-    require(actor, "clients.record_assessment", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="clients.record_assessment")
     errors = FieldErrors()
     notes = errors.text("notes", notes, max_length=10000, required=False)
     if assessed_on > studio_today():

@@ -17,6 +17,9 @@ from domain.messaging import schemas, selectors, services
 from domain.messaging.catalog import WORDINGS
 from domain.messaging.models import TemplateOverride
 from domain.messaging.schemas import (
+    AutomationIn,
+    AutomationOut,
+    AutomationSwitchIn,
     ConversationPersonOut,
     CountOut,
     DirectIn,
@@ -27,6 +30,7 @@ from domain.messaging.schemas import (
     MessageTemplateOut,
     MessageTemplatePreviewIn,
     MessageTemplatePreviewOut,
+    MessagingSettingsIo,
     MuteIn,
     NotificationOut,
     PreferenceIo,
@@ -271,3 +275,38 @@ def template_preview(request: AuthedRequest, key: str, channel: str, payload: Me
         actor=request.user, key=key, channel=channel, subject=payload.subject, body=payload.body
     )
     return {"title": title, "body": body}
+
+
+# --- automations and settings (owners and managers) -----------------------------------------------------
+
+
+@router.get("/messaging/automations", response=list[AutomationOut], summary="The studio's automations")
+def automation_list(request: AuthedRequest) -> object:
+    return [schemas.automation_out(a) for a in selectors.automation_list(actor=request.user)]
+
+
+@router.post("/messaging/automations", response={201: AutomationOut}, summary="Add an automation (switched off)")
+def automation_create(request: AuthedRequest, payload: AutomationIn) -> object:
+    found = services.automation_save(actor=request.user, data=services.AutomationData(**payload.model_dump()))
+    return Status(201, schemas.automation_out(found))
+
+
+@router.put("/messaging/automations/{automation_id}", response=AutomationOut, summary="Change an automation")
+def automation_update(request: AuthedRequest, automation_id: int, payload: AutomationIn) -> object:
+    data = services.AutomationData(**payload.model_dump())
+    return schemas.automation_out(services.automation_save(actor=request.user, data=data, automation_id=automation_id))
+
+
+@router.post("/messaging/automations/{automation_id}/switch", response=AutomationOut,
+             summary="Switch on (from now on, or also for everyone who already matches) or off")  # fmt: skip
+def automation_switch(request: AuthedRequest, automation_id: int, payload: AutomationSwitchIn) -> object:
+    found = services.automation_switch(
+        actor=request.user, automation_id=automation_id, active=payload.active, backfill=payload.backfill
+    )
+    return schemas.automation_out(found)
+
+
+@router.patch("/messaging/settings", response=MessagingSettingsIo, summary="Archive period and edit window")
+def settings_update(request: AuthedRequest, payload: MessagingSettingsIo) -> object:
+    found = services.settings_update(actor=request.user, **payload.model_dump(exclude_unset=True))
+    return {"archive_after_months": found.archive_after_months, "edit_window_minutes": found.edit_window_minutes}

@@ -223,3 +223,43 @@ def notification_out(notification: Notification) -> dict[str, Any]:
         "created_at": studio_isoformat(notification.created_at),
         "is_read": notification.is_read,
     }
+
+
+class AutomationIn(Schema):
+    name: str = Field(max_length=120)
+    trigger: str = Field(description="welcome, first_workout, no_workout, no_visit, missed_session, birthday, "
+                         "expiring, payment_failed or video_reviewed")  # fmt: skip
+    channel: str = Field(description="in_app, email, push or sms")
+    template_key: str = Field(max_length=60, description="A template key (GET /messaging/templates)")
+    days: int = Field(0, ge=0, le=365, description="N of no_workout, no_visit (days since) and expiring (days before)")
+    delay_minutes: int = Field(0, ge=0, le=86400)
+    once_per_client: bool = True
+    send_hour: int = Field(10, ge=0, le=23, description="Local hour a message found at night waits for (6-19)")
+
+
+class AutomationOut(AutomationIn):
+    id: int
+    is_active: bool
+    backfill: bool
+    active_since: str | None
+    sent: int
+
+
+class AutomationSwitchIn(Schema):
+    active: bool
+    backfill: bool = Field(False, description="Also message everyone who already matches (only when switching on)")
+
+
+class MessagingSettingsIo(Schema):
+    archive_after_months: int | None = Field(None, ge=1, le=120)
+    edit_window_minutes: int | None = Field(None, ge=0, le=1440)
+
+
+def automation_out(automation: Any) -> dict[str, Any]:
+    fields = ("id", "name", "trigger", "channel", "template_key", "days", "delay_minutes", "once_per_client",
+              "send_hour", "is_active", "backfill")  # fmt: skip
+    return {
+        **{name: getattr(automation, name) for name in fields},
+        "active_since": studio_isoformat(automation.active_since),
+        "sent": getattr(automation, "sent", 0),
+    }

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from core.models import Role, User
 from core.permissions import is_management, require
-from domain.messaging.models import Message, Notification, Participant, Thread
+from domain.messaging.models import Automation, Message, Notification, Participant, Thread
 from domain.messaging.services._shared import participation
 
 PAGE = 50
@@ -176,3 +176,9 @@ def threads_awaiting_reply(*, actor: User, sent_before: datetime) -> QuerySet[Th
     if not is_management(actor):
         threads = threads.filter(participants__user=actor)
     return threads.order_by("waiting_since", "pk")
+
+
+def automation_list(*, actor: User) -> QuerySet[Automation]:
+    """The studio's automations with `sent`: how many messages each has sent."""
+    require(actor, "messaging.manage_automations")
+    return Automation.objects.annotate(sent=Count("sends", filter=Q(sends__sent_at__isnull=False))).order_by("pk")

@@ -32,3 +32,36 @@ def deliveries_dispatch_due() -> int:
 def deliveries_sweep() -> int:
     """Beat, every minute."""
     return studios_fan_out(deliveries_dispatch_due)
+
+
+@shared_task(name="messaging.automation_send", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def automation_send_task(send_id: int) -> bool:
+    """Send one planned automation message; a duplicate or redelivered task sends nothing more."""
+    return services.automation_send(send_id=send_id)
+
+
+@shared_task(name="messaging.automations_run", ignore_result=True)
+def automations_run() -> int:
+    """Plan what this studio's automations have to send, then queue every send that is due."""
+    services.automations_plan(now=timezone.now())
+    due = services.automation_sends_due(now=timezone.now())
+    for send_id in due:
+        automation_send_task.delay(send_id)
+    return len(due)
+
+
+@shared_task(name="messaging.automations_sweep", ignore_result=True)
+def automations_sweep() -> int:
+    """Beat, every 15 minutes."""
+    return studios_fan_out(automations_run)
+
+
+@shared_task(name="messaging.archive_run", ignore_result=True)
+def archive_run() -> tuple[int, int]:
+    return services.archive_old(now=timezone.now())
+
+
+@shared_task(name="messaging.archive_sweep", ignore_result=True)
+def archive_sweep() -> int:
+    """Beat, daily."""
+    return studios_fan_out(archive_run)

@@ -8,8 +8,11 @@ expired, so its subscription is deleted; other failures are retried by the calle
 
 from __future__ import annotations
 
+import base64
 import json
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.utils import timezone
 from pywebpush import WebPushException, webpush
@@ -18,6 +21,21 @@ from core.models import User
 from domain.notifications.channels import DeliveryError, Message
 
 GONE = (404, 410)
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def vapid_keys() -> tuple[str, str]:
+    """A new VAPID key pair (private, public), raw and base64url as WEBPUSH_VAPID_* take them
+    (`python manage.py vapid_keys`)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_numbers().private_value.to_bytes(32, "big")
+    public = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return _b64url(private), _b64url(public)
+
+
 TTL_SECONDS = 24 * 3600
 
 

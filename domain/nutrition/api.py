@@ -16,6 +16,7 @@ from core.api.pagination import CursorPage, paginate_cursor
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.http import AuthedRequest
+from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
 from domain.clients.selectors import client_get
@@ -235,12 +236,14 @@ def meal_plan_update(request: AuthedRequest, meal_plan_id: int, payload: MealPla
 )
 def meal_plan_assign(request: AuthedRequest, meal_plan_id: int, payload: MealPlanAssignIn) -> object:
     copy = services.meal_plan_assign(actor=request.user, meal_plan_id=meal_plan_id, client_id=payload.client_id)
+    if copy.client is None:  # never: an assigned copy is the client's (only templates have none)
+        raise NotFoundError(code=ErrorCode.CLIENT_NOT_FOUND)
     return Status(201, _client_meal_plan(copy.client, copy.pk))
 
 
-def _client_meal_plan(client: object, meal_plan_id: int) -> dict[str, object]:
-    loaded = selectors.meal_plan_loaded(meal_plan_id=meal_plan_id, client=client)  # type: ignore[arg-type]
-    plan = selectors.plan_in_force(client=client, day=studio_today())  # type: ignore[arg-type]
+def _client_meal_plan(client: User, meal_plan_id: int) -> dict[str, object]:
+    loaded = selectors.meal_plan_loaded(meal_plan_id=meal_plan_id, client=client)
+    plan = selectors.plan_in_force(client=client, day=studio_today())
     return schemas.meal_plan_out(loaded, selectors.meal_plan_totals(loaded, plan.targets() if plan else None))
 
 

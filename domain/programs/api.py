@@ -8,7 +8,7 @@ from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.http import AuthedRequest
 from core.models import User
 from core.permissions import require
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.programs import selectors, services
 from domain.programs.models import ClientProgram, Prescription, ProgramTemplate, ProgressionRule, WorkoutSession
 from domain.programs.schemas import (
@@ -247,9 +247,7 @@ def template_copy(request: AuthedRequest, template_id: int, payload: ProgramCopy
     summary="Contraindications assigning this template to a client would raise",
 )
 def template_warnings(request: AuthedRequest, template_id: int, client_id: int) -> list[dict[str, object]]:
-    actor = _actor(request)
-    require(actor, "programs.assign")
-    client = client_get(actor=actor, client_id=client_id)
+    client = client_in_scope(actor=_actor(request), client_id=client_id, action="programs.assign")
     selectors.template_get(template_id=template_id)  # 404 for an unknown template
     found = selectors.template_contraindications(template_id=template_id, client_id=client.pk)
     return warnings_out([w.as_dict() for w in found])
@@ -257,13 +255,10 @@ def template_warnings(request: AuthedRequest, template_id: int, client_id: int) 
 
 @router.post("/templates/{int:template_id}/assign", response={201: AssignOut}, summary="Assign to a client")
 def template_assign(request: AuthedRequest, template_id: int, payload: AssignIn) -> Status:
-    actor = _actor(request)
-    require(actor, "programs.assign")
-    client = client_get(actor=actor, client_id=payload.client_id)
     result = services.template_assign(
         template_id=template_id,
-        client=client,
-        actor=actor,
+        client_id=payload.client_id,
+        actor=_actor(request),
         assignment_type=payload.assignment_type,
         start_date=payload.start_date,
     )
@@ -275,10 +270,7 @@ def template_assign(request: AuthedRequest, template_id: int, payload: AssignIn)
 
 @router.get("/clients/{int:client_id}/programs", response=CursorPage[ProgramOut], summary="A client's programs")
 def client_programs(request: AuthedRequest, client_id: int, page: Query[PageParams], status: str | None = None) -> dict:
-    actor = _actor(request)
-    require(actor, "programs.view")
-    client = client_get(actor=actor, client_id=client_id)
-    require(actor, "programs.view", client)
+    client = client_in_scope(actor=_actor(request), client_id=client_id, action="programs.view")
     programs = selectors.program_list_for_client(client=client, status=status)
     result = paginate_cursor(programs, cursor=page.cursor, limit=page.limit, order=("-start_date", "-id"))
     return {"items": [program_out(p) for p in result["items"]], "next_cursor": result["next_cursor"]}

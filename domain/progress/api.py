@@ -17,7 +17,7 @@ from core.api.pagination import CursorPage, paginate_cursor
 from core.api.types import ApiDate
 from core.http import AuthedRequest
 from core.permissions import require
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.progress import schemas, selectors, services
 from domain.progress.schemas import (
     MetricTypeIn,
@@ -48,8 +48,7 @@ def type_create(request: AuthedRequest, payload: MetricTypeIn) -> object:
 
 @router.get("/clients/{client_id}/progress", response=CursorPage[ProgressEntryOut], summary="Check-ins, newest first")
 def entry_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) -> object:
-    require(request.user, "progress.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view")
     system = selectors.client_unit_system(client_id=client.pk)
     page = paginate_cursor(
         selectors.entry_list(client=client), cursor=query.cursor, limit=query.limit, order=("-recorded_on", "-id")
@@ -63,7 +62,6 @@ def entry_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) 
     summary="Record measurements and metrics for a date (a type recorded again that day is replaced)",
 )
 def entry_record(request: AuthedRequest, client_id: int, payload: ProgressEntryIn) -> object:
-    require(request.user, "progress.record")
     entry = services.progress_entry_record(actor=request.user, client_id=client_id, data=payload.to_data())
     loaded = selectors.entry_list(client=entry.client).get(pk=entry.pk)
     return Status(201, schemas.entry_out(loaded, selectors.client_unit_system(client_id=entry.client_id)))
@@ -81,8 +79,7 @@ def _series_page(rows: Any, query: SeriesQuery, system: str) -> dict[str, Any]:
     "/clients/{client_id}/measurements", response=CursorPage[SeriesPointOut], summary="Body measurements over time"
 )
 def measurement_list(request: AuthedRequest, client_id: int, query: Query[SeriesQuery]) -> object:
-    require(request.user, "progress.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view")
     rows = selectors.measurement_rows(client=client, type_slug=query.type)
     return _series_page(rows, query, selectors.client_unit_system(client_id=client.pk))
 
@@ -93,8 +90,7 @@ def measurement_list(request: AuthedRequest, client_id: int, query: Query[Series
     summary="Performance metrics over time",
 )
 def metric_list(request: AuthedRequest, client_id: int, query: Query[SeriesQuery]) -> object:
-    require(request.user, "progress.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view")
     rows = selectors.metric_rows(client=client, type_slug=query.type)
     return _series_page(rows, query, selectors.client_unit_system(client_id=client.pk))
 
@@ -110,8 +106,7 @@ def _photo(photo: Any) -> dict[str, Any]:
 
 @router.get("/clients/{client_id}/photos", response=CursorPage[PhotoOut], summary="Progress photos, newest first")
 def photo_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) -> object:
-    require(request.user, "progress.view_photos")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view_photos")
     photos = selectors.photo_list(client=client)
     page = paginate_cursor(photos, cursor=query.cursor, limit=query.limit, order=("-entry__recorded_on", "-id"))
     return {"items": [_photo(photo) for photo in page["items"]], "next_cursor": page["next_cursor"]}
@@ -130,7 +125,6 @@ def photo_upload(
     consent: Form[bool],
     taken_on: Form[ApiDate | None] = None,
 ) -> object:
-    require(request.user, "progress.upload_photo")
     photo = services.progress_photo_upload(
         actor=request.user, client_id=client_id, pose=pose, image=image, consent=consent, taken_on=taken_on
     )

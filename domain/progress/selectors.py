@@ -1,6 +1,6 @@
 """Reads of progress: entries, value series for charts, photos, and the unit system to show them in.
 
-Callers establish that the client is visible to the asker (`domain.clients.selectors.client_get`);
+Callers establish that the client is visible to the asker (`domain.clients.selectors.client_in_scope`);
 photos are looked up through `photo_get`, which applies that same scope itself.
 """
 

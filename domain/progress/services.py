@@ -25,7 +25,7 @@ from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
 from core.validation import FieldErrors
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.progress.models import (
     Better,
     Measurement,
@@ -111,8 +111,7 @@ def _check_date(errors: FieldErrors, field: str, recorded_on: date | None) -> da
 @transaction.atomic
 def progress_entry_record(*, actor: User, client_id: int, data: ProgressEntryData) -> ProgressEntry:
     """Record measurements and metrics for a date; a value of a type already recorded that day is replaced."""
-    client = client_get(actor=actor, client_id=client_id)
-    require(actor, "progress.record", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="progress.record")
     errors = FieldErrors()
     recorded_on = _check_date(errors, "recorded_on", data.recorded_on)
     system = normalise_system(data.unit_system)
@@ -204,8 +203,7 @@ def progress_photo_upload(
     *, actor: User, client_id: int, pose: str, image: UploadedFile, consent: bool, taken_on: date | None = None
 ) -> ProgressPhoto:
     """Keep a progress photo, only with the client's consent, cleaned by Pillow (see photos.py)."""
-    client = client_get(actor=actor, client_id=client_id)
-    require(actor, "progress.upload_photo", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="progress.upload_photo")
     errors = FieldErrors()
     errors.choice("pose", pose, Pose)
     day = _check_date(errors, "taken_on", taken_on)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from core.permissions import require
 from domain.clients.selectors import client_get
 from domain.videos import schemas, selectors, services
 from domain.videos import storage as files
+from domain.videos.models import Video
 from domain.videos.schemas import (
     AnnotationIn,
     AnnotationOut,
@@ -43,8 +45,8 @@ router = Router(tags=["videos"])
 CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
-def _page(rows: object, query: QueueQuery | ListQuery, order: tuple[str, ...]) -> dict[str, object]:
-    page = paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=order)  # type: ignore[arg-type]
+def _page(rows: QuerySet[Video], query: QueueQuery | ListQuery, order: tuple[str, ...]) -> dict[str, object]:
+    page = paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=order)
     return {"items": [schemas.video_out(v) for v in page["items"]], "next_cursor": page["next_cursor"]}
 
 
@@ -86,7 +88,7 @@ def upload_chunk(request: AuthedRequest, video_id: int) -> object:
         video_id=video_id,
         start=int(match[1]),
         total=int(match[3]),
-        stream=request,  # type: ignore[arg-type]
+        stream=request,  # type: ignore[arg-type]  # HttpRequest reads like a binary file (read(n)); not an IO subclass
         length=length,
     )
     return schemas.upload_progress_out(video)
@@ -146,11 +148,14 @@ def client_videos(request: AuthedRequest, client_id: int, query: Query[ListQuery
 )
 def media(request: HttpRequest, token: str) -> HttpResponseBase:
     found = files.token_read(token)
-    video = selectors.video_by_id(video_id=found[0]) if found else None
-    name = getattr(video, files.KINDS[found[1]], "") if found and video else ""
+    if found is None:
+        raise Http404
+    video_id, kind = found
+    video = selectors.video_by_id(video_id=video_id)
+    name = getattr(video, files.KINDS[kind], "") if video else ""
     if not name:
         raise Http404
-    return files.file_response(request, name, files.CONTENT_TYPES[found[1]])  # type: ignore[index]
+    return files.file_response(request, name, files.CONTENT_TYPES[kind])
 
 
 @router.get("/videos/{video_id}", response=VideoDetailOut, summary="A video with its thread, annotations, history")

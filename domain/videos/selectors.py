@@ -85,7 +85,8 @@ def videos_of_sets(*, set_ids: Iterable[int]) -> dict[int, list[Video]]:
     """logged set id -> its videos (oldest first), in one query, for the workout history."""
     by_set: dict[int, list[Video]] = defaultdict(list)
     for video in Video.objects.filter(logged_set_id__in=list(set_ids)).order_by("created_at", "id"):
-        by_set[video.logged_set_id].append(video)  # type: ignore[index]
+        if video.logged_set_id is not None:  # always, by the filter
+            by_set[video.logged_set_id].append(video)
     return dict(by_set)
 
 

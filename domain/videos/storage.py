@@ -20,7 +20,7 @@ import re
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core import signing
@@ -46,6 +46,11 @@ def storage() -> Storage:
 
 def in_bucket() -> bool:
     return isinstance(storage(), S3Storage)
+
+
+def _bucket_url(name: str, **options: Any) -> str:
+    """A presigned URL of `name` in the bucket (S3Storage.url takes `expire` and `parameters`)."""
+    return str(cast(S3Storage, storage()).url(name, **options))
 
 
 def original_name(video: Video) -> str:
@@ -114,7 +119,7 @@ def delete_quietly(names: Iterable[str]) -> None:
 def probe_source(name: str) -> str:
     """What ffprobe opens: the local path, or a short-lived URL of the object (it reads only the header)."""
     if in_bucket():
-        return str(storage().url(name, expire=120))  # type: ignore[call-arg]
+        return _bucket_url(name, expire=120)
     return str(storage().path(name))
 
 
@@ -141,7 +146,7 @@ def signed_url(video: Video, kind: str) -> str | None:
     ttl = settings.VIDEO_URL_TTL_SECONDS
     if in_bucket():
         content = CONTENT_TYPES.get(kind, "application/octet-stream")
-        return str(storage().url(name, expire=ttl, parameters={"ResponseContentType": content}))  # type: ignore[call-arg]
+        return _bucket_url(name, expire=ttl, parameters={"ResponseContentType": content})
     token = signing.dumps(
         {"s": tenant_connection.schema_name, "v": video.pk, "k": kind}, salt=SIGNING_SALT, compress=True
     )

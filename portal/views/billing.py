@@ -3,8 +3,10 @@ Stripe Connect onboarding for the studio's own payouts. Every Stripe call is in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,20 +26,21 @@ from billing.platform.services import (
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from tenants.hosts import studio_url
+from tenants.http import StudioRequest
 
 
-def _back(request: HttpRequest, anchor: str = "") -> HttpResponse:
+def _back(request: StudioRequest, anchor: str = "") -> HttpResponse:
     return redirect(reverse("portal:billing") + anchor)
 
 
-def _absolute(request: HttpRequest, name: str) -> str:
-    return studio_url(request, request.tenant, reverse(name))  # type: ignore[attr-defined]
+def _absolute(request: StudioRequest, name: str) -> str:
+    return studio_url(request, request.tenant, reverse(name))
 
 
 @page_requires("studio.manage_billing")
 @require_GET
-def billing(request: HttpRequest) -> HttpResponse:
-    studio = request.tenant  # type: ignore[attr-defined]
+def billing(request: StudioRequest) -> HttpResponse:
+    studio = request.tenant
     subscription = selectors.studio_subscription(studio=studio)
     context = {
         "subscription": subscription,
@@ -49,9 +52,9 @@ def billing(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/billing.html", context)
 
 
-def _act(request: HttpRequest, action: object, done: str) -> HttpResponse:
+def _act(request: StudioRequest, action: Callable[[], object], done: str) -> HttpResponse:
     try:
-        action()  # type: ignore[operator]
+        action()
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -61,12 +64,12 @@ def _act(request: HttpRequest, action: object, done: str) -> HttpResponse:
 
 @page_requires("studio.manage_billing")
 @require_POST
-def plan_change(request: HttpRequest) -> HttpResponse:
+def plan_change(request: StudioRequest) -> HttpResponse:
     price = PlanPrice.objects.filter(pk=request.POST.get("price") or 0, active=True).first()
     if price is None:
         messages.error(request, _("Choose one of the plans offered."))
         return _back(request)
-    studio = request.tenant  # type: ignore[attr-defined]
+    studio = request.tenant
     return _act(
         request,
         lambda: subscription_change_plan(studio=studio, price=price, actor=request.user),
@@ -76,8 +79,8 @@ def plan_change(request: HttpRequest) -> HttpResponse:
 
 @page_requires("studio.manage_billing")
 @require_POST
-def cancel(request: HttpRequest) -> HttpResponse:
-    studio = request.tenant  # type: ignore[attr-defined]
+def cancel(request: StudioRequest) -> HttpResponse:
+    studio = request.tenant
     return _act(
         request,
         lambda: subscription_cancel(studio=studio, actor=request.user),
@@ -87,8 +90,8 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 @page_requires("studio.manage_billing")
 @require_POST
-def reactivate(request: HttpRequest) -> HttpResponse:
-    studio = request.tenant  # type: ignore[attr-defined]
+def reactivate(request: StudioRequest) -> HttpResponse:
+    studio = request.tenant
     return _act(
         request, lambda: subscription_reactivate(studio=studio, actor=request.user), _("Your subscription continues.")
     )
@@ -96,10 +99,10 @@ def reactivate(request: HttpRequest) -> HttpResponse:
 
 @page_requires("studio.manage_billing")
 @require_POST
-def payment_method(request: HttpRequest) -> HttpResponse:
+def payment_method(request: StudioRequest) -> HttpResponse:
     """To Stripe's hosted page for the card; it sends the owner back to this page."""
     try:
-        url = payment_method_session_create(studio=request.tenant, return_url=_absolute(request, "portal:billing"))  # type: ignore[attr-defined]
+        url = payment_method_session_create(studio=request.tenant, return_url=_absolute(request, "portal:billing"))
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _back(request)
@@ -108,11 +111,11 @@ def payment_method(request: HttpRequest) -> HttpResponse:
 
 @page_requires("studio.manage_billing")
 @require_http_methods(["GET", "POST"])
-def connect_start(request: HttpRequest) -> HttpResponse:
+def connect_start(request: StudioRequest) -> HttpResponse:
     """To Stripe-hosted Connect onboarding (GET too: Stripe's refresh_url sends the owner here again)."""
     try:
         url = connect_onboarding_link_create(
-            studio=request.tenant,  # type: ignore[attr-defined]
+            studio=request.tenant,
             actor=request.user,
             return_url=_absolute(request, "portal:billing_connect_return"),
             refresh_url=_absolute(request, "portal:billing_connect_start"),
@@ -125,10 +128,10 @@ def connect_start(request: HttpRequest) -> HttpResponse:
 
 @page_requires("studio.manage_billing")
 @require_GET
-def connect_return(request: HttpRequest) -> HttpResponse:
+def connect_return(request: StudioRequest) -> HttpResponse:
     """Back from Stripe: re-read the account now (account.updated may come later) and say where it stands."""
     try:
-        account = connect_account_refresh(studio=request.tenant)  # type: ignore[attr-defined]
+        account = connect_account_refresh(studio=request.tenant)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _back(request, "#payments")

@@ -16,7 +16,7 @@ from core.api.pagination import paginate_cursor
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.models import User
-from core.permissions import can, is_client, require
+from core.permissions import can, is_client
 from domain.clients import selectors, services
 from domain.clients.models import ClientStatus
 from domain.programs.selectors import program_list_for_client, template_list
@@ -34,7 +34,6 @@ def client_list(request: StudioRequest) -> HttpResponse:
         return redirect("portal:my_program")
     form = ClientAddForm(request.POST or None)
     if request.method == "POST":
-        require(actor, "clients.create")
         client = form_saved(
             request, form, lambda: services.client_create(actor=actor, **form.cleaned_data), _("The client was added.")
         )
@@ -101,8 +100,11 @@ def _page(request: StudioRequest, client: User, *, status: int = 200, **bound: f
     return render(request, "portal/clients/detail.html", context, status=status)
 
 
-def _client(request: StudioRequest, client_id: int) -> User:
-    return found(selectors.client_get, actor=request.user, client_id=client_id)
+def _client(request: StudioRequest, client_id: int, action: str = "clients.view", **options: Any) -> User:
+    """The client of the page, if the person may do `action` on them (else 404 or 403, from the selector)."""
+    return found(
+        selectors.client_in_scope, actor=request.user, client_id=client_id, action=action, loaded=True, **options
+    )
 
 
 @page_requires("clients.view")
@@ -122,8 +124,7 @@ def _post(
     form_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """One pattern for every form of the client page: check, validate, call the service, or show errors."""
-    client = _client(request, client_id)
-    require(request.user, action, client)
+    client = _client(request, client_id, action)
     form = form_class(request.POST, **(form_kwargs or {}))
     if form_saved(request, form, lambda: save(client, form), done) is not None:
         return redirect("portal:client_detail", client_id=client.pk)
@@ -142,7 +143,7 @@ def client_profile(request: StudioRequest, client_id: int) -> HttpResponse:
         form_name="profile_form",
         form_kwargs={"private": private},
         save=lambda client, form: services.client_profile_update(
-            actor=request.user, client=client, data=form.profile_data(), private_fields=private
+            actor=request.user, client_id=client.pk, data=form.profile_data(), private_fields=private
         ),
         done=_("Profile saved."),
     )
@@ -158,7 +159,7 @@ def client_health(request: StudioRequest, client_id: int) -> HttpResponse:
         form_class=HealthHistoryForm,
         form_name="health_form",
         save=lambda client, form: services.health_history_update(
-            actor=request.user, client=client, data=form.health_data()
+            actor=request.user, client_id=client.pk, data=form.health_data()
         ),
         done=_("Health history saved."),
     )
@@ -174,7 +175,7 @@ def client_goal_add(request: StudioRequest, client_id: int) -> HttpResponse:
         form_class=GoalForm,
         form_name="goal_form",
         save=lambda client, form: services.goal_create(
-            actor=request.user, client=client, data=services.GoalData(**form.cleaned_data)
+            actor=request.user, client_id=client.pk, data=services.GoalData(**form.cleaned_data)
         ),
         done=_("Goal added."),
     )
@@ -191,7 +192,7 @@ def client_assessment_add(request: StudioRequest, client_id: int) -> HttpRespons
         form_name="assessment_form",
         save=lambda client, form: services.assessment_create(
             actor=request.user,
-            client=client,
+            client_id=client.pk,
             assessed_on=form.cleaned_data["assessed_on"],
             notes=form.cleaned_data["notes"],
             measurements=form.measurements(),
@@ -210,7 +211,7 @@ def client_contact_add(request: StudioRequest, client_id: int) -> HttpResponse:
         form_class=ContactForm,
         form_name="contact_form",
         save=lambda client, form: services.emergency_contact_create(
-            actor=request.user, client=client, data=services.ContactData(**form.cleaned_data)
+            actor=request.user, client_id=client.pk, data=services.ContactData(**form.cleaned_data)
         ),
         done=_("Emergency contact added."),
     )
@@ -219,9 +220,9 @@ def client_contact_add(request: StudioRequest, client_id: int) -> HttpResponse:
 @require_POST
 @page_requires("clients.update")
 def client_access_link(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id)
+    client = _client(request, client_id, "clients.update")
     try:
-        services.client_access_link_send(actor=request.user, client=client, request=request)
+        services.client_access_link_send(actor=request.user, client_id=client.pk, request=request)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -232,8 +233,8 @@ def client_access_link(request: StudioRequest, client_id: int) -> HttpResponse:
 @require_POST
 @page_requires("clients.archive")
 def client_archive(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = _client(request, client_id)
-    services.client_archive(actor=request.user, client=client)
+    client = _client(request, client_id, "clients.archive")
+    services.client_archive(actor=request.user, client_id=client.pk)
     messages.success(request, _("%(name)s was archived. The owner can restore them.") % {"name": client.full_name})
     return redirect("portal:client_list")
 
@@ -241,9 +242,9 @@ def client_archive(request: StudioRequest, client_id: int) -> HttpResponse:
 @require_POST
 @page_requires("clients.restore")
 def client_restore(request: StudioRequest, client_id: int) -> HttpResponse:
-    client = found(selectors.client_get, actor=request.user, client_id=client_id, include_archived=True)
+    client = _client(request, client_id, "clients.restore", include_archived=True)
     try:
-        services.client_restore(actor=request.user, client=client)
+        services.client_restore(actor=request.user, client_id=client.pk)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -24,11 +24,11 @@ from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
-from core.http import AuthedRequest
 from core.models import Role, User
 from core.permissions import can
 from domain.clients.selectors import client_get
 from portal.views.common import found
+from tenants.http import StudioRequest
 
 
 def _acting(default: str) -> Callable[[Callable[..., str | HttpResponse]], Callable[..., HttpResponse]]:
@@ -71,7 +71,7 @@ def _money(amount: int, currency: str) -> str:
 
 
 @login_required
-def shop(request: HttpRequest) -> HttpResponse:
+def shop(request: StudioRequest) -> HttpResponse:
     packages = [
         {"package": p, "price": _money(p.price_amount, p.currency), "signup": _money(p.signup_fee_amount, p.currency)}
         for p in selectors.package_list()
@@ -80,8 +80,8 @@ def shop(request: HttpRequest) -> HttpResponse:
 
 
 @_acting("portal:shop")
-def shop_buy(request: HttpRequest, package_id: int) -> str | HttpResponse:
-    sale = services.package_purchase(actor=request.user, client_id=request.user.pk, package_id=package_id)
+def shop_buy(request: StudioRequest, package_id: int) -> str | HttpResponse:
+    sale = services.package_purchase(actor=request.user, client_id=request.user.id, package_id=package_id)
     if sale.invoice.status == Invoice.Status.PAID:
         return _("Done: it is in your wallet.")
     return HttpResponseRedirect(reverse("portal:wallet") + f"#invoice-{sale.invoice.pk}")
@@ -131,12 +131,12 @@ def _wallet_context(client: User) -> dict[str, Any]:
 
 
 @login_required
-def wallet(request: HttpRequest) -> HttpResponse:
+def wallet(request: StudioRequest) -> HttpResponse:
     return render(request, "portal/commerce/wallet.html", _wallet_context(request.user))
 
 
 @_acting("portal:wallet")
-def invoice_pay(request: HttpRequest, invoice_id: int) -> str | HttpResponse:
+def invoice_pay(request: StudioRequest, invoice_id: int) -> str | HttpResponse:
     """Card payment through Stripe Checkout on the studio's account (billing plumbing)."""
     from billing.payments.services.cards import payment_checkout_start
 
@@ -154,14 +154,14 @@ def invoice_pay(request: HttpRequest, invoice_id: int) -> str | HttpResponse:
 
 
 @_acting("portal:wallet")
-def card_remove(request: AuthedRequest, card_id: int) -> str:
+def card_remove(request: StudioRequest, card_id: int) -> str:
     """The client removes their card on file (staff do it from the sales desk)."""
     card = saved_card_remove(actor=request.user, card_id=card_id)
     return _("The card ending %(last4)s was removed; it will not be charged again.") % {"last4": card.last4}
 
 
 @_acting("portal:wallet")
-def membership_cancel(request: HttpRequest, membership_id: int) -> str:
+def membership_cancel(request: StudioRequest, membership_id: int) -> str:
     services.subscription_cancel_at_period_end(actor=request.user, subscription_id=membership_id)
     return _("Your membership will end as shown.")
 
@@ -172,14 +172,15 @@ class PauseForm(forms.Form):
 
 
 @_acting("portal:wallet")
-def membership_pause(request: HttpRequest, membership_id: int) -> str:
+def membership_pause(request: StudioRequest, membership_id: int) -> str:
     from datetime import datetime, time
 
     from core.studio_time import studio_zone
 
     form = PauseForm(request.POST)
     if not form.is_valid():
-        return messages.error(request, _("Choose both dates of the freeze.")) or ""
+        messages.error(request, _("Choose both dates of the freeze."))
+        return ""
     zone = studio_zone()
     services.subscription_pause(
         actor=request.user,
@@ -193,13 +194,13 @@ def membership_pause(request: HttpRequest, membership_id: int) -> str:
 # --- Staff: sales desk -----------------------------------------------------------------------------------
 
 
-def _staff(request: HttpRequest) -> None:
+def _staff(request: StudioRequest) -> None:
     if not can(request.user, "commerce.view_all"):
         raise Http404
 
 
 @login_required
-def sales_desk(request: HttpRequest) -> HttpResponse:
+def sales_desk(request: StudioRequest) -> HttpResponse:
     _staff(request)
     client = None
     client_id = _int(request.GET.get("client"))
@@ -224,10 +225,11 @@ def _desk(client_id: int | None) -> str:
 
 
 @_acting("portal:sales_desk")
-def desk_sell(request: HttpRequest) -> str:
+def desk_sell(request: StudioRequest) -> str:
     client_id, package_id = _int(request.POST.get("client")), _int(request.POST.get("package"))
     if not (client_id and package_id):
-        return messages.error(request, _("Choose a client and a package.")) or ""
+        messages.error(request, _("Choose a client and a package."))
+        return ""
     sale = services.package_purchase(actor=request.user, client_id=client_id, package_id=package_id)
     return _("Sold: invoice %(number)s is open for %(amount)s.") % {
         "number": sale.invoice.number,
@@ -236,10 +238,11 @@ def desk_sell(request: HttpRequest) -> str:
 
 
 @_acting("portal:sales_desk")
-def desk_payment(request: HttpRequest, invoice_id: int) -> str:
+def desk_payment(request: StudioRequest, invoice_id: int) -> str:
     amount = _int(request.POST.get("amount"))
     if amount is None:
-        return messages.error(request, _("Enter the amount in minor units (cents).")) or ""
+        messages.error(request, _("Enter the amount in minor units (cents)."))
+        return ""
     payment = services.payment_record_manual(
         actor=request.user,
         invoice_id=invoice_id,
@@ -251,7 +254,7 @@ def desk_payment(request: HttpRequest, invoice_id: int) -> str:
 
 
 @_acting("portal:sales_desk")
-def desk_refund(request: HttpRequest, payment_id: int) -> str:
+def desk_refund(request: StudioRequest, payment_id: int) -> str:
     amount = _int(request.POST.get("amount")) if request.POST.get("amount") else None
     refund = services.payment_refund(
         actor=request.user, payment_id=payment_id, amount=amount, reason=request.POST.get("reason", "")
@@ -260,13 +263,13 @@ def desk_refund(request: HttpRequest, payment_id: int) -> str:
 
 
 @_acting("portal:sales_desk")
-def desk_waive(request: HttpRequest, fee_id: int) -> str:
+def desk_waive(request: StudioRequest, fee_id: int) -> str:
     services.fee_waive(actor=request.user, fee_id=fee_id)
     return _("Fee waived.")
 
 
 @_acting("portal:sales_desk")
-def desk_forgive(request: HttpRequest, client_id: int) -> str:
+def desk_forgive(request: StudioRequest, client_id: int) -> str:
     count = services.strikes_forgive(actor=request.user, client_id=client_id)
     return _("%(n)d strikes forgiven.") % {"n": count}
 
@@ -283,7 +286,7 @@ class PolicyForm(forms.ModelForm):
 
 
 @login_required
-def billing_settings(request: HttpRequest) -> HttpResponse:
+def billing_settings(request: StudioRequest) -> HttpResponse:
     if not can(request.user, "commerce.manage_policy"):
         raise Http404
     policy = selectors.policy_get()

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from core.exceptions import ApplicationError, NotFoundError
 from core.forms import form_add_service_errors
@@ -35,3 +36,18 @@ def form_saved(request: HttpRequest, form: forms.Form, save: Callable[[], T], do
         return None
     messages.success(request, done)
     return result
+
+
+def offline_service_worker(request: HttpRequest, *, cache: str, page_pattern: str, assets: list[str]) -> HttpResponse:
+    """The service worker of an offline page (templates/portal/offline/sw.js): it keeps the pages matching
+    `page_pattern` (a JavaScript regex source) and `assets` (static URLs) in the browser cache `cache`, so they
+    open without a connection. Serve it from the pages' own folder: a worker's scope is the path it is served under.
+    """
+    response = render(
+        request,
+        "portal/offline/sw.js",
+        {"cache": cache, "page_pattern": page_pattern, "assets": assets},
+        content_type="application/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

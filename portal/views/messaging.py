@@ -9,6 +9,7 @@ signing in (the token is signed and names the person, the channel and the kind o
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -90,3 +92,51 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("You will no longer get these messages."))
     context = {"done": True, "channel": channel, "category": category, "email": person.email}
     return render(request, "portal/messaging/unsubscribe.html", context)
+
+
+CONSENTS = [
+    ("email_service", _lazy("Email: bookings, payments, replies")),
+    ("email_marketing", _lazy("Email: news and offers")),
+    ("push_service", _lazy("Phone notifications: bookings, payments, replies")),
+    ("push_marketing", _lazy("Phone notifications: news and offers")),
+    ("sms_service", _lazy("Text messages: bookings, payments, replies")),
+    ("sms_marketing", _lazy("Text messages: news and offers")),
+]
+
+
+def _time_or_none(value: str) -> time | None:
+    try:
+        return time.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@page_requires("notifications.preferences")
+def notification_settings(request: StudioRequest) -> HttpResponse:
+    """What a person is sent, where, and when not (consent per channel and kind, quiet hours, zone)."""
+    if request.method == "POST":
+        changes: dict[str, Any] = {name: name in request.POST for name, _label in CONSENTS}
+        changes["quiet_start"] = _time_or_none(request.POST.get("quiet_start", ""))
+        changes["quiet_end"] = _time_or_none(request.POST.get("quiet_end", ""))
+        changes["timezone"] = request.POST.get("timezone", "")
+        try:
+            services.preference_update(actor=request.user, changes=changes)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("portal:notification_settings")
+    pref = services.preference_of(request.user)
+    consents = [(name, label, getattr(pref, name)) for name, label in CONSENTS]
+    texts = {
+        "on": _("Notifications are on for this device."),
+        "denied": _("This browser blocks notifications."),
+        "unsupported": _("This browser cannot receive notifications."),
+    }
+    push = {
+        "key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
+        "subscribe": "/api/v1/messaging/push/subscriptions",
+        "texts": texts,
+    }
+    context = {"consents": consents, "pref": pref, "push": push}
+    return render(request, "portal/messaging/settings.html", context)

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
+from core.http import AuthedRequest
 from core.models import Role, User
 from core.permissions import require
 from core.studio_time import studio_today
@@ -28,7 +29,7 @@ from domain.nutrition.calculator import targets_calculate
 from domain.progress.selectors import measurement_series
 from portal.charts import Bar, adherence_tone, bar_chart
 from portal.forms_nutrition import CalculatorForm, MealPlanAssignForm, PlanForm
-from portal.views.common import found
+from portal.views.common import found, offline_service_worker
 from tenants.http import StudioRequest
 
 ADHERENCE_WEEKS = 8
@@ -132,18 +133,12 @@ def _meal_plan_view(client: User, plan: Any) -> dict[str, Any] | None:
 
 def nutrition_service_worker(request: HttpRequest) -> HttpResponse:
     """The food logger's service worker, served under /me/nutrition/ so its scope covers the page."""
-    response = render(
+    return offline_service_worker(
         request,
-        "portal/workouts/sw.js",
-        {
-            "cache": "fitwell-food-logger",
-            "page_pattern": r"^\/me\/nutrition\/$",
-            "assets": [static("js/nutrition-logger.js"), static("css/nutrition.css"), static("css/fitwell.css")],
-        },
-        content_type="application/javascript",
+        cache="fitwell-food-logger",
+        page_pattern=r"^\/me\/nutrition\/$",
+        assets=[static("js/nutrition-logger.js"), static("css/nutrition.css"), static("css/fitwell.css")],
     )
-    response["Cache-Control"] = "no-cache"
-    return response
 
 
 def _calculator_initial(client: User) -> dict[str, Any]:
@@ -274,12 +269,12 @@ def _calculate(request: HttpRequest, client: User, meal_plans: list[tuple[int, s
     return _page(request, client, calculator=calculator, plan_form=plan_form, result=result)
 
 
-def _assign(request: HttpRequest, client: User) -> HttpResponse:
+def _assign(request: AuthedRequest, client: User) -> HttpResponse:
     templates = [(p.pk, p.name) for p in selectors.meal_plan_templates()]
     form = MealPlanAssignForm(request.POST, templates=templates)
     if form.is_valid():
         services.meal_plan_assign(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             meal_plan_id=form.cleaned_data["meal_plan_id"],
             client_id=client.pk,
         )

@@ -15,7 +15,7 @@ from core.forms import form_add_service_errors
 from core.models import User
 from core.permissions import can, require
 from core.studio_time import studio_today
-from domain.clients.selectors import client_get, client_list
+from domain.clients.selectors import client_in_scope, client_list
 from domain.library.vocabulary import Difficulty
 from domain.programs import selectors, services
 from domain.programs.models import ClientProgram, LoadType, ProgramGoal, ProgramStatus
@@ -117,7 +117,7 @@ def template_assign(request: StudioRequest, template_id: int) -> HttpResponse:
     previewed = request.method == "GET" and "client_id" in request.GET and chosen.isdigit()
     warnings: list[dict[str, object]] = []
     if previewed:
-        client = found(client_get, actor=actor, client_id=int(chosen))
+        client = found(client_in_scope, actor=actor, client_id=int(chosen), action="programs.assign")
         warnings = [
             w.as_dict() for w in selectors.template_contraindications(template_id=template.pk, client_id=client.pk)
         ]
@@ -127,11 +127,11 @@ def template_assign(request: StudioRequest, template_id: int) -> HttpResponse:
         initial={"client_id": chosen, "start_date": studio_today()},
     )
     if request.method == "POST" and form.is_valid():
-        client = found(client_get, actor=actor, client_id=form.cleaned_data["client_id"])
+        client = found(client_in_scope, actor=actor, client_id=form.cleaned_data["client_id"], action="programs.assign")
         try:
             result = services.template_assign(
                 template_id=template.pk,
-                client=client,
+                client_id=client.pk,
                 actor=actor,
                 assignment_type=form.cleaned_data["assignment_type"],
                 start_date=form.cleaned_data["start_date"],

@@ -24,7 +24,7 @@ from core.exceptions import ApplicationError
 from core.models import User
 from core.permissions import can, is_client
 from core.studio_time import studio_today
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.progress import selectors as progress
 from domain.progress import services
 from domain.progress.starter import BODY_WEIGHT
@@ -188,7 +188,8 @@ def _value_text(row: Any, system: str) -> str:
 
 
 def _client(request: HttpRequest, client_id: int) -> User:
-    return found(client_get, actor=request.user, client_id=client_id)
+    """The client whose progress the page shows, if the person may see it (404 or 403 from the selector)."""
+    return found(client_in_scope, actor=request.user, client_id=client_id, action="progress.view")
 
 
 @page_requires("progress.view")

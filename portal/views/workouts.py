@@ -22,7 +22,7 @@ from domain.progress.selectors import client_unit_system
 from domain.progress.units import unit_label
 from domain.workouts import schemas, selectors
 from domain.workouts.models import Mood
-from portal.views.common import found
+from portal.views.common import found, offline_service_worker
 from portal.views.videos import set_videos_attach
 from tenants.http import StudioRequest
 
@@ -112,15 +112,9 @@ def workout_log(request: StudioRequest, workout_id: int) -> HttpResponse:
 
 def logger_service_worker(request: HttpRequest) -> HttpResponse:
     """The logger's service worker, served under /me/workouts/ so its scope covers the logger pages."""
-    response = render(
+    return offline_service_worker(
         request,
-        "portal/workouts/sw.js",
-        {
-            "cache": "fitwell-logger",
-            "page_pattern": r"\/log\/$",
-            "assets": [static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")],
-        },
-        content_type="application/javascript",
+        cache="fitwell-logger",
+        page_pattern=r"\/log\/$",
+        assets=[static("js/workout-logger.js"), static("css/workouts.css"), static("css/fitwell.css")],
     )
-    response["Cache-Control"] = "no-cache"
-    return response

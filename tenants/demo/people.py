@@ -110,7 +110,7 @@ def cast_gather(*, studio: HasSchema, calendar: Calendar, password: str | None) 
     if not ClientTrainer.objects.filter(client=first_client).exists():
         clients.client_update(
             actor=owner,
-            client=first_client,
+            client_id=first_client.pk,
             first_name=first_client.first_name,
             last_name=first_client.last_name,
             phone=first_client.phone,

@@ -102,7 +102,7 @@ def programs_assign(*, cast: Cast, calendar: Calendar) -> None:
         with at(calendar.moment(start - timedelta(days=3), 11)):
             programs.template_assign(
                 template_id=template.pk,
-                client=client,
+                client_id=client.pk,
                 actor=trainer,
                 assignment_type=AssignmentType.DYNAMIC_PROGRESSIVE,
                 start_date=start,

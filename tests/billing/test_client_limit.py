@@ -58,11 +58,11 @@ def test_a_client_cannot_sign_themself_up_past_the_limit(at_limit, studio):
 
 def test_archived_clients_free_a_place_and_cannot_come_back_into_a_full_plan(at_limit, studio, tenant, studio_owner):
     first, _second = at_limit
-    client_archive(actor=studio_owner, client=first)
+    client_archive(actor=studio_owner, client_id=first.pk)
     ClientFactory()  # the freed place is taken
 
     with pytest.raises(ClientLimitReached):
-        client_restore(actor=studio_owner, client=first)
+        client_restore(actor=studio_owner, client_id=first.pk)
 
 
 def test_trainers_are_not_clients(at_limit, studio):

@@ -61,7 +61,7 @@ def _make() -> dict[str, object]:
     client = assigned_client(trainer, email=f"member-{suffix}@app.test", first_name="Cleo")
     program = template_assign(
         template_id=template(actor=trainer, name=f"App {suffix}").pk,
-        client=client,
+        client_id=client.pk,
         actor=trainer,
         assignment_type="STATIC",
     ).program

@@ -98,3 +98,31 @@ def test_the_people_export_gives_times_on_the_studios_clock_with_the_offset(stud
     rows = {row["email"]: row for row in csv.DictReader(io.StringIO(people_export_csv(actor=owner)))}
     assert rows["cleo@example.test"]["date_joined"] == joined
     assert rows["cleo@example.test"]["last_login"] == ""
+
+
+def test_a_request_on_a_studio_host_runs_in_the_studios_zone_and_leaves_utc_behind(studio_in_zone, settings):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from core.middleware import StudioTimeZoneMiddleware
+
+    # given a studio in New York, served by the connection (the routing middleware's work)
+    studio_in_zone("America/New_York")
+    seen: list[str] = []
+
+    def page(request) -> HttpResponse:
+        seen.append(timezone.get_current_timezone_name())
+        return HttpResponse(Template("{{ moment|date:'H:i' }}").render(Context({"moment": SENT})))
+
+    # when a page is rendered for a request there
+    response = StudioTimeZoneMiddleware(page)(RequestFactory().get("/"))
+    # then it ran in the studio's zone (22:30 UTC is 17:30 in New York), and the zone is UTC again afterwards
+    assert seen == ["America/New_York"]
+    assert response.content == b"17:30"
+    assert timezone.get_current_timezone_name() == "UTC"
+    # and the middleware sits after routing, which puts the connection on the studio
+    order = settings.MIDDLEWARE
+    assert order.index("core.middleware.StudioTimeZoneMiddleware") > order.index(
+        "tenants.middleware.StudioRoutingMiddleware"
+    )

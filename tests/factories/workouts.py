@@ -58,7 +58,7 @@ def assign_program(
     items = tuple(exercises) if exercises is not None else (squat(reps_min=5, reps_max=5), bench())
     made = template(actor=actor, phases=((weeks, workouts_per_week),), exercises=items)
     assignment = template_assign(
-        template_id=made.pk, client=client, actor=actor, assignment_type=assignment_type, start_date=start_date
+        template_id=made.pk, client_id=client.pk, actor=actor, assignment_type=assignment_type, start_date=start_date
     )
     return assignment.program
 

@@ -19,7 +19,7 @@ from tests.factories.scheduling import (
     GroupSessionFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture

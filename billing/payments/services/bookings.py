@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,8 @@ from billing.payments.services.entitlements import (
     entitlement_decide,
     entitlement_settle,
 )
+from core.db import tenant_connection
+from core.error_codes import ErrorCode
 from core.models import User
 
 
@@ -71,7 +72,7 @@ def waitlist_check(*, actor: User, ref: BookingRef, override: bool = False, now:
     """Joining a waitlist needs what a seat would (nothing is held until promotion)."""
     decision = entitlement_decide(client=ref.client, bookable=ref.bookable, now=now)
     if not decision.allowed and not override:
-        raise EntitlementRequired(decision.message, code=decision.code, extra=decision.extra)
+        raise EntitlementRequired(decision.message, code=ErrorCode(decision.code), extra=decision.extra)
 
 
 def _use(ref: BookingRef) -> BookingUse | None:
@@ -136,7 +137,7 @@ def _penalty(ref: BookingRef, *, kind: str, use: BookingUse | None, now: datetim
         client=ref.client,
         kind=kind,
         amount=amount,
-        currency=connection.tenant.currency,
+        currency=tenant_connection.tenant.currency,
         description=(label % {"booking": ref.label})[:200],
         charge_after=now + timedelta(hours=selectors.policy_get().fee_waive_hours),
         appointment_id=ref.appointment_id,
@@ -163,7 +164,7 @@ def cancel_preview(*, ref: BookingRef, late: bool, now: datetime | None = None) 
     late_fee, _no_show = selectors.fee_amounts(
         appointment_type_id=ref.appointment_type_id, class_type_id=ref.class_type_id
     )
-    currency = connection.tenant.currency
+    currency = tenant_connection.tenant.currency
     strikes = selectors.strike_status(client_id=ref.client.pk, now=now)
     fee = late_fee if late else 0
     holds_credit = use is not None and use.source == BookingUse.Source.PACK and use.state == BookingUse.State.HELD

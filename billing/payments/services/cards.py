@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing.payments.models import Invoice, Payment, Refund, SavedCard
 from billing.payments.services.invoices import invoice_for_update
 from billing.payments.services.payments import payment_succeeded
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError
 from core.models import User
@@ -68,7 +69,7 @@ def payment_checkout_start(
     on_file = SavedCard.objects.filter(client_id=invoice.client_id).first()
     try:
         session = studio_checkout_session_create(
-            studio=connection.tenant,
+            studio=tenant_connection.tenant,
             amount=payment.amount,
             currency=payment.currency,
             description=_("Invoice %(number)s") % {"number": invoice.number},
@@ -167,7 +168,7 @@ def invoice_charge_saved_card(*, invoice_id: int) -> str:
         )
     try:
         intent = studio_saved_card_charge(
-            studio=connection.tenant,
+            studio=tenant_connection.tenant,
             amount=payment.amount,
             currency=payment.currency,
             description=_("Invoice %(number)s") % {"number": invoice.number},
@@ -193,7 +194,7 @@ def refund_send(*, refund_id: int) -> bool:
     if refund is None or refund.stripe_refund_id or not refund.payment.stripe_payment_intent_id:
         return False
     sent = studio_refund_create(
-        studio=connection.tenant,
+        studio=tenant_connection.tenant,
         payment_intent_id=refund.payment.stripe_payment_intent_id,
         amount=refund.amount,
         reference=f"refund:{refund.pk}",

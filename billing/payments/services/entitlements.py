@@ -102,7 +102,8 @@ def _membership_decision(client_id: int, bookable: Bookable, now: datetime) -> t
         )
         if not covers or (membership.cancel_at is not None and bookable.starts_at >= membership.cancel_at):
             continue
-        if membership.status == ClientSubscription.Status.PAST_DUE and now >= membership.past_due_since + grace:
+        overdue_since = membership.past_due_since or now  # set with the past-due status; never None there
+        if membership.status == ClientSubscription.Status.PAST_DUE and now >= overdue_since + grace:
             refusal = Decision(
                 "",
                 code=ErrorCode.MEMBERSHIP_PAST_DUE,
@@ -198,7 +199,7 @@ def entitlement_consume(
             )
             audit_record(actor=actor, action=AuditAction.ENTITLEMENT_OVERRIDE, target=use, refused=decision.code)
             return use
-        raise EntitlementRequired(decision.message, code=decision.code, extra=decision.extra)
+        raise EntitlementRequired(decision.message, code=ErrorCode(decision.code), extra=decision.extra)
     if decision.source == "free":
         return None
     if decision.source == "membership":
@@ -257,6 +258,6 @@ def entitlement_settle(
     now = now or timezone.now()
     use.state = state
     use.save(update_fields=["state", "updated_at"])
-    if state == BookingUse.State.RETURNED and use.source == BookingUse.Source.PACK and use.pack_id:
-        ClientPack.objects.filter(pk=use.pack_id).update(credits_remaining=F("credits_remaining") + 1)
+    if state == BookingUse.State.RETURNED and use.source == BookingUse.Source.PACK and use.pack is not None:
+        ClientPack.objects.filter(pk=use.pack.pk).update(credits_remaining=F("credits_remaining") + 1)
         _ledger(use.pack, +1, CreditMovement.Reason.RETURN, use=use, actor=actor, now=now)

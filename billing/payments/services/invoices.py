@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from billing.payments import selectors
 from billing.payments.models import Invoice, InvoiceCounter, InvoiceLine, InvoiceReminder, Package
 from billing.payments.money import line_amounts
 from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import User
@@ -83,7 +84,7 @@ def invoice_draft(
 
 def _seller() -> dict[str, str]:
     policy = selectors.policy_get()
-    tenant = connection.tenant
+    tenant = tenant_connection.tenant
     return {
         "name": policy.legal_name or tenant.name,
         "address": policy.address,

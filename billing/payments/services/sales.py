@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from billing.payments.models import (
 )
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -97,7 +98,7 @@ def package_create(
                 code=ErrorCode.PACKAGE_INVALID,
                 fields={"program_template_id": _("No such program.")},
             )
-    package = Package.objects.create(currency=connection.tenant.currency, replaces=replaces, **values)
+    package = Package.objects.create(currency=tenant_connection.tenant.currency, replaces=replaces, **values)
     _set_scope(package, appointment_type_ids, class_type_ids)
     audit_record(actor=actor, action=AuditAction.PACKAGE_CREATE, target=package, price=package.price_amount)
     return package
@@ -166,7 +167,7 @@ def _ensure_may_sell(actor: User, client: User) -> None:
 
 
 def _zone() -> str:
-    return connection.tenant.timezone
+    return tenant_connection.tenant.timezone
 
 
 @transaction.atomic
@@ -223,7 +224,7 @@ def package_purchase(*, actor: User, client_id: int, package_id: int, now: datet
             client=client,
             package=package,
             invoice=invoice,
-            credits_total=package.credits,
+            credits_total=package.credits or 0,  # a pack's or drop-in's credits are required on sale
             credits_remaining=0,
             expiry_days=package.expiry_days,
             expiry_starts=package.expiry_starts,
@@ -264,9 +265,11 @@ def invoice_fulfil(*, invoice: Invoice, now: datetime) -> None:
     for line in program_lines:
         from domain.programs.services import template_assign
 
+        if line.package is None or line.package.program_template_id is None:
+            continue  # the filter above keeps program lines only, and a program package names its template
         template_assign(
             template_id=line.package.program_template_id,
-            client=invoice.client,
+            client_id=invoice.client_id,
             actor=invoice.created_by or invoice.client,
             assignment_type="DYNAMIC_PROGRESSIVE",
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from billing.payments.models import ClientSubscription, Invoice, Package, Packag
 from billing.payments.money import period_add, prorate
 from billing.payments.services.invoices import LineData, invoice_draft, invoice_finalise
 from core.audit import AuditAction, audit_record
+from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import User
@@ -26,7 +27,7 @@ from core.permissions import is_management
 
 
 def _zone() -> str:
-    return connection.tenant.timezone
+    return tenant_connection.tenant.timezone
 
 
 def _locked(subscription_id: int) -> ClientSubscription:
@@ -156,7 +157,11 @@ def subscription_pause(
             code=ErrorCode.PAUSE_INVALID,
             fields={"ends_at": _("After the start.")},
         )
-    if membership.status != ClientSubscription.Status.ACTIVE:
+    if (
+        membership.status != ClientSubscription.Status.ACTIVE
+        or membership.current_period_end is None  # an active membership always has its period and next bill
+        or membership.next_bill_at is None
+    ):
         raise ConflictError(_("Only an active membership can be frozen."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE)
     if membership.pauses.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
         raise ConflictError(_("This overlaps another freeze."), code=ErrorCode.PAUSE_OVERLAPS)
@@ -281,7 +286,12 @@ def subscription_change(
             code=ErrorCode.CHANGE_INVALID,
             fields={"package_id": _("Not valid.")},
         )
-    if membership.status != ClientSubscription.Status.ACTIVE or membership.cancel_at is not None:
+    if (
+        membership.status != ClientSubscription.Status.ACTIVE
+        or membership.cancel_at is not None
+        or membership.current_period_start is None  # an active membership always has its period
+        or membership.current_period_end is None
+    ):
         raise ConflictError(
             _("Only an active, continuing membership can be changed."), code=ErrorCode.MEMBERSHIP_NOT_ACTIVE
         )

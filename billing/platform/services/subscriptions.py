@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
+from stripe.params import SubscriptionCreateParams, SubscriptionScheduleUpdateParams
 
 from billing.platform.audit import studio_billing_audit
 from billing.platform.models import PlanPrice, StudioSubscription
@@ -81,7 +82,7 @@ def subscription_stripe_setup(*, studio_id: int) -> StudioSubscription | None:
             },
             options={"idempotency_key": idempotency_key("customer", studio.schema_name)},
         )
-        params: dict[str, Any] = {
+        params: SubscriptionCreateParams = {
             "customer": customer.id,
             "items": [{"price": subscription.price.stripe_price_id}],
             "metadata": {"studio": studio.schema_name},
@@ -90,7 +91,7 @@ def subscription_stripe_setup(*, studio_id: int) -> StudioSubscription | None:
         if subscription.trial_end and subscription.trial_end > timezone.now():
             params["trial_end"] = int(subscription.trial_end.timestamp())
         stripe_sub = client.v1.subscriptions.create(
-            params=params,  # type: ignore[arg-type]
+            params=params,
             options={"idempotency_key": idempotency_key("subscription", studio.schema_name)},
         )
     with transaction.atomic():
@@ -257,20 +258,21 @@ def _schedule_downgrade(row: StudioSubscription, price: PlanPrice) -> StudioSubs
             ).id
         schedule = client.v1.subscription_schedules.retrieve(schedule_id)
         phase = schedule["phases"][0]
-        client.v1.subscription_schedules.update(
-            schedule_id,
-            params={
-                "end_behavior": "release",
-                "phases": [
-                    {
-                        "items": [{"price": row.price.stripe_price_id, "quantity": 1}],
-                        "start_date": phase["start_date"],
-                        "end_date": phase["end_date"],
-                    },
-                    {"items": [{"price": price.stripe_price_id, "quantity": 1}], "iterations": 1},
-                ],
-            },  # type: ignore[typeddict-item]
-        )
+        params: SubscriptionScheduleUpdateParams = {
+            "end_behavior": "release",
+            "phases": [
+                {
+                    "items": [{"price": row.price.stripe_price_id, "quantity": 1}],
+                    "start_date": phase["start_date"],
+                    "end_date": phase["end_date"],
+                },
+                {  # type: ignore[typeddict-unknown-key]  # `iterations`: stripe 16's types list only `duration`
+                    "items": [{"price": price.stripe_price_id, "quantity": 1}],
+                    "iterations": 1,  # one period of the new price, then the schedule releases
+                },
+            ],
+        }
+        client.v1.subscription_schedules.update(schedule_id, params=params)
     StudioSubscription.objects.filter(pk=row.pk).update(scheduled_price=price, stripe_schedule_id=schedule_id)
     row.refresh_from_db()
     return row

@@ -81,6 +81,7 @@ class AutomationSend(models.Model):
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     occurrence = models.CharField(max_length=80)  # "once" or what happened ("booking-12", "2026-11-30")
     due_at = models.DateTimeField()
+    context = models.JSONField(default=dict)  # the template's variables found with the match
     sent_at = models.DateTimeField(null=True, blank=True)
     notification = models.ForeignKey(
         "messaging.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

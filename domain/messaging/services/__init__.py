@@ -1,6 +1,16 @@
 """Messaging services (writes), one module per sub-area, re-exported here."""
 
+from domain.messaging.services.archive import archive_old, settings_update
 from domain.messaging.services.attachments import attachment_clean, attachments_clean
+from domain.messaging.services.automations import (
+    AutomationData,
+    automation_save,
+    automation_send,
+    automation_sends_due,
+    automation_switch,
+    automations_plan,
+    sending_time,
+)
 from domain.messaging.services.inbox import notifications_mark_read
 from domain.messaging.services.notify import Outcome, deliveries_due, delivery_send, notify, notify_many
 from domain.messaging.services.preferences import (
@@ -31,9 +41,16 @@ from domain.messaging.services.threads import (
 )
 
 __all__ = [
+    "AutomationData",
     "Outcome",
+    "archive_old",
     "attachment_clean",
     "attachments_clean",
+    "automation_save",
+    "automation_send",
+    "automation_sends_due",
+    "automation_switch",
+    "automations_plan",
     "deliveries_due",
     "delivery_send",
     "may_message",
@@ -48,6 +65,8 @@ __all__ = [
     "push_subscribe",
     "push_unsubscribe",
     "quiet_until",
+    "sending_time",
+    "settings_update",
     "template_override_reset",
     "template_override_set",
     "template_preview",

@@ -28,7 +28,7 @@ from core.models import User
 from domain.messaging.catalog import MARKETING
 from domain.messaging.models import Delivery, Notification, Participant, Preference
 from domain.messaging.realtime import publish
-from domain.messaging.services.preferences import preference_of, quiet_until, unsubscribe_token
+from domain.messaging.services.preferences import person_setting, preference_of, quiet_until, unsubscribe_token
 from domain.messaging.services.templates import template_render, wording_get
 from domain.notifications.channels import DeliveryError, Message, channel_get
 
@@ -59,7 +59,7 @@ def studio_base_url() -> str:
 
 def _language(pref: Preference) -> str:
     studio = getattr(tenant_connection, "tenant", None)
-    return pref.language or getattr(studio, "locale", None) or settings.LANGUAGE_CODE
+    return person_setting(pref, "language") or getattr(studio, "locale", None) or settings.LANGUAGE_CODE
 
 
 def _context(user: User, context: dict[str, Any]) -> dict[str, Any]:
@@ -100,8 +100,11 @@ def notify(
     `kind`: a catalog key (domain/messaging/catalog.py) whose wording and category are used; `title`/`body`
     given by the caller are used unless the studio overrode the template. `channels`: outside channels
     besides in-app (default: the kind's); each is used only with the person's consent for the category and
-    a way to reach them. Deliveries go out after commit by a task, or, with `send_now`, right here in the
-    caller's transaction (for callers with their own retry; raises DeliveryError when one fails).
+    a way to reach them. Deliveries go out after commit by a task (push and SMS wait for the end of the
+    person's quiet hours), or, with `send_now`, right here in the caller's transaction, for callers that
+    own the timing and the retries (scheduling's reminders): then a call again with the same key retries
+    what is still pending, and a channel that cannot carry it raises DeliveryError (permanent when the
+    person gave no consent or cannot be reached, retryable when the provider failed).
     Returns the notification, or None when `key` was already used (nothing is sent again).
     """
     now = now or timezone.now()
@@ -131,7 +134,7 @@ def notify(
         if channel == "in_app":
             continue
         reason = _blocked(channel, category, user, pref)
-        held = quiet_until(pref, now) if channel in QUIET_CHANNELS else None
+        held = quiet_until(pref, now) if channel in QUIET_CHANNELS and not send_now else None
         rows.append(
             Delivery(
                 notification=notification,
@@ -158,13 +161,28 @@ def notify(
         )
     )
     if send_now:
-        for delivery_id, _due in pending:
-            outcome = delivery_send(delivery_id=delivery_id, now=now, context=context or {}, given=given)
-            if outcome == Outcome.RETRY:
-                raise DeliveryError(Delivery.objects.get(pk=delivery_id).last_error or "delivery failed")
+        _send_now(notification, pending, now=now, given=given, context=context or {})
     else:
         _queue(pending, now)
     return notification
+
+
+def _send_now(
+    notification: Notification,
+    pending: list[tuple[int, datetime]],
+    *,
+    now: datetime,
+    given: Rendered | None,
+    context: dict[str, Any],
+) -> None:
+    for delivery_id, _due in pending:
+        outcome = delivery_send(delivery_id=delivery_id, now=now, given=given, context=context, on_time=True)
+        if outcome in (Outcome.RETRY, Outcome.FAILED):
+            error = Delivery.objects.get(pk=delivery_id).last_error or "delivery failed"
+            raise DeliveryError(error, permanent=outcome == Outcome.FAILED)
+    blocked = notification.deliveries.filter(status=Delivery.Status.SKIPPED).values_list("last_error", flat=True)
+    if not pending and blocked:
+        raise DeliveryError(f"Not sent: {', '.join(blocked)}.", permanent=True)
 
 
 def _queue(pending: list[tuple[int, datetime]], now: datetime) -> None:
@@ -205,7 +223,9 @@ def _message(delivery: Delivery, rendered: Rendered) -> Message:
     notification, user = delivery.notification, delivery.notification.user
     base = studio_base_url()
     link = f"{base}{notification.link}" if notification.link.startswith("/") else notification.link
-    key = f"{tenant_connection.schema_name}-n{notification.pk}-{delivery.channel}"
+    schema = tenant_connection.schema_name
+    key = notification.key if schema in notification.key else f"{schema}-{notification.key}"
+    key = key if delivery.channel == "email" else f"{key}-{delivery.channel}"  # email: the Message-ID
     if delivery.channel != "email":
         return Message(
             recipient=user,
@@ -250,9 +270,11 @@ def delivery_send(
     now: datetime | None = None,
     context: dict[str, Any] | None = None,
     given: Rendered | None = None,
+    on_time: bool = False,
 ) -> Outcome:
     """Send one delivery at most once (see the module's docstring). Returns what happened; RETRY means the
-    caller should try again later (the row stays pending), FAILED that it gave up (permanent or too many)."""
+    caller should try again later (the row stays pending), FAILED that it gave up (permanent or too many).
+    `on_time`: the caller decides when (send_now): a pending row is sent whatever its `send_after`."""
     now = now or timezone.now()
     delivery = (
         Delivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -260,7 +282,7 @@ def delivery_send(
         .filter(pk=delivery_id)
         .first()
     )
-    if delivery is None or delivery.status != Delivery.Status.PENDING or delivery.send_after > now:
+    if delivery is None or delivery.status != Delivery.Status.PENDING or (delivery.send_after > now and not on_time):
         return Outcome.SKIPPED
     notification, user = delivery.notification, delivery.notification.user
     pref = preference_of(user)
@@ -269,14 +291,10 @@ def delivery_send(
         delivery.status, delivery.last_error = Delivery.Status.SKIPPED, reason
         delivery.save(update_fields=["status", "last_error"])
         return Outcome.SKIPPED
-    rendered = given or _render(
-        notification.kind,
-        delivery.channel,
-        user,
-        pref,
-        context or {},
-        Rendered(title=notification.title, body=notification.body),
-    )
+    # the studio's override of the kind for this channel if any, else what the caller or the bell has
+    fallback = given or Rendered(title=notification.title, body=notification.body)
+    rendered = _render(notification.kind, delivery.channel, user, pref, context or {}, fallback)
+
     delivery.attempts += 1
     try:
         with translation.override(_language(pref)):

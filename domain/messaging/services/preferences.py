@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
+from core.models import Preferences as CorePreferences
 from core.models import User
 from core.permissions import require
 from core.studio_time import studio_zone
@@ -64,11 +65,21 @@ def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
     return pref
 
 
+def person_setting(pref: Preference, name: str) -> str:
+    """The person's `timezone` or `language` for notifications: set here, else in their account's
+    preferences (core.Preferences), else "" (the studio's)."""
+    own = getattr(pref, name)
+    if own or pref.user_id is None:
+        return own
+    return CorePreferences.objects.filter(user_id=pref.user_id).values_list(name, flat=True).first() or ""
+
+
 def zone_of(pref: Preference) -> ZoneInfo:
-    """The person's zone, else the studio's."""
-    if pref.timezone:
+    """The person's zone (see `person_setting`), else the studio's."""
+    zone = person_setting(pref, "timezone")
+    if zone:
         try:
-            return ZoneInfo(pref.timezone)
+            return ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return studio_zone()

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -70,7 +70,7 @@ def _portion_grams(errors: FieldErrors, data: FoodLogData, food: Food) -> tuple[
     return amount * portion.grams, label
 
 
-def _clean(errors: FieldErrors, data: FoodLogData) -> dict[str, object]:
+def _clean(errors: FieldErrors, data: FoodLogData) -> dict[str, Any]:
     errors.choice("meal", data.meal, MealSlot)
     today = studio_today()
     logged_on = data.logged_on or today
@@ -80,7 +80,7 @@ def _clean(errors: FieldErrors, data: FoodLogData) -> dict[str, object]:
         errors.add("logged_on", _("Log days of the past year only."))
     if data.unit not in UNITS:
         errors.add("unit", _("Use g, oz or portion."))
-    fields: dict[str, object] = {"logged_on": logged_on, "meal": data.meal}
+    fields: dict[str, Any] = {"logged_on": logged_on, "meal": data.meal}
     if data.food_id is not None:
         food = Food.objects.filter(pk=data.food_id).first()
         if food is None:
@@ -117,9 +117,9 @@ def food_log_add(*, actor: User, client_id: int, data: FoodLogData) -> LoggedFoo
     fields = _clean(errors, data)
     errors.raise_if_any(code=ErrorCode.FOOD_LOG_INVALID)
     if fields.get("grams") is not None:
-        fields["grams"] = Decimal(fields["grams"]).quantize(Decimal("0.1"))  # type: ignore[arg-type]
+        fields["grams"] = Decimal(fields["grams"]).quantize(Decimal("0.1"))
     for name in NUTRIENT_NAMES:  # rounded once, after the range checks
-        fields[name] = Decimal(fields[name]).quantize(Decimal("0.01"))  # type: ignore[arg-type]
+        fields[name] = Decimal(fields[name]).quantize(Decimal("0.01"))
     entry = FoodLogEntry.objects.create(client=client, idempotency_key=data.idempotency_key, logged_by=actor, **fields)
     return LoggedFood(entry, created=True)
 

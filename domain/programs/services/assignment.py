@@ -12,9 +12,9 @@ from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
-from core.permissions import require
 from core.studio_time import studio_today
 from core.validation import FieldErrors
+from domain.clients.selectors import client_in_scope
 from domain.programs.models import (
     AssignmentType,
     ClientProgram,
@@ -62,7 +62,7 @@ def _assignable_structure(template: ProgramTemplate) -> list[ProgramPhase]:
 def template_assign(
     *,
     template_id: int,
-    client: User,
+    client_id: int,
     actor: User,
     assignment_type: str,
     start_date: date | None = None,
@@ -73,7 +73,7 @@ def template_assign(
     start_date + 7(n-1) + (d-1). Exercises contraindicated by the client's health history are
     returned (and kept on the program) as warnings for the trainer; they do not block.
     """
-    require(actor, "programs.assign", client)
+    client = client_in_scope(actor=actor, client_id=client_id, action="programs.assign")
     errors = FieldErrors()
     errors.choice("assignment_type", assignment_type, AssignmentType)
     today = studio_today()

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -15,13 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.error_codes import ErrorCode
-from core.exceptions import ConflictError
+from core.exceptions import ConflictError, ValidationError
 from core.studio_time import studio_zone
 from domain.scheduling import selectors, slots
 from domain.scheduling.models import (
+    Appointment,
+    GroupSession,
     RecurrenceConflict,
     RecurringPattern,
 )
+
+Occurrence = TypeVar("Occurrence", Appointment, GroupSession)
 
 EXCLUSION_VIOLATION = "23P01"
 
@@ -100,6 +104,31 @@ def pattern_end_before(pattern: RecurringPattern, occurrence_start: datetime) ->
     last_day = occurrence_start.astimezone(zone).date() - timedelta(days=1)
     pattern.until = min(pattern.until, last_day) if pattern.until else last_day
     pattern.save(update_fields=["until", "updated_at"])
+
+
+def series_from(item: Occurrence, *, scope: str, live: dict[str, Any], recurring_only: str) -> list[Occurrence]:
+    """What a change with `scope` applies to: `item` alone ("this"), or `item` and the rest of its series from
+    its start ("following"; the rows matching `live`, locked, by start), the series' pattern ending before it.
+
+    `item` is an Appointment or a GroupSession, locked by the caller. Raises ValidationError (scope_invalid)
+    for another scope, or "following" on an item outside a series (`recurring_only` is that message).
+    """
+    if scope == Scope.THIS:
+        return [item]
+    if scope != Scope.FOLLOWING:
+        raise ValidationError(
+            _("Scope is “this” or “following”."), code=ErrorCode.SCOPE_INVALID, fields={"scope": _("Use “this”.")}
+        )
+    if item.recurrence_id is None:
+        raise ValidationError(recurring_only, code=ErrorCode.SCOPE_INVALID, fields={"scope": _("Use “this”.")})
+    pattern = RecurringPattern.objects.select_for_update().get(pk=item.recurrence_id)
+    pattern_end_before(pattern, item.original_starts_at or item.starts_at)
+    return list(
+        type(item)
+        .objects.select_for_update()
+        .filter(recurrence=pattern, starts_at__gte=item.starts_at, **live)
+        .order_by("starts_at")
+    )
 
 
 @dataclass

@@ -21,7 +21,6 @@ from domain.scheduling.access import trainer_get
 from domain.scheduling.models import (
     Appointment,
     AppointmentType,
-    RecurringPattern,
 )
 from domain.scheduling.services import commerce as commerce_hooks
 from domain.scheduling.services._shared import (
@@ -30,7 +29,7 @@ from domain.scheduling.services._shared import (
     aware,
     is_late,
     overlap_refused,
-    pattern_end_before,
+    series_from,
     slot_taken,
     trainer_conflict,
 )
@@ -234,25 +233,15 @@ def appointment_cancel(
         raise ConflictError(_("This appointment is not open any more."), code=ErrorCode.NOT_CANCELLABLE)
     if appointment.starts_at <= now:
         raise ConflictError(_("This appointment has already started."), code=ErrorCode.ALREADY_STARTED)
-    if scope == Scope.THIS:
-        _cancel_one(appointment, actor=actor, reason=reason, now=now)
-        return [appointment]
-    if scope != Scope.FOLLOWING or appointment.recurrence_id is None:
-        raise ValidationError(
-            _("Only a recurring appointment can be cancelled with the following ones."),
-            code=ErrorCode.SCOPE_INVALID,
-            fields={"scope": _("Use “this”.")},
-        )
-    pattern = RecurringPattern.objects.select_for_update().get(pk=appointment.recurrence_id)
-    pattern_end_before(pattern, appointment.original_starts_at or appointment.starts_at)
-    following = list(
-        Appointment.objects.select_for_update()
-        .filter(recurrence=pattern, status__in=Appointment.LIVE, starts_at__gte=appointment.starts_at)
-        .order_by("starts_at")
+    targets = series_from(
+        appointment,
+        scope=scope,
+        live={"status__in": Appointment.LIVE},
+        recurring_only=_("Only a recurring appointment can be cancelled with the following ones."),
     )
-    for item in following:
+    for item in targets:
         _cancel_one(item, actor=actor, reason=reason, now=now)
-    return following
+    return targets
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from domain.scheduling.services._shared import (
     aware,
     is_late,
     overlap_refused,
-    pattern_end_before,
+    series_from,
     session_overlap,
     trainer_conflict,
 )
@@ -389,23 +389,12 @@ def group_session_cancel(
     ensure_acts_for_trainer(actor, trainer_get(session.instructor_id))
     if session.status != GroupSession.Status.SCHEDULED:
         raise ConflictError(_("This class is already cancelled."), code=ErrorCode.SESSION_CANCELLED)
-    targets = [session]
-    if scope == Scope.FOLLOWING:
-        if session.recurrence_id is None:
-            raise ValidationError(
-                _("Only a recurring class can be cancelled with the following ones."),
-                code=ErrorCode.SCOPE_INVALID,
-                fields={"scope": _("Use “this”.")},
-            )
-        pattern = RecurringPattern.objects.select_for_update().get(pk=session.recurrence_id)
-        pattern_end_before(pattern, session.original_starts_at or session.starts_at)
-        targets = list(
-            GroupSession.objects.select_for_update()
-            .filter(recurrence=pattern, status=GroupSession.Status.SCHEDULED, starts_at__gte=session.starts_at)
-            .order_by("starts_at")
-        )
-    elif scope != Scope.THIS:
-        raise ValidationError(_("Scope is “this” or “following”."), code=ErrorCode.SCOPE_INVALID)
+    targets = series_from(
+        session,
+        scope=scope,
+        live={"status": GroupSession.Status.SCHEDULED},
+        recurring_only=_("Only a recurring class can be cancelled with the following ones."),
+    )
     ids = [s.pk for s in targets]
     GroupSession.objects.filter(pk__in=ids).update(
         status=GroupSession.Status.CANCELLED, cancelled_at=now, cancellation_reason=reason[:500], seats_taken=0

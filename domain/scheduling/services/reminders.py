@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.models import User
-from core.studio_time import studio_clock
-from domain.notifications.channels import DeliveryError, Message, channel_get
+from core.studio_time import studio_clock, studio_time_text
+from domain.messaging.services import notify
+from domain.notifications.channels import DeliveryError, Message
 from domain.scheduling import selectors
 from domain.scheduling.models import (
     Appointment,
@@ -87,11 +88,8 @@ def reminder_send(*, reminder_id: int, now: datetime | None = None) -> ReminderO
         reminder.save(update_fields=["status"])
         return ReminderOutcome.SKIPPED
     reminder.attempts += 1
-    channel = channel_get(reminder.channel)
     try:
-        if not channel.can_reach(reminder.recipient):
-            raise DeliveryError("The recipient cannot be reached on this channel.", permanent=True)
-        channel.send(_reminder_message(reminder))
+        _reminder_notify(reminder, now)
     except DeliveryError as exc:
         reminder.last_error = str(exc)[:500]
         give_up = exc.permanent or reminder.attempts >= REMINDER_MAX_ATTEMPTS
@@ -128,7 +126,35 @@ def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
         return subject, render_to_string(f"emails/scheduling/{name}.txt", context)
 
 
-def _reminder_message(reminder: AppointmentReminder) -> Message:
+def _reminder_notify(reminder: AppointmentReminder, now: datetime) -> None:
+    """Through messaging's one notification service: in the bell too, on the reminder's channel if the
+    person allows it; sent here, in the reminder's transaction (raises DeliveryError when it cannot be)."""
+    message, context = _reminder_message(reminder)
+    notify(
+        user=reminder.recipient,
+        kind="scheduling.reminder",
+        key=message.idempotency_key,
+        context=template_variables(context),
+        title=message.subject,
+        body=message.text,
+        link="/schedule/",
+        channels=[reminder.channel],
+        send_now=True,
+        now=now,
+    )
+
+
+def template_variables(context: dict[str, Any]) -> dict[str, str]:
+    """A message's context as the plain-text variables of messaging's templates (times on the studio's clock)."""
+    with studio_clock():
+        return {
+            name: studio_time_text(value) if isinstance(value, datetime) else str(value or "")
+            for name, value in context.items()
+            if name != "person"
+        }
+
+
+def _reminder_message(reminder: AppointmentReminder) -> tuple[Message, dict[str, Any]]:
     if reminder.appointment_id:
         appointment = Appointment.objects.select_related("trainer", "appointment_type").get(pk=reminder.appointment_id)
         what = appointment.appointment_type.name
@@ -153,9 +179,10 @@ def _reminder_message(reminder: AppointmentReminder) -> Message:
     }
     subject, text = _render("reminder", context)
     schema = getattr(connection, "schema_name", "public")
-    return Message(
+    message = Message(
         recipient=reminder.recipient, subject=subject, text=text, idempotency_key=f"reminder-{schema}-{reminder.pk}"
     )
+    return message, context
 
 
 def notify_waitlist_promotion(*, participant_id: int) -> bool:
@@ -194,5 +221,20 @@ def _notify_participant(participant_id: int, *, status: str, template: str, **ex
     key = f"{template}-{getattr(connection, 'schema_name', 'public')}-{participant.pk}"
     if template == "skipped":
         key = f"{key}-{timezone.now():%Y%m%d%H%M}"
-    channel_get("email").send(Message(recipient=participant.client, subject=subject, text=text, idempotency_key=key))
+    try:
+        notify(
+            user=participant.client,
+            kind=f"scheduling.{template}",
+            key=key,
+            title=subject,
+            body=text,
+            context=template_variables(context),
+            link="/schedule/",
+            channels=["email"],
+            send_now=True,
+        )
+    except DeliveryError as exc:
+        if exc.permanent:  # no consent or no address: the bell has it
+            return False
+        raise
     return True

@@ -31,7 +31,8 @@ from core.exceptions import ConflictError, NotFoundError
 from core.models import User
 from core.permissions import is_management, require
 from core.validation import FieldErrors
-from domain.notifications.channels import Message, channel_get
+from domain.messaging.services import notify
+from domain.notifications.channels import DeliveryError
 from domain.videos.models import (
     TRANSITIONS,
     VERDICTS,
@@ -95,9 +96,7 @@ def video_review_notify(*, change_id: int) -> bool:
     )
     if change is None:
         return False
-    client, channel = change.video.client, channel_get("email")
-    if not channel.can_reach(client):
-        return False
+    client = change.video.client
     studio = getattr(connection, "tenant", None)
     host = f"{getattr(studio, 'slug', '')}.{settings.PLATFORM_DOMAIN}"
     path = reverse("portal:video_detail", kwargs={"video_id": change.video_id})
@@ -114,7 +113,21 @@ def video_review_notify(*, change_id: int) -> bool:
         subject = render_to_string("emails/videos/reviewed_subject.txt", context).strip()
         text = render_to_string("emails/videos/reviewed.txt", context)
     key = f"video-review-{tenant_connection.schema_name}-{change.pk}"
-    channel.send(Message(recipient=client, subject=subject, text=text, idempotency_key=key))
+    try:  # through messaging's one notification service: in the bell too, by email where the client allows it
+        notify(
+            user=client,
+            kind="videos.reviewed",
+            key=key,
+            title=subject,
+            body=text,
+            link=path,
+            channels=["email"],
+            send_now=True,
+        )
+    except DeliveryError as exc:
+        if exc.permanent:
+            return False
+        raise
     return True
 
 

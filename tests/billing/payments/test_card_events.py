@@ -225,3 +225,18 @@ def test_refund_events_that_arrive_before_the_payment_s_leave_one_payment_one_re
     assert Payment.objects.filter(invoice=invoice).count() == 1
     assert Refund.objects.filter(payment=payment).count() == 1
     assert ClientPack.objects.get(pk=sale.pack.pk).credits_remaining == 0
+
+
+def test_erasing_a_client_detaches_their_cards_at_stripe(
+    shop, fake_stripe, member, studio, deliver_all, django_capture_on_commit_callbacks
+):
+    from core.models import Role, User
+    from domain.privacy.services import client_erase
+
+    _at_checkout(member, studio, fake_stripe, checkout_complete, deliver_all, save_card=True)
+    card = SavedCard.objects.get(client=member)
+    owner = User.objects.filter(role=Role.OWNER).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_erase(actor=owner, client_id=member.pk, confirm_name=member.get_full_name() or member.email)
+    assert not SavedCard.objects.filter(client=member).exists()
+    assert fake_stripe.objects[card.stripe_payment_method_id]["customer"] is None

@@ -34,6 +34,13 @@ def figures(tenant, clock):
     return {"mine": mine, "other": other, "manager": manager}
 
 
+def attended(person, trainer) -> Appointment:
+    """A 1:1 session on DAY 09:00 the client attended."""
+    return AppointmentFactory(
+        client=person, trainer=trainer, starts_at=at(DAY, 9), ends_at=at(DAY, 10), status=Appointment.Status.COMPLETED
+    )
+
+
 def signed_in(studio, person) -> Client:
     client = Client(HTTP_HOST=host_of(studio))
     client.force_login(person)
@@ -113,13 +120,7 @@ def test_ratings_are_validated(figures, api_client):
 
 def test_a_client_rates_an_attended_session_once_from_the_portal(studio, figures):
     person = ClientFactory()
-    session = AppointmentFactory(
-        client=person,
-        trainer=figures["mine"],
-        starts_at=at(DAY, 9),
-        ends_at=at(DAY, 10),
-        status=Appointment.Status.COMPLETED,
-    )
+    session = attended(person, figures["mine"])
     page = signed_in(studio, person)
     listed = page.get("/me/ratings/").content.decode()
     assert 'name="kind" value="appointment"' in listed
@@ -168,3 +169,14 @@ def test_a_trainer_page_lists_their_clients_at_risk_first_and_exports_them(studi
         .get(f"/analytics/trainers/{figures['other'].pk}/?start=2026-06-09&end=2026-06-09")
         .content.decode()
     )
+
+
+def test_a_session_older_than_two_weeks_is_no_longer_rated(figures, clock, api_client):
+    person = ClientFactory()
+    old = attended(person, figures["mine"])
+    clock.move_to(at(DAY + timedelta(days=15), 9))
+    late = api_client(person).post(
+        "/api/v1/analytics/ratings", {"score": 5, "appointment_id": old.pk}, content_type="application/json"
+    )
+    assert (late.status_code, late.json()["code"]) == (404, "booking_not_rateable")
+    assert not SessionRating.objects.filter(client=person).exists()

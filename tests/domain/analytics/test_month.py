@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, time
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from billing.payments.models import Payment, Refund
 from domain.analytics import selectors, services
@@ -89,8 +91,10 @@ def month(tenant, clock):
                 )
             )
     # satisfaction: the 1:1 session rated 4, a Yoga seat 5; NPS in May: 10 (promoter) and 5 (detractor)
+    clock.move_to(at(FRIDAY, 20))  # rated that evening (a session is rateable for 14 days)
     services.session_rate(actor=a, score=4, appointment_id=done.pk)
     services.session_rate(actor=seats[0].client, score=5, participant_id=seats[0].pk)
+    clock.move_to(at(date(2026, 6, 1), 6))
     for client, score in ((a, 10), (b, 5)):
         NpsResponse.objects.create(
             client=client, month=date(2026, 5, 1), score=score, answered_on=FRIDAY, created_at=at(FRIDAY)
@@ -168,3 +172,16 @@ def test_recomputing_a_day_replaces_it(month):
     services.day_compute(day=FRIDAY)
     assert BusinessMetric.objects.count() == before
     assert row(15).active_members == 3
+
+
+def test_the_backfill_command_recomputes_a_range(tenant, clock):
+    clock.move_to(at(date(2026, 6, 1), 6))
+    membership(ClientFactory(), started=date(2026, 5, 2), price=5000)
+    out = io.StringIO()
+
+    call_command("analytics_backfill", tenant.schema_name, "2026-05-01", "2026-05-03", stdout=out)
+
+    assert [row.active_members for row in BusinessMetric.objects.order_by("day")] == [0, 1, 1]
+    assert out.getvalue().splitlines()[0].startswith("2026-05-01")
+    with pytest.raises(CommandError):
+        call_command("analytics_backfill", tenant.schema_name, "2026-05-03", "2026-05-01")

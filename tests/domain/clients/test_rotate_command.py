@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_command_rotates_every_studio_and_the_template(studio, trainer, client_user, settings):
-    health_history_update(actor=trainer, client=client_user, data=HealthData(conditions=["Asthma"]))
+    health_history_update(actor=trainer, client_id=client_user.pk, data=HealthData(conditions=["Asthma"]))
     old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [new, old]
     out = StringIO()

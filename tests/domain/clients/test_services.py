@@ -68,7 +68,7 @@ def test_a_manager_assigns_trainers_and_the_first_is_primary(manager, trainer, o
     assert links == {other_trainer.pk: True, trainer.pk: False}
     client_update(
         actor=manager,
-        client=client,
+        client_id=client.pk,
         first_name="A",
         last_name="",
         phone="",
@@ -101,7 +101,7 @@ def test_bad_input_names_each_field_and_creates_nobody(manager, client_user):
 
 def test_archiving_hides_the_client_and_stops_sign_in_and_only_the_owner_brings_them_back(owner, manager, client_user):
     # when a manager deletes (archives) the client
-    client_archive(actor=manager, client=client_user)
+    client_archive(actor=manager, client_id=client_user.pk)
     client_user.refresh_from_db()
     # then they cannot sign in and leave the usual lists, but their data is all there
     assert not client_user.is_active
@@ -110,14 +110,14 @@ def test_archiving_hides_the_client_and_stops_sign_in_and_only_the_owner_brings_
     with pytest.raises(ConflictError):
         client_update(
             actor=manager,
-            client=client_user,
+            client_id=client_user.pk,
             first_name="X",
             last_name="",
             phone="",
             status="active",
         )
     # when the owner restores them
-    client_restore(actor=owner, client=client_user)
+    client_restore(actor=owner, client_id=client_user.pk)
     client_user.refresh_from_db()
     assert client_user.is_active
     assert client_user.client_profile.status == ClientStatus.ACTIVE
@@ -128,13 +128,13 @@ def test_archiving_hides_the_client_and_stops_sign_in_and_only_the_owner_brings_
 def test_a_client_editing_their_profile_cannot_touch_the_trainers_notes(client_user, trainer):
     client_profile_update(
         actor=trainer,
-        client=client_user,
+        client_id=client_user.pk,
         data=ProfileData(trainer_notes="Watch left knee", tags=["vip"]),
         private_fields=True,
     )
     client_profile_update(
         actor=client_user,
-        client=client_user,
+        client_id=client_user.pk,
         data=ProfileData(unit_preference="imperial", trainer_notes="hacked"),
         private_fields=False,
     )
@@ -164,7 +164,7 @@ def _raw_columns(client_id: int) -> dict[str, str]:
 
 def test_health_history_is_ciphertext_in_the_database_and_plain_to_the_app(client_user, trainer):
     # when the trainer records the health history
-    health_history_update(actor=trainer, client=client_user, data=HEALTH)
+    health_history_update(actor=trainer, client_id=client_user.pk, data=HEALTH)
     # then every clinical column holds a Fernet token, never the words
     raw = _raw_columns(client_user.pk)
     for column, value in raw.items():
@@ -184,39 +184,39 @@ def test_health_history_is_ciphertext_in_the_database_and_plain_to_the_app(clien
 
 
 def test_contraindication_checks_see_conditions_and_active_injuries_only(client_user, trainer):
-    health_history_update(actor=trainer, client=client_user, data=HEALTH)
+    health_history_update(actor=trainer, client_id=client_user.pk, data=HEALTH)
     entries = {(e.text, e.source) for e in client_health_entries(client_id=client_user.pk)}
     assert entries == {("Hypertension", "condition"), ("asthma", "condition"), ("Left shoulder impingement", "injury")}
 
 
 def test_invalid_health_history_changes_nothing(client_user, trainer):
-    health_history_update(actor=trainer, client=client_user, data=HEALTH)
+    health_history_update(actor=trainer, client_id=client_user.pk, data=HEALTH)
     bad = HealthData(conditions=["x"], parq_answers={"favourite_colour": True}, cleared_on=date(2026, 1, 1))
     with pytest.raises(ValidationError) as excinfo:
-        health_history_update(actor=trainer, client=client_user, data=bad)
+        health_history_update(actor=trainer, client_id=client_user.pk, data=bad)
     assert set(excinfo.value.extra["fields"]) == {"parq_answers", "medically_cleared"}
     assert HealthHistory.objects.get(client=client_user).conditions == ["Hypertension", "asthma"]
 
 
 def test_one_primary_emergency_contact(client_user):
     first = emergency_contact_create(
-        actor=client_user, client=client_user, data=ContactData(name="Sam", phone="0700", is_primary=True)
+        actor=client_user, client_id=client_user.pk, data=ContactData(name="Sam", phone="0700", is_primary=True)
     )
     second = emergency_contact_create(
-        actor=client_user, client=client_user, data=ContactData(name="Alex", phone="0701", is_primary=True)
+        actor=client_user, client_id=client_user.pk, data=ContactData(name="Alex", phone="0701", is_primary=True)
     )
     first.refresh_from_db()
     assert (first.is_primary, second.is_primary) == (False, True)
     emergency_contact_update(
         actor=client_user,
-        client=client_user,
+        client_id=client_user.pk,
         contact_id=first.pk,
         data=ContactData(name="Sam", phone="0700", is_primary=True),
     )
     assert list(EmergencyContact.objects.filter(client=client_user, is_primary=True)) == [first]
     with pytest.raises(ValidationError):
         emergency_contact_create(
-            actor=client_user, client=client_user, data=ContactData(name="", phone="", email="nope")
+            actor=client_user, client_id=client_user.pk, data=ContactData(name="", phone="", email="nope")
         )
     assert EmergencyContact.objects.filter(client=client_user).count() == 2
 
@@ -224,7 +224,7 @@ def test_one_primary_emergency_contact(client_user):
 def test_goal_progress_and_achievement(client_user, trainer):
     goal = goal_create(
         actor=trainer,
-        client=client_user,
+        client_id=client_user.pk,
         data=GoalData(
             goal_type="weight_loss",
             title="Lose 8 kg",
@@ -237,7 +237,7 @@ def test_goal_progress_and_achievement(client_user, trainer):
     assert goal.progress_percent == 50
     achieved = goal_update(
         actor=trainer,
-        client=client_user,
+        client_id=client_user.pk,
         goal_id=goal.pk,
         data=GoalData(
             goal_type="weight_loss",
@@ -253,7 +253,7 @@ def test_goal_progress_and_achievement(client_user, trainer):
     with pytest.raises(ValidationError):
         goal_create(
             actor=trainer,
-            client=client_user,
+            client_id=client_user.pk,
             data=GoalData(goal_type="fame", title="", start_value=Decimal(1), target_value=Decimal(1)),
         )
     assert ClientGoal.objects.filter(client=client_user).count() == 1
@@ -262,7 +262,7 @@ def test_goal_progress_and_achievement(client_user, trainer):
 def test_assessment_with_typed_measurements(client_user, trainer):
     assessment = assessment_create(
         actor=trainer,
-        client=client_user,
+        client_id=client_user.pk,
         assessed_on=date(2026, 2, 1),
         measurements={"body_weight": Decimal("82.4"), "resting_heart_rate": Decimal(58)},
         notes="Baseline",
@@ -274,7 +274,7 @@ def test_assessment_with_typed_measurements(client_user, trainer):
     with pytest.raises(ValidationError) as excinfo:
         assessment_create(
             actor=trainer,
-            client=client_user,
+            client_id=client_user.pk,
             assessed_on=date(2026, 2, 2),
             measurements={"body_weight": Decimal(4000), "aura": Decimal(1)},
         )
@@ -285,7 +285,7 @@ def test_assessment_with_typed_measurements(client_user, trainer):
 def test_rotating_the_key_re_encrypts_stored_health_histories(client_user, trainer, settings):
     # given a health history written under the old key
     old, new = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
-    health_history_update(actor=trainer, client=client_user, data=HEALTH)
+    health_history_update(actor=trainer, client_id=client_user.pk, data=HEALTH)
     before = _raw_columns(client_user.pk)
     # when a new key is put first and the stored values are rotated
     settings.FIELD_ENCRYPTION_KEYS = [new, old]

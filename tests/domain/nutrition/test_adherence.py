@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 import time_machine
 
 from domain.nutrition.selectors import adherence_weeks, day_summary
 from domain.nutrition.services import nutrition_settings_update
 from tests.domain.nutrition.conftest import log, plan
 from tests.factories.workouts import log_adhoc
+
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
 
 SUNDAY_EVENING = datetime.fromisoformat("2026-03-15 21:00:00+00:00")  # the studio is in Europe/London
 

@@ -15,6 +15,8 @@ from domain.nutrition.services import food_log_delete
 from tests.domain.api_helpers import send
 from tests.domain.nutrition.conftest import log
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 
 def test_a_food_logged_by_weight_ounces_or_portion_carries_that_portions_nutrients(client_user, oats):
     by_weight = log(client_user, client_user, food_id=oats.pk, amount="40").entry

@@ -14,6 +14,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from core.models import AuditEvent, Role, User
+from domain.clients.models import ClientTrainer
 from domain.programs.models import ClientProgram, ProgramTemplate
 from domain.programs.progression import SetResult
 from domain.programs.services import ExerciseResult, client_program_apply_results, template_assign, template_create
@@ -29,9 +30,10 @@ def _setup(schema: str) -> tuple[int, list[tuple[int, list[int]]]]:
     with schema_context(schema):
         trainer = User.objects.create_user(email=EMAILS[0], role=Role.TRAINER)
         client = User.objects.create_user(email=EMAILS[1], role=Role.CLIENT)
+        ClientTrainer.objects.create(client=client, trainer=trainer, is_primary=True)  # the trainer's own client
         plan = template_create(actor=trainer, data=template_data(phases=((3, 2),)))
         program = template_assign(
-            template_id=plan.pk, client=client, actor=trainer, assignment_type="DYNAMIC_PROGRESSIVE"
+            template_id=plan.pk, client_id=client.pk, actor=trainer, assignment_type="DYNAMIC_PROGRESSIVE"
         ).program
         week = program.sessions.filter(phase_position=1, week=1).order_by("workout_position")
         return program.pk, [(s.pk, list(s.exercises.values_list("pk", flat=True))) for s in week]

@@ -25,12 +25,12 @@ from domain.programs.services import (
 )
 from tests.factories.programs import squat, template_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def assign(trainer, client, kind="DYNAMIC_PROGRESSIVE", **template_kwargs) -> ClientProgram:
     plan = template_create(actor=trainer, data=template_data(**template_kwargs))
-    return template_assign(template_id=plan.pk, client=client, actor=trainer, assignment_type=kind).program
+    return template_assign(template_id=plan.pk, client_id=client.pk, actor=trainer, assignment_type=kind).program
 
 
 def sessions_of(program: ClientProgram, phase: int, week: int) -> list[WorkoutSession]:

@@ -14,6 +14,8 @@ from domain.progress.models import ProgressPhoto
 from tests.domain.progress.conftest import jpeg, upload
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 
 def _upload(client, person, content: bytes | None = None, **fields):
     data = {"pose": "front", "consent": "true", "image": upload(content or jpeg()), **fields}

@@ -21,6 +21,8 @@ from domain.progress.services import (
 )
 from tests.factories.core import ClientFactory
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 
 def _values(model) -> dict[str, Decimal]:
     return dict(model.objects.values_list("type__slug", "value"))

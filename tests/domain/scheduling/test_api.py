@@ -16,7 +16,7 @@ from tests.factories.clients import assigned_client
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentTypeFactory, AvailabilityFactory, GroupSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from tests.factories.clients import assigned_client
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentFactory, AppointmentTypeFactory, AvailabilityFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2027, 6, 1, 8, 0, tzinfo=LONDON)  # a Tuesday morning

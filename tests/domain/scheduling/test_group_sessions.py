@@ -15,7 +15,7 @@ from domain.scheduling.models import AppointmentReminder, GroupSession, SessionP
 from tests.factories.core import ClientFactory, ManagerFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentFactory, ClassTypeFactory, GroupSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 Status = SessionParticipant.Status
 

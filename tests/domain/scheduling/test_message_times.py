@@ -19,6 +19,8 @@ from domain.scheduling.services.reminders import reminders_schedule
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentFactory, AppointmentTypeFactory, GroupSessionFactory
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 INSTANT = datetime(2026, 12, 4, 22, 49, tzinfo=UTC)  # a Friday in winter
 ZONES = [
     # zone, the instant on its wall clock (long, short), 18:00 there in UTC

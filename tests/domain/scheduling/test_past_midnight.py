@@ -21,6 +21,8 @@ from tests.conftest import host_of
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.scheduling import AppointmentTypeFactory, AvailabilityFactory
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 LONDON = ZoneInfo("Europe/London")
 FRIDAY = date(2027, 6, 4)
 SATURDAY = FRIDAY + timedelta(days=1)

@@ -13,7 +13,7 @@ from tests.factories.clients import assigned_client
 from tests.factories.core import TrainerFactory
 from tests.factories.scheduling import AppointmentFactory, AppointmentTypeFactory, ClassTypeFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2027, 3, 1, 8, tzinfo=LONDON)

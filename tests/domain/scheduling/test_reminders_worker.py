@@ -130,7 +130,10 @@ def test_beat_schedules_the_sweeps_of_real_tasks():
         "billing.dunning_sweep",
         "payments.due_work_sweep",
         "messaging.deliveries_sweep",
+        "messaging.automations_sweep",
+        "messaging.archive_sweep",
         "analytics.sweep",
+        "tenants.studios_erase_due",
         "privacy.retention_sweep",
     }
     app.loader.import_default_modules()  # what a worker does at start: autodiscover every app's tasks

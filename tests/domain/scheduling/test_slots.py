@@ -22,6 +22,8 @@ from tests.factories.scheduling import (
     GroupSessionFactory,
 )
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
 

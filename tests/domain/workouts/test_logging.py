@@ -18,6 +18,8 @@ from domain.workouts.services import ExerciseLogData, SetData, workout_complete
 from tests.factories.core import ClientFactory, TrainerFactory
 from tests.factories.workouts import exercise, first_session, log_adhoc, log_for, rows_written
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 
 def test_a_client_logs_a_scheduled_workout_with_every_set(client_user, dynamic_program):
     # given the first workout: squat 3 x 5 at 100 kg, bench 3 x 8-10 at 60 kg

@@ -14,6 +14,8 @@ from domain.workouts.services import workout_complete
 from tests.factories.programs import squat
 from tests.factories.workouts import assign_program, first_session, log_for, sets_of
 
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
+
 
 def _loads(program) -> dict[str, Decimal]:
     return {slot.exercise.slug: slot.load_value for slot in program.exercises.select_related("exercise")}

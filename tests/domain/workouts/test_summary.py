@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from core.studio_time import studio_today
 from domain.workouts.selectors import personal_records, strength_series, training_weeks
 from domain.workouts.services import workout_complete
 from tests.factories.workouts import assign_program, log_adhoc, log_for
+
+pytestmark = pytest.mark.date_sensitive  # make test-instants runs it at each fixed instant
 
 
 def test_adherence_counts_completed_program_workouts_of_those_due_each_week(client_user, trainer):

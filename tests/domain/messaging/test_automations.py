@@ -1,0 +1,142 @@
+"""Automations: every trigger, no backfill unless chosen, a sensible local hour, each message once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from billing.payments.models import ClientPack, Invoice, Payment
+from core.studio_time import studio_today
+from domain.clients.models import ClientProfile
+from domain.messaging import services
+from domain.messaging.models import AutomationSend, Notification
+from domain.messaging.services import AutomationData
+from domain.scheduling.models import Appointment
+from domain.videos.models import ReviewStatus, VideoStatusChange
+from tests.factories.clients import assigned_client
+from tests.factories.core import ClientFactory, OwnerFactory, TrainerFactory
+from tests.factories.payments import PackFactory
+from tests.factories.scheduling import AppointmentFactory
+from tests.factories.videos import VideoFactory
+from tests.factories.workouts import log_adhoc
+
+
+def _automation(owner, trigger: str, *, days: int = 0, once: bool = False, backfill: bool = False, **fields):
+    data = AutomationData(name=trigger, trigger=trigger, channel="in_app", template_key=f"automation.{trigger}",
+                          days=days, once_per_client=once, **fields)  # fmt: skip
+    made = services.automation_save(actor=owner, data=data)
+    return services.automation_switch(actor=owner, automation_id=made.pk, active=True, backfill=backfill)
+
+
+def _workout(client, clock, *, after: timedelta) -> None:
+    log_adhoc(actor=client, client=client, slug="barbell-back-squat", sets=[(5, "100")])
+    clock.shift(after)
+
+
+def _happen(trigger: str, client, clock) -> None:
+    """Make `trigger` match `client` after the automation was switched on, and move the clock past it."""
+    now = timezone.now()
+    if trigger == "first_workout":
+        _workout(client, clock, after=timedelta(hours=1))
+    elif trigger == "no_workout":
+        _workout(client, clock, after=timedelta(days=3, hours=1))
+    elif trigger == "no_visit":
+        AppointmentFactory(client=client, status=Appointment.Status.COMPLETED, starts_at=now + timedelta(minutes=5))
+        clock.shift(timedelta(days=3, hours=1))
+    elif trigger == "missed_session":
+        clock.shift(timedelta(hours=2))
+        AppointmentFactory(client=client, status=Appointment.Status.NO_SHOW, starts_at=now + timedelta(hours=1))
+    elif trigger == "birthday":
+        tomorrow = studio_today() + timedelta(days=1)
+        ClientProfile.objects.update_or_create(user=client, defaults={"date_of_birth": _born(tomorrow)})
+        clock.shift(timedelta(days=1))
+    elif trigger == "expiring":
+        ClientPack.objects.create(client=client, package=PackFactory(), status=ClientPack.Status.ACTIVE,
+                                  credits_total=10, credits_remaining=4, expiry_starts="purchase",
+                                  expires_at=now + timedelta(days=10))  # fmt: skip
+        clock.shift(timedelta(days=3, hours=1))
+    elif trigger == "payment_failed":
+        invoice = Invoice.objects.create(client=client, currency="USD", total_amount=4500)
+        Payment.objects.create(invoice=invoice, client=client, amount=4500, currency="USD", method="card",
+                               status=Payment.Status.FAILED)  # fmt: skip
+        clock.shift(timedelta(minutes=5))
+    elif trigger == "video_reviewed":
+        VideoStatusChange.objects.create(video=VideoFactory(client=client), actor=TrainerFactory(),
+                                         from_status=ReviewStatus.PENDING, to_status=ReviewStatus.APPROVED)  # fmt: skip
+        clock.shift(timedelta(minutes=5))
+
+
+def _born(day: date) -> date:
+    return day.replace(year=1990) if not (day.month == 2 and day.day == 29) else date(1992, 2, 29)
+
+
+TRIGGERS = ["first_workout", "no_workout", "no_visit", "missed_session", "birthday", "expiring", "payment_failed",
+            "video_reviewed"]  # fmt: skip
+DAYS = {"no_workout": 3, "no_visit": 3, "expiring": 7}
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_every_trigger_sends_its_message_once(tenant, clock, trigger):
+    owner, client = OwnerFactory(), assigned_client(TrainerFactory(), first_name="Cleo")
+    automation = _automation(owner, trigger, days=DAYS.get(trigger, 0), send_hour=6)
+    clock.shift(timedelta(minutes=1))
+    _happen(trigger, client, clock)
+    # when the beat plans and sends, twice (a duplicate run)
+    for _ in range(2):
+        services.automations_plan(now=timezone.now() + timedelta(hours=16))
+        for send_id in services.automation_sends_due(now=timezone.now() + timedelta(hours=16)):
+            services.automation_send(send_id=send_id, now=timezone.now() + timedelta(hours=16))
+    # then the client got it once, in their words
+    [send] = AutomationSend.objects.filter(automation=automation)
+    assert send.client_id == client.pk and send.sent_at is not None  # noqa: PT018
+    [notification] = Notification.objects.filter(user=client, kind=f"automation.{trigger}")
+    assert "$" not in notification.title + notification.body
+
+
+def test_a_new_automation_does_not_message_who_already_matched_unless_asked(tenant, clock):
+    owner = OwnerFactory()
+    earlier = ClientFactory(first_name="Early")
+    clock.shift(timedelta(hours=1))
+    quiet = _automation(owner, "welcome")
+    later = ClientFactory(first_name="Late")
+    clock.shift(timedelta(minutes=1))
+    services.automations_plan()
+    assert set(AutomationSend.objects.filter(automation=quiet).values_list("client_id", flat=True)) == {later.pk}
+    loud = _automation(owner, "welcome", backfill=True)
+    services.automations_plan()
+    sent_to = set(AutomationSend.objects.filter(automation=loud).values_list("client_id", flat=True))
+    assert {earlier.pk, later.pk} <= sent_to
+
+
+def test_a_message_found_at_night_waits_for_the_morning_in_the_persons_zone(tenant, studio_in_zone):
+    studio_in_zone("Europe/Berlin")
+    client = ClientFactory()
+    pref = services.preference_of(client)
+    night = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)  # 23:30 in Berlin
+    assert services.sending_time(night, zone_pref=pref, send_hour=9) == datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+    afternoon = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+    assert services.sending_time(afternoon, zone_pref=pref, send_hour=9) == afternoon
+    early = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)  # 06:00 in Berlin: waits until 09:00 the same day
+    assert services.sending_time(early, zone_pref=pref, send_hour=9) == datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def test_once_per_client_sends_one_message_for_many_occurrences(tenant, clock):
+    owner, client = OwnerFactory(), ClientFactory()
+    automation = _automation(owner, "missed_session", once=True, send_hour=6)
+    clock.shift(timedelta(hours=3))
+    for hours in (1, 2):
+        AppointmentFactory(client=client, status=Appointment.Status.NO_SHOW,
+                           starts_at=timezone.now() - timedelta(hours=hours))  # fmt: skip
+    services.automations_plan(now=timezone.now() + timedelta(hours=16))
+    assert list(AutomationSend.objects.filter(automation=automation).values_list("occurrence", flat=True)) == ["once"]
+
+
+def test_an_automation_must_make_sense(tenant):
+    from core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.automation_save(actor=OwnerFactory(), data=AutomationData(
+            name="Lapsed", trigger="no_workout", channel="fax", template_key="nope", days=0, send_hour=23))  # fmt: skip
+    assert set(refused.value.extra["fields"]) == {"channel", "template_key", "days", "send_hour"}
