@@ -7,6 +7,7 @@ allauth's emails (verification, password reset, ...) and our own (invitations) b
 
 from __future__ import annotations
 
+import re
 from email.utils import formataddr, parseaddr
 from typing import Any
 
@@ -17,6 +18,15 @@ from django.template.loader import render_to_string
 
 from core.branding import branding_for
 from core.studio_time import studio_clock
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def header_text(value: str) -> str:
+    """`value` fit for one email header (a subject, a sender's name): line breaks and other control
+    characters become spaces and runs of spaces one. Names people type (a client's, a group's, the studio's)
+    reach subjects and senders, and Django refuses a header with a line break (BadHeaderError)."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def branded_email(
@@ -45,7 +55,7 @@ def branded_email(
             html = render_to_string("emails/base.html", {**ctx, "body_text": text, "subject": subject})
     reply_to = getattr(studio, "email_reply_to", "") if studio is not None else ""
     message = EmailMultiAlternatives(
-        subject=f"[{branding['name']}] {subject}",
+        subject=header_text(f"[{branding['name']}] {subject}"),
         body=text,
         from_email=sender_address(studio),
         to=to,
@@ -62,5 +72,5 @@ def sender_address(studio: Any | None) -> str:
     if studio is None:
         return settings.DEFAULT_FROM_EMAIL
     _platform_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    name = (getattr(studio, "email_sender_name", "") or getattr(studio, "name", "")).strip()
+    name = header_text(getattr(studio, "email_sender_name", "") or getattr(studio, "name", ""))
     return formataddr((name, address)) if name and address else settings.DEFAULT_FROM_EMAIL

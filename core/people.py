@@ -5,8 +5,6 @@ Each change is audited.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from core.audit import AuditAction, audit_record
+from core.csv_export import csv_text
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from core.models import Role, User
@@ -114,15 +113,9 @@ def _export_cell(value: object) -> object:
 def people_export_csv(*, actor: User, ip: str | None = None) -> str:
     """Everyone at the studio as CSV (the owner's copy of their data); the export itself is audited."""
     require(actor, "data.export")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    count = 0
-    for row in User.objects.order_by("id").values_list(*EXPORT_COLUMNS):
-        writer.writerow([_export_cell(value) for value in row])
-        count += 1
-    audit_record(actor=actor, action=AuditAction.STUDIO_EXPORT_PEOPLE, ip=ip, dataset="people", rows=count)
-    return buffer.getvalue()
+    rows = [[_export_cell(value) for value in row] for row in User.objects.order_by("id").values_list(*EXPORT_COLUMNS)]
+    audit_record(actor=actor, action=AuditAction.STUDIO_EXPORT_PEOPLE, ip=ip, dataset="people", rows=len(rows))
+    return csv_text(EXPORT_COLUMNS, rows)
 
 
 def user_email_check(*, email: str) -> str:

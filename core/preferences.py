@@ -59,6 +59,12 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+def zone_known(name: str) -> bool:
+    """Is `name` an IANA time zone we know (`Europe/Berlin`, `UTC`)? Not a folder of the zone database
+    (`Europe`: ZoneInfo raises IsADirectoryError on it) nor one of its data files (`zone.tab`)."""
+    return name in _zones()
+
+
 def supported_language(code: str | None) -> str | None:
     """`code` (`de`, `de-AT`) as one of LANGUAGES (`de`), or None."""
     if not code:
@@ -82,7 +88,7 @@ def preferences_update(
     fields: dict[str, str] = {}
     if language and language not in dict(settings.LANGUAGES):
         fields["language"] = _("“%(code)s” is not a language we speak.") % {"code": language}
-    if timezone and timezone not in _zones():
+    if timezone and not zone_known(timezone):
         fields["timezone"] = _("“%(tz)s” is not a known time zone.") % {"tz": timezone}
     if week_start not in Weekday.values:
         fields["week_start"] = _("Choose a day of the week.")

@@ -10,6 +10,7 @@ Inside a request and outside one alike (Celery tasks, emails, notifications, cal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -29,6 +30,18 @@ TIME_STYLES = {
     "date": "l j F Y",  # Friday 4 December 2026 (a date has no zone to name)
 }
 TimeStyle = Literal["long", "short", "time", "date"]
+
+# The house patterns above (and in templates' `|date:"..."`) are written in English order; these rewrite one
+# for a language that orders or punctuates dates differently: de "Freitag, 4. Dezember 2026", es "viernes,
+# 4 de diciembre de 2026". Day and month names come from Django's own catalogs.
+_PATTERN_RULES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "de": ((re.compile(r"^([lD]) "), r"\1, "), (re.compile(r"(?<![\\\w])j(?= [MFNnY]| ?,|$)"), "j.")),
+    "es": (
+        (re.compile(r"^l "), "l, "),
+        (re.compile(r"(?<![\\\w])j F"), r"j \\d\\e F"),
+        (re.compile(r"F Y"), r"F \\d\\e Y"),
+    ),
+}
 
 
 def studio_timezone_name(*, studio: Any | None = None) -> str:
@@ -87,4 +100,16 @@ def studio_time_text(moment: datetime, *, style: TimeStyle = "long") -> str:
     """
     if timezone.is_naive(moment):
         raise ValueError("studio_time_text needs an aware datetime.")
-    return formats.date_format(studio_local(moment), TIME_STYLES[style])
+    return formats.date_format(studio_local(moment), local_date_pattern(TIME_STYLES[style]))
+
+
+def local_date_pattern(pattern: str) -> str:
+    """A Django date pattern in English order ("l j F Y", "D j M, H:i") as the active language orders it:
+    de "l, j. F Y", es "l, j \\d\\e F \\d\\e Y". Format names ("DATE_FORMAT") and other languages pass
+    unchanged. The project's `|date` filter (core/templatetags/local_dates.py) applies it in every template."""
+    rules = _PATTERN_RULES.get((translation.get_language() or "en").split("-")[0], ())
+    if pattern.isupper():
+        return pattern
+    for rule, replacement in rules:
+        pattern = rule.sub(replacement, pattern)
+    return pattern

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -147,6 +148,24 @@ with tenant_context(studio):
 """
 
 
+def compile_messages() -> None:
+    """Compile locale/<lang>/LC_MESSAGES/*.po into the .mo files Django reads, when a .po is newer (the .mo
+    files are not in git; the Dockerfile compiles its own). Needs GNU gettext's msgfmt; without it the pages
+    stay in English and `make test`'s language tests fail, so say so."""
+    stale = [po for po in ROOT.glob("locale/*/LC_MESSAGES/*.po") if not _fresh(po.with_suffix(".mo"), po)]
+    if not stale:
+        return
+    if not shutil.which("msgfmt"):
+        say("msgfmt (GNU gettext) is not installed: translations are not compiled (apt-get install gettext)")
+        return
+    for po in stale:
+        subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+
+
+def _fresh(mo: Path, po: Path) -> bool:
+    return mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime
+
+
 def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate_schemas", "--verbosity", "0")
     manage(env, "billing_plans_seed", "--verbosity", "0")  # before the demo studio, so it starts a trial
@@ -207,6 +226,7 @@ def run(port: int) -> int:
     try:
         if not env.get("STRIPE_SECRET_KEY"):
             _spawn_fake_stripe(spawn, env, port)
+        compile_messages()
         prepare(env)
         if redis_url:
             celery = (PYTHON, "-m", "celery", "-A", "config")
@@ -239,6 +259,7 @@ def test(pytest_args: list[str]) -> int:
     if redis_url and "REDIS_URL" not in os.environ:
         redis_url = redis_url.rsplit("/", 1)[0] + "/15"  # keep the tests' flushes away from `make run`'s data
     env = base_env(find_postgres(), redis_url, "config.settings.test")
+    compile_messages()
     return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], env=env, cwd=ROOT, check=False).returncode
 
 

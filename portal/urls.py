@@ -168,6 +168,7 @@ urlpatterns = [
     path("settings/billing/", commerce.billing_settings, name="billing_settings"),
     # --- messaging, notifications (issue 15)
     path("messages/", messaging.messages_page, name="messages"),
+    path("messages/automations/", messaging.automations_page, name="automations"),
     path("notifications/", messaging.notifications_page, name="notifications"),
     path("notifications/read/", messaging.notifications_read, name="notifications_read"),
     path("notifications/settings/", messaging.notification_settings, name="notification_settings"),

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
+from billing.money import money_format
+
 BASIS_POINTS = 10_000
 
 
@@ -66,12 +68,9 @@ def period_add(moment: datetime, *, period: str, count: int = 1, zone: str = "UT
 
 
 def format_money(amount: int, currency: str) -> str:
-    """12345, "GBP" -> "123.45 GBP" (two-decimal currencies; zero-decimal ones like JPY print whole)."""
-    if currency in ZERO_DECIMAL:
-        return f"{amount} {currency}"
-    sign = "-" if amount < 0 else ""
-    whole, cents = divmod(abs(amount), 100)
-    return f"{sign}{whole:,}.{cents:02d} {currency}"
+    """12345, "GBP" -> "123.45 GBP" in English, "123,45 GBP" in Spanish and German (billing.money.money_format);
+    zero-decimal currencies like JPY print whole."""
+    return money_format(amount, currency, zero_decimal=ZERO_DECIMAL)
 
 
 ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"})

@@ -134,6 +134,8 @@ TEMPLATES = [
                 "portal.context_processors.branding",
                 "csp.context_processors.nonce",
             ],
+            # `|date` in the active language's order: "Freitag, 4. Dezember 2026" (docs/i18n.md)
+            "builtins": ["core.templatetags.local_dates"],
         },
     }
 ]

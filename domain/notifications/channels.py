@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 
+from core.emails import header_text
 from core.models import User
 
 
@@ -65,7 +66,7 @@ class EmailChannel:
     def send(self, message: Message) -> None:
         domain = settings.PLATFORM_DOMAIN
         email = EmailMultiAlternatives(
-            subject=message.subject,
+            subject=header_text(message.subject),
             body=message.text,
             to=[message.recipient.email],
             headers={

@@ -7,8 +7,6 @@ portal/charts.py (SVG with a data table for screen readers); each figure carries
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from billing.money import money_format
+from core.csv_export import csv_text
 from core.exceptions import ApplicationError, PermissionDeniedError
 from core.http import AuthedRequest
 from core.permissions import can
@@ -211,11 +210,7 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
 
 
 def _csv(table: Table) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_text(table.headers, table.rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
     return response
 

@@ -27,6 +27,8 @@ from core.exceptions import ApplicationError
 from core.permissions import can
 from core.studio_time import studio_zone
 from domain.messaging import selectors, services
+from domain.messaging.catalog import WORDINGS
+from domain.messaging.models import Trigger
 from tenants.http import StudioRequest
 
 
@@ -60,7 +62,9 @@ def messages_page(request: StudioRequest) -> HttpResponse:
         "texts": _texts(),
     }
     contacts = selectors.contacts_for(actor=request.user)[:500]
-    return render(request, "portal/messaging/messages.html", {"config": config, "contacts": contacts})
+    manage = can(request.user, "messaging.manage_automations")
+    context = {"config": config, "contacts": contacts, "manage": manage}
+    return render(request, "portal/messaging/messages.html", context)
 
 
 @page_requires("notifications.view")
@@ -140,3 +144,40 @@ def notification_settings(request: StudioRequest) -> HttpResponse:
     }
     context = {"consents": consents, "pref": pref, "push": push}
     return render(request, "portal/messaging/settings.html", context)
+
+
+@page_requires("messaging.manage_automations")
+def automations_page(request: StudioRequest) -> HttpResponse:
+    """Owners and managers: the studio's automations (add, switch on or off) and the templates they use."""
+    if request.method == "POST":
+        try:
+            _automation_post(request)
+        except ApplicationError as exc:
+            fields = exc.extra.get("fields") or {}
+            messages.error(request, " ".join([exc.message, *(f"{k}: {v}" for k, v in fields.items())]))
+        return redirect("portal:automations")
+    context = {
+        "automations": selectors.automation_list(actor=request.user),
+        "triggers": Trigger.choices,
+        "templates": [(w.key, w.label) for w in WORDINGS.values() if w.key.startswith("automation.")],
+        "channels": [("in_app", _("In the app")), ("email", _("Email")), ("push", _("Phone notification")),
+                     ("sms", _("Text message"))],
+    }  # fmt: skip
+    with timezone.override(studio_zone()):
+        return render(request, "portal/messaging/automations.html", context)
+
+
+def _automation_post(request: StudioRequest) -> None:
+    post = request.POST
+    if post.get("switch"):
+        services.automation_switch(actor=request.user, automation_id=int(post["switch"]),
+                                   active=post.get("active") == "1", backfill=post.get("backfill") == "1")  # fmt: skip
+        return
+    number = lambda name, default: int(post.get(name) or default) if (post.get(name) or "0").isdigit() else -1  # noqa: E731
+    data = services.AutomationData(
+        name=post.get("name", ""), trigger=post.get("trigger", ""), channel=post.get("channel", ""),
+        template_key=post.get("template_key", ""), days=number("days", 0), delay_minutes=number("delay_minutes", 0),
+        once_per_client=post.get("once_per_client") == "on", send_hour=number("send_hour", 10),
+    )  # fmt: skip
+    services.automation_save(actor=request.user, data=data)
+    messages.success(request, _("Automation added. Switch it on when you are ready."))

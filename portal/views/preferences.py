@@ -26,7 +26,7 @@ from tenants.http import StudioRequest
 
 # Optional pages of other areas a preferences page links to when they exist (messaging's notification
 # settings land separately); resolved by name, so nothing breaks while they do not.
-NOTIFICATION_SETTINGS_URL = "portal:notification_preferences"
+NOTIFICATION_SETTINGS_URL = "portal:notification_settings"
 
 
 @page_requires("preferences.update")

@@ -19,7 +19,9 @@ PREFS = {"language": "de", "timezone": "America/New_York", "week_start": "6", "u
 def test_a_client_saves_their_preferences_and_pages_speak_their_language(studio, signed_in):
     # given a client on their preferences page
     client, person = signed_in(Role.CLIENT)
-    assert client.get("/me/preferences/").status_code == 200
+    page = client.get("/me/preferences/")
+    assert page.status_code == 200
+    assert "/notifications/settings/" in page.content.decode()  # messaging's channels and quiet hours, linked
     # when they choose German, New York time, weeks from Sunday and imperial units
     response = client.post("/me/preferences/", PREFS)
     # then they are kept: units on the client profile (one place for a client's units), the rest as preferences

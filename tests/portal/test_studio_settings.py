@@ -28,6 +28,16 @@ FORM = {
 }
 
 
+def _invitation_email(studio):
+    return branded_email(
+        template_prefix="emails/invitation",
+        to=["someone@example.test"],
+        context={"invitation": None, "accept_url": "https://x/y", "role": "client", "inviter": "Olga"},
+        studio=studio,
+        base_url="https://alpha.localhost",
+    )
+
+
 def test_owner_changes_the_settings_on_one_page_and_each_change_is_audited(studio, signed_in):
     # given the owner on the settings page
     client, owner = signed_in(Role.OWNER)
@@ -59,13 +69,7 @@ def test_studio_emails_are_signed_with_the_sender_name_and_answer_to_the_reply_t
     Studio.objects.filter(pk=studio.pk).update(email_sender_name="Coach Alpha", email_reply_to="desk@alpha.example")
     studio.refresh_from_db()
     # when it sends an email
-    message = branded_email(
-        template_prefix="emails/invitation",
-        to=["someone@example.test"],
-        context={"invitation": None, "accept_url": "https://x/y", "role": "client", "inviter": "Olga"},
-        studio=studio,
-        base_url="https://alpha.localhost",
-    )
+    message = _invitation_email(studio)
     # then the studio signs it from the platform's address, and replies reach the studio
     assert message.from_email.startswith("Coach Alpha <")
     assert message.reply_to == ["desk@alpha.example"]
@@ -115,3 +119,28 @@ def test_currency_is_fixed_once_the_studio_has_priced_something(studio, api_clie
     studio.refresh_from_db()
     assert studio.currency == "EUR"
     assert owner_api.get("/api/v1/studio/settings").json()["currency_locked"] is True
+
+
+def test_names_with_line_breaks_make_one_line_headers_not_a_refused_email(studio, tenant):
+    from domain.notifications.channels import EmailChannel, Message
+    from tests.factories.core import ClientFactory
+
+    # given a studio name and sender name, and a client's name, that someone typed with line breaks
+    Studio.objects.filter(pk=studio.pk).update(name="Alpha\r\nStrength", email_sender_name="Coach\nBcc: x@evil.test")
+    studio.refresh_from_db()
+    # when the studio sends a branded email and a notification email names the client in its subject
+    branded = _invitation_email(studio)
+    branded.send()
+    EmailChannel().send(
+        Message(
+            recipient=ClientFactory(), subject="New message from Eve\nBcc: x@evil.test", text="hi", idempotency_key="k"
+        )
+    )
+    # then both leave, each header on one line and no header added
+    first, second = mail.outbox[-2:]
+    assert first.from_email.startswith('"Coach Bcc: x@evil.test" <')
+    assert first.subject.startswith("[Alpha Strength] ")
+    assert second.subject == "New message from Eve Bcc: x@evil.test"
+    assert first.message()["Bcc"] is None
+    assert second.message()["Bcc"] is None
+    mail.outbox.clear()

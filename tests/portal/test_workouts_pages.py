@@ -67,6 +67,14 @@ def test_the_service_worker_is_served_for_the_logger_scope(studio, client_user):
     assert "/api/" in response.content.decode()  # API calls are left alone
 
 
+def test_the_app_service_worker_is_the_same_offline_worker_for_the_whole_portal(studio, client_user):
+    response = browser(studio, client_user).get("/sw.js")
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/"
+    assert response["Cache-Control"] == "no-cache"
+    assert "/static/js/app.js" in response.content.decode()
+
+
 def test_the_progress_page_draws_charts_in_the_clients_units(studio, client_user):
     # given a client who thinks in pounds, with two weigh-ins and a squat workout
     ClientProfile.objects.filter(user=client_user).update(unit_preference=UnitSystem.IMPERIAL)

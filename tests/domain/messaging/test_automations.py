@@ -11,7 +11,7 @@ from billing.payments.models import ClientPack, Invoice, Payment
 from core.studio_time import studio_today
 from domain.clients.models import ClientProfile
 from domain.messaging import services
-from domain.messaging.models import AutomationSend, Notification
+from domain.messaging.models import Automation, AutomationSend, Notification
 from domain.messaging.services import AutomationData
 from domain.scheduling.models import Appointment
 from domain.videos.models import ReviewStatus, VideoStatusChange
@@ -140,3 +140,25 @@ def test_an_automation_must_make_sense(tenant):
         services.automation_save(actor=OwnerFactory(), data=AutomationData(
             name="Lapsed", trigger="no_workout", channel="fax", template_key="nope", days=0, send_hour=23))  # fmt: skip
     assert set(refused.value.extra["fields"]) == {"channel", "template_key", "days", "send_hour"}
+
+
+def test_an_owner_adds_and_switches_on_an_automation_on_its_page(tenant, studio):
+    from django.test import Client
+
+    from tests.conftest import host_of
+
+    owner = OwnerFactory()
+    browser = Client(HTTP_HOST=host_of(studio))
+    browser.force_login(owner)
+    assert browser.get("/messages/automations/").status_code == 200
+    form = {"name": "We miss you", "trigger": "no_workout", "days": "10", "delay_minutes": "0", "channel": "email",
+            "template_key": "automation.no_workout", "send_hour": "9", "once_per_client": ""}  # fmt: skip
+    assert browser.post("/messages/automations/", form).status_code == 302
+    [automation] = Automation.objects.all()
+    assert (automation.days, automation.once_per_client, automation.is_active) == (10, False, False)
+    browser.post("/messages/automations/", {"switch": automation.pk, "active": "1"})
+    automation.refresh_from_db()
+    assert automation.is_active and automation.backfill is False  # noqa: PT018
+    # a client is turned away
+    browser.force_login(ClientFactory())
+    assert browser.get("/messages/automations/").status_code == 403
