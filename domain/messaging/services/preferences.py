@@ -60,7 +60,7 @@ def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
     if changes.get("language") is not None:
         language = changes["language"].strip()
         if language and supported_language(language) is None:
-            raise _invalid("language", _("Not a language we speak."))
+            raise _invalid("language", _("“%(code)s” is not a language we speak.") % {"code": language})
         pref.language = supported_language(language) or ""
     pref.save()
     return pref
