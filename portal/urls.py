@@ -169,6 +169,7 @@ urlpatterns = [
     # --- messaging, notifications (issue 15)
     path("messages/", messaging.messages_page, name="messages"),
     path("messages/automations/", messaging.automations_page, name="automations"),
+    path("messages/templates/", messaging.templates_page, name="message_templates"),
     path("notifications/", messaging.notifications_page, name="notifications"),
     path("notifications/read/", messaging.notifications_read, name="notifications_read"),
     path("notifications/settings/", messaging.notification_settings, name="notification_settings"),

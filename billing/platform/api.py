@@ -12,6 +12,7 @@ import jwt
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 from ninja import Query, Router
 from ninja.security import HttpBearer
@@ -51,10 +52,10 @@ class StudioOwnerBearer(HttpBearer):
         try:
             schema = jwt.decode(token, options={"verify_signature": False}).get("sch", "")
         except jwt.PyJWTError as exc:
-            raise TokenError("The access token is not valid.") from exc
+            raise TokenError(_("The access token is not valid.")) from exc
         studio = Studio.objects.filter(schema_name=schema).exclude(schema_name="public").first()
         if studio is None:
-            raise TokenError("The access token is not valid.")
+            raise TokenError(_("The access token is not valid."))
         with schema_context(studio.schema_name):
             user = access_token_user(token)  # verifies signature, expiry and that the schema is this one
         require(user, "studio.manage_billing")
@@ -101,7 +102,7 @@ def subscription_out(row: StudioSubscription) -> dict:
 def _subscription(studio: Studio) -> StudioSubscription:
     row = selectors.studio_subscription(studio=studio)
     if row is None:
-        raise NotFoundError("This studio has no platform subscription.", code=ErrorCode.NO_SUBSCRIPTION)
+        raise NotFoundError(_("This studio has no platform subscription."), code=ErrorCode.NO_SUBSCRIPTION)
     return row
 
 
@@ -125,7 +126,7 @@ def plans_list(request: OwnerRequest) -> list[dict]:
 def subscription_plan_change(request: OwnerRequest, payload: PlanChangeIn) -> dict:
     price = PlanPrice.objects.select_related("plan").filter(pk=payload.price_id, active=True).first()
     if price is None:
-        raise NotFoundError("No such plan price is offered.", code=ErrorCode.PRICE_UNAVAILABLE)
+        raise NotFoundError(_("No such plan price is offered."), code=ErrorCode.PRICE_UNAVAILABLE)
     row = services.subscription_change_plan(studio=_studio(request), price=price, actor=request.auth)
     return subscription_out(row)
 

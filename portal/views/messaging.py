@@ -28,7 +28,7 @@ from core.permissions import can
 from core.studio_time import studio_zone
 from domain.messaging import selectors, services
 from domain.messaging.catalog import WORDINGS
-from domain.messaging.models import Trigger
+from domain.messaging.models import TemplateOverride, Trigger
 from tenants.http import StudioRequest
 
 
@@ -181,3 +181,37 @@ def _automation_post(request: StudioRequest) -> None:
     )  # fmt: skip
     services.automation_save(actor=request.user, data=data)
     messages.success(request, _("Automation added. Switch it on when you are ready."))
+
+
+@page_requires("messaging.manage_templates")
+def templates_page(request: StudioRequest) -> HttpResponse:
+    """Owners and managers: every message's wording, the studio's own per channel, and a preview with sample
+    data ("preview" shows it without saving, "save" keeps it, "reset" returns to the shipped wording)."""
+    preview = None
+    if request.method == "POST":
+        post = request.POST
+        key, channel = post.get("key", ""), post.get("channel", "any")
+        subject, body = post.get("subject", ""), post.get("body", "")
+        try:
+            if "preview" in post:
+                title, text = services.template_preview(actor=request.user, key=key, channel=channel, subject=subject,
+                                                        body=body)  # fmt: skip
+                preview = {"key": key, "title": title, "body": text}
+            elif "reset" in post:
+                services.template_override_reset(actor=request.user, key=key, channel=channel)
+                return redirect("portal:message_templates")
+            else:
+                services.template_override_set(actor=request.user, key=key, channel=channel, subject=subject, body=body)
+                messages.success(request, _("Saved."))
+                return redirect("portal:message_templates")
+        except ApplicationError as exc:
+            fields = exc.extra.get("fields") or {}
+            messages.error(request, " ".join([exc.message, *(f"{k}: {v}" for k, v in fields.items())]))
+    overrides = {(o.key, o.channel): o for o in TemplateOverride.objects.all()}
+    rows = []
+    for wording in WORDINGS.values():
+        own = overrides.get((wording.key, "any"))
+        rows.append({"wording": wording, "subject": own.subject if own else str(wording.title),
+                     "body": own.body if own else str(wording.body), "own": own is not None,
+                     "others": [c for (k, c) in overrides if k == wording.key and c != "any"]})  # fmt: skip
+    return render(request, "portal/messaging/templates.html", {"rows": rows, "preview": preview})

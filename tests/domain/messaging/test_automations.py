@@ -162,3 +162,22 @@ def test_an_owner_adds_and_switches_on_an_automation_on_its_page(tenant, studio)
     # a client is turned away
     browser.force_login(ClientFactory())
     assert browser.get("/messages/automations/").status_code == 403
+
+
+def test_an_owner_previews_and_saves_the_studios_wording(tenant, studio):
+    from django.test import Client
+
+    from tests.conftest import host_of
+
+    browser = Client(HTTP_HOST=host_of(studio))
+    browser.force_login(OwnerFactory())
+    form = {"key": "automation.birthday", "channel": "any", "subject": "Feliz cumple, $first_name!",
+            "body": "Un abrazo de $studio_name."}  # fmt: skip
+    preview = browser.post("/messages/templates/", {**form, "preview": "1"})
+    assert "Feliz cumple, Chloe!" in preview.content.decode()  # the sample data
+    assert browser.post("/messages/templates/", {**form, "save": "1"}).status_code == 302
+    title, body = services.template_render(key="automation.birthday", channel="email",
+                                           context={"first_name": "Cleo", "studio_name": "Alpha"})  # fmt: skip
+    assert (title, body) == ("Feliz cumple, Cleo!", "Un abrazo de Alpha.")
+    refused = browser.post("/messages/templates/", {**form, "body": "$password", "save": "1"}, follow=True)
+    assert "Unknown variables: password" in refused.content.decode()
