@@ -17,6 +17,7 @@ from ninja.operation import Operation
 
 from core.api.error_docs import operation_errors
 from core.api.errors import STATUS_CODES
+from core.api.render import StudioJSONRenderer
 from core.error_codes import ErrorCode
 
 ERROR_COMPONENT = "Error"
@@ -76,9 +77,11 @@ def _layer_errors(operation: Operation, details: dict[str, Any]) -> dict[int, se
 
 
 class StudioAPI(NinjaAPI):
-    """NinjaAPI whose document also tells, per operation, the error statuses and codes it can answer."""
+    """NinjaAPI whose document also tells, per operation, the error statuses and codes it can answer, and
+    whose JSON gives every moment in the studio's zone (core/api/render.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("renderer", StudioJSONRenderer())
         super().__init__(*args, **kwargs)
         self._operations_by_id: dict[str, Operation] = {}
         self._schemas: dict[str, Any] = {}

@@ -1,8 +1,9 @@
 """The installable app: the studio's service worker, served from the root so its scope is the whole portal.
 
 It keeps an offline shell of the client's main pages (today, program, bookings, the workout logger) with
-the same worker as the loggers (templates/portal/offline/sw.js): the network first, the last copy when
-offline, the shell's assets from the cache. The manifest and icons are in branding.py.
+the same worker as the loggers (templates/portal/offline/sw.js, which also shows Web Push notifications):
+the network first, the last copy when offline, the shell's assets from the cache. The manifest and icons
+are in branding.py.
 """
 
 from __future__ import annotations

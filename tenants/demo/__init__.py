@@ -10,20 +10,30 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from django.db import transaction
+
 from core.people import HasSchema
 from tenants.demo import commerce, extras, schedule, training
-from tenants.demo.clock import Calendar
+from tenants.demo.clock import WEEKS, Calendar
 from tenants.demo.people import Cast, cast_gather
 
 Step = Callable[..., object]
 
 
-def demo_seed(*, studio: HasSchema, password: str | None = None, say: Callable[[str], None] = print) -> Cast:
+def demo_seed(
+    *,
+    studio: HasSchema,
+    password: str | None = None,
+    say: Callable[[str], None] = print,
+    note: Callable[[str], None] = print,
+    weeks: int = WEEKS,
+) -> Cast:
     """Fill the current studio schema (the caller is inside `tenant_context(studio)`); returns its people.
+    `say` hears each part's duration, `note` what the demo had to leave out; `weeks` of history (1-8).
 
     Raises CommandError when the studio lacks its first owner, trainer or client.
     """
-    calendar = Calendar.of_studio()
+    calendar = Calendar.of_studio(weeks=weeks)
     cast = cast_gather(studio=studio, calendar=calendar, password=password)
     steps: list[tuple[str, Step]] = [
         ("hours, session and class types", schedule.timetable_ensure),
@@ -39,9 +49,10 @@ def demo_seed(*, studio: HasSchema, password: str | None = None, say: Callable[[
         ("analytics", extras.analytics_compute),
     ]
     if not extras.ffmpeg_available():
-        say("videos: skipped, ffmpeg is not installed (the demo has no form-check videos)")
+        note("videos: skipped, ffmpeg is not installed (the demo has no form-check videos)")
     for label, step in steps:
         started = time.monotonic()
-        step(cast=cast, calendar=calendar)
+        with transaction.atomic():  # a part is all there or not at all; one commit instead of thousands
+            step(cast=cast, calendar=calendar)
         say(f"{label}: {time.monotonic() - started:.1f}s")
     return cast

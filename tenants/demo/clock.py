@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from core.studio_time import studio_today, studio_zone
 
-WEEKS = 8
+WEEKS = 8  # of history, by default
 
 
 @contextmanager
@@ -34,17 +34,18 @@ def at(moment: datetime) -> Iterator[None]:
 
 @dataclass
 class Calendar:
-    """The demo's dates in the studio's zone: `first` is the Monday eight weeks before this week's Monday."""
+    """The demo's dates in the studio's zone: `first` is the Monday `weeks` weeks before this week's Monday."""
 
     today: date
     first: date
+    weeks: int
     rng: random.Random = field(default_factory=lambda: random.Random(18))  # noqa: S311 - not secrets: the same studio on every machine
 
     @classmethod
-    def of_studio(cls) -> Calendar:
+    def of_studio(cls, *, weeks: int = WEEKS) -> Calendar:
         today = studio_today()
         this_monday = today - timedelta(days=today.weekday())
-        return cls(today=today, first=this_monday - timedelta(weeks=WEEKS))
+        return cls(today=today, first=this_monday - timedelta(weeks=weeks), weeks=weeks)
 
     def moment(self, day: date, hour: int, minute: int = 0) -> datetime:
         """`day` at hh:mm on the studio's wall clock, as an aware datetime."""

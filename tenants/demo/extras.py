@@ -62,14 +62,15 @@ def videos_review(*, cast: Cast, calendar: Calendar) -> None:
     """Four clients film a squat set; their trainers review three (approved, or another attempt asked for),
     the newest waits in the queue.
     Without ffmpeg there are no videos (the caller says so)."""
-    if Video.objects.exists():
+    filming = cast.clients[:4]
+    if Video.objects.filter(client__in=filming).exists():
         return
     with tempfile.TemporaryDirectory(prefix="demo-clip-") as work:
         clip = _clip(Path(work))
     if clip is None:
         return
     squat = Exercise.objects.get(slug="barbell-back-squat")
-    for index, client in enumerate(cast.clients[:4]):
+    for index, client in enumerate(filming):
         trainer = cast.trainer_of(client)
         filmed = calendar.moment(calendar.today - timedelta(days=9 - 2 * index), 19)
         with at(filmed):
@@ -93,9 +94,9 @@ def videos_review(*, cast: Cast, calendar: Calendar) -> None:
 
 def conversations_hold(*, cast: Cast, calendar: Calendar) -> None:
     """A short conversation between each of the first eight clients and their trainer, in the last week."""
-    if Thread.objects.exists():
-        return
     for index, client in enumerate(cast.clients[:8]):
+        if Thread.objects.filter(participants__user=client).exists():
+            continue
         trainer = cast.trainer_of(client)
         started = calendar.moment(calendar.today - timedelta(days=6 - index % 5), 8, 15)
         thread = None

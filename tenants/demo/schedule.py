@@ -73,14 +73,14 @@ def timetable_ensure(*, cast: Cast, calendar: Calendar) -> None:
 
 
 def _weeks(calendar: Calendar) -> list[date]:
-    return [calendar.first + timedelta(weeks=week) for week in range(8 + AHEAD_WEEKS)]
+    return [calendar.first + timedelta(weeks=week) for week in range(calendar.weeks + AHEAD_WEEKS)]
 
 
 def classes_run(*, cast: Cast, calendar: Calendar) -> None:
     """Schedule the classes, seat the clients who hold a pass (the extra ones wait), take attendance."""
-    if GroupSession.objects.exists():
-        return
     kinds = class_types_ensure(cast=cast, calendar=calendar)
+    if GroupSession.objects.filter(class_type__in=[kinds[c[0]] for c in CLASSES]).exists():
+        return
     for monday in _weeks(calendar):
         for name, weekday, hour, minute, capacity, trainer_index, _colour in CLASSES:
             starts = calendar.moment(monday + timedelta(days=weekday), hour, minute)
@@ -114,14 +114,12 @@ def classes_run(*, cast: Cast, calendar: Calendar) -> None:
 
 def appointments_run(*, cast: Cast, calendar: Calendar) -> None:
     """A weekly one-to-one (Tuesday or Thursday evening) for every client who bought personal training."""
-    if Appointment.objects.exists():
-        return
     kind = hours_ensure(cast=cast, calendar=calendar)
     for position, client in enumerate(cast.clients):
-        if position % 3:
+        if position % 3 or Appointment.objects.filter(client=client).exists():
             continue
         trainer = cast.trainer_of(client)
-        for monday in _weeks(calendar)[3:]:
+        for monday in _weeks(calendar)[max(0, calendar.weeks - 5) :]:  # the last five weeks and the next two
             starts = calendar.moment(monday + timedelta(days=1 + 2 * (position % 2)), 16 + position % 4)
             _appointment(trainer=trainer, client=client, kind=kind, calendar=calendar, starts=starts)
 

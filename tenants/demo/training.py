@@ -91,9 +91,10 @@ def template_ensure(*, trainer: User) -> ProgramTemplate:
 
 
 def programs_assign(*, cast: Cast, calendar: Calendar) -> None:
-    """Every client without a program gets the template from the Monday seven weeks ago (week 8 is now)."""
+    """Every client without a program gets the template from the Monday seven weeks ago (week 8 is now;
+    with a shorter history, from the week after it starts)."""
     template = template_ensure(trainer=cast.trainers[0])
-    start = calendar.first + timedelta(weeks=1)
+    start = calendar.first + timedelta(weeks=1 if calendar.weeks > 1 else 0)
     for client in cast.clients:
         if ClientProgram.objects.filter(client=client).exists():
             continue
@@ -164,7 +165,7 @@ def _photo(shade: int, waist: int) -> SimpleUploadedFile:
 def checkins_record(*, cast: Cast, calendar: Calendar) -> None:
     """A Sunday check-in per client per week (weight, waist, body fat trending), and front photos at the
     start and end for every fourth client, who consented to them."""
-    sundays = [calendar.first + timedelta(days=6 + 7 * week) for week in range(8)]
+    sundays = [calendar.first + timedelta(days=6 + 7 * week) for week in range(calendar.weeks)]
     sundays = [day for day in sundays if day < calendar.today]
     for position, client in enumerate(cast.clients):
         if ProgressEntry.objects.filter(client=client).exists():

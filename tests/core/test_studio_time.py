@@ -126,3 +126,21 @@ def test_a_request_on_a_studio_host_runs_in_the_studios_zone_and_leaves_utc_behi
     assert order.index("core.middleware.StudioTimeZoneMiddleware") > order.index(
         "tenants.middleware.StudioRoutingMiddleware"
     )
+
+
+@pytest.mark.parametrize(
+    ("zone", "joined"),
+    [("Asia/Tokyo", "2026-12-05T07:49:00+09:00"), ("America/New_York", "2026-12-04T17:49:00-05:00")],
+)
+def test_the_api_gives_a_moment_of_any_schema_on_the_studios_clock(studio_in_zone, api_client, zone, joined):
+    from tenants.routing import routing_cache_clear
+
+    # given a studio away from UTC and a client who joined at 22:49 UTC
+    studio_in_zone(zone)
+    routing_cache_clear()
+    owner = OwnerFactory()
+    ClientFactory(email="cleo@example.test", date_joined=datetime(2026, 12, 4, 22, 49, tzinfo=UTC))
+    # when the owner lists the clients (a schema with a plain datetime field)
+    items = api_client(owner).get("/api/v1/clients").json()["items"]
+    # then the moment is on the studio's wall clock with its offset, as the pages and exports show it
+    assert {item["email"]: item["date_joined"] for item in items}["cleo@example.test"] == joined

@@ -31,8 +31,9 @@ def web_as(studio, person) -> Client:
 
 
 def test_a_client_downloads_all_their_data_in_one_archive(
-    studio, rich_client, django_capture_on_commit_callbacks, clock
+    studio, rich_client, django_capture_on_commit_callbacks, clock, studio_in_zone
 ):
+    studio_in_zone("Europe/Berlin")
     person = rich_client.person
     web = web_as(studio, person)
     # when the client asks for their data on their account page
@@ -45,6 +46,7 @@ def test_a_client_downloads_all_their_data_in_one_archive(
     (message,) = [m for m in mail.outbox if m.to == [person.email]]
     link = re.search(r"https?://\S+/privacy/exports/\S+/", message.body).group(0)
     assert "The link works until" in message.body
+    assert "CEST" in message.body  # the expiry on the studio's clock (Berlin in June), its zone named
     # and the link downloads one zip with every app's part and their files
     path = link.split("localhost", 1)[1]
     response = web.get(path)

@@ -20,6 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--studio", required=True, help="The studio's slug.")
         parser.add_argument("--password", default="", help="The new trainers' password (else a random one).")
+        parser.add_argument(
+            "--weeks", type=int, default=8, choices=range(1, 9), help="Weeks of history (default 8; tests use fewer)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         studio = Studio.objects.filter(slug=options["studio"]).first()
@@ -27,7 +30,13 @@ class Command(BaseCommand):
             raise CommandError(f"There is no studio {options['studio']!r}.")
         verbose = options["verbosity"] > 1
         with tenant_context(studio):
-            demo_seed(studio=studio, password=options["password"] or None, say=self.stdout.write if verbose else _quiet)
+            demo_seed(
+                studio=studio,
+                password=options["password"] or None,
+                say=self.stdout.write if verbose else _quiet,
+                note=self.stdout.write,
+                weeks=options["weeks"],
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo content is in {studio.name}."))
 
 
