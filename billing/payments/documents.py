@@ -17,6 +17,7 @@ from billing.payments.money import format_money
 from core.branding import branding_for
 from core.db import tenant_connection
 from core.emails import branded_email
+from core.preferences import preferences_of
 
 
 def _context(invoice: Invoice) -> dict[str, Any]:
@@ -76,7 +77,9 @@ def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
     if invoice is None or invoice.number is None or not invoice.client.email:
         return False
     studio = tenant_connection.tenant
-    with translation.override(getattr(studio, "locale", None) or "en"):
+    # the client's own language (their preferences), else the studio's: the email and its PDF alike
+    language = preferences_of(invoice.client).language or getattr(studio, "locale", None) or "en"
+    with translation.override(language):
         message = branded_email(
             template_prefix=f"emails/payments/{kind}",
             to=[invoice.client.email],
@@ -84,8 +87,9 @@ def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
             studio=studio,
             base_url=base_url(),
             headers={"X-Idempotency-Key": f"invoice-{tenant_connection.schema_name}-{invoice.pk}-{kind}{number or ''}"},
+            language=language,
         )
-    message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
+        message.attach(f"{invoice.number}.pdf", invoice_pdf(invoice), "application/pdf")
     message.send()
     _notice_in_app(invoice, kind=kind, subject=str(message.subject))
     return True

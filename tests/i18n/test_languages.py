@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import formats, timezone, translation
 
+from billing.payments.documents import invoice_html, invoice_send
 from billing.payments.models import Invoice
 from core.models import Invitation, Role
 from core.preferences import preferences_update
@@ -77,3 +78,23 @@ def test_the_api_answers_errors_in_the_accept_language(api_client, studio_owner,
     assert response.status_code == 404
     assert response.json()["detail"] == NOT_FOUND[lang]
     assert response["Content-Language"] == lang
+
+
+def test_an_invoice_email_and_its_pdf_speak_the_clients_own_language(signed_in, tenant, mailoutbox):
+    pack = PackFactory(currency=tenant.currency, name="Ten classes", price_amount=123456)
+    browser, client = signed_in(Role.CLIENT)
+    preferences_update(actor=client, language="de", timezone="", week_start=0, units="metric")
+    browser.post(f"/shop/buy/{pack.pk}/")
+    invoice = Invoice.objects.get(client=client)
+    assert invoice_send(invoice_id=invoice.pk, kind="invoice")
+    message = mailoutbox[-1]
+    assert tenant.locale != "de"  # the studio speaks English; the client chose German
+    assert message.subject.endswith(f"Rechnung {invoice.number}")
+    assert f"1.234,56 {tenant.currency}" in message.body
+    assert "is attached" not in message.body
+    (name, _pdf, mimetype) = message.attachments[0]
+    assert (name, mimetype) == (f"{invoice.number}.pdf", "application/pdf")
+    with translation.override("de"):  # what the PDF is printed from, in the language the email was sent in
+        html = invoice_html(invoice)
+    assert "Rechnung an" in html
+    assert f"1.234,56 {tenant.currency}" in html

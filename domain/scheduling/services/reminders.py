@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.models import User
+from core.preferences import preferences_of
 from core.studio_time import studio_clock, studio_time_text
 from domain.messaging.services import notify
 from domain.notifications.channels import DeliveryError, Message
@@ -119,9 +120,10 @@ def _booking_still_live(reminder: AppointmentReminder, now: datetime) -> bool:
 
 
 def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, text) of `emails/scheduling/<name>`, on the studio's wall clock and in its language."""
+    """(subject, text) of `emails/scheduling/<name>`, on the studio's wall clock, in the language of
+    `context["person"]` (their preferences) or else the studio's."""
     context = {**context, "studio_name": getattr(getattr(connection, "tenant", None), "name", "")}
-    with studio_clock():
+    with studio_clock(language=preferences_of(context.get("person")).language or None):
         subject = render_to_string(f"emails/scheduling/{name}_subject.txt", context).strip()
         return subject, render_to_string(f"emails/scheduling/{name}.txt", context)
 

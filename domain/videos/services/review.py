@@ -30,6 +30,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, NotFoundError
 from core.models import User
 from core.permissions import is_management, require
+from core.preferences import preferences_of
 from core.validation import FieldErrors
 from domain.messaging.services import notify
 from domain.notifications.channels import DeliveryError
@@ -109,7 +110,7 @@ def video_review_notify(*, change_id: int) -> bool:
         "link": f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{host}{path}",
         "studio_name": getattr(studio, "name", ""),
     }
-    with translation.override(getattr(studio, "locale", None) or "en"):
+    with translation.override(preferences_of(client).language or getattr(studio, "locale", None) or "en"):
         subject = render_to_string("emails/videos/reviewed_subject.txt", context).strip()
         text = render_to_string("emails/videos/reviewed.txt", context)
     key = f"video-review-{tenant_connection.schema_name}-{change.pk}"
