@@ -125,10 +125,23 @@ def studio_slug_check(*, slug: str) -> str:
     return slug
 
 
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def one_line_problem(value: object) -> str | None:
+    """The message for a name typed with a line break or another control character (it would reach email
+    headers and page titles), else None."""
+    if isinstance(value, str) and _LINE_BREAKS.search(value):
+        return _("Use one line of text, without line breaks.")
+    return None
+
+
 def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str) -> None:
     fields: dict[str, str] = {}
     if not name.strip() or len(name) > 120:
         fields["name"] = _("Give the studio a name of at most 120 characters.")
+    elif one_line_problem(name):
+        fields["name"] = str(one_line_problem(name))
     if timezone not in _timezones():
         fields["timezone"] = _("“%(tz)s” is not a known time zone.") % {"tz": timezone}
     if not re.fullmatch(r"[A-Z]{3}", currency):

@@ -25,7 +25,7 @@ from core.models import User
 from core.permissions import require
 from tenants.models import Studio
 from tenants.routing import routing_forget
-from tenants.services import _check_studio_fields
+from tenants.services import _check_studio_fields, one_line_problem
 
 # What the settings page edits, and the longest each may be (the model's max_length).
 EDITABLE: dict[str, int] = {
@@ -83,6 +83,8 @@ def _check_contact(values: dict[str, Any]) -> dict[str, str]:
     for name, limit in EDITABLE.items():
         if limit and isinstance(values.get(name), str) and len(values[name]) > limit:
             errors[name] = _("At most %(limit)d characters.") % {"limit": limit}
+    if one_line_problem(values.get("email_sender_name")):
+        errors["email_sender_name"] = str(one_line_problem(values["email_sender_name"]))
     return errors
 
 

@@ -144,3 +144,16 @@ def test_names_with_line_breaks_make_one_line_headers_not_a_refused_email(studio
     assert first.message()["Bcc"] is None
     assert second.message()["Bcc"] is None
     mail.outbox.clear()
+
+
+def test_a_name_or_sender_name_with_a_line_break_is_refused_by_field(studio, api_client, studio_owner):
+    response = api_client(studio_owner).patch(
+        "/api/v1/studio/settings",
+        {"name": "Alpha\nStrength", "email_sender_name": "Coach\r\nBcc: x@evil.test"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "studio_invalid"
+    assert set(response.json()["fields"]) == {"name", "email_sender_name"}
+    studio.refresh_from_db()
+    assert (studio.name, studio.email_sender_name) == ("Alpha Strength", "")
