@@ -10,6 +10,7 @@ services publish for them: `message.new`, `message.changed`, `read`, `typing`, `
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -47,8 +48,21 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
+        """A frame that is not a JSON text (binary, or text that does not parse) is answered with an error
+        event; the socket stays open (channels' own `receive` would raise and drop it)."""
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if content is None:
+            await self.send_json({"type": "error", "detail": "expected a JSON object {type, thread}"})
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict) or not isinstance(content.get("thread"), int):
+        thread = content.get("thread") if isinstance(content, dict) else None
+        if not isinstance(thread, int) or isinstance(thread, bool):  # True is an int to Python, not an id
             await self.send_json({"type": "error", "detail": "expected {type, thread}"})
             return
         user, schema, thread_id = self.scope["user"], self.scope["studio_schema"], content["thread"]

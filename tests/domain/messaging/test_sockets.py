@@ -172,3 +172,29 @@ def test_events_reach_the_people_of_their_own_studio_only(world):
     assert hello == {"type": "hello", "user": world.client}
     assert new["type"] == "message.new"
     assert beta_silent, "studio B's socket of a person with the same id got studio A's event"
+
+
+def test_a_frame_that_is_not_a_json_object_gets_an_error_event_and_the_socket_stays(world):
+    socket = _socket(STUDIO_SLUG, _bearer(_token(STUDIO_SLUG, world.client)))
+    frames = [
+        {"type": "websocket.receive", "text": "not json"},
+        {"type": "websocket.receive", "bytes": b"\x00\x01"},
+        {"type": "websocket.receive", "text": "[1, 2]"},
+        {"type": "websocket.receive", "text": '{"type": "typing", "thread": true}'},  # True is no thread id
+    ]
+
+    async def scenario() -> list[dict]:
+        assert (await socket.connect())[0]
+        await socket.receive_json_from(timeout=5)  # hello
+        answers = []
+        for frame in frames:
+            await socket.send_input(frame)
+            answers.append(await socket.receive_json_from(timeout=5))
+        await socket.send_json_to({"type": "typing", "thread": 2**70})  # still open, still answering
+        answers.append(await socket.receive_json_from(timeout=5))
+        await socket.disconnect()
+        return answers
+
+    answers = run_apart(scenario)
+    assert [answer["type"] for answer in answers] == ["error"] * 5
+    assert answers[-1]["code"] == "thread_not_found"
