@@ -1,4 +1,5 @@
-"""Request helpers: the caller's address, and the typed request of signed-in views."""
+"""Request helpers: the caller's address, ids typed in query strings and forms, and the typed request of
+signed-in views."""
 
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ def client_ip(request: HttpRequest) -> str:
         if len(parts) >= hops:
             return parts[-hops]
     return request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+
+
+def id_param(value: str | None) -> int | None:
+    """An id from a query string or a form field (`"42"` -> 42), or None for anything else: blank, signed,
+    not digits, digits that are not ASCII (`"²"` passes str.isdigit() and int() refuses it: a 500 where it
+    was trusted) or beyond a 64-bit id."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if number < 2**63 else None
 
 
 class AuthedRequest(HttpRequest):

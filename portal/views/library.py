@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.api.pagination import paginate_cursor
 from core.decorators import page_requires
+from core.http import id_param
 from core.permissions import can
 from domain.library import selectors, services
 from domain.library.vocabulary import Equipment, Muscle
@@ -21,7 +22,7 @@ PAGE_SIZE = 40
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return id_param(value)
 
 
 def _category_choices() -> list[tuple[int, str]]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
+from core.http import id_param
 from core.permissions import can
 from core.studio_time import studio_zone
 from domain.messaging import selectors, services
@@ -56,7 +57,7 @@ def messages_page(request: StudioRequest) -> HttpResponse:
         "api": "/api/v1/messaging",
         "socket": "/ws/messaging/",
         "me": request.user.pk,
-        "thread": int(thread) if thread.isdigit() else None,
+        "thread": id_param(thread),
         "pollSeconds": settings.MESSAGING_POLL_SECONDS,
         "canGroup": can(request.user, "messaging.create_group"),
         "texts": _texts(),
@@ -77,7 +78,7 @@ def notifications_page(request: StudioRequest) -> HttpResponse:
 @require_POST
 @page_requires("notifications.view")
 def notifications_read(request: StudioRequest) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    ids = [number for number in map(id_param, request.POST.getlist("id")) if number is not None]
     services.notifications_mark_read(actor=request.user, ids=ids or None)
     return redirect("portal:notifications")
 
@@ -170,10 +171,14 @@ def automations_page(request: StudioRequest) -> HttpResponse:
 def _automation_post(request: StudioRequest) -> None:
     post = request.POST
     if post.get("switch"):
-        services.automation_switch(actor=request.user, automation_id=int(post["switch"]),
+        services.automation_switch(actor=request.user, automation_id=id_param(post["switch"]) or 0,
                                    active=post.get("active") == "1", backfill=post.get("backfill") == "1")  # fmt: skip
         return
-    number = lambda name, default: int(post.get(name) or default) if (post.get(name) or "0").isdigit() else -1  # noqa: E731
+
+    def number(name: str, default: int) -> int:
+        found = id_param(post.get(name)) if post.get(name) else default
+        return -1 if found is None else found  # refused by the service, naming the field
+
     data = services.AutomationData(
         name=post.get("name", ""), trigger=post.get("trigger", ""), channel=post.get("channel", ""),
         template_key=post.get("template_key", ""), days=number("days", 0), delay_minutes=number("delay_minutes", 0),

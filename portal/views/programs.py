@@ -12,6 +12,7 @@ from core.api.pagination import paginate_cursor
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
 from core.forms import form_add_service_errors
+from core.http import id_param
 from core.models import User
 from core.permissions import can, require
 from core.studio_time import studio_today
@@ -114,7 +115,7 @@ def template_assign(request: StudioRequest, template_id: int) -> HttpResponse:
     template = found(selectors.template_get, template_id=template_id)
     clients = [(c.pk, c.full_name) for c in client_list(actor=actor).order_by("first_name", "last_name", "id")]
     chosen = request.GET.get("client_id") or request.GET.get("client") or ""
-    previewed = request.method == "GET" and "client_id" in request.GET and chosen.isdigit()
+    previewed = request.method == "GET" and "client_id" in request.GET and id_param(chosen) is not None
     warnings: list[dict[str, object]] = []
     if previewed:
         client = found(client_in_scope, actor=actor, client_id=int(chosen), action="programs.assign")

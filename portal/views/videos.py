@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
+from core.http import id_param
 from core.models import Role, User
 from core.permissions import can
 from core.studio_time import studio_zone
@@ -58,7 +59,7 @@ def _uploader_config(client: User, logged_set_id: str | None) -> dict[str, Any]:
     return {
         "startUrl": reverse("api-v1:video_upload_start"),
         "clientId": client.pk,
-        "loggedSetId": int(logged_set_id) if logged_set_id and logged_set_id.isdigit() else None,
+        "loggedSetId": id_param(logged_set_id),
         "texts": player_texts(),
     }
 
@@ -100,7 +101,7 @@ def video_queue(request: StudioRequest) -> HttpResponse:
         videos = selectors.review_queue(
             actor=request.user,
             status=status,
-            client_id=int(client_id) if client_id and client_id.isdigit() else None,
+            client_id=id_param(client_id),
         )[:100]
     except ApplicationError:
         return redirect("portal:video_queue")
@@ -171,7 +172,7 @@ def video_status(request: StudioRequest, video_id: int) -> HttpResponse:
 def video_compare(request: StudioRequest) -> HttpResponse:
     """Two attempts of one exercise side by side: synchronised playback with an adjustable offset."""
     first, second = request.GET.get("a", ""), request.GET.get("b", "")
-    if not (first.isdigit() and second.isdigit()):
+    if id_param(first) is None or id_param(second) is None:
         return redirect("portal:my_videos")
     try:
         pair = selectors.compare_pair(actor=request.user, first_id=int(first), second_id=int(second))
