@@ -1,4 +1,9 @@
-"""Liveness and readiness checks, answered on every host (public and each studio)."""
+"""Liveness and readiness checks, answered on every host (public and each studio).
+
+`/readyz` tells everyone whether the instance is ready (200 or 503) but lists its checks (pending
+migrations, the schema, error classes) only to the platform's monitoring: the callers `/metrics` admits
+(core.metrics.metrics_allowed: its bearer token, or a direct connection from an internal network).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.db import tenant_connection
+from core.metrics import metrics_allowed
 
 
 def check_database() -> dict[str, Any]:
@@ -61,4 +67,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     else:
         checks["migrations"] = {"ok": False, "error": "database unavailable"}
     ready = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+    body: dict[str, Any] = {"status": "ok" if ready else "unavailable"}
+    if metrics_allowed(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if ready else 503)

@@ -71,3 +71,12 @@ def test_platform_staff_reach_the_django_admin_on_the_public_host(public_client)
     public_client.force_login(staff)
     assert public_client.get("/admin/").status_code == 200
     assert public_client.get("/admin/tenants/studio/").status_code == 200
+
+
+def test_readiness_details_are_for_the_platforms_monitoring_only(studio_client, studio):
+    # through the load balancer (a forwarded request): the status only, not the schema or migrations
+    public = studio_client.get("/readyz", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert public.status_code == 200
+    assert public.json() == {"status": "ok"}
+    # straight from inside (the probe, the operator): the checks too
+    assert studio_client.get("/readyz").json()["checks"]["database"] == {"ok": True}
