@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.money import money_format
 from billing.payments.models import BookingFee, Invoice, Payment, Refund, Strike
 from billing.payments.services.invoices import (
     LineData,
@@ -33,18 +34,25 @@ def _ensure_staff(actor: User) -> None:
         raise PermissionDeniedError(_("Only the studio's staff can do this."))
 
 
-def _check_amount(amount: int, due: int) -> None:
+def _check_amount(amount: int, limit: int, currency: str, *, refund: bool = False) -> None:
+    """`amount` (minor units) is positive and at most `limit`: what is still due, or still refundable."""
     if not isinstance(amount, int) or amount <= 0:
         raise ValidationError(
             _("The amount is a positive whole number of minor units."),
             code=ErrorCode.AMOUNT_INVALID,
             fields={"amount": _("More than 0.")},
         )
-    if amount > due:
+    if amount > limit:
+        shown = money_format(limit, currency)
+        detail = (
+            _("That is more than the %(amount)s left to refund.")
+            if refund
+            else _("That is more than the %(amount)s still due.")
+        )
         raise ValidationError(
-            _("That is more than the %(due)d still due.") % {"due": due},
+            detail % {"amount": shown},
             code=ErrorCode.AMOUNT_EXCEEDS_DUE,
-            fields={"amount": _("At most %(due)d.") % {"due": due}},
+            fields={"amount": _("At most %(amount)s.") % {"amount": shown}},
         )
 
 
@@ -71,7 +79,7 @@ def payment_record_manual(
     invoice = invoice_for_update(invoice_id)
     if invoice.status != Invoice.Status.OPEN:
         raise ConflictError(_("This invoice is not open for payment."), code=ErrorCode.INVOICE_NOT_OPEN)
-    _check_amount(amount, invoice.amount_due)
+    _check_amount(amount, invoice.amount_due, invoice.currency)
     payment = Payment.objects.create(
         invoice=invoice,
         client=invoice.client,
@@ -121,7 +129,7 @@ def payment_refund(
         raise ConflictError(_("Only a completed payment can be refunded."), code=ErrorCode.PAYMENT_NOT_REFUNDABLE)
     left = payment.amount - payment.amount_refunded
     amount = left if amount is None else amount
-    _check_amount(amount, left)
+    _check_amount(amount, left, payment.currency, refund=True)
     refund = Refund.objects.create(
         payment=payment, amount=amount, reason=reason[:500], created_by=actor, created_at=now
     )

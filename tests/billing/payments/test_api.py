@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from billing.money import money_format
 from billing.payments.models import Invoice, Package, Payment
 from tests.billing.payments.conftest import NOW
 from tests.domain.api_helpers import send
@@ -141,6 +142,7 @@ def test_refunds_are_for_managers_and_never_exceed_the_payment(api_client, manag
     assert send(api_client(member), "post", f"/api/v1/payments/{payment.pk}/refund", {"amount": 100})[0] == 403
     status, body = send(api_client(manager), "post", f"/api/v1/payments/{payment.pk}/refund", {"amount": 10001})
     assert (status, body["code"]) == (400, "amount_exceeds_due")
+    assert body["detail"] == f"That is more than the {money_format(payment.amount, payment.currency)} left to refund."
     status, refund = send(api_client(manager), "post", f"/api/v1/payments/{payment.pk}/refund", {"amount": 2500})
     assert (status, refund["amount"]) == (201, 2500)
     payment.refresh_from_db()

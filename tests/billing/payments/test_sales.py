@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from billing.money import money_format
 from billing.payments import selectors, services
 from billing.payments.models import ClientPack, CreditMovement, Invoice, Package, Payment
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
@@ -53,6 +54,8 @@ def test_paying_more_than_is_due_changes_nothing(manager, member, pack):
     with pytest.raises(ValidationError) as refused:
         services.payment_record_manual(actor=manager, invoice_id=sale.invoice.pk, amount=10001, method="cash")
     assert refused.value.code == "amount_exceeds_due"
+    # and the refusal names what is due as money, not as minor units
+    assert refused.value.message == f"That is more than the {money_format(10000, sale.invoice.currency)} still due."
     assert not Payment.objects.filter(invoice=sale.invoice).exists()
 
 
