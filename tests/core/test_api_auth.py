@@ -13,6 +13,7 @@ from core.models import AuditEvent, RefreshToken, Role
 from core.tokens import access_token_issue
 from tests.conftest import host_of
 from tests.factories.core import DEFAULT_PASSWORD, ClientFactory, TrainerFactory
+from tests.needs import needs
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,23 @@ def test_openapi_schema_and_docs_are_served(studio_client):
         assert f"/api/v1/auth/{path}" in paths
     assert "BearerAuth" in str(schema.json()["components"]) or "bearer" in str(schema.json()["components"]).lower()
     assert studio_client.get("/api/v1/docs").status_code == 200
+
+
+@needs("redis")
+def test_the_api_throttle_costs_one_redis_round_trip(api_client, studio_owner, monkeypatch, tenant):
+    """INCR + EXPIRE NX pipelined on the cache backend itself (`cache` is a proxy: an isinstance check on it
+    never matched, and every request paid Django's add + exists + incr, three round trips)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from redis.connection import Connection
+
+    assert isinstance(caches["default"], RedisCache)
+    client = api_client(studio_owner)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    sent: list[object] = []
+    real_send = Connection.send_packed_command
+    monkeypatch.setattr(
+        Connection, "send_packed_command", lambda conn, *a, **k: sent.append(a) or real_send(conn, *a, **k)
+    )
+    assert client.get("/api/v1/auth/me").status_code == 200
+    assert len(sent) == 1
