@@ -134,7 +134,7 @@ def main() -> None:
     scenarios = {
         "healthz": caller(application, "GET", "/healthz", HOST),
         "list": caller(application, "GET", "/api/v1/exercises?limit=50", HOST, **auth),
-        "me": caller(application, "GET", "/api/v1/me", HOST, **auth),
+        "me": caller(application, "GET", "/api/v1/auth/me", HOST, **auth),
     }
     if args.profile:
         from pyinstrument import Profiler

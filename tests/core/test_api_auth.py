@@ -212,6 +212,8 @@ def test_the_api_throttle_costs_one_redis_round_trip(api_client, studio_owner, m
     from redis.connection import Connection
 
     assert isinstance(caches["default"], RedisCache)
+    # one redis.Redis per pool (core.cache), not one built per operation (~170 callbacks registered each time)
+    assert caches["default"]._cache.get_client() is caches["default"]._cache.get_client(write=True)
     client = api_client(studio_owner)
     assert client.get("/api/v1/auth/me").status_code == 200
     sent: list[object] = []
@@ -221,3 +223,77 @@ def test_the_api_throttle_costs_one_redis_round_trip(api_client, studio_owner, m
     )
     assert client.get("/api/v1/auth/me").status_code == 200
     assert len(sent) == 1
+
+
+@pytest.fixture
+def cached_people(monkeypatch):
+    """The token path's person cache on (1 s), empty, on a clock the test moves: `now[0] += 0.5`."""
+    from django.test import override_settings
+
+    from core import tokens
+
+    now = [5000.0]
+    monkeypatch.setattr(tokens, "clock", lambda: now[0])
+    tokens._people.clear()
+    with override_settings(PERSON_CACHE_SECONDS=1):
+        yield now
+    tokens._people.clear()
+
+
+def test_the_tokens_person_is_read_once_a_second_per_process(cached_people, api_client, studio_owner, tenant):
+    from tests.querycount import count_queries
+
+    client = api_client(studio_owner)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    with count_queries() as queries:
+        assert client.get("/api/v1/auth/me").status_code == 200
+    assert not [sql for sql in queries.sql if "core_user" in sql]
+    cached_people[0] += 1.01
+    with count_queries() as queries:
+        assert client.get("/api/v1/auth/me").status_code == 200
+    assert len([sql for sql in queries.sql if "core_user" in sql]) == 1
+
+
+def test_a_deactivation_elsewhere_reaches_the_token_within_the_second(cached_people, api_client, tenant):
+    from core.models import User
+
+    trainer = TrainerFactory()
+    client = api_client(trainer)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    User.objects.filter(pk=trainer.pk).update(is_active=False)  # another process: no signal reaches this one
+    cached_people[0] += 0.9
+    assert client.get("/api/v1/auth/me").status_code == 200  # still what this process knew
+    cached_people[0] += 0.11
+    refused = client.get("/api/v1/auth/me")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "account_inactive"
+
+
+def test_a_change_through_this_process_is_seen_at_once(cached_people, api_client, studio_owner, tenant):
+    from domain.clients.services import client_archive
+
+    person = ClientFactory()
+    client = api_client(person)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    trainer = TrainerFactory()
+    trainer.first_name = "Renamed"
+    trainer.save()  # a saved person: forgotten at commit (the test's transaction runs on_commit at once below)
+    from core import tokens
+
+    assert tokens._people  # nothing forgotten before the commit
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda callback, *a, **k: callback())
+        client_archive(actor=studio_owner, client_id=person.pk)  # a bulk update inside: forgotten by hand
+    assert not tokens._people
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_each_request_gets_its_own_person(cached_people, studio_owner, tenant):
+    from core import tokens
+
+    first = tokens._active_person(studio_owner.pk)
+    first.first_name = "Edited but never saved"
+    second = tokens._active_person(studio_owner.pk)
+    assert second is not first
+    assert second.first_name == studio_owner.first_name
+    assert not second._state.adding
