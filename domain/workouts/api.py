@@ -11,8 +11,9 @@ from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.http import AuthedRequest
+from core.models import User
 from domain.clients.selectors import client_in_scope
-from domain.progress.selectors import client_unit_system
+from domain.progress.selectors import display_unit_system
 from domain.workouts import schemas, selectors, services
 from domain.workouts.schemas import (
     AdhocWorkoutIn,
@@ -29,10 +30,10 @@ from domain.workouts.schemas import (
 router = Router(tags=["workouts"])
 
 
-def _logged(result: services.LoggedWorkout) -> Status:
+def _logged(result: services.LoggedWorkout, viewer: User) -> Status:
     """201 with what the log did (records, program) the first time; 200 with the same completion on a replay."""
     completion = selectors.completion_loaded(completion_id=result.completion.pk)
-    body = schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
+    body = schemas.completion_out(completion, display_unit_system(viewer=viewer, client_id=completion.client_id))
     program = None
     if result.program is not None:
         applied = result.program
@@ -60,7 +61,9 @@ def workout_detail(request: AuthedRequest, workout_id: int) -> object:
     session = selectors.session_get(actor=request.user, session_id=workout_id)
     client_id = session.client_program.client_id
     return schemas.workout_out(
-        session, selectors.completion_of_session(session_id=session.pk), client_unit_system(client_id=client_id)
+        session,
+        selectors.completion_of_session(session_id=session.pk),
+        display_unit_system(viewer=request.user, client_id=client_id),
     )
 
 
@@ -70,7 +73,9 @@ def workout_detail(request: AuthedRequest, workout_id: int) -> object:
     summary="Log a scheduled workout (the whole log at once; the same idempotency key again returns 200)",
 )
 def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLogIn) -> object:
-    return _logged(services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()))
+    return _logged(
+        services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()), request.user
+    )
 
 
 @router.post(
@@ -80,7 +85,7 @@ def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLo
 )
 def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWorkoutIn) -> object:
     data = payload.to_data(name=payload.name)
-    return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data))
+    return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data), request.user)
 
 
 @router.get(
@@ -90,7 +95,7 @@ def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWork
 )
 def workout_history(request: AuthedRequest, client_id: int, query: Query[HistoryQuery]) -> object:
     client = client_in_scope(actor=request.user, client_id=client_id, action="workouts.view")
-    system = client_unit_system(client_id=client.pk)
+    system = display_unit_system(viewer=request.user, client_id=client.pk)
     page = paginate_cursor(
         selectors.workout_history(client=client),
         cursor=query.cursor,
@@ -103,7 +108,7 @@ def workout_history(request: AuthedRequest, client_id: int, query: Query[History
 @router.get("/workout-completions/{completion_id}", response=CompletionOut, summary="One logged workout")
 def completion_detail(request: AuthedRequest, completion_id: int) -> object:
     completion = selectors.completion_get(actor=request.user, completion_id=completion_id)
-    return schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
+    return schemas.completion_out(completion, display_unit_system(viewer=request.user, client_id=completion.client_id))
 
 
 @router.get(
@@ -114,7 +119,7 @@ def completion_detail(request: AuthedRequest, completion_id: int) -> object:
 def personal_records(request: AuthedRequest, client_id: int) -> object:
     client = client_in_scope(actor=request.user, client_id=client_id, action="workouts.view")
     boards = selectors.personal_records(client=client)
-    return schemas.records_board_out(boards, client_unit_system(client_id=client.pk))
+    return schemas.records_board_out(boards, display_unit_system(viewer=request.user, client_id=client.pk))
 
 
 @router.get(
@@ -126,4 +131,4 @@ def training_summary(request: AuthedRequest, client_id: int, query: Query[Summar
     client = client_in_scope(actor=request.user, client_id=client_id, action="workouts.view")
     weeks = selectors.training_weeks(client=client, weeks=query.weeks)
     lifts = selectors.strength_series(client=client, lifts=query.lifts, since=weeks[0].week_start)
-    return schemas.summary_out(weeks, lifts, client_unit_system(client_id=client.pk))
+    return schemas.summary_out(weeks, lifts, display_unit_system(viewer=request.user, client_id=client.pk))
