@@ -98,8 +98,8 @@ def class_figures_by_type(*, start: datetime, end: datetime) -> list[ClassTypeFi
     held = GroupSession.objects.filter(starts_at__gte=start, starts_at__lt=end).exclude(
         status=GroupSession.Status.CANCELLED
     )
-    seats = {
-        row["session__class_type_id"]: row
+    seats: dict[int, dict[str, int]] = {
+        row["session__class_type_id"]: {"checkins": row["checkins"], "no_shows": row["no_shows"]}
         for row in SessionParticipant.objects.filter(session__in=held)
         .values("session__class_type_id")
         .annotate(

@@ -178,7 +178,6 @@ def override_granted(*, actor: User, override: bool) -> bool:
     return override and is_studio_staff(actor)
 
 
-
 def entitlement_consume(
     *,
     actor: User,
