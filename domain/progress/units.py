@@ -1,6 +1,7 @@
 """Units: everything is stored metric; people type and read values in their own system.
 
-The client's preference (clients app, `ClientProfile.unit_preference`) decides what a value looks like;
+The viewer's preference decides what a value looks like (`selectors.display_unit_system`: a client's
+profile, or a member of staff's own `core.Preferences.units`);
 the database only ever holds kilograms, centimetres, kilometres and seconds. Conversions are exact
 (the international pound, inch and mile) and stored values keep two decimals, so a value typed in
 pounds and shown in pounds reads as typed: 135 lb -> 61.23 kg -> 135 lb.
@@ -109,7 +110,7 @@ def display(value: Decimal | None, dimension: str, system: str, custom_unit: str
 
 
 def load_display(load_kg: Decimal | None, system: str) -> str:
-    """A training load in the client's units ("" for bodyweight work)."""
+    """A training load in the viewer's units ("" for bodyweight work)."""
     if load_kg is None or load_kg == 0:
         return ""
     return display(load_kg, Dimension.MASS, system)

@@ -10,10 +10,11 @@ from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.http import AuthedRequest
+from core.models import User
 from core.permissions import require
 from domain.clients.selectors import client_get
 from domain.programs.selectors import workout_get
-from domain.progress.selectors import client_unit_system
+from domain.progress.selectors import display_unit_system
 from domain.workouts import schemas, selectors, services
 from domain.workouts.schemas import (
     AdhocWorkoutIn,
@@ -30,10 +31,10 @@ from domain.workouts.schemas import (
 router = Router(tags=["workouts"])
 
 
-def _logged(result: services.LoggedWorkout) -> Status:
+def _logged(result: services.LoggedWorkout, viewer: User) -> Status:
     """201 with what the log did (records, program) the first time; 200 with the same completion on a replay."""
     completion = selectors.completion_loaded(completion_id=result.completion.pk)
-    body = schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
+    body = schemas.completion_out(completion, display_unit_system(viewer=viewer, client_id=completion.client_id))
     program = None
     if result.program is not None:
         applied = result.program
@@ -62,7 +63,9 @@ def workout_detail(request: AuthedRequest, workout_id: int) -> object:
     session = workout_get(actor=request.user, session_id=workout_id)
     client_id = session.client_program.client_id
     return schemas.workout_out(
-        session, selectors.completion_of_session(session_id=session.pk), client_unit_system(client_id=client_id)
+        session,
+        selectors.completion_of_session(session_id=session.pk),
+        display_unit_system(viewer=request.user, client_id=client_id),
     )
 
 
@@ -73,7 +76,9 @@ def workout_detail(request: AuthedRequest, workout_id: int) -> object:
 )
 def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLogIn) -> object:
     require(request.user, "workouts.log")
-    return _logged(services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()))
+    return _logged(
+        services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()), request.user
+    )
 
 
 @router.post(
@@ -84,7 +89,7 @@ def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLo
 def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWorkoutIn) -> object:
     require(request.user, "workouts.log")
     data = payload.to_data(name=payload.name)
-    return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data))
+    return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data), request.user)
 
 
 @router.get(
@@ -95,7 +100,7 @@ def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWork
 def workout_history(request: AuthedRequest, client_id: int, query: Query[HistoryQuery]) -> object:
     require(request.user, "workouts.view")
     client = client_get(actor=request.user, client_id=client_id)
-    system = client_unit_system(client_id=client.pk)
+    system = display_unit_system(viewer=request.user, client_id=client.pk)
     page = paginate_cursor(
         selectors.workout_history(client=client),
         cursor=query.cursor,
@@ -109,7 +114,7 @@ def workout_history(request: AuthedRequest, client_id: int, query: Query[History
 def completion_detail(request: AuthedRequest, completion_id: int) -> object:
     require(request.user, "workouts.view")
     completion = selectors.completion_get(actor=request.user, completion_id=completion_id)
-    return schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
+    return schemas.completion_out(completion, display_unit_system(viewer=request.user, client_id=completion.client_id))
 
 
 @router.get(
@@ -121,7 +126,7 @@ def personal_records(request: AuthedRequest, client_id: int) -> object:
     require(request.user, "workouts.view")
     client = client_get(actor=request.user, client_id=client_id)
     boards = selectors.personal_records(client=client)
-    return schemas.records_board_out(boards, client_unit_system(client_id=client.pk))
+    return schemas.records_board_out(boards, display_unit_system(viewer=request.user, client_id=client.pk))
 
 
 @router.get(
@@ -134,4 +139,4 @@ def training_summary(request: AuthedRequest, client_id: int, query: Query[Summar
     client = client_get(actor=request.user, client_id=client_id)
     weeks = selectors.training_weeks(client=client, weeks=query.weeks)
     lifts = selectors.strength_series(client=client, lifts=query.lifts, since=weeks[0].week_start)
-    return schemas.summary_out(weeks, lifts, client_unit_system(client_id=client.pk))
+    return schemas.summary_out(weeks, lifts, display_unit_system(viewer=request.user, client_id=client.pk))
