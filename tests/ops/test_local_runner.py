@@ -20,7 +20,8 @@ URL = "postgres://someone@db.example:6543/fw_mine?sslmode=disable"
 
 def _runner() -> ModuleType:
     spec = importlib.util.spec_from_file_location("fitwell_local_runner", ROOT / "deploy" / "local.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
