@@ -402,7 +402,10 @@ BILLING_DEFAULT_PLAN = env.env_str("BILLING_DEFAULT_PLAN", "starter")  # the pla
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [env.env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL)], "prefix": "fitwell-asgi"},
+        "CONFIG": {
+            "hosts": [env.channel_layer_host(env.env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL))],
+            "prefix": "fitwell-asgi",
+        },
     }
 }
 # Web Push (VAPID): generate a key pair once (docs/messaging.md); without a private key push is off.

@@ -34,7 +34,7 @@ if _XDIST_WORKER:
             CHANNEL_LAYERS = {
                 "default": {
                     "BACKEND": _base.CHANNEL_LAYERS["default"]["BACKEND"],
-                    "CONFIG": {"hosts": [REDIS_URL], "prefix": "fitwell-asgi"},
+                    "CONFIG": {"hosts": [env.channel_layer_host(REDIS_URL)], "prefix": "fitwell-asgi"},
                 }
             }
     MEDIA_ROOT = _base.MEDIA_ROOT.with_name(f"{_base.MEDIA_ROOT.name}-{_XDIST_WORKER}")
