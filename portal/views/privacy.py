@@ -17,9 +17,10 @@ from core.exceptions import ApplicationError, NotFoundError
 from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.permissions import can, is_client
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.privacy import services
 from domain.privacy.models import DataExport
+from portal.views.common import found
 from tenants.http import StudioRequest
 
 
@@ -69,10 +70,7 @@ def my_data(request: StudioRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_privacy(request: StudioRequest, client_id: int) -> HttpResponse:
     """Staff: ask for a client's export; the owner: erase the client (typed name + confirmation)."""
-    try:
-        client = client_get(actor=request.user, client_id=client_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    client = found(client_in_scope, actor=request.user, client_id=client_id, action="privacy.export")
     erase_form = EraseForm(request.POST if request.POST.get("action") == "erase" else None)
     if request.method == "POST" and request.POST.get("action") == "export":
         services.client_export_request(actor=request.user, client_id=client.pk, ip=client_ip(request))
