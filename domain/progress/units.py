@@ -109,6 +109,18 @@ def display(value: Decimal | None, dimension: str, system: str, custom_unit: str
     return f"{number} {unit}".strip()
 
 
+DIMENSION_OF_UNIT: dict[str, str] = {unit: dimension for dimension, unit in METRIC_UNITS.items()}
+
+
+def unit_display(value: Decimal, unit: str, system: str) -> str:
+    """A value stored in a metric `unit` ("kg", "cm", "s", "%"...) as `display` shows it in `system`;
+    a unit we do not convert ("ml/kg/min") reads as stored ("45 ml/kg/min")."""
+    dimension = DIMENSION_OF_UNIT.get(unit)
+    if dimension is None:
+        return f"{_plain(value)} {unit}".strip()
+    return display(value, dimension, system)
+
+
 def load_display(load_kg: Decimal | None, system: str) -> str:
     """A training load in the viewer's units ("" for bodyweight work)."""
     if load_kg is None or load_kg == 0:

@@ -96,3 +96,22 @@ def test_pages_follow_the_viewer(studio, weighed, imperial_trainer):
     assert "100 kg" not in text
     own = browser(studio, weighed).get(reverse("portal:my_progress")).content.decode()
     assert "100 kg" in own and "220.5 lb" not in own  # noqa: PT018
+
+
+def test_assessments_follow_the_viewer_on_the_page_and_in_the_api(studio, api_client, client_user, imperial_trainer):
+    # given an assessment typed in its fixed metric units (100 kg, waist 80 cm, VO2 max 45 ml/kg/min)
+    base = f"/api/v1/clients/{client_user.pk}/assessments"
+    body = {"assessed_on": "2026-02-01", "measurements": {"body_weight": "100", "waist": "80", "vo2_max": "45"}}
+    created = api_client(imperial_trainer).post(base, data=json.dumps(body), content_type="application/json")
+    assert created.status_code == 201, created.content
+    # then the imperial trainer reads pounds and inches (a unit we do not convert reads as stored)
+    shown = {m["kind"]: (m["value"], m["unit"], m["display"]) for m in created.json()["measurements"]}
+    assert shown == {
+        "body_weight": (100.0, "kg", "220.5 lb"),
+        "waist": (80.0, "cm", "31.5 in"),
+        "vo2_max": (45.0, "ml/kg/min", "45 ml/kg/min"),
+    }
+    page = browser(studio, imperial_trainer).get(f"/clients/{client_user.pk}/").content.decode()
+    assert "Body weight: 220.5 lb" in page
+    (listed,) = api_client(imperial_trainer).get(base).json()["items"]
+    assert [m["display"] for m in listed["measurements"]] == ["220.5 lb", "31.5 in", "45 ml/kg/min"]
