@@ -212,6 +212,7 @@ class ErrorCode(StrEnum):
     SUBSCRIPTION_MISMATCH = "subscription_mismatch"
     TEMPLATE_INCOMPLETE = "template_incomplete"
     TEMPLATE_INVALID = "template_invalid"
+    THREAD_CLOSED = "thread_closed"
     THREAD_NOT_FOUND = "thread_not_found"
     TOKEN_EXPIRED = "token_expired"
     TOKEN_INVALID = "token_invalid"

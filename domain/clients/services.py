@@ -188,7 +188,12 @@ def client_update(
     profile.status = status
     profile.save(update_fields=["status", "updated_at"])
     if trainers is not None:
+        before = set(ClientTrainer.objects.filter(client=client).values_list("trainer_id", flat=True))
         _assign_trainers(client=client, trainers=trainers)
+        if removed := before - {t.pk for t in trainers}:  # their conversations go to the new primary trainer
+            from domain.messaging.services.handover import threads_hand_over  # messaging builds on clients
+
+            threads_hand_over(client=client, removed_ids=removed, successor=trainers[0] if trainers else None)
         audit_record(
             actor=actor, action=AuditAction.CLIENT_SET_TRAINERS, target=client, trainer_ids=[t.pk for t in trainers]
         )

@@ -154,6 +154,7 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
                 for name, amount in summary.revenue_by_package.items()
             ],
         ),
+        _class_types_table(days, summary),
         Table(
             "trainers",
             _("Trainers"),
@@ -207,6 +208,54 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
             [[g.label, str(g.ratings), str(g.average)] for g in ratings],
         ),
     ]
+
+
+def _class_types_table(days: list[Any], summary: selectors.StudioSummary) -> Table:
+    """Class utilisation per class type, then the studio's total (the figure at the top)."""
+    types = summary.class_utilisation_by_type
+    total = [
+        _("All classes"),
+        str(sum(d.class_sessions for d in days)),
+        str(sum(d.class_capacity for d in days)),
+        str(sum(d.class_checkins for d in days)),
+        str(sum(d.class_no_shows for d in days)),
+        pct(summary.class_utilisation),
+        pct(summary.class_utilisation_booked),
+    ]
+    return Table(
+        "class_types",
+        _("Class utilisation by class type"),
+        _(
+            "Utilisation: check-ins ÷ seats of the classes held (not cancelled) in the period; with no-shows: "
+            "(check-ins + no-shows) ÷ seats. The last row is the whole studio."
+        ),
+        [
+            _("Class type"),
+            _("Classes"),
+            _("Seats"),
+            _("Check-ins"),
+            _("No-shows"),
+            _("Utilisation"),
+            _("With no-shows"),
+        ],
+        [
+            *[
+                [
+                    t.name,
+                    str(t.sessions),
+                    str(t.capacity),
+                    str(t.checkins),
+                    str(t.no_shows),
+                    pct(t.utilisation),
+                    pct(t.utilisation_booked),
+                ]
+                for t in types
+            ],
+            total,
+        ]
+        if days
+        else [],
+    )
 
 
 def _csv(table: Table) -> HttpResponse:
