@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from billing.money import money_format
 from core.csv_export import csv_text
 from core.exceptions import ApplicationError, PermissionDeniedError
-from core.http import AuthedRequest
+from core.http import AuthedRequest, date_param
 from core.permissions import can
 from core.studio_time import studio_today
 from domain.analytics import inbox, selectors, services
@@ -87,11 +87,10 @@ def hours(minutes: int) -> str:
 
 
 def date_range(request: AuthedRequest) -> tuple[date, date]:
-    try:
-        end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else studio_today()
-        start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else end - timedelta(days=29)
-    except ValueError as exc:
-        raise Http404(_("Choose dates as YYYY-MM-DD.")) from exc
+    end = date_param(request.GET["end"]) if request.GET.get("end") else studio_today()
+    start = date_param(request.GET["start"]) if request.GET.get("start") else end and end - timedelta(days=29)
+    if start is None or end is None:
+        raise Http404(_("Choose dates as YYYY-MM-DD."))
     try:
         selectors.range_check(start, end)
     except ApplicationError as exc:

@@ -24,6 +24,7 @@ from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
+from core.http import id_param
 from core.models import Role, User
 from core.permissions import can
 from domain.clients.selectors import client_get
@@ -203,7 +204,7 @@ def _staff(request: StudioRequest) -> None:
 def sales_desk(request: StudioRequest) -> HttpResponse:
     _staff(request)
     client = None
-    client_id = _int(request.GET.get("client"))
+    client_id = id_param(request.GET.get("client"))
     if client_id:
         client = found(client_get, actor=request.user, client_id=client_id)
     clients = User.objects.filter(role=Role.CLIENT, is_active=True).order_by("first_name", "last_name")[:500]
@@ -226,7 +227,7 @@ def _desk(client_id: int | None) -> str:
 
 @_acting("portal:sales_desk")
 def desk_sell(request: StudioRequest) -> str:
-    client_id, package_id = _int(request.POST.get("client")), _int(request.POST.get("package"))
+    client_id, package_id = id_param(request.POST.get("client")), id_param(request.POST.get("package"))
     if not (client_id and package_id):
         messages.error(request, _("Choose a client and a package."))
         return ""

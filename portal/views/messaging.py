@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -100,12 +100,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 CONSENTS = [
-    ("email_service", _lazy("Email: bookings, payments, replies")),
-    ("email_marketing", _lazy("Email: news and offers")),
-    ("push_service", _lazy("Phone notifications: bookings, payments, replies")),
-    ("push_marketing", _lazy("Phone notifications: news and offers")),
-    ("sms_service", _lazy("Text messages: bookings, payments, replies")),
-    ("sms_marketing", _lazy("Text messages: news and offers")),
+    ("email_service", gettext_lazy("Email: bookings, payments, replies")),
+    ("email_marketing", gettext_lazy("Email: news and offers")),
+    ("push_service", gettext_lazy("Phone notifications: bookings, payments, replies")),
+    ("push_marketing", gettext_lazy("Phone notifications: news and offers")),
+    ("sms_service", gettext_lazy("Text messages: bookings, payments, replies")),
+    ("sms_marketing", gettext_lazy("Text messages: news and offers")),
 ]
 
 

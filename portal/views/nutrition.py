@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.http import AuthedRequest
+from core.http import AuthedRequest, date_param
 from core.models import Role, User
 from core.permissions import require
 from core.studio_time import studio_today
@@ -79,11 +79,8 @@ def adherence_chart(client: User) -> Any:
 
 def _day_param(request: HttpRequest) -> date:
     today = studio_today()
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return today
-    return day if today - timedelta(days=366) <= day <= today else today
+    day = date_param(request.GET.get("date"))
+    return day if day and today - timedelta(days=366) <= day <= today else today
 
 
 @never_cache

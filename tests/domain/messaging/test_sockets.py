@@ -262,3 +262,34 @@ def test_a_trainer_taken_off_a_client_gets_nothing_more_of_their_thread_and_the_
     assert any(e["type"] == "message.new" and e["thread"] == thread_id for e in events)
     assert old_silent, "the trainer taken off the client still got the thread's events"
     assert (refused["type"], refused["code"]) == ("error", "thread_not_found")
+
+
+def test_a_socket_idle_for_longer_than_the_layers_blocking_pop_stays_open_and_still_gets_events(world):
+    """redis-py 8 reads with a 5 s socket timeout by default, the channel layer blocks 5 s waiting for an
+    event: every socket quiet for 5 s died with 'Timeout reading from 127.0.0.1:6379' (an ASGI error) and
+    the browser fell back to polling. The layer's Redis connections must outwait its own blocking pop."""
+    from channels.layers import get_channel_layer
+
+    idle = get_channel_layer().brpop_timeout + 2  # type: ignore[union-attr]
+    socket = _socket(STUDIO_SLUG, _session_cookie(STUDIO_SLUG, world.client))
+
+    def send_from_trainer() -> int:
+        _studio(STUDIO_SLUG)
+        trainer = User.objects.get(pk=world.trainer)
+        thread, _ = services.thread_direct_open(actor=trainer, other_id=world.client)
+        return services.message_send(actor=trainer, thread_id=thread.pk, body="Still there?").pk
+
+    async def scenario() -> tuple[bool, list[dict], int]:
+        assert (await socket.connect())[0]
+        await socket.receive_json_from(timeout=5)  # hello
+        quiet = await socket.receive_nothing(timeout=idle)
+        message_id = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: in_own_connection(send_from_trainer)
+        )
+        events = [await socket.receive_json_from(timeout=5) for _ in range(2)]
+        await socket.disconnect()
+        return quiet, events, message_id
+
+    quiet, events, message_id = run_apart(scenario)
+    assert quiet
+    assert any(e["type"] == "message.new" and e["message"] == message_id for e in events)
