@@ -122,13 +122,15 @@ def privacy_settings(request: StudioRequest) -> HttpResponse:
     return render(request, "portal/privacy/settings.html", {"form": form, "exports": exports})
 
 
-@page_requires("privacy.export")
+@page_requires("privacy.export", bearer=True)
 def export_download(request: StudioRequest, token: str) -> HttpResponse:
-    """The archive behind a signed link, for whoever may download it; 404 otherwise (also once expired)."""
+    """The archive behind a signed link, for whoever may download it: signed in (the link from the email),
+    or an app sending its bearer token (the API's `download_url`). Otherwise a page that says why: 404 for
+    a bad link or someone else's, 410 once it has expired."""
     try:
         export = services.export_for_download(viewer=request.user, token=token, ip=client_ip(request))
     except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+        return render(request, "portal/privacy/export_gone.html", {"message": exc.message}, status=exc.status_code)
     stamp = export.ready_at.strftime("%Y-%m-%d") if export.ready_at else "export"
     filename = f"{request.tenant.slug}-{export.kind}-data-{stamp}.zip"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # streamed, an HttpResponseBase
