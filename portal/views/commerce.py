@@ -27,7 +27,7 @@ from core.exceptions import ApplicationError
 from core.http import id_param
 from core.models import Role, User
 from core.permissions import can
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from portal.views.common import found
 from tenants.http import StudioRequest
 
@@ -206,7 +206,7 @@ def sales_desk(request: StudioRequest) -> HttpResponse:
     client = None
     client_id = id_param(request.GET.get("client"))
     if client_id:
-        client = found(client_get, actor=request.user, client_id=client_id)
+        client = found(client_in_scope, actor=request.user, client_id=client_id, action="commerce.view_all")
     clients = User.objects.filter(role=Role.CLIENT, is_active=True).order_by("first_name", "last_name")[:500]
     overdue = [{"invoice": i, "due": _money(i.amount_due, i.currency)} for i in selectors.overdue_invoices()[:50]]
     context = {
