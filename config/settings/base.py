@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "core.metrics.RequestMetricsMiddleware",
     # Before routing, so the pages routing answers itself (unknown or suspended studio) carry them too.
     "corsheaders.middleware.CorsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",  # django-csp, its common header built once (core/csp.py)
     "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
     "core.middleware.StudioTimeZoneMiddleware",  # the studio's zone for templates and forms
