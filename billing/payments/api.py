@@ -242,7 +242,7 @@ def payment_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery]) 
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
-    rows = selectors.payment_list(client=_scoped_client(request, query.client_id))
+    rows = selectors.payment_list(client=_scoped_client(request, query.client_id), viewer=request.user)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
@@ -271,7 +271,9 @@ def invoice_list(request: AuthedRequest, query: Query[schemas.InvoiceQuery]) -> 
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
-    rows = selectors.invoice_list(client=_scoped_client(request, query.client_id), status=query.status)
+    rows = selectors.invoice_list(
+        client=_scoped_client(request, query.client_id), status=query.status, viewer=request.user
+    )
     if query.overdue:
         rows = rows.filter(status="open", due_at__lt=timezone.now())
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
@@ -321,7 +323,7 @@ def invoice_void(request: AuthedRequest, invoice_id: int) -> object:
 @router.get("/fees", response=CursorPage[schemas.FeeOut], summary="Late-cancel and no-show fees")
 def fee_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery], status: str | None = None) -> object:
     require(request.user, "commerce.view")
-    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status)
+    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status, viewer=request.user)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 

@@ -14,7 +14,8 @@ from core.exceptions import NotFoundError, PermissionDeniedError
 from tests.access.test_access_matrix import OTHER_STUDIO_ID
 from tests.billing.payments.conftest import NOW
 from tests.factories.clients import assigned_client
-from tests.factories.core import TrainerFactory
+from tests.factories.core import ManagerFactory, TrainerFactory
+from tests.factories.payments import PackFactory
 from tests.portal.test_training_pages import browser
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,32 @@ def test_the_sales_desk_does_not_waive_another_trainers_clients_fee(studio, tena
     assert "No such fee." in answer.content.decode()
     fee.refresh_from_db()
     assert fee.status == BookingFee.Status.PENDING
+
+
+def test_a_trainer_lists_the_payments_invoices_and_fees_of_their_own_clients_only(studio, tenant, api_client):
+    # given a paid sale and a fee for a trainer's client, and the same for another trainer's client
+    trainer, manager = TrainerFactory(), ManagerFactory()
+    pack = PackFactory(currency=tenant.currency)
+    mine, theirs = (_paid(manager, _fee(person).client, pack) for person in (trainer, TrainerFactory()))
+    # when the trainer lists payments, invoices and fees (the API), and opens the sales desk
+    api = api_client(trainer)
+    listed = {
+        kind: {row["client_id"] for row in api.get(f"/api/v1/{kind}").json()["items"]}
+        for kind in ("payments", "invoices", "fees")
+    }
+    desk = browser(studio, trainer).get("/sales/").content.decode()
+    # then only their own client is in them; the manager still sees both
+    assert listed == {kind: {mine.invoice.client_id} for kind in ("payments", "invoices", "fees")}
+    assert mine.invoice.number in desk
+    assert theirs.invoice.number not in desk
+    assert f'value="{theirs.invoice.client_id}"' not in desk
+    everyone = {row["client_id"] for row in api_client(manager).get("/api/v1/payments").json()["items"]}
+    assert everyone == {mine.invoice.client_id, theirs.invoice.client_id}
+
+
+def _paid(manager, client, pack) -> services.Sale:
+    sale = services.package_purchase(actor=manager, client_id=client.pk, package_id=pack.pk)
+    services.payment_record_manual(
+        actor=manager, invoice_id=sale.invoice.pk, amount=sale.invoice.amount_due, method="cash"
+    )
+    return sale
