@@ -82,7 +82,7 @@ def cache_config(redis_url: str) -> dict[str, Any]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **keys}
     if backend != "redis":
         raise ImproperlyConfiguredEnv("CACHE_BACKEND must be redis or locmem.")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, **keys}
+    return {"BACKEND": "core.cache.RedisCache", "LOCATION": redis_url, **keys}
 
 
 # channels_redis waits for a socket's next event with a blocking pop of this many seconds (its brpop_timeout).

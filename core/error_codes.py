@@ -68,6 +68,7 @@ class ErrorCode(StrEnum):
     EXCEPTION_NOT_FOUND = "exception_not_found"
     EXCEPTION_TIMES_MISSING = "exception_times_missing"
     EXERCISE_INVALID = "exercise_invalid"
+    EXPORT_EXPIRED = "export_expired"
     EXPORT_NOT_FOUND = "export_not_found"
     FEE_NOT_FOUND = "fee_not_found"
     FEE_NOT_PENDING = "fee_not_pending"
