@@ -31,7 +31,7 @@ from core.permissions import require
 from core.studio_time import studio_zone
 from core.validation import FieldErrors
 from domain.clients.models import UnitSystem
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.library.models import Exercise
 from domain.programs.models import LoadType, SessionExercise, WorkoutSession
 from domain.programs.progression import SetResult
@@ -361,7 +361,7 @@ def _log(
 
     The lock serialises one client's logs, so a retry racing its original finds the first one's row.
     """
-    User.objects.select_for_update().filter(pk=client.pk).first()
+    User.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
     replayed = _replay(client, data, session)
     if replayed is not None:
         return replayed, []
@@ -375,17 +375,16 @@ def _log(
         errors.text("name", data.name, max_length=120)
     errors.text("notes", data.notes, max_length=2000, required=False)
     errors.raise_if_any(code=ErrorCode.WORKOUT_LOG_INVALID)
-    try:
-        with transaction.atomic():
-            completion, records = _write(
-                client=client,
-                actor=actor,
-                data=data,
-                completed_at=completed_at,
-                started_at=started_at,
-                exercises=exercises,
-                session=session,
-            )
+    try:  # no savepoint: the caller's transaction (both callers are atomic) rolls back with the 409
+        completion, records = _write(
+            client=client,
+            actor=actor,
+            data=data,
+            completed_at=completed_at,
+            started_at=started_at,
+            exercises=exercises,
+            session=session,
+        )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
         raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED) from exc
     audit_record(
@@ -427,7 +426,7 @@ def workout_complete(*, actor: User, session_id: int, data: WorkoutLogData) -> L
 @transaction.atomic
 def workout_log_adhoc(*, actor: User, client_id: int, data: WorkoutLogData) -> LoggedWorkout:
     """Log a workout outside any program (a class, a hotel gym session): records and volume, no program."""
-    client = client_get(actor=actor, client_id=client_id)  # NotFoundError outside the actor's scope
-    require(actor, "workouts.log", client)
+    # NotFoundError outside the actor's scope; one query (the client's trainers are not needed here)
+    client = client_in_scope(actor=actor, client_id=client_id, action="workouts.log")
     logged, _exercises = _log(client=client, actor=actor, data=data, session=None)
     return logged
