@@ -395,7 +395,11 @@ def _log(
 
 @transaction.atomic
 def workout_complete(*, actor: User, session_id: int, data: WorkoutLogData) -> LoggedWorkout:
-    """Log a scheduled session (by the client, or by staff who may see the client) and drive the program."""
+    """Log a scheduled session (by the client, or by staff who may see the client) and drive the program.
+
+    Raises PermissionDeniedError (403) for a role that may not log, NotFoundError (404) for a session
+    outside the actor's scope (or another studio's id), ValidationError / ConflictError for the log."""
+    require(actor, "workouts.log")
     visible = workout_get(actor=actor, session_id=session_id)  # NotFoundError outside the actor's scope
     require(actor, "workouts.log", visible.client_program)
     session = WorkoutSession.objects.select_related("client_program__client").get(pk=visible.pk)
@@ -425,8 +429,10 @@ def workout_complete(*, actor: User, session_id: int, data: WorkoutLogData) -> L
 
 @transaction.atomic
 def workout_log_adhoc(*, actor: User, client_id: int, data: WorkoutLogData) -> LoggedWorkout:
-    """Log a workout outside any program (a class, a hotel gym session): records and volume, no program."""
-    # NotFoundError outside the actor's scope; one query (the client's trainers are not needed here)
+    """Log a workout outside any program (a class, a hotel gym session): records and volume, no program.
+
+    Raises PermissionDeniedError (403) for a role that may not log, NotFoundError (404) for a client
+    outside the actor's scope (or another studio's id), ValidationError / ConflictError for the log."""
     client = client_in_scope(actor=actor, client_id=client_id, action="workouts.log")
     logged, _exercises = _log(client=client, actor=actor, data=data, session=None)
     return logged
