@@ -15,7 +15,7 @@ from tests.access.test_access_matrix import OTHER_STUDIO_ID
 from tests.billing.payments.conftest import NOW
 from tests.factories.clients import assigned_client
 from tests.factories.core import ManagerFactory, TrainerFactory
-from tests.factories.payments import PackFactory
+from tests.factories.payments import MembershipFactory, PackFactory
 from tests.portal.test_training_pages import browser
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,24 @@ def _paid(manager, client, pack) -> services.Sale:
         actor=manager, invoice_id=sale.invoice.pk, amount=sale.invoice.amount_due, method="cash"
     )
     return sale
+
+
+def test_another_trainers_clients_invoice_or_membership_answers_exactly_as_an_unknown_id(tenant, api_client):
+    # given an invoice and a membership of another trainer's client
+    manager, trainer = ManagerFactory(), TrainerFactory()
+    client = _fee(TrainerFactory()).client
+    sale = services.package_purchase(
+        actor=manager, client_id=client.pk, package_id=MembershipFactory(currency=tenant.currency).pk
+    )
+    api = api_client(trainer)
+    # when the trainer asks for them, and for ids of nothing
+    theirs = [
+        api.get(f"/api/v1/invoices/{sale.invoice.pk}"),
+        api.get(f"/api/v1/memberships/{sale.membership.pk}/cancel-terms"),
+    ]
+    nothing = [api.get("/api/v1/invoices/99999999"), api.get("/api/v1/memberships/99999999/cancel-terms")]
+    # then the answers are the same 404s: nothing tells that these exist
+    assert [(r.status_code, r.json()) for r in theirs] == [(r.status_code, r.json()) for r in nothing]
+    assert [r.status_code for r in theirs] == [404, 404]
+    # and the manager does see them
+    assert api_client(manager).get(f"/api/v1/invoices/{sale.invoice.pk}").status_code == 200
