@@ -27,7 +27,7 @@ from billing.payments.models import (
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
-from core.permissions import is_management
+from core.permissions import is_client, is_management, require
 
 
 def policy_get() -> CommercePolicy:
@@ -216,6 +216,29 @@ def invoice_list(
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def invoice_seen(*, viewer: User, invoice_id: int) -> Invoice:
+    """An issued invoice, with its lines, of a client `viewer` may see (`seen_by`). Raises PermissionDeniedError
+    (403) for a role that may not view commerce (staff need `commerce.view_all`), NotFoundError
+    (invoice_not_found) alike for a draft, another trainer's client's invoice and an unknown id."""
+    require(viewer, "commerce.view" if is_client(viewer) else "commerce.view_all")
+    issued = Invoice.objects.select_related("client").prefetch_related("lines").exclude(status=Invoice.Status.DRAFT)
+    invoice = seen_by(issued, viewer).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
+    return invoice
+
+
+def membership_seen(*, viewer: User, membership_id: int) -> ClientSubscription:
+    """A membership of a client `viewer` may see (`seen_by`). Raises PermissionDeniedError (403) for a role
+    that may not view commerce, NotFoundError (membership_not_found) alike for another trainer's client's
+    membership and an unknown id."""
+    require(viewer, "commerce.view")
+    membership = seen_by(ClientSubscription.objects.select_related("client"), viewer).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFoundError(_("No such membership."), code=ErrorCode.MEMBERSHIP_NOT_FOUND)
+    return membership
 
 
 def invoice_get(*, invoice_id: int) -> Invoice:
