@@ -122,11 +122,7 @@ def membership_list(request: AuthedRequest, client_id: int) -> object:
 
 
 def _membership(request: AuthedRequest, membership_id: int) -> ClientSubscription:
-    membership = ClientSubscription.objects.select_related("client").filter(pk=membership_id).first()
-    if membership is None:
-        raise NotFoundError(code=ErrorCode.MEMBERSHIP_NOT_FOUND)
-    _visible_client(request, membership.client_id)
-    return membership
+    return selectors.membership_seen(viewer=request.user, membership_id=membership_id)
 
 
 def _membership_out(membership_id: int) -> ClientSubscription:
@@ -280,16 +276,7 @@ def invoice_list(request: AuthedRequest, query: Query[schemas.InvoiceQuery]) -> 
 
 
 def _invoice(request: AuthedRequest, invoice_id: int) -> Invoice:
-    invoice = selectors.invoice_get(invoice_id=invoice_id)
-    if invoice.status == "draft":
-        raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
-    if _is_client(request.user):
-        if invoice.client_id != request.user.pk:
-            raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
-    else:
-        require(request.user, "commerce.view_all")
-        _visible_client(request, invoice.client_id)
-    return invoice
+    return selectors.invoice_seen(viewer=request.user, invoice_id=invoice_id)
 
 
 @router.get("/invoices/{invoice_id}", response=schemas.InvoiceOut, summary="One invoice with its lines")

@@ -27,7 +27,7 @@ from billing.payments.models import (
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
-from core.permissions import is_management
+from core.permissions import is_client, is_management, require
 
 
 def policy_get() -> CommercePolicy:
@@ -116,13 +116,23 @@ class StrikeStatus:
     warn: bool
 
 
-def strike_status(*, client_id: int, now: datetime | None = None) -> StrikeStatus:
+def booking_blocked_until(*, client_id: int, now: datetime) -> datetime | None:
+    """When the client's strike block ends (None: not blocked). A studio that blocks nobody (strike limit
+    0, the default) reads no strikes: this is on the path of every booking."""
+    policy = policy_get()
+    if not policy.strike_limit:
+        return None
+    return strike_status(client_id=client_id, now=now, policy=policy).blocked_until
+
+
+def strike_status(*, client_id: int, now: datetime | None = None, policy: CommercePolicy | None = None) -> StrikeStatus:
     """N unforgiven strikes within D days block booking for B days from the strike that made N.
 
-    The block is computed, never stored, so forgiving a strike lifts a block it caused.
+    The block is computed, never stored, so forgiving a strike lifts a block it caused. `policy`: the
+    studio's commerce policy when the caller has read it already.
     """
     now = now or timezone.now()
-    policy = policy_get()
+    policy = policy or policy_get()
     window = timedelta(days=policy.strike_window_days)
     block = timedelta(days=policy.strike_block_days)
     horizon = now - window - block
@@ -206,6 +216,29 @@ def invoice_list(
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def invoice_seen(*, viewer: User, invoice_id: int) -> Invoice:
+    """An issued invoice, with its lines, of a client `viewer` may see (`seen_by`). Raises PermissionDeniedError
+    (403) for a role that may not view commerce (staff need `commerce.view_all`), NotFoundError
+    (invoice_not_found) alike for a draft, another trainer's client's invoice and an unknown id."""
+    require(viewer, "commerce.view" if is_client(viewer) else "commerce.view_all")
+    issued = Invoice.objects.select_related("client").prefetch_related("lines").exclude(status=Invoice.Status.DRAFT)
+    invoice = seen_by(issued, viewer).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
+    return invoice
+
+
+def membership_seen(*, viewer: User, membership_id: int) -> ClientSubscription:
+    """A membership of a client `viewer` may see (`seen_by`). Raises PermissionDeniedError (403) for a role
+    that may not view commerce, NotFoundError (membership_not_found) alike for another trainer's client's
+    membership and an unknown id."""
+    require(viewer, "commerce.view")
+    membership = seen_by(ClientSubscription.objects.select_related("client"), viewer).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFoundError(_("No such membership."), code=ErrorCode.MEMBERSHIP_NOT_FOUND)
+    return membership
 
 
 def invoice_get(*, invoice_id: int) -> Invoice:
