@@ -78,6 +78,10 @@ class ApiErrorMiddleware:
         for header in ("Allow", "Retry-After", "X-Request-ID"):
             if header in response:
                 converted[header] = response[header]
+        # Django marks a response whose line it logged (a 500's, with the traceback); the JSON one stands for
+        # it, so RequestIdMiddleware does not log a second line without the traceback.
+        if getattr(response, "_has_been_logged", False):
+            converted._has_been_logged = True  # type: ignore[attr-defined]  # django.utils.log.log_response's mark
         return converted
 
 

@@ -122,11 +122,7 @@ def membership_list(request: AuthedRequest, client_id: int) -> object:
 
 
 def _membership(request: AuthedRequest, membership_id: int) -> ClientSubscription:
-    membership = ClientSubscription.objects.select_related("client").filter(pk=membership_id).first()
-    if membership is None:
-        raise NotFoundError(code=ErrorCode.MEMBERSHIP_NOT_FOUND)
-    _visible_client(request, membership.client_id)
-    return membership
+    return selectors.membership_seen(viewer=request.user, membership_id=membership_id)
 
 
 def _membership_out(membership_id: int) -> ClientSubscription:
@@ -242,7 +238,7 @@ def payment_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery]) 
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
-    rows = selectors.payment_list(client=_scoped_client(request, query.client_id))
+    rows = selectors.payment_list(client=_scoped_client(request, query.client_id), viewer=request.user)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
@@ -271,23 +267,16 @@ def invoice_list(request: AuthedRequest, query: Query[schemas.InvoiceQuery]) -> 
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
-    rows = selectors.invoice_list(client=_scoped_client(request, query.client_id), status=query.status)
+    rows = selectors.invoice_list(
+        client=_scoped_client(request, query.client_id), status=query.status, viewer=request.user
+    )
     if query.overdue:
         rows = rows.filter(status="open", due_at__lt=timezone.now())
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
 def _invoice(request: AuthedRequest, invoice_id: int) -> Invoice:
-    invoice = selectors.invoice_get(invoice_id=invoice_id)
-    if invoice.status == "draft":
-        raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
-    if _is_client(request.user):
-        if invoice.client_id != request.user.pk:
-            raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
-    else:
-        require(request.user, "commerce.view_all")
-        _visible_client(request, invoice.client_id)
-    return invoice
+    return selectors.invoice_seen(viewer=request.user, invoice_id=invoice_id)
 
 
 @router.get("/invoices/{invoice_id}", response=schemas.InvoiceOut, summary="One invoice with its lines")
@@ -321,7 +310,7 @@ def invoice_void(request: AuthedRequest, invoice_id: int) -> object:
 @router.get("/fees", response=CursorPage[schemas.FeeOut], summary="Late-cancel and no-show fees")
 def fee_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery], status: str | None = None) -> object:
     require(request.user, "commerce.view")
-    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status)
+    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status, viewer=request.user)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 

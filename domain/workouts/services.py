@@ -361,7 +361,7 @@ def _log(
 
     The lock serialises one client's logs, so a retry racing its original finds the first one's row.
     """
-    User.objects.select_for_update().filter(pk=client.pk).first()
+    User.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
     replayed = _replay(client, data, session)
     if replayed is not None:
         return replayed, []
@@ -375,17 +375,16 @@ def _log(
         errors.text("name", data.name, max_length=120)
     errors.text("notes", data.notes, max_length=2000, required=False)
     errors.raise_if_any(code=ErrorCode.WORKOUT_LOG_INVALID)
-    try:
-        with transaction.atomic():
-            completion, records = _write(
-                client=client,
-                actor=actor,
-                data=data,
-                completed_at=completed_at,
-                started_at=started_at,
-                exercises=exercises,
-                session=session,
-            )
+    try:  # no savepoint: the caller's transaction (both callers are atomic) rolls back with the 409
+        completion, records = _write(
+            client=client,
+            actor=actor,
+            data=data,
+            completed_at=completed_at,
+            started_at=started_at,
+            exercises=exercises,
+            session=session,
+        )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
         raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED) from exc
     audit_record(

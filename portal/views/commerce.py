@@ -25,9 +25,9 @@ from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
 from core.http import id_param
-from core.models import Role, User
+from core.models import User
 from core.permissions import can
-from domain.clients.selectors import client_in_scope
+from domain.clients.selectors import client_in_scope, clients_visible_to
 from portal.views.common import found
 from tenants.http import StudioRequest
 
@@ -207,14 +207,16 @@ def sales_desk(request: StudioRequest) -> HttpResponse:
     client_id = id_param(request.GET.get("client"))
     if client_id:
         client = found(client_in_scope, actor=request.user, client_id=client_id, action="commerce.view_all")
-    clients = User.objects.filter(role=Role.CLIENT, is_active=True).order_by("first_name", "last_name")[:500]
-    overdue = [{"invoice": i, "due": _money(i.amount_due, i.currency)} for i in selectors.overdue_invoices()[:50]]
+    seen = clients_visible_to(request.user, include_archived=True)  # a trainer's own clients; every one for managers
+    clients = seen.filter(is_active=True).order_by("first_name", "last_name")[:500]
+    overdue_rows = selectors.overdue_invoices(viewer=request.user)[:50]
+    overdue = [{"invoice": i, "due": _money(i.amount_due, i.currency)} for i in overdue_rows]
     context = {
         "clients": clients,
         "client": client,
         "packages": selectors.package_list(),
         "overdue": overdue,
-        "recent_payments": [] if client else _payment_rows(selectors.payment_list()[:30]),
+        "recent_payments": [] if client else _payment_rows(selectors.payment_list(viewer=request.user)[:30]),
         "methods": [("cash", _("Cash")), ("bank_transfer", _("Bank transfer")), ("other", _("Other"))],
         **(_wallet_context(client) if client else {}),
     }

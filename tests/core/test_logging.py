@@ -4,9 +4,11 @@ import logging
 
 import pytest
 from django.http import HttpResponse
+from django.test import Client
 
 from core.context import studio_var
 from core.logging import RequestContextFilter
+from tests.conftest import host_of
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,29 @@ def test_the_next_request_on_another_host_does_not_inherit_the_studio(studio_cli
     public_client.get("/no-such-page/")
     public = [r for r in context_caplog.records if r.name == "django.request"][-1]
     assert public.studio == "public"
+
+
+def _broken(*_args, **_kwargs):
+    raise RuntimeError("the squat rack fell over")
+
+
+@pytest.mark.parametrize(
+    ("path", "breaks"),
+    [("/", "portal.views.home.render"), ("/api/v1/auth/me", "core.api.auth.access_token_user")],
+)
+def test_a_server_error_is_logged_once_with_its_traceback_studio_and_request_id(
+    studio, context_caplog, monkeypatch, path, breaks
+):
+    # given a page or an API endpoint that fails
+    monkeypatch.setattr(breaks, _broken)
+    client = Client(HTTP_HOST=host_of(studio), HTTP_AUTHORIZATION="Bearer x", raise_request_exception=False)
+    # when it is asked for
+    response = client.get(path, HTTP_X_REQUEST_ID="trace-500abcd")
+    assert response.status_code == 500
+    # then exactly one line says so, with the traceback, under the studio and the request id
+    lines = [r for r in context_caplog.records if r.name == "django.request"]
+    assert [(r.getMessage(), r.levelname, r.studio, r.request_id) for r in lines] == [
+        (f"Internal Server Error: {path}", "ERROR", studio.slug, "trace-500abcd")
+    ]
+    assert lines[0].exc_info
+    assert lines[0].exc_info[1].args == ("the squat rack fell over",)

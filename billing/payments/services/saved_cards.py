@@ -86,13 +86,18 @@ def saved_card_remove(*, actor: User, card_id: int) -> SavedCard:
     """The client (their own) or staff who see the client remove a card on file: it is never charged again;
     after commit it is detached from its Stripe customer. Audited. Raises NotFoundError (no such card, or
     not theirs / a client out of the staff member's reach)."""
-    card = SavedCard.objects.select_for_update().filter(pk=card_id).first()
-    if card is None or (card.client_id != actor.pk and not is_studio_staff(actor)):
-        raise NotFoundError(_("No such card."), code=ErrorCode.CARD_NOT_FOUND)
-    if card.client_id != actor.pk:
-        from domain.clients.selectors import client_get
+    from domain.clients.selectors import clients_visible_to  # on use, as billing's other services import domain
 
-        client_get(actor=actor, client_id=card.client_id)  # a trainer only for the clients they see
+    card = SavedCard.objects.select_for_update().filter(pk=card_id).first()
+    seen = card is not None and (  # staff: a trainer only for the clients they see; else as an unknown card
+        card.client_id == actor.pk
+        or (
+            is_studio_staff(actor)
+            and clients_visible_to(actor, include_archived=True).filter(pk=card.client_id).exists()
+        )
+    )
+    if card is None or not seen:
+        raise NotFoundError(_("No such card."), code=ErrorCode.CARD_NOT_FOUND)
     audit_record(actor=actor, action=AuditAction.SAVED_CARD_REMOVE, target=card, client=card.client_id)
     payment_method = card.stripe_payment_method_id
     card.delete()
