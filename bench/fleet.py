@@ -34,11 +34,13 @@ def parse() -> argparse.Namespace:
     parser.add_argument(
         "--no-new-migration", action="store_true", help="skip the one-new-migration deploy (it migrates every schema)"
     )
+    parser.add_argument("--database", default=DB_NAME, help="the bench database (made anew unless --keep)")
+    parser.add_argument("--make-only", action="store_true", help="make the studios (and pool), measure nothing")
     return parser.parse_args()
 
 
 ARGS = parse()
-django_for_bench(DB_NAME, fresh=not ARGS.keep)
+django_for_bench(ARGS.database, fresh=not ARGS.keep)
 
 import django_tenants.management.commands.migrate_schemas as tenants_migrate
 import provisioning
@@ -75,6 +77,9 @@ def fill(count: int) -> None:
     started = time.perf_counter()
     for done in range(present, count, 100):
         provisioning.fill_to(min(count, done + 100))
+        # A backend that has created hundreds of schemas carries their catalog entries in its caches
+        # and slows down: a new connection every 100 studios, as sign-ups would each have their own.
+        connection.close()
         rate = (min(count, done + 100) - present) / (time.perf_counter() - started)
         print(f"  {min(count, done + 100)} studios ({rate:.1f}/s)", flush=True)
 
@@ -106,12 +111,18 @@ def in_step(app: str) -> tuple[int, int]:
 
 
 def undo_fleet_app() -> None:
-    """Take the bench app's table and migration row out of every schema again (so --keep can rerun)."""
+    """Take the bench app's table, migration row, content type and permissions out of every schema again
+    (so --keep reruns the same deploy)."""
     with connection.cursor() as cursor:
         for name in [*schema_names(), "public"]:
             quoted = connection.ops.quote_name(name)
-            cursor.execute(f"DROP TABLE IF EXISTS {quoted}.fleet_app_fleetnote")
-            cursor.execute(f"DELETE FROM {quoted}.django_migrations WHERE app = 'fleet_app'")
+            cursor.execute(
+                f"DROP TABLE IF EXISTS {quoted}.fleet_app_fleetnote; "
+                f"DELETE FROM {quoted}.django_migrations WHERE app = 'fleet_app'; "
+                f"DELETE FROM {quoted}.auth_permission WHERE content_type_id IN "
+                f"(SELECT id FROM {quoted}.django_content_type WHERE app_label = 'fleet_app'); "
+                f"DELETE FROM {quoted}.django_content_type WHERE app_label = 'fleet_app'"
+            )
 
 
 def page(client: Client, path: str, repeat: int = 20) -> tuple[int, float]:
@@ -153,6 +164,8 @@ def main() -> None:
     total = len(schema_names())
     pooled = PooledSchema.objects.count()
     print(f"schemas to migrate: {total} ({Studio.objects.count()} studios, the template, {pooled} pooled)")
+    if ARGS.make_only:
+        return
 
     noop = manage("migrate_schemas", "--verbosity", "0")
     startup = manage("shell", "--verbosity", "0", "-c", "pass")
