@@ -1,12 +1,11 @@
 """The JSON API at /api/v1/ on the public host: wires the routers of the platform's areas, nothing else."""
 
-from ninja import NinjaAPI
-
 from billing.platform.api import router as billing_router
 from core.api.auth import PerUserRateThrottle
 from core.api.errors import install_error_handlers
+from core.api.strict import JsonAPI
 
-api = NinjaAPI(
+api = JsonAPI(
     title="FitWell Pro platform API",
     version="1",
     urls_namespace="public-api-v1",

@@ -82,7 +82,21 @@ def cache_config(redis_url: str) -> dict[str, Any]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", **keys}
     if backend != "redis":
         raise ImproperlyConfiguredEnv("CACHE_BACKEND must be redis or locmem.")
-    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, **keys}
+    return {"BACKEND": "core.cache.RedisCache", "LOCATION": redis_url, **keys}
+
+
+# channels_redis waits for a socket's next event with a blocking pop of this many seconds (its brpop_timeout).
+CHANNEL_LAYER_BLOCKING_POP_SECONDS = 5
+
+
+def channel_layer_host(redis_url: str) -> dict[str, Any]:
+    """The channel layer's Redis connection, whose reads outwait the layer's own blocking pop.
+
+    redis-py 8 gives every connection a 5 s socket timeout by default, the same as the pop's 5 s: a messaging
+    socket that got no event for 5 s died with 'Timeout reading from ...' (redis-py issue 4091). Reads get
+    the pop's time plus a margin, so a Redis that stops answering is still noticed.
+    """
+    return {"address": redis_url, "socket_timeout": CHANNEL_LAYER_BLOCKING_POP_SECONDS + 10}
 
 
 def storage_config() -> dict[str, Any]:

@@ -37,6 +37,13 @@ class NotFoundError(ApplicationError):
         super().__init__(message, code=code)
 
 
+class GoneError(NotFoundError):
+    """It existed, and is gone for good (an expired link): 410. A NotFoundError, for code that only asks
+    whether there is something to show."""
+
+    status_code = 410
+
+
 class PermissionDeniedError(ApplicationError):
     status_code = 403
 

@@ -3,9 +3,12 @@ signed-in views."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.http import HttpRequest
 
+from core.api.types import EARLIEST_DATE, LATEST_DATE
 from core.models import User
 
 
@@ -28,6 +31,18 @@ def id_param(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if number < 2**63 else None
+
+
+def date_param(value: str | None) -> date | None:
+    """A date from a query string or a form field (`"2026-12-01"`), or None for anything else: blank, not an
+    ISO date, or outside the platform's range (1900-01-01 to 2200-12-31, core/api/types.py). A page that took
+    `0001-01-01` or `9999-12-31` from the address bar stepped a day or a week past the calendar's end in its
+    arithmetic (OverflowError: a 500 on the week view and the dashboards)."""
+    try:
+        day = date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return day if day is not None and EARLIEST_DATE <= day <= LATEST_DATE else None
 
 
 class AuthedRequest(HttpRequest):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
 from core.api.errors import STATUS_CODES, STATUS_DETAILS
@@ -32,8 +33,13 @@ class RequestIdMiddleware:
         studio_token = studio_var.set("-")
         try:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs its own 4xx/5xx line ("Not Found: /x", django.request) once the middleware
+                # chain has returned, when this context is already reset (`studio=-`): log it here, inside
+                # it, exactly as Django would; log_response marks the response, so Django does not repeat it.
+                log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
         finally:
-            request_id_var.reset(id_token)
+            request_id_var.reset(id_token)  # one request's studio never leaks into the next
             studio_var.reset(studio_token)
         response["X-Request-ID"] = request_id
         return response
@@ -72,6 +78,10 @@ class ApiErrorMiddleware:
         for header in ("Allow", "Retry-After", "X-Request-ID"):
             if header in response:
                 converted[header] = response[header]
+        # Django marks a response whose line it logged (a 500's, with the traceback); the JSON one stands for
+        # it, so RequestIdMiddleware does not log a second line without the traceback.
+        if getattr(response, "_has_been_logged", False):
+            converted._has_been_logged = True  # type: ignore[attr-defined]  # django.utils.log.log_response's mark
         return converted
 
 

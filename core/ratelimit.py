@@ -19,8 +19,9 @@ def rate_limit_hit(key: str, *, limit: int, window: int = 60) -> float | None:
 
     INCR is atomic in Redis, so concurrent hits can never slip past the limit.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["default"]  # the backend itself: `django.core.cache.cache` is a proxy, never a RedisCache
     now = clock()
     current = int(now // window)
     bucket = f"ratelimit:{key}:{window}:{current}"

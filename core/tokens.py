@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,13 +14,14 @@ from typing import Any
 
 import jwt
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
+from core.memo import ShortMemo
 from core.models import RefreshToken, User
 
 ALGORITHM = "HS256"
@@ -61,8 +63,37 @@ def access_token_issue(user: User) -> str:
     return jwt.encode(claims, _signing_key(), algorithm=ALGORITHM)
 
 
+def clock() -> float:
+    """Seconds on a monotonic clock (a seam so tests can hold the person cache's time still)."""
+    return time.monotonic()
+
+
+_PERSON_FIELDS = [field.attname for field in User._meta.concrete_fields]
+_people: ShortMemo[tuple[Any, ...] | None] = ShortMemo(ttl=lambda: settings.PERSON_CACHE_SECONDS, clock=lambda: clock())
+
+
+def _active_person(user_id: Any) -> User | None:
+    """The active person `user_id` of the current schema as of at most PERSON_CACHE_SECONDS ago (a new
+    instance per call, so a view that edits `request.user` never edits what the next request sees)."""
+    schema = tenant_connection.schema_name
+    row = _people.get(
+        (schema, str(user_id)),
+        lambda: User.objects.filter(pk=user_id, is_active=True).values_list(*_PERSON_FIELDS).first(),
+    )
+    return None if row is None else User.from_db(DEFAULT_DB_ALIAS, _PERSON_FIELDS, row)
+
+
+def people_forget(**_signal: Any) -> None:
+    """Forget the people this process remembers, once the current transaction commits (on every saved or
+    deleted User, and after bulk updates of people). Other processes catch up within PERSON_CACHE_SECONDS."""
+    _people.forget_on_commit()
+
+
 def access_token_user(token: str) -> User:
-    """The active user the token names — only if it was issued by this very studio (schema)."""
+    """The active user the token names — only if it was issued by this very studio (schema).
+
+    The person is read at most once per PERSON_CACHE_SECONDS per process (`_active_person`).
+    Raises TokenError (401): expired, not valid, another studio's, or the person is not active."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token, _signing_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub", "sch", "typ"]}
@@ -73,7 +104,10 @@ def access_token_user(token: str) -> User:
         raise TokenError(_("The access token is not valid.")) from exc
     if claims["typ"] != "access" or claims["sch"] != tenant_connection.schema_name:
         raise TokenError(_("The access token is not valid for this studio."), code=ErrorCode.TOKEN_WRONG_STUDIO)
-    user = User.objects.filter(pk=claims["sub"], is_active=True).first()
+    try:
+        user = _active_person(int(claims["sub"]))
+    except (TypeError, ValueError) as exc:
+        raise TokenError(_("The access token is not valid.")) from exc
     if user is None:
         raise TokenError(_("The account is not active."), code=ErrorCode.ACCOUNT_INACTIVE)
     return user

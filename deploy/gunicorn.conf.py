@@ -28,9 +28,9 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle each worker after this many requests (plus jitter, so they do not all restart together):
-# bounds the memory any slow leak can take. A recycle is not free: at 5,000 (+500) two busy workers
-# recycled every ~7 s and /healthz's p95 went from 9 ms to 1.5 s (docs/performance.md); a wide jitter keeps
-# the workers' restarts apart.
+# bounds the memory any slow leak can take. With the application preloaded (below) a recycle is a fork;
+# without it each new worker imported Django and every URLconf again (~1.5 s on 2 busy cores, while the
+# requests queued behind it waited: /healthz's p95 went from 9 ms to 1.5 s, docs/performance.md).
 max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # The heartbeat file on tmpfs: a worker on a slow or full disk is not mistaken for a hung one.
@@ -41,7 +41,9 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Not preloaded: the application (and any database connection it opens) is created in each worker
-# after the fork, so no two processes ever share a socket to PostgreSQL.
-preload_app = False
+# Preloaded: the master imports the application (Django, every URLconf and API schema) once and each worker
+# starts as a fork of it, in milliseconds, sharing those pages copy-on-write. config/wsgi.py closes any
+# database connection the import opened before the first fork, so no two processes share a socket to
+# PostgreSQL; Redis pools reopen by themselves in a new process. GUNICORN_PRELOAD=false restores loading per worker.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").strip().lower() not in ("0", "false", "no", "off")
 proc_name = "fitwell"

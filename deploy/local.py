@@ -66,15 +66,37 @@ def _ensure_database(admin_url: str, name: str) -> None:
             say(f"created database {name}")
 
 
+def _ensure_database_of(url: str) -> None:
+    """Create the database a DATABASE_URL names when its server answers but the database is missing.
+
+    A new user's `DATABASE_URL=postgres://.../fw_mine make run` used to end in a traceback from the first
+    migration ('database "fw_mine" does not exist'). The server's `postgres` database is the admin
+    connection; an unreachable server or refused credentials stop here with one clear line instead.
+    """
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if not name or _postgres_accepts(url):
+        return
+    admin = parsed._replace(path="/postgres").geturl()
+    try:
+        _ensure_database(admin, name)
+    except psycopg.Error as error:
+        raise SystemExit(f"[fitwell] PostgreSQL at $DATABASE_URL does not answer: {error}") from None
+
+
 def find_postgres(db_name: str = DB_NAME) -> str:
     """A DATABASE_URL for a running PostgreSQL, starting an embedded one if none is reachable."""
     if os.environ.get("DATABASE_URL"):
         say("PostgreSQL: using $DATABASE_URL")
-        return (
+        url = (
             os.environ["DATABASE_URL"]
             if db_name == DB_NAME
             else os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{db_name}"
         )
+        _ensure_database_of(url)
+        return url
     local = "postgres://postgres@127.0.0.1:5432/postgres"
     embedded_only = os.environ.get("FITWELL_EMBEDDED_PG") == "1"
     if not embedded_only and _port_open("127.0.0.1", 5432) and _postgres_accepts(local):

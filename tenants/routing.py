@@ -2,9 +2,9 @@
 
 Every request needs this answer, and it almost never changes: looking it up in PostgreSQL each
 time was the largest cost of a trivial request after the connection itself. Each process keeps
-the answers (unknown hosts too) for ROUTING_CACHE_SECONDS (default 1 s) and then asks again, so a
-suspension, a closure or a domain change reaches every worker of every server within that time,
-with no message bus to fail; what it costs is at most one indexed lookup per host per second per
+the answers (unknown hosts too) for ROUTING_CACHE_SECONDS (default 1 s) and then asks again
+(`core.memo.ShortMemo`), so a suspension, a closure or a domain change reaches every worker of every
+server within that time; what it costs is at most one indexed lookup per host per second per
 process. A change made in this process is forgotten at once (`routing_forget`, after commit).
 
 Each request gets its own Studio instance built from the remembered row, so a view that edits
@@ -17,13 +17,11 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django_tenants.utils import schema_context
 
+from core.memo import ShortMemo
 from tenants.models import Domain, Studio
-
-# Bounds the memory a flood of made-up host names can take: past it, start afresh.
-MAX_HOSTS = 10_000
 
 
 def clock() -> float:
@@ -32,7 +30,9 @@ def clock() -> float:
 
 
 _FIELDS = [field.attname for field in Studio._meta.concrete_fields]
-_remembered: dict[str, tuple[float, tuple[Any, ...] | None]] = {}
+_remembered: ShortMemo[tuple[Any, ...] | None] = ShortMemo(
+    ttl=lambda: settings.ROUTING_CACHE_SECONDS, clock=lambda: clock()
+)
 
 
 def _lookup(host: str) -> tuple[Any, ...] | None:
@@ -46,17 +46,7 @@ def studio_for_host(host: str) -> Studio | None:
 
     Returns a new, unsaved-changes-free Studio instance per call, or None when no studio has that host.
     """
-    now = clock()
-    found = _remembered.get(host)
-    if found is None or found[0] <= now:
-        row = _lookup(host)
-        ttl = settings.ROUTING_CACHE_SECONDS
-        if ttl > 0:
-            if len(_remembered) >= MAX_HOSTS:
-                _remembered.clear()
-            _remembered[host] = (now + ttl, row)
-    else:
-        row = found[1]
+    row = _remembered.get(host, lambda: _lookup(host))
     return None if row is None else Studio.from_db(connection.alias, _FIELDS, row)
 
 
@@ -70,4 +60,4 @@ def routing_forget() -> None:
 
     Other processes catch up by themselves within ROUTING_CACHE_SECONDS.
     """
-    transaction.on_commit(routing_cache_clear)
+    _remembered.forget_on_commit()

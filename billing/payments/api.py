@@ -20,7 +20,7 @@ from core.exceptions import NotFoundError, ValidationError
 from core.http import AuthedRequest
 from core.models import Role, User
 from core.permissions import require
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 
 router = Router(tags=["commerce"])
 
@@ -30,7 +30,9 @@ def _is_client(user: User) -> bool:
 
 
 def _visible_client(request: AuthedRequest, client_id: int) -> User:
-    return client_get(actor=request.user, client_id=client_id)
+    """The client whose commerce the asker may see (`client_in_scope`): 403 for a role that may not, 404 for a
+    client outside the asker's scope or another studio's id."""
+    return client_in_scope(actor=request.user, client_id=client_id, action="commerce.view")
 
 
 # --- Catalog -------------------------------------------------------------------------------------
@@ -93,24 +95,22 @@ def _sale_out(sale: services.Sale) -> dict[str, object]:
 )
 def purchase(request: AuthedRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
     require(request.user, "commerce.buy")
-    client = _visible_client(request, client_id)
     return Status(
         201,
-        _sale_out(services.package_purchase(actor=request.user, client_id=client.pk, package_id=payload.package_id)),
+        _sale_out(services.package_purchase(actor=request.user, client_id=client_id, package_id=payload.package_id)),
     )
 
 
 @router.post("/clients/{client_id}/subscribe", response={201: schemas.SaleOut}, summary="Start a membership")
 def subscribe(request: AuthedRequest, client_id: int, payload: schemas.PurchaseIn) -> object:
     require(request.user, "commerce.buy")
-    client = _visible_client(request, client_id)
     package = selectors.package_get(package_id=payload.package_id)
     if package.kind != "membership":
         raise ValidationError(
             _("Choose a membership."), code=ErrorCode.NOT_A_MEMBERSHIP, fields={"package_id": _("Not a membership.")}
         )
     return Status(
-        201, _sale_out(services.package_purchase(actor=request.user, client_id=client.pk, package_id=package.pk))
+        201, _sale_out(services.package_purchase(actor=request.user, client_id=client_id, package_id=package.pk))
     )
 
 
@@ -118,16 +118,11 @@ def subscribe(request: AuthedRequest, client_id: int, payload: schemas.PurchaseI
     "/clients/{client_id}/subscription", response=list[schemas.MembershipOut], summary="The client's memberships"
 )
 def membership_list(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "commerce.view")
     return list(selectors.client_memberships(client=_visible_client(request, client_id)))
 
 
 def _membership(request: AuthedRequest, membership_id: int) -> ClientSubscription:
-    membership = ClientSubscription.objects.select_related("client").filter(pk=membership_id).first()
-    if membership is None:
-        raise NotFoundError(code=ErrorCode.MEMBERSHIP_NOT_FOUND)
-    _visible_client(request, membership.client_id)
-    return membership
+    return selectors.membership_seen(viewer=request.user, membership_id=membership_id)
 
 
 def _membership_out(membership_id: int) -> ClientSubscription:
@@ -197,7 +192,6 @@ def membership_change(request: AuthedRequest, membership_id: int, payload: schem
 
 @router.get("/clients/{client_id}/credits", response=schemas.CreditsOut, summary="Credit balance and packs")
 def credits(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "commerce.view")
     client = _visible_client(request, client_id)
     usable = selectors.live_packs(client_id=client.pk, now=timezone.now())
     return {
@@ -210,14 +204,12 @@ def credits(request: AuthedRequest, client_id: int) -> object:
     "/clients/{client_id}/credits/ledger", response=CursorPage[schemas.LedgerOut], summary="Every credit movement"
 )
 def credit_ledger(request: AuthedRequest, client_id: int, query: Query[PageParams]) -> object:
-    require(request.user, "commerce.view")
     rows = selectors.credit_ledger(client=_visible_client(request, client_id))
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
 @router.get("/clients/{client_id}/cards", response=list[schemas.SavedCardOut], summary="Cards on file")
 def saved_cards(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "commerce.view")
     from billing.payments.services.saved_cards import saved_card_list
 
     return saved_card_list(client=_visible_client(request, client_id))
@@ -246,7 +238,7 @@ def payment_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery]) 
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
-    rows = selectors.payment_list(client=_scoped_client(request, query.client_id))
+    rows = selectors.payment_list(client=_scoped_client(request, query.client_id), viewer=request.user)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
@@ -275,23 +267,16 @@ def invoice_list(request: AuthedRequest, query: Query[schemas.InvoiceQuery]) -> 
     require(request.user, "commerce.view")
     if not _is_client(request.user):
         require(request.user, "commerce.view_all")
-    rows = selectors.invoice_list(client=_scoped_client(request, query.client_id), status=query.status)
+    rows = selectors.invoice_list(
+        client=_scoped_client(request, query.client_id), status=query.status, viewer=request.user
+    )
     if query.overdue:
         rows = rows.filter(status="open", due_at__lt=timezone.now())
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
 def _invoice(request: AuthedRequest, invoice_id: int) -> Invoice:
-    invoice = selectors.invoice_get(invoice_id=invoice_id)
-    if invoice.status == "draft":
-        raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
-    if _is_client(request.user):
-        if invoice.client_id != request.user.pk:
-            raise NotFoundError(code=ErrorCode.INVOICE_NOT_FOUND)
-    else:
-        require(request.user, "commerce.view_all")
-        _visible_client(request, invoice.client_id)
-    return invoice
+    return selectors.invoice_seen(viewer=request.user, invoice_id=invoice_id)
 
 
 @router.get("/invoices/{invoice_id}", response=schemas.InvoiceOut, summary="One invoice with its lines")
@@ -325,7 +310,7 @@ def invoice_void(request: AuthedRequest, invoice_id: int) -> object:
 @router.get("/fees", response=CursorPage[schemas.FeeOut], summary="Late-cancel and no-show fees")
 def fee_list(request: AuthedRequest, query: Query[schemas.ClientPageQuery], status: str | None = None) -> object:
     require(request.user, "commerce.view")
-    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status)
+    rows = selectors.fee_list(client=_scoped_client(request, query.client_id), status=status, viewer=request.user)
     return paginate_cursor(rows, cursor=query.cursor, limit=query.limit, order=("-created_at", "-id"))
 
 
@@ -337,7 +322,6 @@ def fee_waive(request: AuthedRequest, fee_id: int) -> object:
 
 @router.get("/clients/{client_id}/strikes", response=schemas.StrikesOut, summary="Strikes and any booking block")
 def strikes(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "commerce.view")
     client = _visible_client(request, client_id)
     status = selectors.strike_status(client_id=client.pk)
     return {**status.__dict__, "items": list(client.strikes.all()[:50])}
@@ -345,9 +329,7 @@ def strikes(request: AuthedRequest, client_id: int) -> object:
 
 @router.post("/clients/{client_id}/strikes/forgive", response=schemas.StrikesOut, summary="Forgive one or all")
 def strikes_forgive(request: AuthedRequest, client_id: int, payload: schemas.ForgiveIn) -> object:
-    require(request.user, "commerce.record_payment")
-    client = _visible_client(request, client_id)
-    services.strikes_forgive(actor=request.user, client_id=client.pk, strike_id=payload.strike_id)
+    services.strikes_forgive(actor=request.user, client_id=client_id, strike_id=payload.strike_id)
     return strikes(request, client_id)
 
 

@@ -50,7 +50,8 @@ def export(client: User) -> ExportPart:
             "fees": rows(BookingFee.objects.filter(client=client)),
             "strikes": rows(Strike.objects.filter(client=client)),
             "saved_cards": rows(
-                SavedCard.objects.filter(client=client), leave_out=["stripe_customer_id", "stripe_payment_method_id"]
+                SavedCard.objects.filter(client=client),
+                leave_out=["stripe_customer_id", "stripe_payment_method_id", "fingerprint"],
             ),
         },
         files=[

@@ -27,6 +27,7 @@ from billing.payments.models import (
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
+from core.permissions import is_client, is_management, require
 
 
 def policy_get() -> CommercePolicy:
@@ -185,13 +186,49 @@ def client_has_card(*, client_id: int) -> bool:
     return SavedCard.objects.filter(client_id=client_id).exists()
 
 
-def invoice_list(*, client: User | None = None, status: str | None = None) -> QuerySet[Invoice]:
-    queryset = Invoice.objects.select_related("client").exclude(status=Invoice.Status.DRAFT)
+def seen_by(rows: QuerySet, viewer: User | None) -> QuerySet:
+    """`rows` (with a `client`) of the clients `viewer` may see: every client's for owners and managers (and for
+    no viewer: the studio's own jobs), a trainer's own clients', a client's own. Archived clients count."""
+    if viewer is None or is_management(viewer):
+        return rows
+    from domain.clients.selectors import clients_visible_to  # on use, as billing's services import domain
+
+    return rows.filter(client__in=clients_visible_to(viewer, include_archived=True))
+
+
+def invoice_list(
+    *, client: User | None = None, status: str | None = None, viewer: User | None = None
+) -> QuerySet[Invoice]:
+    """Issued invoices, of `client` or every client `viewer` may see (`seen_by`)."""
+    queryset = seen_by(Invoice.objects.select_related("client").exclude(status=Invoice.Status.DRAFT), viewer)
     if client is not None:
         queryset = queryset.filter(client=client)
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def invoice_seen(*, viewer: User, invoice_id: int) -> Invoice:
+    """An issued invoice, with its lines, of a client `viewer` may see (`seen_by`). Raises PermissionDeniedError
+    (403) for a role that may not view commerce (staff need `commerce.view_all`), NotFoundError
+    (invoice_not_found) alike for a draft, another trainer's client's invoice and an unknown id."""
+    require(viewer, "commerce.view" if is_client(viewer) else "commerce.view_all")
+    issued = Invoice.objects.select_related("client").prefetch_related("lines").exclude(status=Invoice.Status.DRAFT)
+    invoice = seen_by(issued, viewer).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise NotFoundError(_("No such invoice."), code=ErrorCode.INVOICE_NOT_FOUND)
+    return invoice
+
+
+def membership_seen(*, viewer: User, membership_id: int) -> ClientSubscription:
+    """A membership of a client `viewer` may see (`seen_by`). Raises PermissionDeniedError (403) for a role
+    that may not view commerce, NotFoundError (membership_not_found) alike for another trainer's client's
+    membership and an unknown id."""
+    require(viewer, "commerce.view")
+    membership = seen_by(ClientSubscription.objects.select_related("client"), viewer).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFoundError(_("No such membership."), code=ErrorCode.MEMBERSHIP_NOT_FOUND)
+    return membership
 
 
 def invoice_get(*, invoice_id: int) -> Invoice:
@@ -201,18 +238,26 @@ def invoice_get(*, invoice_id: int) -> Invoice:
     return invoice
 
 
-def overdue_invoices(*, now: datetime | None = None) -> QuerySet[Invoice]:
-    return invoice_list(status=Invoice.Status.OPEN).filter(due_at__lt=now or timezone.now()).order_by("due_at", "id")
+def overdue_invoices(*, now: datetime | None = None, viewer: User | None = None) -> QuerySet[Invoice]:
+    return (
+        invoice_list(status=Invoice.Status.OPEN, viewer=viewer)
+        .filter(due_at__lt=now or timezone.now())
+        .order_by("due_at", "id")
+    )
 
 
-def payment_list(*, client: User | None = None) -> QuerySet[Payment]:
-    """Payments, newest first, with their invoice, client and disputes (chargebacks) loaded."""
-    queryset = Payment.objects.select_related("invoice", "client").prefetch_related("disputes")
+def payment_list(*, client: User | None = None, viewer: User | None = None) -> QuerySet[Payment]:
+    """Payments, newest first, with their invoice, client and disputes (chargebacks) loaded; of `client` or
+    every client `viewer` may see (`seen_by`)."""
+    queryset = seen_by(Payment.objects.select_related("invoice", "client").prefetch_related("disputes"), viewer)
     return queryset.filter(client=client) if client is not None else queryset
 
 
-def fee_list(*, client: User | None = None, status: str | None = None) -> QuerySet[BookingFee]:
-    queryset = BookingFee.objects.select_related("client", "invoice")
+def fee_list(
+    *, client: User | None = None, status: str | None = None, viewer: User | None = None
+) -> QuerySet[BookingFee]:
+    """Late-cancel and no-show fees, of `client` or every client `viewer` may see (`seen_by`)."""
+    queryset = seen_by(BookingFee.objects.select_related("client", "invoice"), viewer)
     if client is not None:
         queryset = queryset.filter(client=client)
     return queryset.filter(status=status) if status else queryset

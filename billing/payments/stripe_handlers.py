@@ -17,7 +17,7 @@ import stripe
 
 from billing.charges import studio_object_get, studio_refunds_list
 from billing.payments.services.cards import card_payment_confirmed, card_payment_failed, checkout_expired
-from billing.payments.services.refunds import card_refunds_sync, dispute_record
+from billing.payments.services.refunds import DISPUTE_LOST, card_refunds_sync, dispute_record
 from billing.payments.services.saved_cards import saved_card_from_checkout
 from billing.webhooks import CONNECT, stripe_handler
 from tenants.models import Studio
@@ -91,18 +91,28 @@ def refunds_changed(*, event: stripe.Event, studio: Studio | None) -> None:
     intent_id = _plain(event.data.object).get("payment_intent")
     if studio is None or not intent_id:
         return
+    _payment_caught_up(studio, intent_id)
+    card_refunds_sync(intent_id=intent_id, refunds=studio_refunds_list(studio=studio, payment_intent_id=intent_id))
+
+
+def _payment_caught_up(studio: Studio, intent_id: str) -> None:
+    """A refund's or dispute's events may come before the payment's: record the payment first when Stripe
+    says it succeeded (idempotent)."""
     intent = studio_object_get(studio=studio, kind="payment_intent", object_id=intent_id)
-    if intent.get("status") == "succeeded":  # the refund's events may come before the payment's
+    if intent.get("status") == "succeeded":
         card_payment_confirmed(
             metadata=intent.get("metadata") or {}, intent_id=intent_id, amount=int(intent.get("amount_received") or 0)
         )
-    card_refunds_sync(intent_id=intent_id, refunds=studio_refunds_list(studio=studio, payment_intent_id=intent_id))
 
 
 @stripe_handler("charge.dispute.*", endpoint=CONNECT)
 def dispute_changed(*, event: stripe.Event, studio: Studio | None) -> None:
-    """A chargeback opened, moved or closed: recorded on the payment with Stripe's current status."""
+    """A chargeback opened, moved or closed: recorded on the payment with Stripe's current status; a lost
+    one is booked as a refund, once."""
     if studio is None:
         return
     snapshot = _plain(event.data.object)
-    dispute_record(dispute=studio_object_get(studio=studio, kind="dispute", object_id=snapshot["id"]))
+    dispute = studio_object_get(studio=studio, kind="dispute", object_id=snapshot["id"])
+    if dispute.get("payment_intent") and dispute.get("status") == DISPUTE_LOST:
+        _payment_caught_up(studio, str(dispute["payment_intent"]))
+    dispute_record(dispute=dispute)

@@ -96,6 +96,8 @@ TENANT_LIMIT_SET_CALLS = True
 # How long each process trusts what it knows of a host's studio (tenants/routing.py): a suspension
 # or a domain change reaches every worker within this many seconds.
 ROUTING_CACHE_SECONDS = float(env.env_str("ROUTING_CACHE_SECONDS", "1"))
+# How long each process trusts what it read of an access token's person (active, role): core/tokens.py.
+PERSON_CACHE_SECONDS = float(env.env_str("PERSON_CACHE_SECONDS", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
@@ -104,7 +106,7 @@ MIDDLEWARE = [
     "core.metrics.RequestMetricsMiddleware",
     # Before routing, so the pages routing answers itself (unknown or suspended studio) carry them too.
     "corsheaders.middleware.CorsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",  # django-csp, its common header built once (core/csp.py)
     "core.middleware.ApiErrorMiddleware",
     "tenants.middleware.StudioRoutingMiddleware",
     "core.middleware.StudioTimeZoneMiddleware",  # the studio's zone for templates and forms
@@ -401,7 +403,10 @@ BILLING_DEFAULT_PLAN = env.env_str("BILLING_DEFAULT_PLAN", "starter")  # the pla
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [env.env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL)], "prefix": "fitwell-asgi"},
+        "CONFIG": {
+            "hosts": [env.channel_layer_host(env.env_str("CHANNEL_LAYER_REDIS_URL", REDIS_URL))],
+            "prefix": "fitwell-asgi",
+        },
     }
 }
 # Web Push (VAPID): generate a key pair once (docs/messaging.md); without a private key push is off.

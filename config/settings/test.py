@@ -13,6 +13,7 @@ STUDIO_SCHEMA_POOL_SIZE = 0
 # Each test sees the studios as they are this instant (tests change statuses with plain updates);
 # tests/tenants/test_request_path.py turns the per-process host cache on where it tests it.
 ROUTING_CACHE_SECONDS = 0
+PERSON_CACHE_SECONDS = 0  # likewise the token's person (tests/core/test_api_auth.py turns it on)
 # Request metrics (core/metrics.py) stay out of every other test's way (query and call counts);
 # tests/ops turns them on where it tests them.
 METRICS_ENABLED = False
@@ -33,7 +34,7 @@ if _XDIST_WORKER:
             CHANNEL_LAYERS = {
                 "default": {
                     "BACKEND": _base.CHANNEL_LAYERS["default"]["BACKEND"],
-                    "CONFIG": {"hosts": [REDIS_URL], "prefix": "fitwell-asgi"},
+                    "CONFIG": {"hosts": [env.channel_layer_host(REDIS_URL)], "prefix": "fitwell-asgi"},
                 }
             }
     MEDIA_ROOT = _base.MEDIA_ROOT.with_name(f"{_base.MEDIA_ROOT.name}-{_XDIST_WORKER}")

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
 from ninja.operation import Operation
 
 from core.api.error_docs import operation_errors
 from core.api.errors import STATUS_CODES
 from core.api.render import StudioJSONRenderer
+from core.api.strict import JsonAPI
 from core.error_codes import ErrorCode
 
 ERROR_COMPONENT = "Error"
@@ -76,9 +76,10 @@ def _layer_errors(operation: Operation, details: dict[str, Any]) -> dict[int, se
     return errors
 
 
-class StudioAPI(NinjaAPI):
-    """NinjaAPI whose document also tells, per operation, the error statuses and codes it can answer, and
-    whose JSON gives every moment in the studio's zone (core/api/render.py)."""
+class StudioAPI(JsonAPI):
+    """NinjaAPI whose document also tells, per operation, the error statuses and codes it can answer, whose
+    JSON gives every moment in the studio's zone (core/api/render.py), and which reads JSON bodies strictly
+    (core/api/strict.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("renderer", StudioJSONRenderer())

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import BaseModel
 
+from core.api.rows import shape_rows
 from core.api.shapes import Out
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
@@ -69,9 +71,20 @@ def _after(order: tuple[str, ...], values: list[Any], model: type[Model]) -> Q:
 
 
 def paginate_cursor(
-    queryset: QuerySet[Any], *, cursor: str | None, limit: int, order: tuple[str, ...] = ("-id",)
+    queryset: QuerySet[Any],
+    *,
+    cursor: str | None,
+    limit: int,
+    order: tuple[str, ...] = ("-id",),
+    shape: type[BaseModel] | None = None,
 ) -> dict[str, Any]:
-    """One page of `queryset` in `order` (the last field must be unique, e.g. id) after `cursor`."""
+    """One page of `queryset` in `order` (the last field must be unique, e.g. id) after `cursor`:
+    `{"items": [...], "next_cursor": str | None}`.
+
+    With `shape` (the items' `Out` response shape), the items are dicts of just the columns it shows
+    (`core.api.rows`), not model instances; a shape that needs instances gets instances.
+    Raises ValidationError (400) for a limit outside 1-100 or a cursor this list did not make.
+    """
     if limit < 1 or limit > MAX_LIMIT:
         raise ValidationError(
             _("limit must be between 1 and %(max)d.") % {"max": MAX_LIMIT},
@@ -81,20 +94,26 @@ def paginate_cursor(
     queryset = queryset.order_by(*order)
     if cursor:
         queryset = queryset.filter(_after(order, _decode(cursor, len(order)), queryset.model))
-    rows = list(queryset[: limit + 1])
+    keys = [field.lstrip("-") for field in order]
+    page = queryset[: limit + 1]
+    read = shape_rows(page, shape, extra=keys) if shape is not None else None
+    rows = list(page) if read is None else read
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
     if has_more and rows:
-        last = rows[-1]
-        next_cursor = _encode([_value(last, field.lstrip("-")) for field in order])
+        next_cursor = _encode([_value(rows[-1], key) for key in keys])
     return {"items": rows, "next_cursor": next_cursor}
 
 
 def _value(obj: Any, path: str) -> Any:
-    for part in path.split("__"):
-        obj = getattr(obj, part)
-    return obj.isoformat() if hasattr(obj, "isoformat") else obj
+    if isinstance(obj, dict):  # a row of shape_rows: the order fields are top-level keys
+        value = obj[path]
+    else:
+        value = obj
+        for part in path.split("__"):
+            value = getattr(value, part)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 class PageParams(Schema):

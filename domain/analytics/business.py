@@ -8,7 +8,9 @@ Definitions (docs/analytics.md repeats them for people):
   day; *churned*: clients whose membership ended that day with none other running — *involuntary* when it
   ended past due, *voluntary* otherwise;
 - *MRR*: the monthly value of active memberships (weekly price x 52 ÷ 12, annual ÷ 12), rounded half up once;
-- *revenue*: invoices paid that day (tax included) by package; refunds apart.
+- *revenue*: invoices paid that day (tax included) by package; refunds apart;
+- *classes*: classes held (not cancelled) that day, their seats, check-ins and no-shows, per class type and
+  in total.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ def business_row(
     """The unsaved BUSINESS_METRIC row of `day` (engagement and flags of the day must be stored first)."""
     start, end = day_bounds(day)
     by_package = commerce.revenue_by_package(start=start, end=end)
-    classes = scheduling.class_figures(start=start, end=end)
+    by_type = scheduling.class_figures_by_type(start=start, end=end)
+    classes = scheduling.class_totals(by_type)
     ratings = SessionRating.objects.filter(session_day=day).aggregate(n=Count("id"), total=Sum("score"))
     nps = NpsResponse.objects.filter(answered_on=day).aggregate(
         n=Count("id"), promoters=Count("id", filter=Q(score__gte=9)), detractors=Count("id", filter=Q(score__lte=6))
@@ -113,6 +116,16 @@ def business_row(
         class_capacity=classes.capacity,
         class_checkins=classes.checkins,
         class_no_shows=classes.no_shows,
+        class_types={
+            str(one.class_type_id): {
+                "name": one.name,
+                "sessions": one.sessions,
+                "capacity": one.capacity,
+                "checkins": one.checkins,
+                "no_shows": one.no_shows,
+            }
+            for one in by_type
+        },
         booked_minutes=sum(booked for booked, _available in hours.values()),
         available_minutes=sum(available for _booked, available in hours.values()),
         ratings_count=ratings["n"],

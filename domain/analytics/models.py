@@ -74,7 +74,9 @@ class BusinessMetric(models.Model):
     """BUSINESS_METRIC: one studio day. Counts are clients; money is minor units of `currency`.
 
     `revenue_by_package` maps a package name to minor units; `cohorts` maps a join month ("2026-05") to
-    [members who joined that month, of them active on `day`].
+    [members who joined that month, of them active on `day`]; `class_types` maps a class type's id (a
+    string) to its classes that day: {"name", "sessions", "capacity", "checkins", "no_shows"} (the class_*
+    columns are their sums).
     """
 
     day = models.DateField(unique=True)
@@ -92,6 +94,7 @@ class BusinessMetric(models.Model):
     class_capacity = models.PositiveIntegerField(default=0)
     class_checkins = models.PositiveIntegerField(default=0)
     class_no_shows = models.PositiveIntegerField(default=0)
+    class_types = models.JSONField(default=dict)
     booked_minutes = models.PositiveIntegerField(default=0)
     available_minutes = models.PositiveIntegerField(default=0)
     ratings_count = models.PositiveIntegerField(default=0)

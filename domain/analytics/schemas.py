@@ -26,6 +26,21 @@ class ItemOut(Schema):
     link: str = Field(description="The API resource to act on, when there is one")
 
 
+CLASS_UTILISATION = "check-ins ÷ seats of the classes held (not cancelled), percent"
+CLASS_UTILISATION_BOOKED = "(check-ins + no-shows) ÷ seats of the classes held, percent"
+
+
+class ClassTypeUtilisationOut(Schema):
+    class_type_id: int
+    name: str
+    sessions: int = Field(description="classes held (not cancelled)")
+    capacity: int = Field(description="their seats")
+    checkins: int
+    no_shows: int
+    utilisation: float | None = Field(description=CLASS_UTILISATION)
+    utilisation_booked: float | None = Field(description=CLASS_UTILISATION_BOOKED)
+
+
 class SummaryOut(Schema):
     start: date
     end: date
@@ -42,8 +57,11 @@ class SummaryOut(Schema):
     refunds_amount: int
     arpm_amount: int | None
     revenue_by_package: dict[str, int]
-    class_utilisation: float | None
-    class_utilisation_booked: float | None
+    class_utilisation: float | None = Field(description=CLASS_UTILISATION)
+    class_utilisation_booked: float | None = Field(description=CLASS_UTILISATION_BOOKED)
+    class_utilisation_by_type: list[ClassTypeUtilisationOut] = Field(
+        description="The same figures per class type (their sums are the studio's), by name"
+    )
     trainer_utilisation: float | None
     rating_average: float | None
     ratings: int

@@ -57,6 +57,45 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class ClassTypeUtilisation:
+    """One class type's classes over a period (its name as on the last day it was held)."""
+
+    class_type_id: int
+    name: str
+    sessions: int  # classes held
+    capacity: int  # their seats
+    checkins: int
+    no_shows: int
+    utilisation: float | None  # percent: check-ins ÷ seats
+    utilisation_booked: float | None  # percent: (check-ins + no-shows) ÷ seats
+
+
+def class_types_over(rows: list[BusinessMetric]) -> list[ClassTypeUtilisation]:
+    """Per class type, the sums of the stored days' `class_types` (oldest day first), by name."""
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        for type_id, day in (row.class_types or {}).items():
+            total = totals.setdefault(type_id, {"sessions": 0, "capacity": 0, "checkins": 0, "no_shows": 0})
+            total["name"] = day.get("name", "")
+            for key in ("sessions", "capacity", "checkins", "no_shows"):
+                total[key] += int(day.get(key) or 0)
+    types = [
+        ClassTypeUtilisation(
+            class_type_id=int(type_id),
+            name=t["name"],
+            sessions=t["sessions"],
+            capacity=t["capacity"],
+            checkins=t["checkins"],
+            no_shows=t["no_shows"],
+            utilisation=ratio(t["checkins"], t["capacity"]),
+            utilisation_booked=ratio(t["checkins"] + t["no_shows"], t["capacity"]),
+        )
+        for type_id, t in totals.items()
+    ]
+    return sorted(types, key=lambda t: (t.name.casefold(), t.class_type_id))
+
+
 @dataclass
 class StudioSummary:
     start: date
@@ -76,6 +115,7 @@ class StudioSummary:
     revenue_by_package: dict[str, int] = field(default_factory=dict)
     class_utilisation: float | None = None  # check-ins ÷ capacity
     class_utilisation_booked: float | None = None  # (check-ins + no-shows) ÷ capacity
+    class_utilisation_by_type: list[ClassTypeUtilisation] = field(default_factory=list)  # the same, per type
     trainer_utilisation: float | None = None  # booked ÷ available hours
     rating_average: float | None = None
     ratings: int = 0
@@ -131,6 +171,7 @@ def studio_summary(*, actor: User, start: date, end: date) -> StudioSummary:
     checkins = sum(row.class_checkins for row in rows)
     summary.class_utilisation = ratio(checkins, capacity)
     summary.class_utilisation_booked = ratio(checkins + sum(row.class_no_shows for row in rows), capacity)
+    summary.class_utilisation_by_type = class_types_over(rows)
     summary.trainer_utilisation = ratio(
         sum(row.booked_minutes for row in rows), sum(row.available_minutes for row in rows)
     )

@@ -37,6 +37,8 @@ from domain.clients.schemas import (
     ProfileOut,
     TrainerRef,
 )
+from domain.progress.selectors import display_unit_system
+from domain.progress.units import unit_display
 
 router = Router(tags=["clients"])
 
@@ -257,18 +259,26 @@ def contact_delete(request: AuthedRequest, client_id: int, contact_id: int) -> S
     return Status(204, None)
 
 
-def assessment_out(assessment: FitnessAssessment) -> AssessmentOut:
+def assessment_out(assessment: FitnessAssessment, system: str) -> AssessmentOut:
+    """`system`: the caller's units (`display_unit_system`), for the measurements' `display`."""
+    measurements = []
+    for m in assessment.measurements.all():
+        unit = MEASUREMENT_SPECS[m.kind].unit
+        measurements.append(
+            MeasurementOut(
+                kind=m.kind,
+                label=str(m.get_kind_display()),
+                value=float(m.value),
+                unit=unit,
+                display=unit_display(m.value, unit, system),
+            )
+        )
     return AssessmentOut(
         id=assessment.pk,
         assessed_on=assessment.assessed_on,
         assessed_by_id=assessment.assessed_by_id,
         notes=assessment.notes,
-        measurements=[
-            MeasurementOut(
-                kind=m.kind, label=str(m.get_kind_display()), value=float(m.value), unit=MEASUREMENT_SPECS[m.kind].unit
-            )
-            for m in assessment.measurements.all()
-        ],
+        measurements=measurements,
     )
 
 
@@ -278,10 +288,12 @@ def assessment_list(request: AuthedRequest, client_id: int, page: Query[PagePara
     result = paginate_cursor(
         selectors.assessment_list(client=client), cursor=page.cursor, limit=page.limit, order=("-assessed_on", "-id")
     )
-    return {"items": [assessment_out(a) for a in result["items"]], "next_cursor": result["next_cursor"]}
+    system = display_unit_system(viewer=request.user, client_id=client.pk)
+    return {"items": [assessment_out(a, system) for a in result["items"]], "next_cursor": result["next_cursor"]}
 
 
 @router.post("/{int:client_id}/assessments", response={201: AssessmentOut}, summary="Record an assessment")
 def assessment_create(request: AuthedRequest, client_id: int, payload: AssessmentIn) -> Status:
     assessment = services.assessment_create(actor=_actor(request), client_id=client_id, **payload.dict())
-    return Status(201, assessment_out(assessment))
+    system = display_unit_system(viewer=request.user, client_id=assessment.client_id)
+    return Status(201, assessment_out(assessment, system))

@@ -1,8 +1,9 @@
 """A person's preferences as their preferences page shows them, staff and clients alike.
 
 Everything is core's `Preferences` row except a client's units: those stay on their client profile
-(`ClientProfile.unit_preference`, which their trainers also set and every progress page reads), so
-there is one place for them; staff's units are on the preferences row.
+(`ClientProfile.unit_preference`, which their trainers also set and the client's own pages read), so
+there is one place for them; staff's units are on the preferences row, and staff read every client's
+weights and lengths in them (`domain.progress.selectors.display_unit_system`).
 """
 
 from __future__ import annotations

@@ -153,8 +153,9 @@ class AssessmentIn(Schema):
 class MeasurementOut(Schema):
     kind: str
     label: str
-    value: float
+    value: float = Field(description="As stored, in `unit` (the kind's metric unit)")
     unit: str
+    display: str = Field(description='The value in the caller\'s units: "220.5 lb", "31.5 in", "45 ml/kg/min"')
 
 
 class AssessmentOut(Schema):

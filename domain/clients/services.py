@@ -26,6 +26,7 @@ from core.people import client_admission_check, user_email_check
 from core.permissions import can, require
 from core.queries import locked_or_404
 from core.studio_time import studio_today
+from core.tokens import people_forget
 from core.validation import FieldErrors
 from domain.clients.models import (
     MEASUREMENT_SPECS,
@@ -185,10 +186,16 @@ def client_update(
     if profile.status == ClientStatus.ARCHIVED:
         raise ConflictError(_("This client is archived. Restore them first."), code=ErrorCode.CLIENT_ARCHIVED)
     User.objects.filter(pk=client.pk).update(first_name=first_name, last_name=last_name, phone=phone)
+    people_forget()
     profile.status = status
     profile.save(update_fields=["status", "updated_at"])
     if trainers is not None:
+        before = set(ClientTrainer.objects.filter(client=client).values_list("trainer_id", flat=True))
         _assign_trainers(client=client, trainers=trainers)
+        if removed := before - {t.pk for t in trainers}:  # their conversations go to the new primary trainer
+            from domain.messaging.services.handover import threads_hand_over  # messaging builds on clients
+
+            threads_hand_over(client=client, removed_ids=removed, successor=trainers[0] if trainers else None)
         audit_record(
             actor=actor, action=AuditAction.CLIENT_SET_TRAINERS, target=client, trainer_ids=[t.pk for t in trainers]
         )
@@ -223,6 +230,7 @@ def client_archive(*, actor: User, client_id: int) -> ClientProfile:
         profile.archived_at = timezone.now()
         profile.save(update_fields=["status", "archived_at", "updated_at"])
         User.objects.filter(pk=client.pk).update(is_active=False)
+        people_forget()  # a bulk update sends no signal: the token path of this process forgets at once
         audit_record(actor=actor, action=AuditAction.CLIENT_ARCHIVE, target=client)
     return profile
 
@@ -238,6 +246,7 @@ def client_restore(*, actor: User, client_id: int) -> ClientProfile:
     profile.archived_at = None
     profile.save(update_fields=["status", "archived_at", "updated_at"])
     User.objects.filter(pk=client.pk).update(is_active=True)
+    people_forget()
     audit_record(actor=actor, action=AuditAction.CLIENT_RESTORE, target=client)
     return profile
 

@@ -40,7 +40,9 @@ def exercise_list(request: AuthedRequest, filters: Query[ExerciseFilters]) -> di
         starter=filters.starter,
         include_hidden=filters.include_hidden and can(request.user, "library.manage"),
     )
-    return paginate_cursor(exercises, cursor=filters.cursor, limit=filters.limit, order=("name", "id"))
+    return paginate_cursor(
+        exercises, cursor=filters.cursor, limit=filters.limit, order=("name", "id"), shape=ExerciseOut
+    )
 
 
 @router.post("/exercises", response={201: ExerciseOut}, summary="Add an exercise of the studio's own")

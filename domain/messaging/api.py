@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.http import AuthedRequest
+from core.preferences import preferences_of
 from domain.messaging import schemas, selectors, services
 from domain.messaging.catalog import WORDINGS
 from domain.messaging.models import TemplateOverride
@@ -185,7 +186,9 @@ def notification_read(request: AuthedRequest, payload: MarkReadIn) -> object:
 
 def _preference(user: object) -> dict[str, object]:
     pref = services.preference_of(user)  # type: ignore[arg-type]  # the signed-in User
-    return {name: getattr(pref, name) for name in PreferenceIo.model_fields}
+    account = preferences_of(user)  # language and zone: the account's, the one store
+    found = {name: getattr(pref, name, None) for name in PreferenceIo.model_fields}
+    return {**found, "timezone": account.timezone, "language": account.language}
 
 
 @router.get("/messaging/preferences", response=PreferenceIo, summary="My channels, consent and quiet hours")

@@ -109,8 +109,12 @@ class PreferenceIo(Schema):
     sms_marketing: bool | None = None
     quiet_start: time | None = None
     quiet_end: time | None = None
-    timezone: str | None = Field(None, max_length=64)
-    language: str | None = Field(None, max_length=10)
+    timezone: str | None = Field(
+        None, max_length=64, description="The account's display zone (as /me/preferences; \"\": the studio's)"
+    )
+    language: str | None = Field(
+        None, max_length=10, description="The account's language (as /me/preferences; \"\": the studio's)"
+    )
 
 
 class PushKeysIn(Schema):

@@ -1,8 +1,9 @@
 """/api/v1 nutrition: the calculator, foods and recipes, plans, meal plans, the food log, day summaries
 and adherence. Parse, authorise, call one service or selector, shape the answer.
 
-Who may see which client is decided by `clients.selectors.client_get`; a client outside the asker's scope,
-or from another studio, is a 404 like an id that does not exist.
+Who may see which client is decided by `clients.selectors.client_in_scope` (the role, then the client's
+scope) and, for writes, inside the services; a client outside the asker's scope, or from another studio,
+is a 404 like an id that does not exist.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.http import AuthedRequest
 from core.models import User
 from core.permissions import require
 from core.studio_time import studio_today
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.nutrition import schemas, selectors, services
 from domain.nutrition.calculator import targets_calculate
 from domain.nutrition.schemas import (
@@ -124,15 +125,13 @@ def recipe_update(request: AuthedRequest, recipe_id: int, payload: RecipeIn) -> 
 
 @router.get("/clients/{int:client_id}/foods/recent", response=list[FoodOut], summary="Foods the client logged lately")
 def foods_recent(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     return [schemas.food_out(f) for f in selectors.foods_recent(client=client)]
 
 
 @router.get("/clients/{int:client_id}/foods/favourites", response=list[FoodOut], summary="The client's favourite foods")
 def foods_favourite(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     return [schemas.food_out(f) for f in selectors.foods_favourite(client=client)]
 
 
@@ -159,8 +158,7 @@ def favourite_remove(request: AuthedRequest, client_id: int, food_id: int) -> ob
     summary="The client's plans, newest first",
 )
 def plan_list(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     return [schemas.plan_out(p) for p in selectors.plan_list(client=client)]
 
 
@@ -191,8 +189,7 @@ def plan_create(request: AuthedRequest, client_id: int, payload: NutritionPlanIn
     summary="The plan in force today (404 when the client has none)",
 )
 def plan_current(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     plan = selectors.plan_in_force(client=client, day=studio_today())
     if plan is None:
         raise NotFoundError(_("This client has no nutrition plan in force."), code=ErrorCode.NO_NUTRITION_PLAN)
@@ -249,8 +246,7 @@ def _client_meal_plan(client: User, meal_plan_id: int) -> dict[str, object]:
 
 @router.get("/clients/{int:client_id}/meal-plans", response=list[MealPlanSummaryOut], summary="The client's meal plans")
 def client_meal_plans(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     return list(selectors.meal_plans_of(client=client))
 
 
@@ -260,8 +256,7 @@ def client_meal_plans(request: AuthedRequest, client_id: int) -> object:
     summary="One of the client's meal plans, with totals against the plan in force",
 )
 def client_meal_plan(request: AuthedRequest, client_id: int, meal_plan_id: int) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     return _client_meal_plan(client, meal_plan_id)
 
 
@@ -290,8 +285,7 @@ def log_delete(request: AuthedRequest, entry_id: int) -> object:
     summary="A day's log by meal, totals and what remains of the day's targets",
 )
 def day_detail(request: AuthedRequest, client_id: int, day: date) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     return schemas.day_out(selectors.day_summary(client=client, day=day))
 
 
@@ -301,7 +295,6 @@ def day_detail(request: AuthedRequest, client_id: int, day: date) -> object:
     summary="Weekly adherence: days within range of energy and protein targets / days with a plan",
 )
 def adherence(request: AuthedRequest, client_id: int, query: Query[AdherenceQuery]) -> object:
-    require(request.user, "nutrition.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="nutrition.view")
     weeks = selectors.adherence_weeks(client=client, weeks=query.weeks, today=studio_today())
     return [schemas.week_out(w) for w in weeks]

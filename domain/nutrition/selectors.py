@@ -1,5 +1,6 @@
 """Reads of nutrition: food search, plans in force, a day against its targets, adherence over weeks,
-meal-plan totals. Callers establish that the client is visible to the asker (`clients.selectors.client_get`).
+meal-plan totals. Callers establish that the client is visible to the asker
+(`clients.selectors.client_in_scope` with a nutrition action).
 """
 
 from __future__ import annotations

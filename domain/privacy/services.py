@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
-from core.exceptions import ConflictError, NotFoundError, ValidationError
+from core.exceptions import ConflictError, GoneError, NotFoundError, ValidationError
 from core.models import AuditEvent, Invitation, Preferences, RefreshToken, Role, User
 from core.permissions import require
 from core.privacy import erasers
@@ -96,27 +96,45 @@ def export_token(export: DataExport) -> str:
     return signing.dumps(export.key.hex, salt=SIGNING_SALT)
 
 
+def _export_not_found() -> NotFoundError:
+    return NotFoundError(_("This download link is not valid or has expired."), code=ErrorCode.EXPORT_NOT_FOUND)
+
+
+def _export_expired() -> GoneError:
+    return GoneError(
+        _("This download link has expired and the archive is deleted. Ask for a new export."),
+        code=ErrorCode.EXPORT_EXPIRED,
+    )
+
+
 def export_for_download(*, viewer: User, token: str, ip: str | None = None) -> DataExport:
     """The ready export a signed link names, for someone allowed to download it; audited.
 
     Allowed: whoever asked for it, the client it is about, and for a studio export its owner.
-    Raises NotFoundError (`export_not_found`) for a bad, expired or foreign link.
+    Raises NotFoundError (`export_not_found`, 404) for a bad or foreign link, or an export not ready;
+    GoneError (`export_expired`, 410) when the link or the export has expired, to those allowed only.
     """
-    policy = retention_get()
     try:
-        key = signing.loads(token, salt=SIGNING_SALT, max_age=timedelta(days=policy.export_days))
+        key = signing.loads(token, salt=SIGNING_SALT)  # whose link it is; its age is weighed below
     except signing.BadSignature as exc:
-        raise NotFoundError(
-            _("This download link is not valid or has expired."), code=ErrorCode.EXPORT_NOT_FOUND
-        ) from exc
-    export = DataExport.objects.filter(key=key, status=DataExport.Status.READY).first()
+        raise _export_not_found() from exc
+    export = DataExport.objects.filter(key=key).first()
     allowed = export is not None and (
         export.requested_by_id == viewer.pk
         or export.client_id == viewer.pk
         or (export.kind == DataExport.Kind.STUDIO and viewer.role == Role.OWNER)
     )
-    if export is None or not allowed or export.expires_at is None or export.expires_at <= timezone.now():
-        raise NotFoundError(_("This download link is not valid or has expired."), code=ErrorCode.EXPORT_NOT_FOUND)
+    if export is None or not allowed:
+        raise _export_not_found()
+    try:
+        signing.loads(token, salt=SIGNING_SALT, max_age=timedelta(days=retention_get().export_days))
+    except signing.SignatureExpired as exc:
+        raise _export_expired() from exc
+    expired = export.expires_at is not None and export.expires_at <= timezone.now()
+    if export.status == DataExport.Status.EXPIRED or (export.status == DataExport.Status.READY and expired):
+        raise _export_expired()
+    if export.status != DataExport.Status.READY:
+        raise _export_not_found()
     audit_record(actor=viewer, action=AuditAction.DATA_EXPORT_DOWNLOAD, target=export, ip=ip)
     return export
 

@@ -204,7 +204,9 @@ def template_list(request: AuthedRequest, filters: Query[TemplateFilters]) -> di
     templates = selectors.template_list(
         search=filters.q, goal=filters.goal, level=filters.level, include_archived=filters.include_archived
     )
-    return paginate_cursor(templates, cursor=filters.cursor, limit=filters.limit, order=("name", "id"))
+    return paginate_cursor(
+        templates, cursor=filters.cursor, limit=filters.limit, order=("name", "id"), shape=TemplateSummaryOut
+    )
 
 
 @router.post("/templates", response={201: TemplateOut}, summary="Create a template (the whole document)")

@@ -49,7 +49,7 @@ def type_create(request: AuthedRequest, payload: MetricTypeIn) -> object:
 @router.get("/clients/{client_id}/progress", response=CursorPage[ProgressEntryOut], summary="Check-ins, newest first")
 def entry_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) -> object:
     client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view")
-    system = selectors.client_unit_system(client_id=client.pk)
+    system = selectors.display_unit_system(viewer=request.user, client_id=client.pk)
     page = paginate_cursor(
         selectors.entry_list(client=client), cursor=query.cursor, limit=query.limit, order=("-recorded_on", "-id")
     )
@@ -64,7 +64,9 @@ def entry_list(request: AuthedRequest, client_id: int, query: Query[PageQuery]) 
 def entry_record(request: AuthedRequest, client_id: int, payload: ProgressEntryIn) -> object:
     entry = services.progress_entry_record(actor=request.user, client_id=client_id, data=payload.to_data())
     loaded = selectors.entry_list(client=entry.client).get(pk=entry.pk)
-    return Status(201, schemas.entry_out(loaded, selectors.client_unit_system(client_id=entry.client_id)))
+    return Status(
+        201, schemas.entry_out(loaded, selectors.display_unit_system(viewer=request.user, client_id=entry.client_id))
+    )
 
 
 def _series_page(rows: Any, query: SeriesQuery, system: str) -> dict[str, Any]:
@@ -81,7 +83,7 @@ def _series_page(rows: Any, query: SeriesQuery, system: str) -> dict[str, Any]:
 def measurement_list(request: AuthedRequest, client_id: int, query: Query[SeriesQuery]) -> object:
     client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view")
     rows = selectors.measurement_rows(client=client, type_slug=query.type)
-    return _series_page(rows, query, selectors.client_unit_system(client_id=client.pk))
+    return _series_page(rows, query, selectors.display_unit_system(viewer=request.user, client_id=client.pk))
 
 
 @router.get(
@@ -92,7 +94,7 @@ def measurement_list(request: AuthedRequest, client_id: int, query: Query[Series
 def metric_list(request: AuthedRequest, client_id: int, query: Query[SeriesQuery]) -> object:
     client = client_in_scope(actor=request.user, client_id=client_id, action="progress.view")
     rows = selectors.metric_rows(client=client, type_slug=query.type)
-    return _series_page(rows, query, selectors.client_unit_system(client_id=client.pk))
+    return _series_page(rows, query, selectors.display_unit_system(viewer=request.user, client_id=client.pk))
 
 
 # --- photos ------------------------------------------------------------------------------------

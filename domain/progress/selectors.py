@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError
 from core.models import User
+from core.permissions import is_client
+from core.preferences import preferences_of
 from domain.clients.models import ClientProfile
 from domain.clients.selectors import clients_visible_to
 from domain.progress.models import Measurement, MetricType, PerformanceMetric, ProgressEntry, ProgressPhoto
@@ -26,6 +28,16 @@ def client_unit_system(*, client_id: int) -> str:
     """The client's unit preference ("metric" when they have no profile yet)."""
     preference = ClientProfile.objects.filter(user_id=client_id).values_list("unit_preference", flat=True).first()
     return normalise_system(preference)
+
+
+def display_unit_system(*, viewer: User, client_id: int) -> str:
+    """The units `viewer` reads a client's weights and lengths in: their own. A client reads in their
+    profile's preference; staff in their own preferences (`core.Preferences.units`, metric until they
+    choose), whichever client they look at. Stored values are metric and never change with the viewer.
+    One query (none more than the client's own preference cost before)."""
+    if viewer.pk == client_id or is_client(viewer):
+        return client_unit_system(client_id=viewer.pk)
+    return normalise_system(preferences_of(viewer).units)
 
 
 def metric_types(*, category: str | None = None, include_archived: bool = False) -> QuerySet[MetricType]:

@@ -1,6 +1,7 @@
 """Units: everything is stored metric; people type and read values in their own system.
 
-The client's preference (clients app, `ClientProfile.unit_preference`) decides what a value looks like;
+The viewer's preference decides what a value looks like (`selectors.display_unit_system`: a client's
+profile, or a member of staff's own `core.Preferences.units`);
 the database only ever holds kilograms, centimetres, kilometres and seconds. Conversions are exact
 (the international pound, inch and mile) and stored values keep two decimals, so a value typed in
 pounds and shown in pounds reads as typed: 135 lb -> 61.23 kg -> 135 lb.
@@ -108,8 +109,20 @@ def display(value: Decimal | None, dimension: str, system: str, custom_unit: str
     return f"{number} {unit}".strip()
 
 
+DIMENSION_OF_UNIT: dict[str, str] = {unit: dimension for dimension, unit in METRIC_UNITS.items()}
+
+
+def unit_display(value: Decimal, unit: str, system: str) -> str:
+    """A value stored in a metric `unit` ("kg", "cm", "s", "%"...) as `display` shows it in `system`;
+    a unit we do not convert ("ml/kg/min") reads as stored ("45 ml/kg/min")."""
+    dimension = DIMENSION_OF_UNIT.get(unit)
+    if dimension is None:
+        return f"{_plain(value)} {unit}".strip()
+    return display(value, dimension, system)
+
+
 def load_display(load_kg: Decimal | None, system: str) -> str:
-    """A training load in the client's units ("" for bodyweight work)."""
+    """A training load in the viewer's units ("" for bodyweight work)."""
     if load_kg is None or load_kg == 0:
         return ""
     return display(load_kg, Dimension.MASS, system)

@@ -232,6 +232,7 @@ def appointment_series_create(request: AuthedRequest, payload: AppointmentSeries
         appointment_type_id=payload.appointment_type_id,
         rule=_rule(payload.recurrence),
         notes=payload.notes,
+        override=payload.override,
     )
     return Status(201, {"pattern": result.pattern, "created": result.created, "conflicts": result.conflicts})
 

@@ -213,6 +213,9 @@ class AppointmentSeriesIn(Schema):
     appointment_type_id: int
     recurrence: RecurrenceIn
     notes: str = Field(default="", max_length=2000)
+    override: bool = Field(
+        default=False, description="Staff: book every occurrence even without a pass (each audited)."
+    )
 
 
 class PatternOut(Schema):

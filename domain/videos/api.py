@@ -4,6 +4,10 @@ annotations, status, compare, and the signed file addresses.
 Upload in three steps so a 200 MB clip never passes through a web worker in one request:
 `POST /videos/upload` answers where to send the file (a presigned POST to the bucket, or chunks of at
 most VIDEO_CHUNK_BYTES to `PUT /videos/{id}/upload`); then `POST /videos/{id}/upload/complete`.
+
+Who may do what on which video is decided inside the services and selectors (`video_get`,
+`client_in_scope`, the services' `require`): a role that may not is a 403, a video or client outside the
+asker's scope, or another studio's id, a 404 like an id that does not exist.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 from core.http import AuthedRequest
 from core.permissions import require
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.videos import schemas, selectors, services
 from domain.videos import storage as files
 from domain.videos.models import Video
@@ -57,7 +61,6 @@ def _page(rows: QuerySet[Video], query: QueueQuery | ListQuery, order: tuple[str
     summary="Start an upload: the video's row and where to send the file",
 )
 def upload_start(request: AuthedRequest, payload: UploadIn) -> object:
-    require(request.user, "videos.upload")
     video = services.video_upload_start(actor=request.user, data=payload.to_data())
     loaded = selectors.video_get(actor=request.user, video_id=video.pk)
     return Status(201, {"video": schemas.video_out(loaded), "upload": files.upload_target(loaded)})
@@ -65,7 +68,6 @@ def upload_start(request: AuthedRequest, payload: UploadIn) -> object:
 
 @router.get("/videos/{video_id}/upload", response=UploadProgressOut, summary="How many bytes have arrived (resume)")
 def upload_progress(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.upload")
     return schemas.upload_progress_out(selectors.video_get(actor=request.user, video_id=video_id))
 
 
@@ -76,7 +78,6 @@ def upload_progress(request: AuthedRequest, video_id: int) -> object:
     summary="One chunk of the file (raw body, `Content-Range: bytes start-end/total`)",
 )
 def upload_chunk(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.upload")
     match = CONTENT_RANGE.match(request.headers.get("Content-Range", ""))
     length = int(request.headers.get("Content-Length") or 0)
     if not match or int(match[2]) - int(match[1]) + 1 != length:
@@ -100,14 +101,12 @@ def upload_chunk(request: AuthedRequest, video_id: int) -> object:
     summary="The file has arrived: check it (ffprobe) and process it",
 )
 def upload_complete(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.upload")
     services.video_upload_complete(actor=request.user, video_id=video_id)
     return Status(202, schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id)))
 
 
 @router.post("/videos/{video_id}/retry", response={202: VideoOut}, summary="Process a failed video again")
 def retry(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.upload")
     services.video_retry(actor=request.user, video_id=video_id)
     return Status(202, schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id)))
 
@@ -127,15 +126,13 @@ def queue(request: AuthedRequest, query: Query[QueueQuery]) -> object:
 
 @router.get("/videos/compare", response={200: CompareOut}, summary="Two videos of one exercise")
 def compare(request: AuthedRequest, a: int, b: int) -> object:
-    require(request.user, "videos.view")
     first, second = selectors.compare_pair(actor=request.user, first_id=a, second_id=b)
     return {"first": schemas.video_out(first), "second": schemas.video_out(second)}
 
 
 @router.get("/clients/{client_id}/videos", response=CursorPage[VideoOut], summary="A client's videos, newest first")
 def client_videos(request: AuthedRequest, client_id: int, query: Query[ListQuery]) -> object:
-    require(request.user, "videos.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="videos.view")
     return _page(selectors.video_list(client=client, exercise_id=query.exercise_id), query, ("-created_at", "-id"))
 
 
@@ -160,7 +157,6 @@ def media(request: HttpRequest, token: str) -> HttpResponseBase:
 
 @router.get("/videos/{video_id}", response=VideoDetailOut, summary="A video with its thread, annotations, history")
 def detail(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)
     return {
         **schemas.video_out(video),
@@ -172,28 +168,24 @@ def detail(request: AuthedRequest, video_id: int) -> object:
 
 @router.delete("/videos/{video_id}", response={204: None}, summary="Delete a video and its files")
 def delete(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.delete")
     services.video_delete(actor=request.user, video_id=video_id)
     return Status(204, None)
 
 
 @router.put("/videos/{video_id}/status", response={200: VideoOut}, summary="Move the review (staff)")
 def status(request: AuthedRequest, video_id: int, payload: StatusIn) -> object:
-    require(request.user, "videos.review")
     services.video_status_change(actor=request.user, video_id=video_id, status=payload.status, note=payload.note)
     return schemas.video_out(selectors.video_get(actor=request.user, video_id=video_id))
 
 
 @router.get("/videos/{video_id}/feedback", response=list[FeedbackOut], summary="The comments thread")
 def feedback_list(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)
     return [schemas.feedback_out(f) for f in selectors.feedback_list(video=video)]
 
 
 @router.post("/videos/{video_id}/feedback", response={201: FeedbackOut}, summary="Add a comment")
 def feedback_add(request: AuthedRequest, video_id: int, payload: FeedbackIn) -> object:
-    require(request.user, "videos.comment")
     item = services.video_feedback_add(actor=request.user, video_id=video_id, body=payload.body)
     return Status(201, schemas.feedback_out(item))
 
@@ -205,7 +197,6 @@ def feedback_add(request: AuthedRequest, video_id: int, payload: FeedbackIn) -> 
     summary="Annotations in time order",
 )
 def annotation_list(request: AuthedRequest, video_id: int) -> object:
-    require(request.user, "videos.view")
     video = selectors.video_get(actor=request.user, video_id=video_id)
     return [schemas.annotation_out(a) for a in selectors.annotation_list(video=video)]
 
@@ -216,14 +207,12 @@ def annotation_list(request: AuthedRequest, video_id: int) -> object:
     summary="Annotate a frame: text and/or vector shapes (staff)",
 )
 def annotation_create(request: AuthedRequest, video_id: int, payload: AnnotationIn) -> object:
-    require(request.user, "videos.annotate")
     item = services.video_annotation_create(actor=request.user, video_id=video_id, data=payload.to_data())
     return Status(201, schemas.annotation_out(item))
 
 
 @router.put("/videos/{video_id}/annotations/{annotation_id}", response={200: AnnotationOut}, summary="Change one")
 def annotation_update(request: AuthedRequest, video_id: int, annotation_id: int, payload: AnnotationIn) -> object:
-    require(request.user, "videos.annotate")
     item = services.video_annotation_update(
         actor=request.user, video_id=video_id, annotation_id=annotation_id, data=payload.to_data()
     )
@@ -232,6 +221,5 @@ def annotation_update(request: AuthedRequest, video_id: int, annotation_id: int,
 
 @router.delete("/videos/{video_id}/annotations/{annotation_id}", response={204: None}, summary="Remove one")
 def annotation_delete(request: AuthedRequest, video_id: int, annotation_id: int) -> object:
-    require(request.user, "videos.annotate")
     services.video_annotation_delete(actor=request.user, video_id=video_id, annotation_id=annotation_id)
     return Status(204, None)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, ValidationError
 from core.models import User
+from core.permissions import require
 from domain.clients.selectors import clients_visible_to
 from domain.videos.models import Processing, ReviewStatus, Video, VideoAnnotation, VideoFeedback, VideoStatusChange
 
@@ -24,7 +25,9 @@ def videos_visible_to(actor: User) -> QuerySet[Video]:
 
 
 def video_get(*, actor: User, video_id: int, for_update: bool = False) -> Video:
-    """One video the actor may see (locked when `for_update`), or NotFoundError."""
+    """One video the actor may see (locked when `for_update`). Raises PermissionDeniedError (403) for a role
+    that may not view videos, NotFoundError (404) for a video outside the actor's scope or another studio's."""
+    require(actor, "videos.view")
     videos = videos_visible_to(actor).filter(pk=video_id)
     video = (videos.select_for_update() if for_update else videos.select_related("client", "exercise")).first()
     if video is None:
@@ -50,7 +53,8 @@ def review_queue(
 
 
 def video_list(*, client: User, exercise_id: int | None = None) -> QuerySet[Video]:
-    """A client's videos, newest first (the caller has established the client is visible)."""
+    """A client's videos, newest first: `client` is what `domain.clients.selectors.client_in_scope`
+    (action "videos.view") returned, or a video's client that `video_get` found visible."""
     videos = Video.objects.filter(client=client).select_related("client", "exercise")
     if exercise_id is not None:
         videos = videos.filter(exercise_id=exercise_id)

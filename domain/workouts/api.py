@@ -1,7 +1,8 @@
 """/api/v1 workout logging: parse, authorise, call one service or selector, shape the answer.
 
-Who may see which client is decided by the selectors (`client_get`, `workout_get`); an id outside
-the asker's scope, or from another studio, is a 404 like an id that does not exist.
+Who may do what on which client is decided inside the services and selectors (`client_in_scope`,
+`session_get`, `completion_get`): a role that may not is a 403, an id outside the asker's scope, or from
+another studio, a 404 like an id that does not exist.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from ninja import Query, Router, Status
 
 from core.api.pagination import CursorPage, paginate_cursor
 from core.http import AuthedRequest
-from core.permissions import require
-from domain.clients.selectors import client_get
-from domain.programs.selectors import workout_get
-from domain.progress.selectors import client_unit_system
+from core.models import User
+from domain.clients.selectors import client_in_scope
+from domain.progress.selectors import display_unit_system
 from domain.workouts import schemas, selectors, services
 from domain.workouts.schemas import (
     AdhocWorkoutIn,
@@ -30,10 +30,10 @@ from domain.workouts.schemas import (
 router = Router(tags=["workouts"])
 
 
-def _logged(result: services.LoggedWorkout) -> Status:
+def _logged(result: services.LoggedWorkout, viewer: User) -> Status:
     """201 with what the log did (records, program) the first time; 200 with the same completion on a replay."""
     completion = selectors.completion_loaded(completion_id=result.completion.pk)
-    body = schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
+    body = schemas.completion_out(completion, display_unit_system(viewer=viewer, client_id=completion.client_id))
     program = None
     if result.program is not None:
         applied = result.program
@@ -58,11 +58,12 @@ def _logged(result: services.LoggedWorkout) -> Status:
 
 @router.get("/workouts/{workout_id}", response=WorkoutOut, summary="A scheduled workout, and its log once done")
 def workout_detail(request: AuthedRequest, workout_id: int) -> object:
-    require(request.user, "workouts.view")
-    session = workout_get(actor=request.user, session_id=workout_id)
+    session = selectors.session_get(actor=request.user, session_id=workout_id)
     client_id = session.client_program.client_id
     return schemas.workout_out(
-        session, selectors.completion_of_session(session_id=session.pk), client_unit_system(client_id=client_id)
+        session,
+        selectors.completion_of_session(session_id=session.pk),
+        display_unit_system(viewer=request.user, client_id=client_id),
     )
 
 
@@ -72,8 +73,9 @@ def workout_detail(request: AuthedRequest, workout_id: int) -> object:
     summary="Log a scheduled workout (the whole log at once; the same idempotency key again returns 200)",
 )
 def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLogIn) -> object:
-    require(request.user, "workouts.log")
-    return _logged(services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()))
+    return _logged(
+        services.workout_complete(actor=request.user, session_id=workout_id, data=payload.to_data()), request.user
+    )
 
 
 @router.post(
@@ -82,9 +84,8 @@ def workout_complete(request: AuthedRequest, workout_id: int, payload: WorkoutLo
     summary="Log an ad-hoc workout outside the program",
 )
 def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWorkoutIn) -> object:
-    require(request.user, "workouts.log")
     data = payload.to_data(name=payload.name)
-    return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data))
+    return _logged(services.workout_log_adhoc(actor=request.user, client_id=client_id, data=data), request.user)
 
 
 @router.get(
@@ -93,9 +94,8 @@ def workout_log_adhoc(request: AuthedRequest, client_id: int, payload: AdhocWork
     summary="Logged workouts, newest first (cursor pagination)",
 )
 def workout_history(request: AuthedRequest, client_id: int, query: Query[HistoryQuery]) -> object:
-    require(request.user, "workouts.view")
-    client = client_get(actor=request.user, client_id=client_id)
-    system = client_unit_system(client_id=client.pk)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="workouts.view")
+    system = display_unit_system(viewer=request.user, client_id=client.pk)
     page = paginate_cursor(
         selectors.workout_history(client=client),
         cursor=query.cursor,
@@ -107,9 +107,8 @@ def workout_history(request: AuthedRequest, client_id: int, query: Query[History
 
 @router.get("/workout-completions/{completion_id}", response=CompletionOut, summary="One logged workout")
 def completion_detail(request: AuthedRequest, completion_id: int) -> object:
-    require(request.user, "workouts.view")
     completion = selectors.completion_get(actor=request.user, completion_id=completion_id)
-    return schemas.completion_out(completion, client_unit_system(client_id=completion.client_id))
+    return schemas.completion_out(completion, display_unit_system(viewer=request.user, client_id=completion.client_id))
 
 
 @router.get(
@@ -118,10 +117,9 @@ def completion_detail(request: AuthedRequest, completion_id: int) -> object:
     summary="Current personal records per exercise (heaviest load, best estimated 1RM, most reps at a load)",
 )
 def personal_records(request: AuthedRequest, client_id: int) -> object:
-    require(request.user, "workouts.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="workouts.view")
     boards = selectors.personal_records(client=client)
-    return schemas.records_board_out(boards, client_unit_system(client_id=client.pk))
+    return schemas.records_board_out(boards, display_unit_system(viewer=request.user, client_id=client.pk))
 
 
 @router.get(
@@ -130,8 +128,7 @@ def personal_records(request: AuthedRequest, client_id: int) -> object:
     summary="Weekly volume and adherence, and the estimated-1RM curve of the most trained lifts",
 )
 def training_summary(request: AuthedRequest, client_id: int, query: Query[SummaryQuery]) -> object:
-    require(request.user, "workouts.view")
-    client = client_get(actor=request.user, client_id=client_id)
+    client = client_in_scope(actor=request.user, client_id=client_id, action="workouts.view")
     weeks = selectors.training_weeks(client=client, weeks=query.weeks)
     lifts = selectors.strength_series(client=client, lifts=query.lifts, since=weeks[0].week_start)
-    return schemas.summary_out(weeks, lifts, client_unit_system(client_id=client.pk))
+    return schemas.summary_out(weeks, lifts, display_unit_system(viewer=request.user, client_id=client.pk))

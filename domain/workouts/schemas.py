@@ -1,5 +1,5 @@
 """API shapes of workout logging. Stored values are metric (`*_kg`); `*_display` fields are the same
-values in the client's unit preference ("225 lb"), so apps need no conversion tables of their own.
+values in the viewer's units ("225 lb"), so apps need no conversion tables of their own.
 Datetimes go out in the studio's zone, with its offset."""
 
 from __future__ import annotations
@@ -349,7 +349,7 @@ def completion_out(completion: WorkoutCompletion, system: str) -> dict[str, Any]
 
 
 def prescription_load(item: Prescription, system: str) -> str:
-    """A prescribed load in the client's units when it is a weight; %1RM and RPE read the same everywhere."""
+    """A prescribed load in the viewer's units when it is a weight; %1RM and RPE read the same everywhere."""
     if item.load_type == LoadType.KG:
         return load_display(item.load_value, system)
     return item.load_display

@@ -1,8 +1,10 @@
 """Reads of logged workouts: history, records, weekly volume and adherence, estimated-1RM series.
 
 Scope is the clients app's: a completion is visible to whoever may see its client (themself, their
-trainers, owners and managers); anything else is "not found". Every read here costs a fixed number of
-queries whatever the history's length (history pages prefetch; charts aggregate in the database).
+trainers, owners and managers); anything else is "not found". Reads by client take the client that
+`domain.clients.selectors.client_in_scope(action="workouts.view")` returned (the callers' first step).
+Every read here costs a fixed number of queries whatever the history's length (history pages prefetch;
+charts aggregate in the database).
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import NotFoundError
 from core.models import User
+from core.permissions import require
 from core.studio_time import studio_today
 from domain.clients.selectors import clients_visible_to
 from domain.library.models import Exercise
 from domain.programs.models import ProgramStatus, SessionExercise, SessionStatus, WorkoutSession
+from domain.programs.selectors import workout_get
 from domain.workouts.models import ExerciseCompletion, LoggedSet, PersonalRecord, RecordKind, WorkoutCompletion
 
 
@@ -40,10 +44,20 @@ def with_detail(completions: QuerySet[WorkoutCompletion]) -> QuerySet[WorkoutCom
 
 
 def completion_get(*, actor: User, completion_id: int) -> WorkoutCompletion:
+    """One logged workout with its detail, if its client is in the actor's scope. Raises
+    PermissionDeniedError (403) for a role that may not view workouts, NotFoundError (404) otherwise."""
+    require(actor, "workouts.view")
     completion = with_detail(completions_visible_to(actor)).filter(pk=completion_id).first()
     if completion is None:
         raise NotFoundError(_("Workout log not found."))
     return completion
+
+
+def session_get(*, actor: User, session_id: int) -> WorkoutSession:
+    """A scheduled workout with its exercises, if its program's client is in the actor's scope. Raises
+    PermissionDeniedError (403) for a role that may not view workouts, NotFoundError (404) otherwise."""
+    require(actor, "workouts.view")
+    return workout_get(actor=actor, session_id=session_id)
 
 
 def completion_loaded(*, completion_id: int) -> WorkoutCompletion:

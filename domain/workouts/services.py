@@ -31,7 +31,7 @@ from core.permissions import require
 from core.studio_time import studio_zone
 from core.validation import FieldErrors
 from domain.clients.models import UnitSystem
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.library.models import Exercise
 from domain.programs.models import LoadType, SessionExercise, WorkoutSession
 from domain.programs.progression import SetResult
@@ -396,7 +396,11 @@ def _log(
 
 @transaction.atomic
 def workout_complete(*, actor: User, session_id: int, data: WorkoutLogData) -> LoggedWorkout:
-    """Log a scheduled session (by the client, or by staff who may see the client) and drive the program."""
+    """Log a scheduled session (by the client, or by staff who may see the client) and drive the program.
+
+    Raises PermissionDeniedError (403) for a role that may not log, NotFoundError (404) for a session
+    outside the actor's scope (or another studio's id), ValidationError / ConflictError for the log."""
+    require(actor, "workouts.log")
     visible = workout_get(actor=actor, session_id=session_id)  # NotFoundError outside the actor's scope
     require(actor, "workouts.log", visible.client_program)
     session = WorkoutSession.objects.select_related("client_program__client").get(pk=visible.pk)
@@ -426,8 +430,10 @@ def workout_complete(*, actor: User, session_id: int, data: WorkoutLogData) -> L
 
 @transaction.atomic
 def workout_log_adhoc(*, actor: User, client_id: int, data: WorkoutLogData) -> LoggedWorkout:
-    """Log a workout outside any program (a class, a hotel gym session): records and volume, no program."""
-    client = client_get(actor=actor, client_id=client_id)  # NotFoundError outside the actor's scope
-    require(actor, "workouts.log", client)
+    """Log a workout outside any program (a class, a hotel gym session): records and volume, no program.
+
+    Raises PermissionDeniedError (403) for a role that may not log, NotFoundError (404) for a client
+    outside the actor's scope (or another studio's id), ValidationError / ConflictError for the log."""
+    client = client_in_scope(actor=actor, client_id=client_id, action="workouts.log")
     logged, _exercises = _log(client=client, actor=actor, data=data, session=None)
     return logged

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from billing.money import money_format
 from core.csv_export import csv_text
 from core.exceptions import ApplicationError, PermissionDeniedError
-from core.http import AuthedRequest
+from core.http import AuthedRequest, date_param
 from core.permissions import can
 from core.studio_time import studio_today
 from domain.analytics import inbox, selectors, services
@@ -87,11 +87,10 @@ def hours(minutes: int) -> str:
 
 
 def date_range(request: AuthedRequest) -> tuple[date, date]:
-    try:
-        end = date.fromisoformat(request.GET["end"]) if request.GET.get("end") else studio_today()
-        start = date.fromisoformat(request.GET["start"]) if request.GET.get("start") else end - timedelta(days=29)
-    except ValueError as exc:
-        raise Http404(_("Choose dates as YYYY-MM-DD.")) from exc
+    end = date_param(request.GET["end"]) if request.GET.get("end") else studio_today()
+    start = date_param(request.GET["start"]) if request.GET.get("start") else end and end - timedelta(days=29)
+    if start is None or end is None:
+        raise Http404(_("Choose dates as YYYY-MM-DD."))
     try:
         selectors.range_check(start, end)
     except ApplicationError as exc:
@@ -154,6 +153,7 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
                 for name, amount in summary.revenue_by_package.items()
             ],
         ),
+        _class_types_table(days, summary),
         Table(
             "trainers",
             _("Trainers"),
@@ -207,6 +207,54 @@ def _studio_tables(request: AuthedRequest, start: date, end: date) -> list[Table
             [[g.label, str(g.ratings), str(g.average)] for g in ratings],
         ),
     ]
+
+
+def _class_types_table(days: list[Any], summary: selectors.StudioSummary) -> Table:
+    """Class utilisation per class type, then the studio's total (the figure at the top)."""
+    types = summary.class_utilisation_by_type
+    total = [
+        _("All classes"),
+        str(sum(d.class_sessions for d in days)),
+        str(sum(d.class_capacity for d in days)),
+        str(sum(d.class_checkins for d in days)),
+        str(sum(d.class_no_shows for d in days)),
+        pct(summary.class_utilisation),
+        pct(summary.class_utilisation_booked),
+    ]
+    return Table(
+        "class_types",
+        _("Class utilisation by class type"),
+        _(
+            "Utilisation: check-ins ÷ seats of the classes held (not cancelled) in the period; with no-shows: "
+            "(check-ins + no-shows) ÷ seats. The last row is the whole studio."
+        ),
+        [
+            _("Class type"),
+            _("Classes"),
+            _("Seats"),
+            _("Check-ins"),
+            _("No-shows"),
+            _("Utilisation"),
+            _("With no-shows"),
+        ],
+        [
+            *[
+                [
+                    t.name,
+                    str(t.sessions),
+                    str(t.capacity),
+                    str(t.checkins),
+                    str(t.no_shows),
+                    pct(t.utilisation),
+                    pct(t.utilisation_booked),
+                ]
+                for t in types
+            ],
+            total,
+        ]
+        if days
+        else [],
+    )
 
 
 def _csv(table: Table) -> HttpResponse:

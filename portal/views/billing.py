@@ -25,6 +25,7 @@ from billing.platform.services import (
 )
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
+from core.http import id_param
 from tenants.hosts import studio_url
 from tenants.http import StudioRequest
 
@@ -65,7 +66,7 @@ def _act(request: StudioRequest, action: Callable[[], object], done: str) -> Htt
 @page_requires("studio.manage_billing")
 @require_POST
 def plan_change(request: StudioRequest) -> HttpResponse:
-    price = PlanPrice.objects.filter(pk=request.POST.get("price") or 0, active=True).first()
+    price = PlanPrice.objects.filter(pk=id_param(request.POST.get("price")) or 0, active=True).first()
     if price is None:
         messages.error(request, _("Choose one of the plans offered."))
         return _back(request)

@@ -20,6 +20,8 @@ from core.permissions import can, is_client
 from domain.clients import selectors, services
 from domain.clients.models import ClientStatus
 from domain.programs.selectors import program_list_for_client, template_list
+from domain.progress.selectors import display_unit_system
+from domain.progress.units import unit_display
 from portal.forms import AssessmentForm, ClientAddForm, ClientProfileForm, ContactForm, GoalForm, HealthHistoryForm
 from portal.views.common import form_saved, found
 from tenants.http import StudioRequest
@@ -60,6 +62,16 @@ def client_list(request: StudioRequest) -> HttpResponse:
     )
 
 
+def _assessments_shown(viewer: User, client: User) -> list[Any]:
+    """The client's assessments, each measurement with `shown`: its value in the viewer's units."""
+    system = display_unit_system(viewer=viewer, client_id=client.pk)
+    assessments = list(selectors.assessment_list(client=client))
+    for assessment in assessments:
+        for measurement in assessment.measurements.all():
+            measurement.shown = unit_display(measurement.value, measurement.unit, system)  # type: ignore[attr-defined]  # for the page
+    return assessments
+
+
 def _page(request: StudioRequest, client: User, *, status: int = 200, **bound: forms.Form) -> HttpResponse:
     """The client page, with any bound (invalid) form in place of its blank one."""
     actor: User = request.user
@@ -83,7 +95,7 @@ def _page(request: StudioRequest, client: User, *, status: int = 200, **bound: f
         "private": private,
         "history": history,
         "goals": selectors.goal_list(client=client),
-        "assessments": selectors.assessment_list(client=client),
+        "assessments": _assessments_shown(actor, client),
         "contacts": selectors.emergency_contact_list(client=client),
         "programs": program_list_for_client(client=client),
         "templates": template_list() if can(actor, "programs.assign") else [],

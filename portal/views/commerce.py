@@ -24,9 +24,10 @@ from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
-from core.models import Role, User
+from core.http import id_param
+from core.models import User
 from core.permissions import can
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope, clients_visible_to
 from portal.views.common import found
 from tenants.http import StudioRequest
 
@@ -203,17 +204,19 @@ def _staff(request: StudioRequest) -> None:
 def sales_desk(request: StudioRequest) -> HttpResponse:
     _staff(request)
     client = None
-    client_id = _int(request.GET.get("client"))
+    client_id = id_param(request.GET.get("client"))
     if client_id:
-        client = found(client_get, actor=request.user, client_id=client_id)
-    clients = User.objects.filter(role=Role.CLIENT, is_active=True).order_by("first_name", "last_name")[:500]
-    overdue = [{"invoice": i, "due": _money(i.amount_due, i.currency)} for i in selectors.overdue_invoices()[:50]]
+        client = found(client_in_scope, actor=request.user, client_id=client_id, action="commerce.view_all")
+    seen = clients_visible_to(request.user, include_archived=True)  # a trainer's own clients; every one for managers
+    clients = seen.filter(is_active=True).order_by("first_name", "last_name")[:500]
+    overdue_rows = selectors.overdue_invoices(viewer=request.user)[:50]
+    overdue = [{"invoice": i, "due": _money(i.amount_due, i.currency)} for i in overdue_rows]
     context = {
         "clients": clients,
         "client": client,
         "packages": selectors.package_list(),
         "overdue": overdue,
-        "recent_payments": [] if client else _payment_rows(selectors.payment_list()[:30]),
+        "recent_payments": [] if client else _payment_rows(selectors.payment_list(viewer=request.user)[:30]),
         "methods": [("cash", _("Cash")), ("bank_transfer", _("Bank transfer")), ("other", _("Other"))],
         **(_wallet_context(client) if client else {}),
     }
@@ -226,7 +229,7 @@ def _desk(client_id: int | None) -> str:
 
 @_acting("portal:sales_desk")
 def desk_sell(request: StudioRequest) -> str:
-    client_id, package_id = _int(request.POST.get("client")), _int(request.POST.get("package"))
+    client_id, package_id = id_param(request.POST.get("client")), id_param(request.POST.get("package"))
     if not (client_id and package_id):
         messages.error(request, _("Choose a client and a package."))
         return ""

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -100,12 +100,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 CONSENTS = [
-    ("email_service", _lazy("Email: bookings, payments, replies")),
-    ("email_marketing", _lazy("Email: news and offers")),
-    ("push_service", _lazy("Phone notifications: bookings, payments, replies")),
-    ("push_marketing", _lazy("Phone notifications: news and offers")),
-    ("sms_service", _lazy("Text messages: bookings, payments, replies")),
-    ("sms_marketing", _lazy("Text messages: news and offers")),
+    ("email_service", gettext_lazy("Email: bookings, payments, replies")),
+    ("email_marketing", gettext_lazy("Email: news and offers")),
+    ("push_service", gettext_lazy("Phone notifications: bookings, payments, replies")),
+    ("push_marketing", gettext_lazy("Phone notifications: news and offers")),
+    ("sms_service", gettext_lazy("Text messages: bookings, payments, replies")),
+    ("sms_marketing", gettext_lazy("Text messages: news and offers")),
 ]
 
 
@@ -118,12 +118,12 @@ def _time_or_none(value: str) -> time | None:
 
 @page_requires("notifications.preferences")
 def notification_settings(request: StudioRequest) -> HttpResponse:
-    """What a person is sent, where, and when not (consent per channel and kind, quiet hours, zone)."""
+    """What a person is sent, where, and when not (consent per channel and kind, quiet hours). The zone of
+    the quiet hours is the person's display zone, set on their preferences page (one store)."""
     if request.method == "POST":
         changes: dict[str, Any] = {name: name in request.POST for name, _label in CONSENTS}
         changes["quiet_start"] = _time_or_none(request.POST.get("quiet_start", ""))
         changes["quiet_end"] = _time_or_none(request.POST.get("quiet_end", ""))
-        changes["timezone"] = request.POST.get("timezone", "")
         try:
             services.preference_update(actor=request.user, changes=changes)
         except ApplicationError as exc:
@@ -143,7 +143,7 @@ def notification_settings(request: StudioRequest) -> HttpResponse:
         "subscribe": "/api/v1/messaging/push/subscriptions",
         "texts": texts,
     }
-    context = {"consents": consents, "pref": pref, "push": push}
+    context = {"consents": consents, "pref": pref, "push": push, "zone": services.zone_of(pref).key}
     return render(request, "portal/messaging/settings.html", context)
 
 

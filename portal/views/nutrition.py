@@ -18,12 +18,11 @@ from django.views.decorators.cache import never_cache
 
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
-from core.http import AuthedRequest
+from core.http import AuthedRequest, date_param
 from core.models import Role, User
-from core.permissions import require
 from core.studio_time import studio_today
 from domain.clients.models import ClientProfile
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.nutrition import schemas, selectors, services
 from domain.nutrition.calculator import targets_calculate
 from domain.progress.selectors import measurement_series
@@ -79,11 +78,8 @@ def adherence_chart(client: User) -> Any:
 
 def _day_param(request: HttpRequest) -> date:
     today = studio_today()
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return today
-    return day if today - timedelta(days=366) <= day <= today else today
+    day = date_param(request.GET.get("date"))
+    return day if day and today - timedelta(days=366) <= day <= today else today
 
 
 @never_cache
@@ -204,8 +200,7 @@ def _page(
 def client_nutrition(request: StudioRequest, client_id: int) -> HttpResponse:
     """GET: the page. POST action=calculate: the calculator's result and working, copied into the plan form.
     POST action=save: a new plan (the one in force is superseded). POST action=assign: a meal plan."""
-    client = found(client_get, actor=request.user, client_id=client_id)
-    require(request.user, "nutrition.manage_plans", client)
+    client = found(client_in_scope, actor=request.user, client_id=client_id, action="nutrition.manage_plans")
     if request.method != "POST":
         return _page(request, client)
     action = request.POST.get("action")

@@ -17,9 +17,10 @@ from core.exceptions import ApplicationError, NotFoundError
 from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.permissions import can, is_client
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.privacy import services
 from domain.privacy.models import DataExport
+from portal.views.common import found
 from tenants.http import StudioRequest
 
 
@@ -69,10 +70,7 @@ def my_data(request: StudioRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def client_privacy(request: StudioRequest, client_id: int) -> HttpResponse:
     """Staff: ask for a client's export; the owner: erase the client (typed name + confirmation)."""
-    try:
-        client = client_get(actor=request.user, client_id=client_id)
-    except NotFoundError as exc:
-        raise Http404 from exc
+    client = found(client_in_scope, actor=request.user, client_id=client_id, action="privacy.export")
     erase_form = EraseForm(request.POST if request.POST.get("action") == "erase" else None)
     if request.method == "POST" and request.POST.get("action") == "export":
         services.client_export_request(actor=request.user, client_id=client.pk, ip=client_ip(request))
@@ -124,13 +122,15 @@ def privacy_settings(request: StudioRequest) -> HttpResponse:
     return render(request, "portal/privacy/settings.html", {"form": form, "exports": exports})
 
 
-@page_requires("privacy.export")
+@page_requires("privacy.export", bearer=True)
 def export_download(request: StudioRequest, token: str) -> HttpResponse:
-    """The archive behind a signed link, for whoever may download it; 404 otherwise (also once expired)."""
+    """The archive behind a signed link, for whoever may download it: signed in (the link from the email),
+    or an app sending its bearer token (the API's `download_url`). Otherwise a page that says why: 404 for
+    a bad link or someone else's, 410 once it has expired."""
     try:
         export = services.export_for_download(viewer=request.user, token=token, ip=client_ip(request))
     except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+        return render(request, "portal/privacy/export_gone.html", {"message": exc.message}, status=exc.status_code)
     stamp = export.ready_at.strftime("%Y-%m-%d") if export.ready_at else "export"
     filename = f"{request.tenant.slug}-{export.kind}-data-{stamp}.zip"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # streamed, an HttpResponseBase

@@ -127,12 +127,12 @@ def template_assign(request: StudioRequest, template_id: int) -> HttpResponse:
         clients=clients,
         initial={"client_id": chosen, "start_date": studio_today()},
     )
-    if request.method == "POST" and form.is_valid():
-        client = found(client_in_scope, actor=actor, client_id=form.cleaned_data["client_id"], action="programs.assign")
+    if request.method == "POST" and form.is_valid():  # the choices are the actor's clients; the service checks too
+        client_id = form.cleaned_data["client_id"]
         try:
             result = services.template_assign(
                 template_id=template.pk,
-                client_id=client.pk,
+                client_id=client_id,
                 actor=actor,
                 assignment_type=form.cleaned_data["assignment_type"],
                 start_date=form.cleaned_data["start_date"],
@@ -140,10 +140,8 @@ def template_assign(request: StudioRequest, template_id: int) -> HttpResponse:
         except ApplicationError as exc:
             form_add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("%(program)s assigned to %(client)s.") % {"program": template.name, "client": client.full_name},
-            )
+            names = {"program": template.name, "client": dict(clients)[client_id]}
+            messages.success(request, _("%(program)s assigned to %(client)s.") % names)
             if result.warnings:
                 messages.warning(request, _("Check the contraindication warnings on the program page."))
             return redirect("portal:program_detail", program_id=result.program.pk)

@@ -151,7 +151,7 @@ def _page(
     request: StudioRequest, client: User, *, check_in: CheckInForm | None = None, photo: PhotoForm | None = None
 ) -> HttpResponse:
     actor: User = request.user
-    system = progress.client_unit_system(client_id=client.pk)
+    system = progress.display_unit_system(viewer=request.user, client_id=client.pk)
     own = actor.pk == client.pk
     today = studio_today()
     types = progress.metric_types()
@@ -214,7 +214,7 @@ def _back(request: HttpRequest, client: User) -> HttpResponse:
 @page_requires("progress.record")
 def progress_check_in(request: StudioRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    system = progress.client_unit_system(client_id=client.pk)
+    system = progress.display_unit_system(viewer=request.user, client_id=client.pk)
     form = CheckInForm(request.POST, types=progress.metric_types(), system=system, today=studio_today())
     if form.is_valid():
         try:

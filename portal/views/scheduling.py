@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
+from core.http import date_param, id_param
 from core.permissions import is_studio_staff
 from core.preferences import preferences_of
 from core.studio_time import studio_zone
@@ -56,10 +57,7 @@ def _acting(view: Callable[..., str | None]) -> Callable[..., HttpResponse]:
 
 
 def _local_date(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return date_param(value) or default
 
 
 @login_required
@@ -209,9 +207,9 @@ def appointment_attendance(request: StudioRequest, appointment_id: int) -> str:
 def book(request: StudioRequest) -> HttpResponse:
     """Pick a trainer, a type and a date; see the open slots; book one."""
     trainers = list(selectors.trainer_list())
-    trainer_id = _int(request.GET.get("trainer"))
+    trainer_id = id_param(request.GET.get("trainer"))
     types = list(selectors.appointment_type_list(trainer_id=trainer_id)) if trainer_id else []
-    type_id = _int(request.GET.get("type"))
+    type_id = id_param(request.GET.get("type"))
     today = timezone.localdate(timezone=studio_zone())
     day = _local_date(request.GET.get("date"), today)
     found: list[selectors.Slot] = []
@@ -249,13 +247,6 @@ def book(request: StudioRequest) -> HttpResponse:
             "uses": uses,
         },
     )
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @_acting

@@ -24,7 +24,7 @@ from core.http import id_param
 from core.models import Role, User
 from core.permissions import can
 from core.studio_time import studio_zone
-from domain.clients.selectors import client_get
+from domain.clients.selectors import client_in_scope
 from domain.videos import schemas, selectors, services
 from domain.videos.models import TRANSITIONS, ReviewStatus
 from portal.views.common import found
@@ -89,7 +89,8 @@ def my_videos(request: StudioRequest) -> HttpResponse:
 @page_requires("videos.view")
 def client_videos(request: StudioRequest, client_id: int) -> HttpResponse:
     """Staff: one client's videos, and an upload on the client's behalf."""
-    return _videos_page(request, found(client_get, actor=request.user, client_id=client_id))
+    client = found(client_in_scope, actor=request.user, client_id=client_id, action="videos.view")
+    return _videos_page(request, client)
 
 
 @page_requires("videos.review")
@@ -144,8 +145,10 @@ def video_detail(request: StudioRequest, video_id: int) -> HttpResponse:
 @require_POST
 @page_requires("videos.comment")
 def video_comment(request: StudioRequest, video_id: int) -> HttpResponse:
+    """Add a comment; a video outside the person's scope is a 404 (as the player's page is), other refusals
+    come back as a message on the player."""
     try:
-        services.video_feedback_add(actor=request.user, video_id=video_id, body=request.POST.get("body", ""))
+        found(services.video_feedback_add, actor=request.user, video_id=video_id, body=request.POST.get("body", ""))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("portal:video_detail", video_id=video_id)
@@ -154,8 +157,10 @@ def video_comment(request: StudioRequest, video_id: int) -> HttpResponse:
 @require_POST
 @page_requires("videos.review")
 def video_status(request: StudioRequest, video_id: int) -> HttpResponse:
+    """Move the review (staff); a video outside the person's scope is a 404, other refusals a message."""
     try:
-        services.video_status_change(
+        found(
+            services.video_status_change,
             actor=request.user,
             video_id=video_id,
             status=request.POST.get("status", ""),
@@ -174,11 +179,11 @@ def video_compare(request: StudioRequest) -> HttpResponse:
     first, second = request.GET.get("a", ""), request.GET.get("b", "")
     if id_param(first) is None or id_param(second) is None:
         return redirect("portal:my_videos")
-    try:
-        pair = selectors.compare_pair(actor=request.user, first_id=int(first), second_id=int(second))
+    try:  # a video outside the person's scope is a 404, like the player's page
+        pair = found(selectors.compare_pair, actor=request.user, first_id=int(first), second_id=int(second))
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("portal:video_detail", video_id=int(first)) if exc.status_code != 404 else redirect("/")
+        return redirect("portal:video_detail", video_id=int(first))
     videos = [schemas.video_out(v) for v in pair]
     return _render(
         request,

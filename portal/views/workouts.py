@@ -18,7 +18,7 @@ from core.decorators import page_requires
 from core.permissions import is_client
 from core.studio_time import studio_today
 from domain.programs.selectors import workout_get
-from domain.progress.selectors import client_unit_system
+from domain.progress.selectors import display_unit_system
 from domain.progress.units import unit_label
 from domain.workouts import schemas, selectors
 from domain.workouts.models import Mood
@@ -66,7 +66,7 @@ def my_workouts(request: StudioRequest) -> HttpResponse:
     if not is_client(request.user):
         return redirect("portal:client_list")
     client = request.user
-    system = client_unit_system(client_id=client.pk)
+    system = display_unit_system(viewer=request.user, client_id=client.pk)
     recent = [schemas.completion_out(c, system) for c in selectors.workout_history(client=client)[:10]]
     set_videos_attach(recent)
     return render(
@@ -87,7 +87,7 @@ def workout_log(request: StudioRequest, workout_id: int) -> HttpResponse:
     """The logger (mobile first): the client, or staff who may see them, logs set by set."""
     session = found(workout_get, actor=request.user, session_id=workout_id)
     client_id = session.client_program.client_id
-    system = client_unit_system(client_id=client_id)
+    system = display_unit_system(viewer=request.user, client_id=client_id)
     workout = schemas.workout_out(session, selectors.completion_of_session(session_id=session.pk), system)
     if workout["completion"]:
         set_videos_attach([workout["completion"]])

@@ -158,6 +158,10 @@
       state.typingTimer = setTimeout(() => ($("#typing").textContent = ""), 3000);
     } else if (event.type === "thread.created") {
       loadThreads();
+    } else if (event.type === "thread.closed") {
+      // taken off the conversation (the client moved to another trainer): it leaves the list and the page
+      if (event.thread === state.thread) window.location.assign("/messages/");
+      else loadThreads();
     }
   }
 

@@ -253,7 +253,11 @@
   function payload() {
     const finishedAt = new Date();
     const minutes = Math.round((finishedAt - new Date(state.startedAt)) / 60000);
-    const numberOrNull = (value) => (value === "" || value === null || value === undefined ? null : value);
+    // Inputs hold text. Counts go as JSON numbers (the API refuses "8" for an integer); loads and RPE stay
+    // decimal strings, which the API takes as exact decimals.
+    const blank = (value) => value === "" || value === null || value === undefined;
+    const numberOrNull = (value) => (blank(value) ? null : value);
+    const integerOrNull = (value) => (blank(value) ? null : Number(value));
     return {
       idempotency_key: state.key,
       started_at: state.startedAt,
@@ -269,8 +273,8 @@
         sets: exercise.skipped
           ? []
           : exercise.sets.map((set) => ({
-              reps: numberOrNull(set.reps),
-              duration_seconds: numberOrNull(set.seconds),
+              reps: integerOrNull(set.reps),
+              duration_seconds: integerOrNull(set.seconds),
               load: numberOrNull(set.load),
               rpe: numberOrNull(set.rpe),
               completed: set.done,

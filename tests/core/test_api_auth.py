@@ -13,6 +13,7 @@ from core.models import AuditEvent, RefreshToken, Role
 from core.tokens import access_token_issue
 from tests.conftest import host_of
 from tests.factories.core import DEFAULT_PASSWORD, ClientFactory, TrainerFactory
+from tests.needs import needs
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,99 @@ def test_openapi_schema_and_docs_are_served(studio_client):
         assert f"/api/v1/auth/{path}" in paths
     assert "BearerAuth" in str(schema.json()["components"]) or "bearer" in str(schema.json()["components"]).lower()
     assert studio_client.get("/api/v1/docs").status_code == 200
+
+
+@needs("redis")
+def test_the_api_throttle_costs_one_redis_round_trip(api_client, studio_owner, monkeypatch, tenant):
+    """INCR + EXPIRE NX pipelined on the cache backend itself (`cache` is a proxy: an isinstance check on it
+    never matched, and every request paid Django's add + exists + incr, three round trips)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from redis.connection import Connection
+
+    assert isinstance(caches["default"], RedisCache)
+    # one redis.Redis per pool (core.cache), not one built per operation (~170 callbacks registered each time)
+    assert caches["default"]._cache.get_client() is caches["default"]._cache.get_client(write=True)
+    client = api_client(studio_owner)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    sent: list[object] = []
+    real_send = Connection.send_packed_command
+    monkeypatch.setattr(
+        Connection, "send_packed_command", lambda conn, *a, **k: sent.append(a) or real_send(conn, *a, **k)
+    )
+    assert client.get("/api/v1/auth/me").status_code == 200
+    assert len(sent) == 1
+
+
+@pytest.fixture
+def cached_people(monkeypatch):
+    """The token path's person cache on (1 s), empty, on a clock the test moves: `now[0] += 0.5`."""
+    from django.test import override_settings
+
+    from core import tokens
+
+    now = [5000.0]
+    monkeypatch.setattr(tokens, "clock", lambda: now[0])
+    tokens._people.clear()
+    with override_settings(PERSON_CACHE_SECONDS=1):
+        yield now
+    tokens._people.clear()
+
+
+def test_the_tokens_person_is_read_once_a_second_per_process(cached_people, api_client, studio_owner, tenant):
+    from tests.querycount import count_queries
+
+    client = api_client(studio_owner)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    with count_queries() as queries:
+        assert client.get("/api/v1/auth/me").status_code == 200
+    assert not [sql for sql in queries.sql if "core_user" in sql]
+    cached_people[0] += 1.01
+    with count_queries() as queries:
+        assert client.get("/api/v1/auth/me").status_code == 200
+    assert len([sql for sql in queries.sql if "core_user" in sql]) == 1
+
+
+def test_a_deactivation_elsewhere_reaches_the_token_within_the_second(cached_people, api_client, tenant):
+    from core.models import User
+
+    trainer = TrainerFactory()
+    client = api_client(trainer)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    User.objects.filter(pk=trainer.pk).update(is_active=False)  # another process: no signal reaches this one
+    cached_people[0] += 0.9
+    assert client.get("/api/v1/auth/me").status_code == 200  # still what this process knew
+    cached_people[0] += 0.11
+    refused = client.get("/api/v1/auth/me")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "account_inactive"
+
+
+def test_a_change_through_this_process_is_seen_at_once(cached_people, api_client, studio_owner, tenant):
+    from domain.clients.services import client_archive
+
+    person = ClientFactory()
+    client = api_client(person)
+    assert client.get("/api/v1/auth/me").status_code == 200
+    trainer = TrainerFactory()
+    trainer.first_name = "Renamed"
+    trainer.save()  # a saved person: forgotten at commit (the test's transaction runs on_commit at once below)
+    from core import tokens
+
+    assert tokens._people  # nothing forgotten before the commit
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda callback, *a, **k: callback())
+        client_archive(actor=studio_owner, client_id=person.pk)  # a bulk update inside: forgotten by hand
+    assert not tokens._people
+    assert client.get("/api/v1/auth/me").status_code == 401
+
+
+def test_each_request_gets_its_own_person(cached_people, studio_owner, tenant):
+    from core import tokens
+
+    first = tokens._active_person(studio_owner.pk)
+    first.first_name = "Edited but never saved"
+    second = tokens._active_person(studio_owner.pk)
+    assert second is not first
+    assert second.first_name == studio_owner.first_name
+    assert not second._state.adding

@@ -67,6 +67,44 @@ def test_every_kind_of_response_carries_the_policy(studio, host, path, status):
     assert _directives(response)["script-src"][0] == "'self'"
 
 
+def test_a_response_without_a_nonce_carries_exactly_django_csps_policy(studio_client):
+    """core.csp builds the common header once; it must be the very string django-csp builds per response."""
+    from csp.utils import build_policy
+
+    first = studio_client.get("/healthz")
+    second = studio_client.get("/api/v1/auth/me")
+    assert first["Content-Security-Policy"] == build_policy()
+    assert second["Content-Security-Policy"] == build_policy()
+    assert "nonce-" not in first["Content-Security-Policy"]
+
+
+def test_a_changed_policy_is_built_anew(studio_client):
+    directives = {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'", "https://cdn.example.test"]}
+    studio_client.get("/healthz")
+    with override_settings(CONTENT_SECURITY_POLICY={"DIRECTIVES": directives}):
+        assert _directives(studio_client.get("/healthz"))["img-src"] == ["'self'", "https://cdn.example.test"]
+    assert "cdn.example.test" not in studio_client.get("/healthz")["Content-Security-Policy"]
+
+
+def test_a_view_that_changes_its_policy_or_is_exempt_is_left_to_django_csp(rf):
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    from core.csp import CSPMiddleware
+
+    @csp_update({"img-src": ["https://maps.example.test"]})
+    def with_update(request):
+        return HttpResponse("ok")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("ok")
+
+    updated = CSPMiddleware(with_update)(rf.get("/"))
+    assert "https://maps.example.test" in updated["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in CSPMiddleware(exempt)(rf.get("/"))
+
+
 def test_the_api_docs_are_served_from_our_static_files(studio_client):
     page = studio_client.get("/api/v1/docs").content.decode()
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)

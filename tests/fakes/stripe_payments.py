@@ -7,6 +7,7 @@ Each handler is `(fake, params, account, **path_groups) -> dict | (status, dict)
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from tests.fakes.stripe_server import FakeStripe, StripeFakeError
@@ -15,9 +16,28 @@ route = FakeStripe.route
 
 
 # --- cards saved by Checkout (setup_future_usage) --------------------------------------------------------
-def card_save_for(fake: FakeStripe, session: dict[str, Any], intent: dict[str, Any], account: str | None) -> None:
-    """Paying a session whose intent has `setup_future_usage`: a card payment method is attached to the
-    session's customer (created when `customer_creation` is "always"), as Stripe does."""
+BRANDS = {"3": "amex", "4": "visa", "5": "mastercard"}
+
+
+def card_details(number: str, account: str | None) -> dict[str, Any]:
+    """A PaymentMethod's `card` for a card number, as Stripe shows it: brand, last 4, expiry and the
+    `fingerprint`, the same for the same number on one account (and different on another)."""
+    digest = hashlib.sha256(f"{account}:{number}".encode()).hexdigest()[:16]
+    brand = BRANDS.get(number[:1], "unknown")
+    return {"brand": brand, "last4": number[-4:], "exp_month": 12, "exp_year": 2030, "fingerprint": digest}
+
+
+def card_save_for(
+    fake: FakeStripe,
+    session: dict[str, Any],
+    intent: dict[str, Any],
+    account: str | None,
+    *,
+    number: str = "4242424242424242",
+) -> None:
+    """Paying a session whose intent has `setup_future_usage`: a new card payment method (for the card
+    `number`) is attached to the session's customer (created when `customer_creation` is "always"), as
+    Stripe does: paying twice with one card makes two payment methods with one fingerprint."""
     if not intent.get("setup_future_usage"):
         return
     customer = session.get("customer")
@@ -32,7 +52,7 @@ def card_save_for(fake: FakeStripe, session: dict[str, Any], intent: dict[str, A
             "object": "payment_method",
             "type": "card",
             "customer": customer,
-            "card": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030},
+            "card": card_details(number, account),
         },
         account=account,
     )

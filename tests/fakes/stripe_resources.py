@@ -255,8 +255,9 @@ def checkout_get(fake: FakeStripe, params: dict[str, Any], account: str | None, 
     return fake.get(sid, account=account, kind="checkout.session")
 
 
-def checkout_complete(fake: FakeStripe, session_id: str) -> dict[str, Any]:
-    """What paying on the hosted page does: the intent succeeds and checkout.session.completed is sent."""
+def checkout_complete(fake: FakeStripe, session_id: str, *, card: str = "4242424242424242") -> dict[str, Any]:
+    """What paying on the hosted page does with the card number `card`: the intent succeeds (a card kept for
+    off-session use is saved with its fingerprint) and checkout.session.completed is sent."""
     account = fake.owner[session_id]
     session = fake.get(session_id, account=account, kind="checkout.session")
     if session["status"] != "open":
@@ -265,7 +266,7 @@ def checkout_complete(fake: FakeStripe, session_id: str) -> dict[str, Any]:
         from tests.fakes.stripe_payments import card_save_for
 
         intent = fake.get(session["payment_intent"], account=account, kind="payment_intent")
-        card_save_for(fake, session, intent, account)
+        card_save_for(fake, session, intent, account, number=card)
         payment_intent_succeed(fake, intent, account=account)
     session.update(status="complete", payment_status="paid")
     fake.emit("checkout.session.completed", session, account=account)

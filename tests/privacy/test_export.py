@@ -107,8 +107,8 @@ def test_an_expired_export_link_stops_working_and_the_archive_goes(
     clock.shift(timedelta(days=8))
     with django_capture_on_commit_callbacks(execute=True):
         assert retention_apply()["exports"] == 1
-    # then the link answers 404 and the archive is deleted
-    assert web.get(path).status_code == 404
+    # then the link answers 410 (gone, and says so) and the archive is deleted
+    assert web.get(path).status_code == 410
     export.refresh_from_db()
     assert export.status == DataExport.Status.EXPIRED
     from django.core.files.storage import default_storage

@@ -154,8 +154,9 @@ class Payment(TimeStampedModel):
 
 
 class Refund(models.Model):
-    """Money given back on a payment: recorded by a manager (a card refund is then sent to Stripe), or made
-    in the Stripe dashboard and recorded from its events. A refund Stripe fails or cancels no longer counts."""
+    """Money given back on a payment: recorded by a manager (a card refund is then sent to Stripe), made
+    in the Stripe dashboard and recorded from its events, or a chargeback lost (`dispute`: the bank took the
+    money back; one row per dispute). A refund Stripe fails or cancels no longer counts."""
 
     class Status(models.TextChoices):
         SUCCEEDED = "succeeded", _("Refunded")
@@ -166,6 +167,9 @@ class Refund(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUCCEEDED)
     reason = models.CharField(max_length=500, blank=True)
     stripe_refund_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    dispute = models.OneToOneField(
+        "payments.PaymentDispute", on_delete=models.PROTECT, null=True, blank=True, related_name="refund"
+    )
     created_by = models.ForeignKey(PEOPLE, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField()
 

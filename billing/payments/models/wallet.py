@@ -233,17 +233,30 @@ class BookingFee(TimeStampedModel):
 
 
 class SavedCard(TimeStampedModel):
-    """A card on file (a Stripe payment method on the studio's connected account) used for renewals and fees."""
+    """A card on file (a Stripe payment method on the studio's connected account) used for renewals and fees.
+
+    One row per card and customer: `fingerprint` is Stripe's `card.fingerprint` (the same card number on
+    one account), so the same card saved again replaces the older payment method (see saved_card_store).
+    """
 
     client = models.ForeignKey(PEOPLE, on_delete=models.CASCADE, related_name="saved_cards")
     stripe_customer_id = models.CharField(max_length=64)
     stripe_payment_method_id = models.CharField(max_length=64, unique=True)
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
+    stripe_created = models.DateTimeField(null=True, blank=True)  # when Stripe made the payment method
     brand = models.CharField(max_length=20, blank=True)
     last4 = models.CharField(max_length=4, blank=True)
     is_default = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-is_default", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_customer_id", "fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="one_saved_card_per_fingerprint",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.brand} •••• {self.last4}"

@@ -23,6 +23,7 @@ from billing.payments.services.entitlements import (
     entitlement_consume,
     entitlement_decide,
     entitlement_settle,
+    override_granted,
 )
 from core.db import tenant_connection
 from core.error_codes import ErrorCode
@@ -71,7 +72,7 @@ def booking_preview(*, client: User, ref: BookingRef, now: datetime | None = Non
 def waitlist_check(*, actor: User, ref: BookingRef, override: bool = False, now: datetime | None = None) -> None:
     """Joining a waitlist needs what a seat would (nothing is held until promotion)."""
     decision = entitlement_decide(client=ref.client, bookable=ref.bookable, now=now)
-    if not decision.allowed and not override:
+    if not decision.allowed and not override_granted(actor=actor, override=override):
         raise EntitlementRequired(decision.message, code=ErrorCode(decision.code), extra=decision.extra)
 
 

@@ -170,6 +170,14 @@ def _lock_client(client: User) -> None:
     User.objects.select_for_update(no_key=True).filter(pk=client.pk).values_list("pk", flat=True).first()
 
 
+def override_granted(*, actor: User, override: bool) -> bool:
+    """Whether a booking's `override` counts: only staff's (owners, managers, trainers; the booking service
+    has already found the client within the actor's reach, so a trainer only for their clients). A
+    client's override is never granted: the engine decides their booking as any other. Every booking path
+    (a single booking, a class seat or waitlist place, a series' occurrences) asks here."""
+    return override and is_studio_staff(actor)
+
+
 def entitlement_consume(
     *,
     actor: User,
@@ -189,7 +197,7 @@ def entitlement_consume(
     decision = entitlement_decide(client=client, bookable=bookable, now=now)
     booking = {"appointment_id": appointment_id, "participant_id": participant_id}
     if not decision.allowed:
-        if override and is_studio_staff(actor):
+        if override_granted(actor=actor, override=override):
             use = BookingUse.objects.create(
                 client=client,
                 source=BookingUse.Source.OVERRIDE,

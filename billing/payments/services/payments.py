@@ -148,9 +148,15 @@ def payment_refund(
 
 @transaction.atomic
 def fee_waive(*, actor: User, fee_id: int, now: datetime | None = None) -> BookingFee:
-    """Staff waive a pending fee (within the waive window, before it is charged)."""
+    """Staff waive a pending fee (within the waive window, before it is charged) of a client they may see.
+
+    Raises PermissionDeniedError (403) for clients, NotFoundError (404) for a fee of a client outside the
+    actor's scope (another trainer's) as for an unknown id, ConflictError when it is no longer pending."""
+    from domain.clients.selectors import clients_visible_to  # on use, as billing's other services import domain
+
     _ensure_staff(actor)
-    fee = BookingFee.objects.select_for_update().filter(pk=fee_id).first()
+    visible = clients_visible_to(actor, include_archived=True)
+    fee = BookingFee.objects.select_for_update().filter(pk=fee_id, client__in=visible).first()
     if fee is None:
         raise NotFoundError(_("No such fee."), code=ErrorCode.FEE_NOT_FOUND)
     if fee.status != BookingFee.Status.PENDING:
@@ -189,8 +195,13 @@ def fee_charge(*, fee_id: int, now: datetime | None = None) -> Invoice | None:
 
 @transaction.atomic
 def strikes_forgive(*, actor: User, client_id: int, strike_id: int | None = None, now: datetime | None = None) -> int:
-    """Forgive one strike, or all of the client's (reset); any block they caused lifts. Returns how many."""
-    _ensure_staff(actor)
+    """Forgive one strike, or all of the client's (reset); any block they caused lifts. Returns how many.
+
+    Raises PermissionDeniedError (403) for a role that may not (clients), NotFoundError (404) for a client
+    outside the actor's scope (another trainer's, another studio's id) or a strike id of nobody's here."""
+    from domain.clients.selectors import client_in_scope  # on use, as billing's other services import domain
+
+    client_in_scope(actor=actor, client_id=client_id, action="commerce.record_payment")
     strikes = Strike.objects.filter(client_id=client_id, forgiven_at__isnull=True)
     if strike_id is not None:
         strikes = strikes.filter(pk=strike_id)

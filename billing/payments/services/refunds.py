@@ -21,6 +21,7 @@ from billing.payments.models import ClientPack, CreditMovement, Invoice, Payment
 from core.models import User
 
 COUNTING = ("succeeded", "pending", "requires_action")  # Stripe refund statuses whose money is on its way back
+DISPUTE_LOST = "lost"  # Stripe's final status of a chargeback the bank decided for the cardholder
 
 
 def _refunded(payment: Payment, amount: int) -> None:
@@ -119,11 +120,12 @@ def card_refunds_sync(*, intent_id: str, refunds: list[dict[str, Any]], now: dat
 
 
 @transaction.atomic
-def dispute_record(*, dispute: dict[str, Any]) -> PaymentDispute | None:
+def dispute_record(*, dispute: dict[str, Any], now: datetime | None = None) -> PaymentDispute | None:
     """Record a chargeback on one of our card payments, or bring its status up to date (Stripe's dict, as
-    re-read from Stripe). None when the disputed charge is not one of our payments."""
+    re-read from Stripe). A dispute that is `lost` is booked as a refund of the disputed amount, once
+    (`dispute_lost_book`); a won one books nothing. None when the disputed charge is not one of our payments."""
     intent_id = dispute.get("payment_intent") or ""
-    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
+    payment = _payment_by_intent(intent_id) if intent_id else None
     if payment is None:
         return None
     due = (dispute.get("evidence_details") or {}).get("due_by")
@@ -138,4 +140,25 @@ def dispute_record(*, dispute: dict[str, Any]) -> PaymentDispute | None:
             "evidence_due_by": datetime.fromtimestamp(int(due), tz=UTC) if due else None,
         },
     )
+    if row.status == DISPUTE_LOST:
+        dispute_lost_book(payment=payment, dispute=row, now=now or timezone.now())
     return row
+
+
+def dispute_lost_book(*, payment: Payment, dispute: PaymentDispute, now: datetime) -> Refund | None:
+    """Book a lost chargeback as a refund of the disputed amount: the payment's and invoice's refunded
+    totals, the studio's refunds (analytics) and, per the policy, the credits it paid for, exactly as a
+    refund does. Once per dispute (`Refund.dispute` is unique, checked under the payment's lock), however
+    often Stripe tells us; at most what is left to refund. None when nothing is booked (already booked,
+    the payment not succeeded, or nothing left). Call inside the event's transaction, payment locked."""
+    if payment.status != Payment.Status.SUCCEEDED or Refund.objects.filter(dispute=dispute).exists():
+        return None
+    amount = min(dispute.amount, payment.amount - payment.amount_refunded)
+    if amount <= 0:
+        return None
+    refund = Refund.objects.create(
+        payment=payment, amount=amount, reason=_("Chargeback lost"), dispute=dispute, created_at=now
+    )
+    _refunded(payment, amount)
+    refund_revoke_credits(invoice_id=payment.invoice_id, actor=None, now=now)
+    return refund

@@ -85,8 +85,9 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """A person's channels, consent, quiet hours, zone and language. No row: the defaults (service messages
-    on every channel, marketing on none, no quiet hours, the studio's zone and language)."""
+    """A person's channels, consent and quiet hours. No row: the defaults (service messages on every
+    channel, marketing on none, no quiet hours). Quiet hours are wall-clock times in the person's display
+    zone, and messages speak their language: both are core's `Preferences`, the one store."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
@@ -98,10 +99,8 @@ class Preference(models.Model):
     sms_service = models.BooleanField(default=True)
     sms_marketing = models.BooleanField(default=False)
     marketing_consented_at = models.DateTimeField(null=True, blank=True)
-    quiet_start = models.TimeField(null=True, blank=True)  # local wall-clock time in `timezone`
+    quiet_start = models.TimeField(null=True, blank=True)  # local wall-clock time in the person's zone
     quiet_end = models.TimeField(null=True, blank=True)
-    timezone = models.CharField(max_length=64, blank=True)  # empty: the studio's
-    language = models.CharField(max_length=10, blank=True)  # empty: the studio's
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

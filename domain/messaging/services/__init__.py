@@ -21,6 +21,7 @@ from domain.messaging.services.preferences import (
     quiet_until,
     unsubscribe,
     unsubscribe_token,
+    zone_of,
 )
 from domain.messaging.services.templates import (
     template_override_reset,
@@ -78,4 +79,5 @@ __all__ = [
     "thread_typing",
     "unsubscribe",
     "unsubscribe_token",
+    "zone_of",
 ]

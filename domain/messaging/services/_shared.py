@@ -24,3 +24,9 @@ def participation(*, actor: User, thread_id: int, lock: bool = False) -> Partici
 
 def participant_ids(thread_id: int) -> list[int]:
     return list(Participant.objects.filter(thread_id=thread_id).values_list("user_id", flat=True))
+
+
+def pair_key(a: int, b: int) -> str:
+    """The key of the one direct thread of two people ("<smaller id>-<larger id>")."""
+    low, high = sorted((a, b))
+    return f"{low}-{high}"

@@ -58,8 +58,9 @@ def studio_base_url() -> str:
 
 
 def _language(pref: Preference) -> str:
+    """The person's language (their account preferences: the one store), else the studio's."""
     studio = getattr(tenant_connection, "tenant", None)
-    return person_setting(pref, "language") or getattr(studio, "locale", None) or settings.LANGUAGE_CODE
+    return person_setting(pref.user_id, "language") or getattr(studio, "locale", None) or settings.LANGUAGE_CODE
 
 
 def _context(user: User, context: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,9 @@
-"""A person's channels, consent and quiet hours; unsubscribe links; Web Push devices."""
+"""A person's channels, consent and quiet hours; unsubscribe links; Web Push devices.
+
+Language and time zone are not messaging's: they are the person's account preferences (core.Preferences,
+`core.preferences`), the one store every page, email, push, SMS and reminder reads. Messaging's API and
+settings still accept them for compatibility and write them there.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from core.exceptions import ValidationError
 from core.models import Preferences as CorePreferences
 from core.models import User
 from core.permissions import require
-from core.preferences import supported_language, zone_known
+from core.preferences import preferences_of, preferences_update, supported_language, zone_known
 from core.studio_time import studio_zone
 from domain.messaging.models import Preference, PushSubscription
 
@@ -34,12 +39,30 @@ def _invalid(field: str, message: str) -> ValidationError:
     return ValidationError(message, code=ErrorCode.PREFERENCE_INVALID, fields={field: message})
 
 
+def _account_changes(changes: dict[str, Any]) -> dict[str, str]:
+    """The `timezone` / `language` of `changes`, checked (ValidationError `preference_invalid` by field)."""
+    found: dict[str, str] = {}
+    if changes.get("timezone") is not None:
+        zone = changes["timezone"].strip()
+        if zone and not zone_known(zone):
+            raise _invalid("timezone", _("Unknown time zone."))
+        found["timezone"] = zone
+    if changes.get("language") is not None:
+        language = changes["language"].strip()
+        if language and supported_language(language) is None:
+            raise _invalid("language", _("“%(code)s” is not a language we speak.") % {"code": language})
+        found["language"] = supported_language(language) or ""
+    return found
+
+
 @transaction.atomic
 def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
     """Change one's own preferences: consent flags (`email_marketing`, ...), `quiet_start`/`quiet_end`
-    (times, both or neither), `timezone` (IANA name or ""), `language` (one we speak, or ""). Turning a
-    marketing channel on records when consent was given. Raises ValidationError (`preference_invalid`)."""
+    (times, both or neither); `timezone` (IANA name or "") and `language` (one we speak, or "") go to the
+    person's account preferences (core's, audited there). Turning a marketing channel on records when
+    consent was given. Raises ValidationError (`preference_invalid`); nothing changes then."""
     require(actor, "notifications.preferences")
+    account = _account_changes(changes)
     pref, _created = Preference.objects.select_for_update().get_or_create(user=actor)
     for name in CONSENT_FIELDS:
         if name in changes and changes[name] is not None:
@@ -52,32 +75,30 @@ def preference_update(*, actor: User, changes: dict[str, Any]) -> Preference:
         if (start is None) != (end is None) or (start is not None and start == end):
             raise _invalid("quiet_start", _("Give both ends of the quiet hours, and different ones."))
         pref.quiet_start, pref.quiet_end = start, end
-    if changes.get("timezone") is not None:
-        zone = changes["timezone"].strip()
-        if zone and not zone_known(zone):
-            raise _invalid("timezone", _("Unknown time zone."))
-        pref.timezone = zone
-    if changes.get("language") is not None:
-        language = changes["language"].strip()
-        if language and supported_language(language) is None:
-            raise _invalid("language", _("“%(code)s” is not a language we speak.") % {"code": language})
-        pref.language = supported_language(language) or ""
     pref.save()
+    if account:
+        current = preferences_of(actor)
+        preferences_update(
+            actor=actor,
+            language=account.get("language", current.language),
+            timezone=account.get("timezone", current.timezone),
+            week_start=current.week_start,
+            units=current.units,
+        )
     return pref
 
 
-def person_setting(pref: Preference, name: str) -> str:
-    """The person's `timezone` or `language` for notifications: set here, else in their account's
-    preferences (core.Preferences), else "" (the studio's)."""
-    own = getattr(pref, name)
-    if own or pref.user_id is None:
-        return own
-    return CorePreferences.objects.filter(user_id=pref.user_id).values_list(name, flat=True).first() or ""
+def person_setting(user_id: int | None, name: str) -> str:
+    """The person's `timezone` or `language` from their account preferences (core.Preferences), else ""
+    (the studio's). One query; none for an unsaved person."""
+    if user_id is None:
+        return ""
+    return CorePreferences.objects.filter(user_id=user_id).values_list(name, flat=True).first() or ""
 
 
 def zone_of(pref: Preference) -> ZoneInfo:
-    """The person's zone (see `person_setting`), else the studio's."""
-    zone = person_setting(pref, "timezone")
+    """The person's display zone (their account preferences), else the studio's."""
+    zone = person_setting(pref.user_id, "timezone")
     return ZoneInfo(zone) if zone and zone_known(zone) else studio_zone()
 
 

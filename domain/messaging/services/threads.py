@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import AuditAction, audit_record
 from core.error_codes import ErrorCode
-from core.exceptions import NotFoundError, ValidationError
+from core.exceptions import ConflictError, NotFoundError, ValidationError
 from core.models import Role, User
 from core.permissions import STAFF_ROLES, is_client, is_management, is_studio_staff, require
 from domain.clients.selectors import clients_visible_to
@@ -34,7 +34,7 @@ from domain.messaging.models import (
     Thread,
 )
 from domain.messaging.realtime import publish
-from domain.messaging.services._shared import participant_ids, participation
+from domain.messaging.services._shared import pair_key, participant_ids, participation
 from domain.messaging.services.attachments import attachments_clean
 
 
@@ -72,19 +72,18 @@ def thread_direct_open(*, actor: User, other_id: int) -> tuple[Thread, bool]:
     other = User.objects.filter(pk=other_id).first()
     if other is None or not may_message(actor, other):
         raise _recipient_error()
-    low, high = sorted((actor.pk, other.pk))
-    pair_key = f"{low}-{high}"
-    existing = Thread.objects.filter(kind=Thread.Kind.DIRECT, pair_key=pair_key).first()
+    pair = pair_key(actor.pk, other.pk)
+    existing = Thread.objects.filter(kind=Thread.Kind.DIRECT, pair_key=pair).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            thread = Thread.objects.create(kind=Thread.Kind.DIRECT, pair_key=pair_key, created_by=actor)
+            thread = Thread.objects.create(kind=Thread.Kind.DIRECT, pair_key=pair, created_by=actor)
             Participant.objects.bulk_create(
                 [Participant(thread=thread, user_id=user_id) for user_id in (actor.pk, other.pk)]
             )
     except IntegrityError:  # the other person opened it at the same moment
-        return Thread.objects.get(kind=Thread.Kind.DIRECT, pair_key=pair_key), False
+        return Thread.objects.get(kind=Thread.Kind.DIRECT, pair_key=pair), False
     return thread, True
 
 
@@ -132,11 +131,18 @@ def message_send(*, actor: User, thread_id: int, body: str, files: list[Uploaded
 
     The sender has read up to their own message. After commit the participants get a `message.new` event
     and the others a notification (`message.new`). Raises NotFoundError (404) outside the thread,
-    ValidationError (400: `message_empty`, `message_too_long`, `attachment_invalid`)."""
+    ValidationError (400: `message_empty`, `message_too_long`, `attachment_invalid`), ConflictError (409
+    `thread_closed`) in a direct thread whose other person left it (services/handover.py)."""
     require(actor, "messaging.send")
     cleaned = attachments_clean(files or [])
     body = _body_clean(body, has_files=bool(cleaned))
     link = participation(actor=actor, thread_id=thread_id)
+    others = [user_id for user_id in participant_ids(thread_id) if user_id != actor.pk]
+    if not others and link.thread.kind == Thread.Kind.DIRECT:  # its trainer left and nobody took over
+        raise ConflictError(
+            _("Nobody is in this conversation any more. Write to your trainer or the studio."),
+            code=ErrorCode.THREAD_CLOSED,
+        )
     now = timezone.now()
     message = Message.objects.create(thread_id=thread_id, sender=actor, body=body, sent_at=now)
     for item in cleaned:
@@ -152,7 +158,6 @@ def message_send(*, actor: User, thread_id: int, body: str, files: list[Uploaded
         attachment.save()
     Thread.objects.filter(pk=thread_id).update(last_message_at=now)
     Participant.objects.filter(pk=link.pk).update(last_read_message_id=message.pk, last_read_at=now)
-    others = [user_id for user_id in participant_ids(thread_id) if user_id != actor.pk]
     publish([actor.pk, *others], {"type": "message.new", "thread": thread_id, "message": message.pk})
     from domain.messaging.services.notify import notify_many
 

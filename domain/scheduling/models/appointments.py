@@ -59,6 +59,9 @@ class RecurringPattern(TimeStampedModel):
     room = models.CharField(_("room"), max_length=80, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Staff booked the series with an override: its occurrences are booked even when no pass pays for them
+    # (each one audited as an override, as a single booking's), also when the horizon is extended.
+    entitlement_override = models.BooleanField(_("booked with a staff override"), default=False)
     created_by = models.ForeignKey(PEOPLE, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:

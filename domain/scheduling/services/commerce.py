@@ -110,19 +110,20 @@ def promotable(
 
 
 def series_occurrences_consume(
-    appointments: list[Appointment], *, client: User, actor: User, now: datetime
+    appointments: list[Appointment], *, client: User, actor: User, now: datetime, override: bool = False
 ) -> tuple[list[Appointment], list[tuple[datetime, str]]]:
     """Each occurrence of a 1:1 series consumes a pass as one booking does (a credit each, a membership
     visit in its week), in the series' transaction; an occurrence nothing pays for is removed and
-    reported with the engine's reason. Returns (kept, [(start, reason)]). Cancelling an occurrence later
-    returns its credit by the studio's window, like any booking."""
+    reported with the engine's reason, unless staff booked the series with `override` (then it is booked
+    on an override, audited, exactly as a single booking's). Returns (kept, [(start, reason)]). Cancelling
+    an occurrence later returns its credit by the studio's window, like any booking."""
     kept: list[Appointment] = []
     refused: list[tuple[datetime, str]] = []
     for appointment in appointments:
         appointment.client = client
         try:
             with transaction.atomic():
-                commerce.booking_consume(actor=actor, ref=appointment_ref(appointment), now=now)
+                commerce.booking_consume(actor=actor, ref=appointment_ref(appointment), override=override, now=now)
         except EntitlementRequired as no_pass:
             refused.append((appointment.starts_at, no_pass.message))
             continue

@@ -201,7 +201,7 @@ def _generate_appointments(
         created = Appointment.objects.bulk_create(rows)
     client = User.objects.get(pk=client_id)
     created, unpaid = commerce_hooks.series_occurrences_consume(
-        created, client=client, actor=pattern.created_by or client, now=now
+        created, client=client, actor=pattern.created_by or client, now=now, override=pattern.entitlement_override
     )
     for appointment in created:
         reminders_schedule(starts_at=appointment.starts_at, recipient=client, appointment=appointment, now=now)
@@ -277,9 +277,13 @@ def appointment_series_create(
     appointment_type_id: int,
     rule: RecurrenceRule,
     notes: str = "",
+    override: bool = False,
     now: datetime | None = None,
 ) -> SeriesResult:
-    """A recurring 1:1 booking (staff only): occurrences made ahead, the ones that clash reported."""
+    """A recurring 1:1 booking (staff only: owners and managers for any client, a trainer with themself for
+    their clients): occurrences made ahead, the ones that clash reported. Each occurrence is paid for as a
+    single booking is; with `override` the ones no pass pays for are booked too, each audited as an
+    override (the same rule as `appointment_book`'s), now and when the series is extended."""
     require(actor, "scheduling.manage_appointments")
     now = now or timezone.now()
     trainer = trainer_get(trainer_id, for_update=True)
@@ -294,6 +298,7 @@ def appointment_series_create(
         client=client,
         appointment_type=appointment_type,
         notes=notes,
+        entitlement_override=override,
         created_by=actor,
     )
     return series_start(pattern, actor=actor, now=now)
@@ -311,6 +316,7 @@ def series_start(pattern: RecurringPattern, *, actor: User, now: datetime) -> Se
         target=pattern,
         created=len(result.created),
         conflicts=len(result.conflicts),
+        override=pattern.entitlement_override,
     )
     return result
 
@@ -358,6 +364,7 @@ def series_split_and_move(
         client_id=old.client_id,
         appointment_type_id=old.appointment_type_id,
         notes=text_changes.get("notes", old.notes),
+        entitlement_override=old.entitlement_override,
         created_by=actor,
     )
     pattern_end_before(old, pivot)

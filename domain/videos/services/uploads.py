@@ -99,7 +99,8 @@ def video_upload_start(*, actor: User, data: UploadData) -> Video:
 
 
 def _uploading(actor: User, video_id: int) -> Video:
-    """The actor's own upload in progress, locked."""
+    """The actor's own upload in progress, locked: 403 for a role that may not upload, 404 for anyone else's."""
+    require(actor, "videos.upload")
     video = video_get(actor=actor, video_id=video_id, for_update=True)
     if video.uploaded_by_id != actor.pk:
         raise NotFoundError(_("Video not found."))

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from billing.payments import services
 from billing.payments.models import Package
 from core.models import User
 from tests.factories.core import ClientFactory, ManagerFactory
 from tests.factories.payments import MembershipFactory, PackFactory
+from tests.fakes.stripe_webhooks import events_since, webhook_post
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -59,3 +61,26 @@ def buy(manager) -> Callable[..., services.Sale]:
         return sale
 
     return make
+
+
+@pytest.fixture
+def shop(connected_studio, tenant) -> str:
+    """The studio with a connected account (the connection on its schema); its Stripe account id."""
+    from billing.platform.models import ConnectedAccount
+
+    connection.set_tenant(connected_studio)
+    return ConnectedAccount.objects.get(studio=connected_studio).stripe_account_id
+
+
+@pytest.fixture
+def deliver_all(public_client, studio, fake_stripe, django_capture_on_commit_callbacks) -> Callable[[int], None]:
+    """Deliver every event since `mark`, newest first and each twice (replayed, out of order)."""
+
+    def run(mark: int) -> None:
+        events = events_since(fake_stripe, mark)
+        for event in [e for e in reversed(events) for _ in range(2)]:
+            with django_capture_on_commit_callbacks(execute=True):
+                assert webhook_post(public_client, event).status_code == 200
+        connection.set_tenant(studio)
+
+    return run

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from billing.payments import services
 from billing.payments.models import (
@@ -18,62 +17,18 @@ from billing.payments.models import (
     Refund,
     SavedCard,
 )
-from billing.payments.services.cards import payment_checkout_start
 from billing.payments.services.saved_cards import saved_card_remove
-from billing.platform.models import ConnectedAccount
 from core.exceptions import NotFoundError
 from core.models import AuditEvent
+from tests.billing.payments.checkout import at_checkout as _at_checkout
+from tests.billing.payments.checkout import checkout as _checkout
+from tests.billing.payments.checkout import paid_pack as _paid_pack
 from tests.billing.payments.conftest import NOW
 from tests.domain.api_helpers import send
 from tests.factories.core import ClientFactory
 from tests.factories.payments import MembershipFactory, PackFactory
 from tests.fakes.stripe_payments import checkout_expire, dashboard_refund, dispute_close, dispute_open, refund_fail
 from tests.fakes.stripe_resources import checkout_complete
-from tests.fakes.stripe_webhooks import events_since, webhook_post
-
-
-@pytest.fixture
-def shop(connected_studio, tenant):
-    connection.set_tenant(connected_studio)
-    return ConnectedAccount.objects.get(studio=connected_studio).stripe_account_id
-
-
-@pytest.fixture
-def deliver_all(public_client, studio, fake_stripe, django_capture_on_commit_callbacks):
-    """Deliver every event since `mark`, newest first and each twice (replayed, out of order)."""
-
-    def run(mark: int) -> None:
-        events = events_since(fake_stripe, mark)
-        for event in [e for e in reversed(events) for _ in range(2)]:
-            with django_capture_on_commit_callbacks(execute=True):
-                assert webhook_post(public_client, event).status_code == 200
-        connection.set_tenant(studio)
-
-    return run
-
-
-def _checkout(member, invoice_id, **kwargs) -> Payment:
-    return payment_checkout_start(
-        actor=member, invoice_id=invoice_id, success_url="http://x/ok", cancel_url="http://x/", **kwargs
-    )
-
-
-def _at_checkout(member, studio, fake_stripe, finish, deliver_all, **kwargs):
-    """A pack sold and its checkout started; `finish(fake, session_id)` then happens at Stripe, and
-    every event since is delivered. Returns (sale, payment)."""
-    sale = services.package_purchase(
-        actor=member, client_id=member.pk, package_id=PackFactory(currency=studio.currency).pk
-    )
-    payment = _checkout(member, sale.invoice.pk, **kwargs)
-    mark = len(fake_stripe.events)
-    finish(fake_stripe, payment.stripe_checkout_session_id)
-    deliver_all(mark)
-    payment.refresh_from_db()
-    return sale, payment
-
-
-def _paid_pack(member, studio, fake_stripe, deliver_all):
-    return _at_checkout(member, studio, fake_stripe, checkout_complete, deliver_all)
 
 
 def test_an_expired_checkout_cancels_its_payment_grants_nothing_and_a_new_one_starts(

@@ -198,3 +198,98 @@ def test_a_frame_that_is_not_a_json_object_gets_an_error_event_and_the_socket_st
     answers = run_apart(scenario)
     assert [answer["type"] for answer in answers] == ["error"] * 5
     assert answers[-1]["code"] == "thread_not_found"
+
+
+def test_a_trainer_taken_off_a_client_gets_nothing_more_of_their_thread_and_the_new_one_does(world):
+    """The socket side of docs/messaging.md "When a trainer changes"."""
+    from domain.clients.services import client_update
+    from tests.factories.core import ManagerFactory
+
+    def given() -> tuple[int, int, int]:
+        _studio(STUDIO_SLUG)
+        thread, _ = services.thread_direct_open(actor=User.objects.get(pk=world.trainer), other_id=world.client)
+        services.message_send(actor=User.objects.get(pk=world.trainer), thread_id=thread.pk, body="Before")
+        return thread.pk, TrainerFactory(email="next@sockets.test").pk, ManagerFactory(email="boss@sockets.test").pk
+
+    def reassign() -> None:
+        _studio(STUDIO_SLUG)
+        client = User.objects.get(pk=world.client)
+        client_update(
+            actor=User.objects.get(pk=manager_id),
+            client_id=client.pk,
+            first_name=client.first_name,
+            last_name=client.last_name,
+            phone=client.phone,
+            status="active",
+            trainer_ids=[successor_id],
+        )
+
+    def client_writes() -> int:
+        _studio(STUDIO_SLUG)
+        return services.message_send(actor=User.objects.get(pk=world.client), thread_id=thread_id, body="After").pk
+
+    def cleanup() -> None:
+        _studio(STUDIO_SLUG)
+        Thread.objects.filter(participants__user_id=world.client).delete()
+        User.objects.filter(pk__in=[successor_id, manager_id]).delete()
+
+    thread_id, successor_id, manager_id = in_own_connection(given)
+    try:
+        old = _socket(STUDIO_SLUG, _bearer(_token(STUDIO_SLUG, world.trainer)))
+        new = _socket(STUDIO_SLUG, _bearer(_token(STUDIO_SLUG, successor_id)))
+
+        async def scenario() -> tuple[dict, list[dict], bool, dict]:
+            loop = asyncio.get_running_loop()
+            for socket in (old, new):
+                assert (await socket.connect())[0]
+                await socket.receive_json_from(timeout=5)  # hello
+            await loop.run_in_executor(None, lambda: in_own_connection(reassign))
+            closed = await old.receive_json_from(timeout=5)
+            message_id = await loop.run_in_executor(None, lambda: in_own_connection(client_writes))
+            events = [await new.receive_json_from(timeout=5) for _ in range(3)]  # created, message, notification
+            old_silent = await old.receive_nothing(timeout=1)
+            await old.send_json_to({"type": "read", "thread": thread_id, "message": message_id})
+            refused = await old.receive_json_from(timeout=5)
+            await old.disconnect()
+            await new.disconnect()
+            return closed, events, old_silent, refused
+
+        closed, events, old_silent, refused = run_apart(scenario)
+    finally:
+        in_own_connection(cleanup)
+    assert closed == {"type": "thread.closed", "thread": thread_id}
+    assert {"type": "thread.created", "thread": thread_id} in events
+    assert any(e["type"] == "message.new" and e["thread"] == thread_id for e in events)
+    assert old_silent, "the trainer taken off the client still got the thread's events"
+    assert (refused["type"], refused["code"]) == ("error", "thread_not_found")
+
+
+def test_a_socket_idle_for_longer_than_the_layers_blocking_pop_stays_open_and_still_gets_events(world):
+    """redis-py 8 reads with a 5 s socket timeout by default, the channel layer blocks 5 s waiting for an
+    event: every socket quiet for 5 s died with 'Timeout reading from 127.0.0.1:6379' (an ASGI error) and
+    the browser fell back to polling. The layer's Redis connections must outwait its own blocking pop."""
+    from channels.layers import get_channel_layer
+
+    idle = get_channel_layer().brpop_timeout + 2  # type: ignore[union-attr]
+    socket = _socket(STUDIO_SLUG, _session_cookie(STUDIO_SLUG, world.client))
+
+    def send_from_trainer() -> int:
+        _studio(STUDIO_SLUG)
+        trainer = User.objects.get(pk=world.trainer)
+        thread, _ = services.thread_direct_open(actor=trainer, other_id=world.client)
+        return services.message_send(actor=trainer, thread_id=thread.pk, body="Still there?").pk
+
+    async def scenario() -> tuple[bool, list[dict], int]:
+        assert (await socket.connect())[0]
+        await socket.receive_json_from(timeout=5)  # hello
+        quiet = await socket.receive_nothing(timeout=idle)
+        message_id = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: in_own_connection(send_from_trainer)
+        )
+        events = [await socket.receive_json_from(timeout=5) for _ in range(2)]
+        await socket.disconnect()
+        return quiet, events, message_id
+
+    quiet, events, message_id = run_apart(scenario)
+    assert quiet
+    assert any(e["type"] == "message.new" and e["message"] == message_id for e in events)

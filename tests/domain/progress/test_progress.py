@@ -114,10 +114,10 @@ def test_clients_cannot_define_types(client_user):
     assert not MetricType.objects.filter(is_builtin=False).exists()
 
 
-def test_the_api_shows_values_in_the_clients_units(api_client, client_user, trainer):
+def test_the_api_shows_values_in_the_clients_units_to_the_client(api_client, client_user):
     ClientProfile.objects.filter(user=client_user).update(unit_preference=UnitSystem.IMPERIAL)
     body = {"unit_system": "imperial", "measurements": [{"type": "body_weight", "value": "180"}]}
-    response = api_client(trainer).post(
+    response = api_client(client_user).post(
         f"/api/v1/clients/{client_user.pk}/progress", data=json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 201, response.content
