@@ -56,6 +56,11 @@ from tenants import schema_pool
 from tenants.models import PooledSchema, Studio
 
 
+def load() -> str:
+    """The machine's 1-minute load average, printed with every figure (2 cores: above 2, the figures wait for CPU)."""
+    return f"(load {os.getloadavg()[0]:.2f})"
+
+
 def manage(*args: str, settings_module: str = "config.settings.local") -> float:
     """Seconds a `manage.py` command takes from the outside (a new process, as a deploy runs it)."""
     started = time.perf_counter()
@@ -153,7 +158,7 @@ def pages() -> None:
         ("public sign-up page", Client(HTTP_HOST=settings.PLATFORM_DOMAIN), "/signup/"),
     ):
         queries, p50 = page(client, path)
-        print(f"  {label:<32} {queries:>3} queries, p50 {p50:6.1f} ms  [target < 200 ms]")
+        print(f"  {label:<32} {queries:>3} queries, p50 {p50:6.1f} ms  [target < 200 ms] {load()}")
 
 
 def main() -> None:
@@ -170,18 +175,18 @@ def main() -> None:
     noop = manage("migrate_schemas", "--verbosity", "0")
     startup = manage("shell", "--verbosity", "0", "-c", "pass")
     per_schema = reference_per_schema(ARGS.sample)
-    print(f"no-op migrate_schemas (from outside):   {noop:7.1f} s  [target < 60 s]")
+    print(f"no-op migrate_schemas (from outside):   {noop:7.1f} s  [target < 60 s] {load()}")
     print(f"  of which starting Django (manage.py shell -c pass): {startup:.1f} s")
     print(
         f"  reference, django-tenants' standard executor: {per_schema:.2f} s per schema "
-        f"(on {ARGS.sample}) = ~{per_schema * total:.0f} s for {total} schemas"
+        f"(on {ARGS.sample}) = ~{per_schema * total:.0f} s for {total} schemas {load()}"
     )
     if not ARGS.no_new_migration:
         one = manage("migrate_schemas", "--verbosity", "0", settings_module="bench.fleet_settings")
         applied, schemas = in_step("fleet_app")
         print(
             f"one-new-migration migrate_schemas:      {one:7.1f} s  "
-            f"({applied}/{schemas} schemas have it, template and pool included)"
+            f"({applied}/{schemas} schemas have it, template and pool included) {load()}"
         )
         undo_fleet_app()
 
@@ -189,7 +194,7 @@ def main() -> None:
         values = provisioning.timed(method, ARGS.samples)
         print(
             f"studio sign-up by {method:<5} with {ARGS.studios} studios: p50 {percentile(values, 50):.3f} s, "
-            f"max {max(values):.3f} s  [target p50 <= 0.2 s]",
+            f"max {max(values):.3f} s  [target p50 <= 0.2 s] {load()}",
             flush=True,
         )
     pages()
