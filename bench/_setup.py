@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def django_for_bench(db_name: str = "fitwell_bench", *, fresh: bool = True) -> None:
-    """Django on the bench database `db_name`: made anew (or kept, `fresh=False`) and migrated."""
+def django_for_bench(
+    db_name: str = "fitwell_bench", *, fresh: bool = True, settings_hook: Callable[[], None] | None = None
+) -> None:
+    """Django on the bench database `db_name`: made anew (or kept, `fresh=False`) and migrated.
+
+    `settings_hook` runs once the environment is set, before Django reads it (another settings module).
+    """
     from deploy import local
 
     url = local.find_postgres(db_name)
@@ -27,6 +33,8 @@ def django_for_bench(db_name: str = "fitwell_bench", *, fresh: bool = True) -> N
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ["STUDIO_SCHEMA_POOL_SIZE"] = "0"  # the benchmark fills the pool itself, outside the timings
     os.environ["LOG_LEVEL"] = "WARNING"
+    if settings_hook is not None:
+        settings_hook()
     import django
 
     django.setup()

@@ -48,11 +48,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, env: dict[str, str], *, workers: int, threads: int) -> Iterator[int]:
-    """A gunicorn on a free port with deploy/gunicorn.conf.py; yields the port once it answers."""
+def gunicorn(app: str, env: dict[str, str], *, workers: int, threads: int, asgi: bool = False) -> Iterator[int]:
+    """A gunicorn on a free port with deploy/gunicorn.conf.py (or, `asgi`, the image's uvicorn command for
+    `config.asgi`, as deploy/entrypoint.sh runs it); yields the port once it answers."""
     port = free_port()
     env = {**env, "PORT": str(port), "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)}
     command = [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app]
+    if asgi:
+        uvicorn = str(Path(ROOT, ".venv", "bin", "uvicorn"))
+        command = [uvicorn, "config.asgi:application", "--port", str(port), "--workers", str(workers)]
+        command += ["--no-server-header", "--no-access-log", "--log-level", "warning"]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
@@ -182,6 +187,7 @@ def main() -> None:
         "--app-env", action="append", default=[], help="KEY=VALUE for FitWell's server (e.g. DB_CONN_MAX_AGE=0)"
     )
     parser.add_argument("--keep", action="store_true", help="reuse the database (and studio) of an earlier run")
+    parser.add_argument("--asgi", action="store_true", help="FitWell under uvicorn (the image's default web server)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     if not shutil.which("wrk"):
@@ -209,10 +215,11 @@ def main() -> None:
     today = datetime.now(UTC).date()
     with (
         gunicorn("bench.plain.wsgi:application", app_env, **servers) as plain,
-        gunicorn("config.wsgi:application", fitwell_env, **servers) as fitwell,
+        gunicorn("config.wsgi:application", fitwell_env, **servers, asgi=args.asgi) as fitwell,
     ):
         print(
-            f"gunicorn {args.workers} workers x {args.threads} threads per app, wrk {args.connections} connections, "
+            f"{'FitWell on uvicorn (ASGI), plain Django on gunicorn' if args.asgi else 'gunicorn'} "
+            f"{args.workers} workers x {args.threads} threads per app, wrk {args.connections} connections, "
             f"{args.duration:.0f} s per scenario; load average before: {os.getloadavg()[0]:.2f}"
             + (f"; FitWell with {' '.join(args.app_env)}" if args.app_env else "")
         )

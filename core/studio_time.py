@@ -74,6 +74,11 @@ def studio_isoformat(value: datetime | None) -> str | None:
 StudioTime = Annotated[datetime, PlainSerializer(studio_isoformat, return_type=str)]
 """A datetime field of an API schema that is written out in the studio's zone."""
 
+StudioLocalTime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str)]
+"""A datetime already on the studio's wall clock (`studio_local`), written out as it is: `StudioTime` for
+long lists (a month of slots), where looking the studio's zone up again for every value was most of the
+request's CPU. The same text as `StudioTime` for the same instant."""
+
 
 def studio_local(moment: datetime) -> datetime:
     """`moment` (aware, any zone) as the studio's wall clock: same instant, the studio's zone and offset."""

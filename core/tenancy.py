@@ -49,12 +49,16 @@ def queue_after_commit(task: Task, /, **kwargs: Any) -> None:
     transaction.on_commit(send)
 
 
-def studio_base_url() -> str:
-    """Scheme and host of the studio the connection serves (`https://alpha.fitwell.app`), for links in
-    emails sent outside a request (tasks)."""
+def studio_base_url(studio: Any = None) -> str:
+    """Scheme, host and port of a studio (default: the one the connection serves), e.g.
+    `https://alpha.fitwell.app` or `http://alpha.localhost:8000`, for links written outside a request
+    (emails, pushes, tasks). The one place such links are built: the video-review email built its own and
+    lost the development port (`PLATFORM_URL_PORT`), as did the data-export email through this function."""
     from django.conf import settings
 
     from core.db import tenant_connection
 
+    studio = studio if studio is not None else getattr(tenant_connection, "tenant", None)
     protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
-    return f"{protocol}://{tenant_connection.tenant.get_primary_domain().domain}"
+    port = f":{settings.PLATFORM_URL_PORT}" if getattr(settings, "PLATFORM_URL_PORT", "") else ""
+    return f"{protocol}://{getattr(studio, 'slug', '')}.{settings.PLATFORM_DOMAIN}{port}"

@@ -238,10 +238,10 @@ def run(port: int) -> int:
     env.setdefault("PLATFORM_URL_PORT", str(port))  # links in emails written by tasks
     children: list[subprocess.Popen[bytes]] = []
 
-    def spawn(*command: str) -> subprocess.Popen[bytes]:
+    def spawn(*command: str, **extra_env: str) -> subprocess.Popen[bytes]:
         # Each child leads its own process group, so stopping it also stops what it forked
         # (runserver's reloaded server, Celery's pool), whoever signalled us and however.
-        child = subprocess.Popen(list(command), env=env, cwd=ROOT, start_new_session=True)
+        child = subprocess.Popen(list(command), env={**env, **extra_env}, cwd=ROOT, start_new_session=True)
         children.append(child)
         return child
 
@@ -265,10 +265,13 @@ def run(port: int) -> int:
             say(f"  {role:<8} {email}  /  {DEMO_PASSWORD}")
         say("Ctrl-C stops everything started here.")
         # One ASGI server for pages, the API and the messaging WebSockets (config/asgi.py); it reloads on
-        # code changes like runserver did. Production may keep gunicorn (WSGI) beside it: docs/operations.md.
+        # code changes like runserver did. Production serves HTTP from gunicorn, sockets from uvicorn:
+        # docs/operations.md. Without persistent connections, as under the image's `ws`: under ASGI each
+        # executor thread kept its own, and a few busy pages could exhaust PostgreSQL's connections.
         address = ("--host", "0.0.0.0", "--port", str(port))  # noqa: S104 - as runserver 0.0.0.0 was: phones on the LAN
         server = (PYTHON, "-m", "uvicorn", "config.asgi:application", *address)
-        return spawn(*server, "--ws", "websockets-sansio", "--reload", "--reload-dir", str(ROOT)).wait()
+        reload = ("--reload", "--reload-dir", str(ROOT))
+        return spawn(*server, "--ws", "websockets-sansio", *reload, DB_CONN_MAX_AGE="0").wait()
     except KeyboardInterrupt:
         return 0
     finally:

@@ -51,6 +51,10 @@ TOOLS: dict[str, tuple[Callable[[], bool], str]] = {
         "ffmpeg/ffprobe are not on PATH (apt-get install ffmpeg)",
     ),
     "pgbouncer": (lambda: pgbouncer_path() is not None, "pgbouncer is not installed (apt-get install pgbouncer)"),
+    "nginx": (
+        lambda: shutil.which("nginx") is not None or os.path.isfile("/usr/sbin/nginx"),
+        "nginx is not installed (apt-get install nginx-light)",
+    ),
     "gettext": (
         lambda: all(shutil.which(tool) for tool in ("xgettext", "msgmerge", "msgfmt")),
         "GNU gettext (xgettext, msgmerge, msgfmt) is not installed (apt-get install gettext)",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -18,6 +17,7 @@ from core.branding import branding_for
 from core.db import tenant_connection
 from core.emails import branded_email
 from core.preferences import preferences_of
+from core.tenancy import studio_base_url
 
 
 def _context(invoice: Invoice) -> dict[str, Any]:
@@ -49,14 +49,8 @@ def _context(invoice: Invoice) -> dict[str, Any]:
         "total": format_money(invoice.total_amount, invoice.currency),
         "paid": format_money(invoice.amount_paid, invoice.currency),
         "due": format_money(invoice.amount_due, invoice.currency),
-        "branding": branding_for(studio, base_url=base_url()),
+        "branding": branding_for(studio, base_url=studio_base_url()),
     }
-
-
-def base_url() -> str:
-    """Scheme and host of the current studio, for links in emails sent from tasks."""
-    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "https")
-    return f"{protocol}://{tenant_connection.tenant.get_primary_domain().domain}"
 
 
 def invoice_html(invoice: Invoice) -> str:
@@ -67,7 +61,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     """The invoice as PDF bytes (A4), rendered by WeasyPrint from `payments/invoice_pdf.html`."""
     from weasyprint import HTML
 
-    return HTML(string=invoice_html(invoice), base_url=base_url()).write_pdf()
+    return HTML(string=invoice_html(invoice), base_url=studio_base_url()).write_pdf()
 
 
 def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
@@ -85,7 +79,7 @@ def invoice_send(*, invoice_id: int, kind: str, number: int = 0) -> bool:
             to=[invoice.client.email],
             context={**_context(invoice), "person": invoice.client},
             studio=studio,
-            base_url=base_url(),
+            base_url=studio_base_url(),
             headers={"X-Idempotency-Key": f"invoice-{tenant_connection.schema_name}-{invoice.pk}-{kind}{number or ''}"},
             language=language,
         )

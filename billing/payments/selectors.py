@@ -116,13 +116,23 @@ class StrikeStatus:
     warn: bool
 
 
-def strike_status(*, client_id: int, now: datetime | None = None) -> StrikeStatus:
+def booking_blocked_until(*, client_id: int, now: datetime) -> datetime | None:
+    """When the client's strike block ends (None: not blocked). A studio that blocks nobody (strike limit
+    0, the default) reads no strikes: this is on the path of every booking."""
+    policy = policy_get()
+    if not policy.strike_limit:
+        return None
+    return strike_status(client_id=client_id, now=now, policy=policy).blocked_until
+
+
+def strike_status(*, client_id: int, now: datetime | None = None, policy: CommercePolicy | None = None) -> StrikeStatus:
     """N unforgiven strikes within D days block booking for B days from the strike that made N.
 
-    The block is computed, never stored, so forgiving a strike lifts a block it caused.
+    The block is computed, never stored, so forgiving a strike lifts a block it caused. `policy`: the
+    studio's commerce policy when the caller has read it already.
     """
     now = now or timezone.now()
-    policy = policy_get()
+    policy = policy or policy_get()
     window = timedelta(days=policy.strike_window_days)
     block = timedelta(days=policy.strike_block_days)
     horizon = now - window - block

@@ -28,12 +28,12 @@ from billing.platform.schemas import (
     RedirectOut,
     SubscriptionOut,
 )
-from billing.platform.services.dunning import studio_base_url
 from core.api.pagination import CursorPage, PageParams, paginate_cursor
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
 from core.models import User
 from core.permissions import require
+from core.tenancy import studio_base_url
 from core.tokens import TokenError, access_token_user
 from tenants.models import Studio
 

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from core.api.field_errors import field_error_message
 from core.api.integrity import integrity_error_as_application_error
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
@@ -78,7 +79,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        fields = {_field_name(err.get("loc", ())): err.get("msg", "") for err in exc.errors}
+        fields = {_field_name(err.get("loc", ())): field_error_message(err) for err in exc.errors}
         return api.create_response(
             request,
             error_payload(_("The request is not valid."), ErrorCode.VALIDATION_ERROR, fields=fields),

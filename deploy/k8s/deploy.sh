@@ -16,6 +16,6 @@ kubectl -n fitwell delete job fitwell-migrate --ignore-not-found
 kubectl apply -k "$work/migrate"
 kubectl -n fitwell wait --for=condition=complete --timeout=3600s job/fitwell-migrate
 kubectl apply -k "$work/base"
-for workload in fitwell-web fitwell-worker fitwell-beat; do
+for workload in fitwell-web fitwell-ws fitwell-worker fitwell-beat; do
     kubectl -n fitwell rollout status "deployment/$workload" --timeout=15m
 done

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import BeforeValidator, Field
 
+from core.api.shapes import Out
 from core.api.types import ApiDate, ApiDateTime
-from core.studio_time import StudioTime
+from core.studio_time import StudioLocalTime, StudioTime
 from domain.scheduling.slots import end_time_parse
 
 
@@ -74,12 +75,14 @@ class AvailabilityOut(Schema):
     exceptions: list[ExceptionOut]
 
 
-class SlotOut(Schema):
-    starts_at: StudioTime
-    ends_at: StudioTime
+class SlotOut(Out):
+    """Read in Rust (`Out`); the selector's slots are already on the studio's clock."""
+
+    starts_at: StudioLocalTime
+    ends_at: StudioLocalTime
 
 
-class SlotsOut(Schema):
+class SlotsOut(Out):
     timezone: str
     trainer_id: int
     appointment_type_id: int

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,29 +90,43 @@ def trainer_busy(
 ) -> list[slots.Busy]:
     """Live appointments and scheduled classes of the trainer touching [start, end), with their buffers.
 
-    One round trip (UNION ALL): this sits on the hot path of every slot search and booking.
+    One round trip (UNION ALL): this sits on the hot path of every slot search and booking, so the SQL is
+    written once here rather than compiled by the ORM on every call (1.5 ms of CPU per call before).
     """
-    appointments = (
-        Appointment.objects.filter(
-            trainer_id=trainer_id, status__in=Appointment.LIVE, starts_at__lt=end, ends_at__gt=start
-        )
-        .exclude(pk__in=exclude_appointment_ids)
-        .values_list("starts_at", "ends_at", "buffer_before_minutes", "buffer_after_minutes")
+    # Table names from the models, values as parameters: nothing here comes from the caller's text.
+    appointments, classes = Appointment._meta.db_table, GroupSession._meta.db_table
+    appointments_sql = (
+        f"SELECT starts_at, ends_at, buffer_before_minutes, buffer_after_minutes FROM {appointments} "  # noqa: S608
+        "WHERE trainer_id = %s AND status = ANY(%s) AND starts_at < %s AND ends_at > %s"
     )
-    classes = (
-        GroupSession.objects.filter(
-            instructor_id=trainer_id, status=GroupSession.Status.SCHEDULED, starts_at__lt=end, ends_at__gt=start
-        )
-        .exclude(pk__in=exclude_session_ids)
-        .annotate(no_before=Value(0), no_after=Value(0))
-        .values_list("starts_at", "ends_at", "no_before", "no_after")
+    classes_sql = (
+        f"SELECT starts_at, ends_at, 0, 0 FROM {classes} "  # noqa: S608
+        "WHERE instructor_id = %s AND status = %s AND starts_at < %s AND ends_at > %s"
     )
-    busy = [
-        slots.Busy(s, e, timedelta(minutes=before), timedelta(minutes=after))
-        for s, e, before, after in appointments.union(classes, all=True)
+    not_in = " AND NOT (id = ANY(%s))"
+    sql = (
+        appointments_sql
+        + (not_in if exclude_appointment_ids else "")
+        + " UNION ALL "
+        + classes_sql
+        + (not_in if exclude_session_ids else "")
+        + " ORDER BY 1"
+    )
+    params: list[int | str | datetime | list[Any]] = [
+        trainer_id,
+        [str(status) for status in Appointment.LIVE],
+        end,
+        start,
     ]
-    busy.sort(key=lambda b: b.start)
-    return busy
+    if exclude_appointment_ids:
+        params.append(list(exclude_appointment_ids))
+    params += [trainer_id, str(GroupSession.Status.SCHEDULED), end, start]
+    if exclude_session_ids:
+        params.append(list(exclude_session_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [slots.Busy(s, e, timedelta(minutes=before), timedelta(minutes=after)) for s, e, before, after in rows]
 
 
 def slot_rules(appointment_type: AppointmentType) -> slots.SlotRules:
@@ -177,6 +193,8 @@ def trainer_slots(
 ) -> list[Slot]:
     """Bookable slots for a client: working hours minus busy time and buffers, within notice and horizon.
 
+    The slots' datetimes are on the studio's clock (its zone), ready to be shown (`StudioLocalTime`).
+
     Dates are the studio's local dates. Four queries whatever the range or the bookings: type (with the
     trainer check), weekly hours, exceptions, busy time (appointments and classes in one).
     """
@@ -208,8 +226,10 @@ def trainer_slots(
     earliest = max(earliest, slots.local_to_utc(start_date, slots.MIDNIGHT, zone))
     latest = min(latest, slots.local_to_utc(end_date + timedelta(days=1), slots.MIDNIGHT, zone) - timedelta(seconds=1))
     duration = rules.duration
+    # Added in UTC, then shown on the studio's clock: a local datetime plus an hour is wall-clock arithmetic
+    # in Python, an hour off on the night the clocks change.
     return [
-        Slot(start, start + duration)
+        Slot(start.astimezone(zone), (start + duration).astimezone(zone))
         for start in slots.open_slots(windows=windows, busy=busy, rules=rules, earliest=earliest, latest=latest)
     ]
 

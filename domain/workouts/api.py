@@ -32,7 +32,7 @@ router = Router(tags=["workouts"])
 
 def _logged(result: services.LoggedWorkout, viewer: User) -> Status:
     """201 with what the log did (records, program) the first time; 200 with the same completion on a replay."""
-    completion = selectors.completion_loaded(completion_id=result.completion.pk)
+    completion = selectors.completion_loaded(completion=result.completion)
     body = schemas.completion_out(completion, display_unit_system(viewer=viewer, client_id=completion.client_id))
     program = None
     if result.program is not None:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
@@ -34,13 +34,15 @@ def completions_visible_to(actor: User) -> QuerySet[WorkoutCompletion]:
     return WorkoutCompletion.objects.filter(client__in=clients_visible_to(actor))
 
 
-def with_detail(completions: QuerySet[WorkoutCompletion]) -> QuerySet[WorkoutCompletion]:
-    """Exercises (with their library exercise), sets and records: three more queries for any number of rows."""
+def _detail() -> tuple[Prefetch, Prefetch]:
     exercises = ExerciseCompletion.objects.select_related("exercise").prefetch_related("sets")
     records = PersonalRecord.objects.select_related("exercise").order_by("id")
-    return completions.prefetch_related(
-        Prefetch("exercises", queryset=exercises), Prefetch("records", queryset=records)
-    )
+    return Prefetch("exercises", queryset=exercises), Prefetch("records", queryset=records)
+
+
+def with_detail(completions: QuerySet[WorkoutCompletion]) -> QuerySet[WorkoutCompletion]:
+    """Exercises (with their library exercise), sets and records: three more queries for any number of rows."""
+    return completions.prefetch_related(*_detail())
 
 
 def completion_get(*, actor: User, completion_id: int) -> WorkoutCompletion:
@@ -60,9 +62,11 @@ def session_get(*, actor: User, session_id: int) -> WorkoutSession:
     return workout_get(actor=actor, session_id=session_id)
 
 
-def completion_loaded(*, completion_id: int) -> WorkoutCompletion:
-    """A completion just written, loaded for display (the writer already checked who may see it)."""
-    return with_detail(WorkoutCompletion.objects.filter(pk=completion_id)).get()
+def completion_loaded(*, completion: WorkoutCompletion) -> WorkoutCompletion:
+    """The completion the writer holds (it checked who may see it), with its detail loaded for display:
+    three queries; the row itself is not read again (its stored values are the ones just written)."""
+    prefetch_related_objects([completion], *_detail())
+    return completion
 
 
 def completion_of_session(*, session_id: int) -> WorkoutCompletion | None:

@@ -354,19 +354,31 @@ def _replay(client: User, data: WorkoutLogData, session: WorkoutSession | None) 
     return LoggedWorkout(existing, created=False, records=list(existing.records.all()), program=None)
 
 
+def _replay_or_conflict(
+    client: User, data: WorkoutLogData, session: WorkoutSession | None, errors: FieldErrors | None = None
+) -> LoggedWorkout | None:
+    """The log this key already wrote; else ConflictError when the session is logged already; else the
+    body's `errors` (ValidationError), if any. None: a new log may be written."""
+    replayed = _replay(client, data, session)
+    if replayed is not None:
+        return replayed
+    if session is not None and WorkoutCompletion.objects.filter(session=session).exists():
+        raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED)
+    if errors is not None:
+        errors.raise_if_any(code=ErrorCode.WORKOUT_LOG_INVALID)
+    return None
+
+
 def _log(
     *, client: User, actor: User, data: WorkoutLogData, session: WorkoutSession | None
 ) -> tuple[LoggedWorkout, list[_CleanExercise]]:
     """Shared by both kinds of log: check everything, then write, under a lock on the client's row.
 
-    The lock serialises one client's logs, so a retry racing its original finds the first one's row.
+    The lock serialises one client's logs, so a retry racing its original finds the first one's row. The
+    body is checked before the lock (it depends on nothing the lock guards), so a client's logs wait for
+    each other only while the key, the bests and the writes are handled; a body with errors is still
+    answered as before: the log this key already wrote (200), then a session logged already (409), then 400.
     """
-    User.objects.select_for_update().filter(pk=client.pk).first()
-    replayed = _replay(client, data, session)
-    if replayed is not None:
-        return replayed, []
-    if session is not None and WorkoutCompletion.objects.filter(session=session).exists():
-        raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED)
     errors = FieldErrors()
     completed_at, started_at = _clean_times(errors, data)
     prescribed = {item.pk: item for item in session.exercises.all()} if session else {}
@@ -374,18 +386,24 @@ def _log(
     if session is None:
         errors.text("name", data.name, max_length=120)
     errors.text("notes", data.notes, max_length=2000, required=False)
-    errors.raise_if_any(code=ErrorCode.WORKOUT_LOG_INVALID)
-    try:
-        with transaction.atomic():
-            completion, records = _write(
-                client=client,
-                actor=actor,
-                data=data,
-                completed_at=completed_at,
-                started_at=started_at,
-                exercises=exercises,
-                session=session,
-            )
+    if errors:  # a replay, or it raises
+        replayed = _replay_or_conflict(client, data, session, errors)
+        if replayed is not None:
+            return replayed, []
+    User.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
+    replayed = _replay_or_conflict(client, data, session)
+    if replayed is not None:
+        return replayed, []
+    try:  # no savepoint: the caller's transaction (both callers are atomic) rolls back with the 409
+        completion, records = _write(
+            client=client,
+            actor=actor,
+            data=data,
+            completed_at=completed_at,
+            started_at=started_at,
+            exercises=exercises,
+            session=session,
+        )
     except IntegrityError as exc:  # the constraints behind the checks above; nothing was written
         raise ConflictError(_("This workout has already been logged."), code=ErrorCode.WORKOUT_ALREADY_LOGGED) from exc
     audit_record(

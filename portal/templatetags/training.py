@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from core.permissions import can
+from domain.library.vocabulary import Contraindication, Equipment, Muscle
 
 register = template.Library()
 
@@ -31,3 +32,15 @@ def slot_name(names: dict[int, str], slot_id: int | None) -> str:
 def num(value: Decimal | None) -> str:
     """A decimal without trailing zeros and never in exponent form: 81.20 -> 81.2, 80.00 -> 80."""
     return "" if value is None else f"{Decimal(value).normalize():f}"
+
+
+VOCABULARIES = {"muscle": Muscle, "equipment": Equipment, "contraindication": Contraindication}
+
+
+@register.filter
+def labels(values: list[str] | None, vocabulary: str) -> str:
+    """Stored vocabulary terms as their labels in the active language, comma-separated
+    (`["quadriceps", "glutes"]|labels:"muscle"` -> "Quadrizeps, Gesäßmuskeln"); an unknown term as it is.
+    The library's pages printed the stored English terms on Spanish and German pages."""
+    choices = dict(VOCABULARIES[vocabulary].choices)
+    return ", ".join(str(choices.get(value, value)) for value in values or [])

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.platform import selectors
@@ -38,6 +39,16 @@ def _absolute(request: StudioRequest, name: str) -> str:
     return studio_url(request, request.tenant, reverse(name))
 
 
+# The platform's invoices keep Stripe's status words (billing/platform/models.py: PlatformInvoice.status).
+INVOICE_STATUSES = [
+    ("draft", gettext_lazy("Draft")),
+    ("open", gettext_lazy("Open")),
+    ("paid", gettext_lazy("Paid")),
+    ("uncollectible", gettext_lazy("Uncollectible")),
+    ("void", gettext_lazy("Void")),
+]
+
+
 @page_requires("studio.manage_billing")
 @require_GET
 def billing(request: StudioRequest) -> HttpResponse:
@@ -49,6 +60,7 @@ def billing(request: StudioRequest) -> HttpResponse:
         "invoices": selectors.studio_invoices(studio=studio)[:12],
         "account": selectors.studio_connected_account(studio=studio),
         "active_clients": active_client_count(studio=studio),
+        "invoice_statuses": INVOICE_STATUSES,
     }
     return render(request, "portal/billing.html", context)
 

@@ -29,7 +29,7 @@ from core.permissions import can
 from core.studio_time import studio_zone
 from domain.messaging import selectors, services
 from domain.messaging.catalog import WORDINGS
-from domain.messaging.models import TemplateOverride, Trigger
+from domain.messaging.models import Category, TemplateOverride, Trigger
 from tenants.http import StudioRequest
 
 
@@ -219,4 +219,5 @@ def templates_page(request: StudioRequest) -> HttpResponse:
         rows.append({"wording": wording, "subject": own.subject if own else str(wording.title),
                      "body": own.body if own else str(wording.body), "own": own is not None,
                      "others": [c for (k, c) in overrides if k == wording.key and c != "any"]})  # fmt: skip
-    return render(request, "portal/messaging/templates.html", {"rows": rows, "preview": preview})
+    context = {"rows": rows, "preview": preview, "categories": Category.choices}
+    return render(request, "portal/messaging/templates.html", context)

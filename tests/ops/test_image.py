@@ -78,9 +78,27 @@ def test_one_image_runs_web_worker_beat_and_the_migrate_job_by_command():
     assert _entrypoint("manage", "export_studio", "--slug", "iron") == "python manage.py export_studio --slug iron"
 
 
-def test_the_web_command_serves_asgi_when_asked_and_refuses_an_unknown_server():
-    asgi = _entrypoint("web", WEB_SERVER="asgi", PORT="9000")
-    assert asgi.startswith(("uvicorn config.asgi:application --host 0.0.0.0 --port 9000", "daphne --bind 0.0.0.0"))
+@pytest.mark.parametrize("web_server", [None, "auto", "wsgi"])
+def test_production_http_is_gunicorn_whatever_asgi_server_is_installed(web_server):
+    """uvicorn is installed (the `ws` command and `make run` need it), and `auto` picked it for `web`: under ASGI
+    each executor thread kept its own database connection and an API list exhausted PostgreSQL's."""
+    env = {"WEB_SERVER": web_server} if web_server else {}
+    assert _entrypoint("web", **env) == "gunicorn -c deploy/gunicorn.conf.py config.wsgi:application"
+    assert _entrypoint(**env) == "gunicorn -c deploy/gunicorn.conf.py config.wsgi:application"  # the image's CMD
+
+
+def test_the_ws_command_is_uvicorn_on_the_asgi_application_without_persistent_connections():
+    ws = _entrypoint("ws", PORT="9001", DB_CONN_MAX_AGE="300", WS_WORKERS="3")
+    assert ws.startswith(
+        "env DB_CONN_MAX_AGE=0 uvicorn config.asgi:application --host 0.0.0.0 --port 9001 --workers 3 "
+    )
+    assert "--ws websockets-sansio" in ws
+    assert "--proxy-headers" in ws
+
+
+def test_the_web_command_serves_asgi_only_when_asked_and_refuses_an_unknown_server():
+    asgi = _entrypoint("web", WEB_SERVER="asgi", PORT="9000", DB_CONN_MAX_AGE="300")
+    assert asgi.startswith("env DB_CONN_MAX_AGE=0 uvicorn config.asgi:application --host 0.0.0.0 --port 9000")
     result = _run([str(ROOT / "deploy" / "entrypoint.sh"), "web"], WEB_SERVER="x")
     assert result.returncode == 64
     assert "WEB_SERVER" in result.stderr

@@ -296,3 +296,19 @@ def test_a_date_outside_today_shows_nothing_today(studio, trainer, client_user):
         start_date=studio_today() + timedelta(days=1),
     )
     assert "Nothing scheduled today" in browser(studio, client_user).get("/me/today/").content.decode()
+
+
+def test_the_library_names_muscles_equipment_and_contraindications_in_the_page_language(studio, trainer, settings):
+    """The list and the exercise page printed the stored terms ("quadriceps", "squat rack") on German pages."""
+    squat = starter("barbell-back-squat")
+    web = browser(studio, trainer)
+    web.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    detail = web.get(f"/library/{squat.pk}/").content.decode()
+    listing = web.get("/library/?q=squat").content.decode()
+    assert "Quadrizeps" in detail
+    assert "Langhantel" in detail
+    assert "Kniebeugenständer" in detail
+    assert "Knieverletzung" in detail
+    assert "Quadrizeps" in listing
+    assert ">quadriceps" not in detail
+    assert "squat rack" not in detail

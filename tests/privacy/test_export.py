@@ -31,9 +31,10 @@ def web_as(studio, person) -> Client:
 
 
 def test_a_client_downloads_all_their_data_in_one_archive(
-    studio, rich_client, django_capture_on_commit_callbacks, clock, studio_in_zone
+    studio, rich_client, django_capture_on_commit_callbacks, clock, studio_in_zone, settings
 ):
     studio_in_zone("Europe/Berlin")
+    settings.PLATFORM_URL_PORT = "8107"  # `make run` on another port: the emailed link must carry it
     person = rich_client.person
     web = web_as(studio, person)
     # when the client asks for their data on their account page
@@ -45,10 +46,11 @@ def test_a_client_downloads_all_their_data_in_one_archive(
     assert export.expires_at - export.ready_at == timedelta(days=7)
     (message,) = [m for m in mail.outbox if m.to == [person.email]]
     link = re.search(r"https?://\S+/privacy/exports/\S+/", message.body).group(0)
+    assert link.startswith(f"http://{studio.slug}.localhost:8107/privacy/exports/")
     assert "The link works until" in message.body
     assert "CEST" in message.body  # the expiry on the studio's clock (Berlin in June), its zone named
     # and the link downloads one zip with every app's part and their files
-    path = link.split("localhost", 1)[1]
+    path = link.split("localhost:8107", 1)[1]
     response = web.get(path)
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

@@ -134,20 +134,27 @@ def _membership_decision(client_id: int, bookable: Bookable, now: datetime) -> t
 
 def entitlement_decide(*, client: User, bookable: Bookable, now: datetime | None = None) -> Decision:
     """Read-only: what a booking of `bookable` by `client` would use, or why it would be refused."""
-    now = now or timezone.now()
-    strikes = selectors.strike_status(client_id=client.pk, now=now)
-    if strikes.blocked_until is not None:
+    return _decide(client=client, bookable=bookable, now=now or timezone.now(), lock=False)
+
+
+def _decide(*, client: User, bookable: Bookable, now: datetime, lock: bool) -> Decision:
+    """`entitlement_decide`; with `lock`, the client's row is locked once a pass is needed, before the
+    client's memberships and packs are read (a free booking consumes nothing, so it takes no lock)."""
+    blocked_until = selectors.booking_blocked_until(client_id=client.pk, now=now)
+    if blocked_until is not None:
         return Decision(
             "",
             code=ErrorCode.BOOKING_BLOCKED,
             message=_("Too many late cancellations or no-shows: booking is blocked until %(when)s.")
-            % {"when": _local(strikes.blocked_until)},
-            extra={"blocked_until": strikes.blocked_until.isoformat()},
+            % {"when": _local(blocked_until)},
+            extra={"blocked_until": blocked_until.isoformat()},
         )
     if not selectors.requires_entitlement(
         appointment_type_id=bookable.appointment_type_id, class_type_id=bookable.class_type_id
     ):
         return Decision("free")
+    if lock:
+        _lock_client(client)
     membership, refusal = _membership_decision(client.pk, bookable, now)
     if membership is not None:
         return membership
@@ -193,8 +200,7 @@ def entitlement_consume(
     Raises EntitlementRequired (402) when refused, unless staff `override` (audited, consumes nothing).
     """
     now = now or timezone.now()
-    _lock_client(client)
-    decision = entitlement_decide(client=client, bookable=bookable, now=now)
+    decision = _decide(client=client, bookable=bookable, now=now, lock=True)
     booking = {"appointment_id": appointment_id, "participant_id": participant_id}
     if not decision.allowed:
         if override_granted(actor=actor, override=override):

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from billing.platform.models import DunningReminder, PlatformInvoice, StudioSubscription
 from billing.platform.services.subscriptions import studio_owner
 from core.emails import branded_email
-from tenants.hosts import studio_host
+from core.tenancy import studio_base_url
 from tenants.models import Studio
 
 logger = logging.getLogger(__name__)
@@ -25,12 +25,6 @@ logger = logging.getLogger(__name__)
 
 def _ts(value: int | None) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
-
-
-def studio_base_url(studio: Studio) -> str:
-    """The studio's address for links in emails and tasks (no request to copy the scheme and port from)."""
-    port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{studio_host(studio)}{port}"
 
 
 @transaction.atomic

@@ -36,8 +36,9 @@ def subscription_ended_notify(*, row: StudioSubscription) -> None:
 
 
 def _send_ended(subscription_id: int) -> None:
-    from billing.platform.services.dunning import owner_email_send, studio_base_url
+    from billing.platform.services.dunning import owner_email_send
     from billing.platform.services.subscriptions import studio_owner
+    from core.tenancy import studio_base_url
 
     row = StudioSubscription.objects.select_related("studio", "price__plan").get(pk=subscription_id)
     owner = studio_owner(row.studio)

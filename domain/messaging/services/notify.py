@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from core.branding import branding_for
 from core.db import tenant_connection
 from core.models import User
+from core.tenancy import studio_base_url
 from domain.messaging.catalog import MARKETING
 from domain.messaging.models import Delivery, Notification, Participant, Preference
 from domain.messaging.realtime import publish
@@ -47,14 +48,6 @@ class Outcome(StrEnum):
 class Rendered:
     title: str
     body: str
-
-
-def studio_base_url() -> str:
-    """The scheme and host of the studio being served (links in emails and pushes)."""
-    studio = getattr(tenant_connection, "tenant", None)
-    port = f":{settings.PLATFORM_URL_PORT}" if settings.PLATFORM_URL_PORT else ""
-    host = f"{getattr(studio, 'slug', '')}.{settings.PLATFORM_DOMAIN}{port}"
-    return f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{host}"
 
 
 def _language(pref: Preference) -> str:

@@ -47,13 +47,19 @@ def session_overlap() -> ConflictError:
 
 
 @contextmanager
-def overlap_refused(error: Callable[[], ConflictError]) -> Iterator[None]:
+def overlap_refused(error: Callable[[], ConflictError], *, savepoint: bool = True) -> Iterator[None]:
     """Run the writes inside in a savepoint; the exclusion constraint's refusal becomes `error()` (a 409).
 
-    Other integrity errors propagate unchanged. Raises: ConflictError.
+    `savepoint=False` when the caller's transaction ends with the error anyway (a single booking: the 409
+    rolls everything back), which saves two round trips; keep the savepoint where the caller goes on after
+    a refusal (a series placing its occurrences). Other integrity errors propagate unchanged.
+    Raises: ConflictError.
     """
     try:
-        with transaction.atomic():
+        if savepoint:
+            with transaction.atomic():
+                yield
+        else:
             yield
     except IntegrityError as exc:
         if is_exclusion_violation(exc):

@@ -145,9 +145,12 @@ def appointment_book(
 
 
 def _appointment_insert(appointment: Appointment) -> Appointment:
-    """Insert, turning the exclusion constraint's refusal into the same 409 the service check gives."""
-    with overlap_refused(slot_taken):
-        appointment.save()
+    """Insert, turning the exclusion constraint's refusal into the same 409 the service check gives.
+
+    No savepoint: the 409 leaves `appointment_book`'s transaction, which rolls back whole.
+    """
+    with overlap_refused(slot_taken, savepoint=False):
+        appointment.save(force_insert=True)
     return appointment
 
 

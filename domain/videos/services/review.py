@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,6 +30,7 @@ from core.exceptions import ConflictError, NotFoundError
 from core.models import User
 from core.permissions import is_management, require
 from core.preferences import preferences_of
+from core.tenancy import studio_base_url
 from core.validation import FieldErrors
 from domain.messaging.services import notify
 from domain.notifications.channels import DeliveryError
@@ -99,7 +99,6 @@ def video_review_notify(*, change_id: int) -> bool:
         return False
     client = change.video.client
     studio = getattr(connection, "tenant", None)
-    host = f"{getattr(studio, 'slug', '')}.{settings.PLATFORM_DOMAIN}"
     path = reverse("portal:video_detail", kwargs={"video_id": change.video_id})
     context = {
         "person": client,
@@ -107,7 +106,7 @@ def video_review_notify(*, change_id: int) -> bool:
         "verdict": ReviewStatus(change.to_status).label,
         "video": change.video,
         "note": change.note,
-        "link": f"{settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL}://{host}{path}",
+        "link": studio_base_url(studio) + path,
         "studio_name": getattr(studio, "name", ""),
     }
     with translation.override(preferences_of(client).language or getattr(studio, "locale", None) or "en"):

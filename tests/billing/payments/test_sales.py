@@ -128,3 +128,19 @@ def test_a_program_bought_is_assigned(manager, member, tenant):
     assert not ClientProgram.objects.filter(client=member).exists()
     services.payment_record_manual(actor=manager, invoice_id=sale.invoice.pk, amount=4900, method="cash")
     assert ClientProgram.objects.filter(client=member).count() == 1
+
+
+def test_the_invoice_email_links_to_the_wallet_on_the_platforms_port(manager, member, pack, settings):
+    """`make run` serves on a port: the invoice email's wallet link lost it (its own copy of the studio's
+    address, without PLATFORM_URL_PORT), a dead link."""
+    from django.core import mail
+    from django.db import connection
+
+    from billing.payments.documents import invoice_send
+
+    settings.PLATFORM_URL_PORT = "8107"
+    sale = services.package_purchase(actor=manager, client_id=member.pk, package_id=pack.pk, now=NOW)
+    mail.outbox.clear()
+    assert invoice_send(invoice_id=sale.invoice.pk, kind="invoice")
+    (message,) = mail.outbox
+    assert f"http://{connection.tenant.slug}.localhost:8107/wallet/" in message.body

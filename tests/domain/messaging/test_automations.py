@@ -181,3 +181,26 @@ def test_an_owner_previews_and_saves_the_studios_wording(tenant, studio):
     assert (title, body) == ("Feliz cumple, Cleo!", "Un abrazo de Alpha.")
     refused = browser.post("/messages/templates/", {**form, "body": "$password", "save": "1"}, follow=True)
     assert "Unknown variables: password" in refused.content.decode()
+
+
+def test_the_automations_and_wording_pages_name_channels_templates_and_kinds_in_the_page_language(
+    tenant, studio, settings
+):
+    """The pages printed the stored codes ("email", "automation.no_workout", "marketing") on es/de pages."""
+    from django.test import Client
+
+    from tests.conftest import host_of
+
+    services.automation_save(actor=OwnerFactory(), data=AutomationData(
+        name="We miss you", trigger="no_workout", channel="sms", template_key="automation.no_workout", days=10,
+        send_hour=9))  # fmt: skip
+    browser = Client(HTTP_HOST=host_of(studio))
+    browser.force_login(OwnerFactory())
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    automations = browser.get("/messages/automations/").content.decode()
+    assert "<td>Mensaje de texto · " in automations
+    assert "<td>sms · " not in automations
+    assert "automation.no_workout ·" not in automations
+    wording = browser.get("/messages/templates/").content.decode()
+    assert ", marketing)" not in wording
+    assert ", service)" not in wording

@@ -229,8 +229,11 @@ def test_a_trainer_taken_off_a_client_gets_nothing_more_of_their_thread_and_the_
         return services.message_send(actor=User.objects.get(pk=world.client), thread_id=thread_id, body="After").pk
 
     def cleanup() -> None:
+        from core.models import AuditEvent
+
         _studio(STUDIO_SLUG)
         Thread.objects.filter(participants__user_id=world.client).delete()
+        AuditEvent.objects.filter(actor_id=manager_id).delete()  # committed: would outlive the test's rollback
         User.objects.filter(pk__in=[successor_id, manager_id]).delete()
 
     thread_id, successor_id, manager_id = in_own_connection(given)

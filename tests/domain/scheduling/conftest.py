@@ -73,3 +73,18 @@ def committed(_studios, db, django_db_blocker) -> Iterator[Committed]:
     data.people = [data.trainer, *data.clients]
     yield data
     in_own_connection(lambda: _delete_everything_of(data.people), studio=studio)
+
+
+@pytest.fixture
+def trainer(tenant) -> User:
+    """A trainer working 07:00-21:00 every day (modules that need another one define their own)."""
+    person = TrainerFactory()
+    for weekday in range(7):
+        AvailabilityFactory(trainer=person, weekday=weekday, start_time=time(7), end_time=time(21))
+    return person
+
+
+@pytest.fixture
+def kind(tenant) -> AppointmentType:
+    """A studio-wide 60-minute type on an hourly grid, bookable an hour ahead."""
+    return AppointmentTypeFactory(duration_minutes=60, slot_step_minutes=60, min_notice_minutes=60)

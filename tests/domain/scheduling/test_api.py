@@ -14,22 +14,9 @@ from domain.scheduling.models import Appointment, CalendarFeed, SessionParticipa
 from tests.conftest import host_of
 from tests.factories.clients import assigned_client
 from tests.factories.core import ClientFactory, TrainerFactory
-from tests.factories.scheduling import AppointmentTypeFactory, AvailabilityFactory, GroupSessionFactory
+from tests.factories.scheduling import AppointmentTypeFactory, GroupSessionFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
-
-
-@pytest.fixture
-def trainer(tenant):
-    person = TrainerFactory()
-    for weekday in range(7):
-        AvailabilityFactory(trainer=person, weekday=weekday, start_time=time(7), end_time=time(21))
-    return person
-
-
-@pytest.fixture
-def kind(tenant):
-    return AppointmentTypeFactory(duration_minutes=60, slot_step_minutes=60, min_notice_minutes=60)
 
 
 def next_day_at(hour: int) -> str:

@@ -46,8 +46,9 @@ def test_the_queue_holds_the_trainers_clients_ready_videos_oldest_first(api_clie
 
 
 def test_the_workflow_records_who_changed_what_and_tells_the_client_after_commit(
-    api_client, trainer, client_user, video, django_capture_on_commit_callbacks
+    api_client, trainer, client_user, video, django_capture_on_commit_callbacks, settings
 ):
+    settings.PLATFORM_URL_PORT = "8107"  # `make run` on another port: the email's link must carry it
     reviewer = api_client(trainer)
     assert _status(reviewer, video.pk, "in_review").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -60,7 +61,7 @@ def test_the_workflow_records_who_changed_what_and_tells_the_client_after_commit
     assert message.to == [client_user.email]
     assert "Needs another attempt" in message.subject
     assert "Knees cave in on the way up." in message.body
-    assert f"/videos/{video.pk}/" in message.body
+    assert f"http://{connection.tenant.slug}.localhost:8107/videos/{video.pk}/" in message.body
     detail = api_client(client_user).get(f"/api/v1/videos/{video.pk}").json()
     assert [h["to_status"] for h in detail["history"]] == ["in_review", "needs_revision"]
 
