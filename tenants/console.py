@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from billing.platform.metrics import StudioBilling, platform_metrics, studios_billing
+from billing.platform.models import PlatformInvoice, StudioSubscription
 from billing.platform.selectors import studio_invoices, studio_subscription
 from core.decorators import page_requires
 from core.exceptions import ApplicationError
@@ -70,6 +71,7 @@ def studios(request: AuthedRequest) -> HttpResponse:
         (studio, counts.get(studio.pk, PeopleCounts()), billing.get(studio.pk, StudioBilling())) for studio in shown
     ]
     context["metrics"] = platform_metrics()
+    context["billing_statuses"] = StudioSubscription.Status.choices
     return render(request, "public/console/studios.html", context)
 
 
@@ -97,6 +99,7 @@ def studio_detail(request: AuthedRequest, slug: str) -> HttpResponse:
         "form": StatusChangeForm(),
         "subscription": studio_subscription(studio=studio),
         "invoices": studio_invoices(studio=studio)[:24],
+        "invoice_statuses": PlatformInvoice.STATUS_LABELS,
         "health": studios_health(studios=[studio]).get(studio.pk, StudioHealth()),
         "media": studio_media_bytes(studio=studio) if studio.status != Studio.Status.PROVISIONING else (0, 0),
         "erase_after": retention_ends(studio),

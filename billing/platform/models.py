@@ -124,6 +124,14 @@ class PlatformInvoice(models.Model):
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="platform_invoices")
     stripe_invoice_id = models.CharField(max_length=255, unique=True)
     status = models.CharField(max_length=20)  # draft, open, paid, uncollectible, void
+    # Stripe's status words, as pages show them (`|label_in:invoice_statuses`); kept free-form as Stripe sends.
+    STATUS_LABELS = (
+        ("draft", _("Draft")),
+        ("open", _("Open")),
+        ("paid", _("Paid")),
+        ("uncollectible", _("Uncollectible")),
+        ("void", _("Void")),
+    )
     amount_due = models.IntegerField()
     amount_paid = models.IntegerField(default=0)
     currency = models.CharField(max_length=3)

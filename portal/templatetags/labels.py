@@ -13,5 +13,8 @@ register = template.Library()
 
 @register.filter
 def label_in(value: Any, pairs: Iterable[tuple[Any, Any]]) -> str:
-    """The label paired with `value` (in the active language when the labels are lazy), else the value."""
+    """The label paired with `value` (in the active language when the labels are lazy), else the value;
+    nothing for no value (so `|default:"—"` still applies)."""
+    if value is None or value == "":
+        return ""
     return str(dict(pairs or ()).get(value, value))

@@ -10,12 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.platform import selectors
 from billing.platform.limits import active_client_count
-from billing.platform.models import PlanPrice
+from billing.platform.models import PlanPrice, PlatformInvoice
 from billing.platform.services import (
     connect_account_refresh,
     connect_onboarding_link_create,
@@ -39,16 +38,6 @@ def _absolute(request: StudioRequest, name: str) -> str:
     return studio_url(request, request.tenant, reverse(name))
 
 
-# The platform's invoices keep Stripe's status words (billing/platform/models.py: PlatformInvoice.status).
-INVOICE_STATUSES = [
-    ("draft", gettext_lazy("Draft")),
-    ("open", gettext_lazy("Open")),
-    ("paid", gettext_lazy("Paid")),
-    ("uncollectible", gettext_lazy("Uncollectible")),
-    ("void", gettext_lazy("Void")),
-]
-
-
 @page_requires("studio.manage_billing")
 @require_GET
 def billing(request: StudioRequest) -> HttpResponse:
@@ -60,7 +49,7 @@ def billing(request: StudioRequest) -> HttpResponse:
         "invoices": selectors.studio_invoices(studio=studio)[:12],
         "account": selectors.studio_connected_account(studio=studio),
         "active_clients": active_client_count(studio=studio),
-        "invoice_statuses": INVOICE_STATUSES,
+        "invoice_statuses": PlatformInvoice.STATUS_LABELS,
     }
     return render(request, "portal/billing.html", context)
 

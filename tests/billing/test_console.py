@@ -34,14 +34,14 @@ def test_each_studio_shows_plan_status_mrr_and_failed_payments(
 
     body = staff_client.get("/console/").content.decode()
 
-    assert 'data-billing-status="past_due"' in body
+    assert 'data-billing-status="past_due">Past due</td>' in body  # the label, not the stored code
     assert 'data-mrr="4900"' in body
     assert "49.00 GBP" in body
     assert 'data-failed="1"' in body
     assert 'data-metric="mrr"' in body
     detail = staff_client.get(f"/console/studios/{active.studio.slug}/").content.decode()
     assert 'data-plan="studio"' in detail
-    assert "payment failed" in detail
+    assert "<td>Open · payment failed" in detail
 
 
 def test_platform_mrr_counts_paying_studios_and_churn_counts_the_lost(active, other_studio, plan, billing_clock):
