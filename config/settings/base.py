@@ -98,6 +98,8 @@ TENANT_LIMIT_SET_CALLS = True
 ROUTING_CACHE_SECONDS = float(env.env_str("ROUTING_CACHE_SECONDS", "1"))
 # How long each process trusts what it read of an access token's person (active, role): core/tokens.py.
 PERSON_CACHE_SECONDS = float(env.env_str("PERSON_CACHE_SECONDS", "1"))
+# How long each process trusts what it read of a studio's scheduling and commerce policies: core/memo.py.
+POLICY_CACHE_SECONDS = float(env.env_str("POLICY_CACHE_SECONDS", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [
