@@ -54,7 +54,8 @@ def gunicorn(app: str, env: dict[str, str], *, workers: int, threads: int, asgi:
     port = free_port()
     env = {**env, "PORT": str(port), "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)}
     command = [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app]
-    if asgi:
+    if asgi:  # as deploy/entrypoint.sh's `ws` (and WEB_SERVER=asgi) run it: no persistent connections under ASGI
+        env["DB_CONN_MAX_AGE"] = "0"
         uvicorn = str(Path(ROOT, ".venv", "bin", "uvicorn"))
         command = [uvicorn, "config.asgi:application", "--port", str(port), "--workers", str(workers)]
         command += ["--no-server-header", "--no-access-log", "--log-level", "warning"]
@@ -187,7 +188,7 @@ def main() -> None:
         "--app-env", action="append", default=[], help="KEY=VALUE for FitWell's server (e.g. DB_CONN_MAX_AGE=0)"
     )
     parser.add_argument("--keep", action="store_true", help="reuse the database (and studio) of an earlier run")
-    parser.add_argument("--asgi", action="store_true", help="FitWell under uvicorn (the image's default web server)")
+    parser.add_argument("--asgi", action="store_true", help="FitWell under uvicorn as `entrypoint.sh ws` runs it")
     args = parser.parse_args()
     only = set(args.only.split(","))
     if not shutil.which("wrk"):
