@@ -184,3 +184,19 @@ def test_cards_on_file_are_listed_and_removed_by_their_client_or_staff_who_see_t
     assert send(api_client(TrainerFactory()), "delete", f"/api/v1/cards/{card.pk}")[0] == 404  # not their client
     assert send(api_client(manager), "delete", f"/api/v1/cards/{card.pk}")[0] == 204
     assert not SavedCard.objects.exists()
+
+
+def test_refunding_a_fully_refunded_payment_is_a_conflict_of_its_own(api_client, manager, member, pack, buy):
+    buy(member, pack, now=NOW)
+    payment = Payment.objects.get()
+    url = f"/api/v1/payments/{payment.pk}/refund"
+    # given a payment refunded in full
+    assert send(api_client(manager), "post", url, {})[0] == 201
+    # when it is refunded again, in full or in part
+    for body in ({}, {"amount": 1}):
+        status, answer = send(api_client(manager), "post", url, body)
+        # then a 409 that says there is nothing left, and no second refund
+        assert (status, answer["code"]) == (409, "nothing_to_refund"), answer
+        assert answer["detail"] == "Nothing is left to refund on this payment."
+    payment.refresh_from_db()
+    assert (payment.amount_refunded, payment.refunds.count()) == (payment.amount, 1)
