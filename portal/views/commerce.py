@@ -24,6 +24,7 @@ from billing.payments.money import format_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
+from core.forms import form_add_service_errors
 from core.http import id_param
 from core.models import User
 from core.permissions import can
@@ -298,7 +299,7 @@ def billing_settings(request: StudioRequest) -> HttpResponse:
         try:
             commerce_policy_update(actor=request.user, **{name: form.cleaned_data[name] for name in EDITABLE})
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Billing settings saved."))
             return HttpResponseRedirect(reverse("portal:billing_settings"))

@@ -68,6 +68,13 @@ def test_the_owner_sets_fees_and_invoice_details(signed_in):
     assert browser.post("/settings/billing/", form).status_code == 302
     policy = CommercePolicy.objects.get()
     assert (policy.no_show_fee_amount, policy.legal_name, policy.invoice_prefix) == (1500, "Alpha Strength Ltd", "AS-")
+    # a legal name or tax id with a line break is refused by its field, as a studio's name is, and nothing changes
+    for field in ("legal_name", "tax_id"):
+        page = browser.post("/settings/billing/", {**form, field: "Alpha\nBcc: x@example.com", "no_show_fee_amount": 9})
+        assert page.status_code == 200
+        assert page.context["form"].errors[field] == ["Use one line of text, without line breaks."]
+    policy.refresh_from_db()
+    assert (policy.no_show_fee_amount, policy.legal_name, policy.tax_id) == (1500, "Alpha Strength Ltd", "GB1")
 
 
 def test_the_wallet_lists_the_card_on_file_and_its_client_removes_it(signed_in, tenant):
