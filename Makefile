@@ -46,6 +46,7 @@ bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/scheduling.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/videos.py
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) bench/analytics.py
+	$(PY) bench/hotpaths.py
 	$(PY) bench/web.py
 	$(PY) bench/fleet.py
 

@@ -1,6 +1,7 @@
-"""The write paths and the slots query, measured in process: CPU time and queries per request.
+"""The request path in process: CPU time and queries per request, beside plain Django's "hello".
 
     .venv/bin/python bench/hotpaths.py [--requests 200] [--rounds 5] [--keep] [--profile booking]
+                                       [--only healthz,list,me,booking,workout,slots]
 
 A machine shared with other jobs makes wall-clock figures under load meaningless; the CPU time this
 process spends per request (`time.process_time`, the server's side only: Django's test `Client` calls
@@ -9,7 +10,10 @@ Production settings (`config.settings.production`, DEBUG off), the studio and pe
 (16 trainers working 06:00-22:00, one client, the owner's JWT), Celery tasks sent to a queue of their
 own on the real broker (emptied afterwards). Prints, per scenario, the best of `--rounds` rounds of
 `--requests` requests (ms of CPU per request) and the queries of one request (`SET search_path` left
-out, like tests/querycount.py). `--profile NAME` prints a cProfile of one round of that scenario.
+out, like tests/querycount.py), and plain Django's "hello" (bench/plain) measured the same way in a child
+process, for the ratio. `--profile NAME` prints a cProfile of one round of that scenario. Scenarios: the
+routing-only `/healthz`, the owner's 50-row exercise list, `/api/v1/auth/me`, a booking, a workout log,
+a month of slots.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import cProfile
 import itertools
 import os
 import pstats
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -28,7 +34,7 @@ from datetime import time as clock
 os.environ.setdefault("JWT_ACCESS_TTL_SECONDS", "7200")
 os.environ["SECRET_KEY"] = "bench-hotpaths-secret-key-not-for-production"
 
-from _setup import django_for_bench
+from _setup import ROOT, django_for_bench
 
 DB_NAME = "fitwell_bench_hotpaths"
 QUEUE = "bench-hotpaths"
@@ -95,6 +101,28 @@ class Scenarios:
     def slots(self) -> int:
         return self.http.get(self.slots_url).status_code
 
+    def healthz(self) -> int:
+        return self.http.get("/healthz").status_code
+
+    def list(self) -> int:
+        return self.http.get("/api/v1/exercises?limit=50").status_code
+
+    def me(self) -> int:
+        return self.http.get("/api/v1/auth/me").status_code
+
+
+def plain_reference(requests: int, rounds: int) -> float:
+    """plain Django's "hello" (bench/plain) through the same test client in a child process: best CPU ms."""
+    code = (
+        "import os, sys, time; sys.path[:0] = ['.', 'bench'];"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'bench.plain.settings'; import django; django.setup();"
+        "from django.test import Client; c = Client(HTTP_HOST='localhost'); c.get('/hello');"
+        "from hotpaths import cpu_ms;"
+        f"print(min(cpu_ms(lambda: c.get('/hello').status_code, {requests}, 200) for _ in range({rounds})))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
 
 def cpu_ms(call: Callable[[], int], requests: int, expected: int) -> float:
     started = time.process_time()
@@ -117,7 +145,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--only", default="booking,workout,slots")
+    parser.add_argument("--only", default="healthz,list,me,booking,workout,slots")
     parser.add_argument("--keep", action="store_true", help="reuse the database of an earlier run")
     parser.add_argument("--profile", default="", help="a scenario to profile (cProfile, one round)")
     parser.add_argument("--callees", default="", help="with --profile: what functions matching this call")
@@ -128,8 +156,10 @@ def main() -> None:
 
     fixture = Fixture()
     scenarios = Scenarios(fixture, HOST)
-    expected = {"booking": 201, "workout": 201, "slots": 200}
+    expected = {"booking": 201, "workout": 201, "slots": 200, "healthz": 200, "list": 200, "me": 200}
     print(f"load average {os.getloadavg()[0]:.2f}; {args.requests} requests x {args.rounds} rounds, best round")
+    reference = plain_reference(args.requests, args.rounds)
+    print(f"{'plain':<8} {reference:7.2f} ms CPU/request (plain Django's hello, the reference)")
     for name in args.only.split(","):
         call = getattr(scenarios, name)
         for _ in range(20):  # warm: imports, caches, the connection
@@ -137,8 +167,8 @@ def main() -> None:
         sql = queries_of(call)
         rounds = [cpu_ms(call, args.requests, expected[name]) for _ in range(args.rounds)]
         print(
-            f"{name:<8} {min(rounds):7.2f} ms CPU/request (rounds {', '.join(f'{r:.2f}' for r in rounds)}); "
-            f"{len(sql)} queries/request"
+            f"{name:<8} {min(rounds):7.2f} ms CPU/request, {reference / min(rounds):.2f}x plain "
+            f"(rounds {', '.join(f'{r:.2f}' for r in rounds)}); {len(sql)} queries/request"
         )
         if args.sql:
             for statement in sql:

@@ -79,9 +79,10 @@ def timed(method: str, samples: int) -> list[float]:
 
 
 def fill_to(level: int) -> None:
+    """Make `filler-<n>` studios until `level` exist (numbered on from those present, so a resumed run
+    does not collide with the studios of an interrupted one)."""
     present = Studio.objects.filter(slug__startswith="filler-").count()
-    for _ in range(level - present):
-        n = next(counter)
+    for n in range(present, level):
         services.studio_provision(
             slug=f"filler-{n}", name=f"Filler {n}", owner_email=f"o{n}@bench.test", owner_password="Bench-pass-2026!"
         )

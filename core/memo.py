@@ -1,4 +1,5 @@
-"""Answers remembered in one process for about a second: the host's studio, the token's person.
+"""Answers remembered in one process for about a second: the host's studio, the token's person, a
+studio's policies.
 
 Every request needs these answers and they almost never change, so asking PostgreSQL each time was
 among the largest costs of a short request (docs/performance.md). Each process keeps an answer (a miss
@@ -9,12 +10,21 @@ that could fail. A change made through this process is forgotten at once (`forge
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
+from django.db.models.signals import post_delete, post_save
 
 V = TypeVar("V")
+M = TypeVar("M", bound=models.Model)
+
+
+def clock() -> float:
+    """Seconds on a monotonic clock (a seam so tests can hold a memo's time still)."""
+    return time.monotonic()
 
 
 class ShortMemo(Generic[V]):
@@ -55,3 +65,36 @@ class ShortMemo(Generic[V]):
     def forget_on_commit(self) -> None:
         """Forget every answer of this process once the current transaction commits (at once outside one)."""
         transaction.on_commit(self.clear)
+
+
+class StudioRowMemo(Generic[M]):
+    """The one row of a per-studio singleton table (a studio's policy), remembered per schema like
+    `ShortMemo`; each call builds a new instance from the remembered columns, so a caller that edits it
+    never edits what the next caller sees. Saving or deleting a row of `model` in this process forgets
+    at once (after commit); other processes catch up within `ttl()` seconds.
+    """
+
+    def __init__(self, model: type[M], ttl: Callable[[], float]) -> None:
+        self._model = model
+        self._fields = [field.attname for field in model._meta.concrete_fields]
+        self._memo: ShortMemo[tuple[Any, ...] | None] = ShortMemo(ttl=ttl, clock=lambda: clock())
+        post_save.connect(self._forget, sender=model, weak=False)
+        post_delete.connect(self._forget, sender=model, weak=False)
+
+    def get(self, load: Callable[[], M | None]) -> M | None:
+        """The studio's row as `load()` (a query in the current schema) last found it; None: no row."""
+
+        def row() -> tuple[Any, ...] | None:
+            found = load()
+            return None if found is None else tuple(getattr(found, name) for name in self._fields)
+
+        values = self._memo.get(getattr(connection, "schema_name", "public"), row)
+        # Copies: a list or dict column (reminder offsets, say) edited in place must not edit the memo.
+        return None if values is None else self._model.from_db(DEFAULT_DB_ALIAS, self._fields, copy.deepcopy(values))
+
+    def clear(self) -> None:
+        """Forget every studio's row in this process now."""
+        self._memo.clear()
+
+    def _forget(self, **_signal: Any) -> None:
+        self._memo.forget_on_commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,14 +27,20 @@ from billing.payments.models import (
 )
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
+from core.memo import StudioRowMemo
 from core.models import User
 from core.permissions import is_client, is_management, require
 
+_policy: StudioRowMemo[CommercePolicy] = StudioRowMemo(CommercePolicy, ttl=lambda: settings.POLICY_CACHE_SECONDS)
+
 
 def policy_get() -> CommercePolicy:
-    """The studio's commerce policy (created with defaults on first read)."""
-    policy, _created = CommercePolicy.objects.get_or_create(key=1)
-    return policy
+    """The studio's commerce policy (created with defaults on first read; a new instance per call).
+
+    Read at most once per POLICY_CACHE_SECONDS per process (core.memo.StudioRowMemo)."""
+    # A row made here is not remembered (its transaction may yet roll back); the next read remembers it.
+    found = _policy.get(lambda: CommercePolicy.objects.filter(key=1).first())
+    return found or CommercePolicy.objects.get_or_create(key=1)[0]
 
 
 def package_list(*, on_sale_only: bool = True) -> QuerySet[Package]:

@@ -81,9 +81,10 @@ ROOT_URLCONF = "config.urls_tenant"
 # New studios are cloned from this schema (kept migrated by migrate_schemas) instead of migrated.
 TENANT_BASE_SCHEMA = "studio_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
-# migrate_schemas skips every schema (studios, template, pool) whose applied migrations already match
-# the code: a no-op deploy checks 1,000 studios in seconds instead of running `migrate` in each.
-GET_EXECUTOR_FUNCTION = "django_tenants_smart_executor.load_executor"
+# migrate_schemas groups every schema (studios, template, pool) by its applied migrations: a no-op deploy
+# reads 1,000 studios in a few queries, and a pending migration is planned once and replayed per schema
+# (tenants/migration_executor.py) instead of running Django's whole `migrate` in each.
+GET_EXECUTOR_FUNCTION = "tenants.migration_executor.load_executor"
 # How many ready-made studio schemas provisioning keeps cloned ahead of time (see tenants/pool.py).
 STUDIO_SCHEMA_POOL_SIZE = env.env_int("STUDIO_SCHEMA_POOL_SIZE", 3)
 # A closed studio's data (schema, media, platform rows) is kept this many days, then erased (tenants/lifecycle.py).
@@ -97,6 +98,8 @@ TENANT_LIMIT_SET_CALLS = True
 ROUTING_CACHE_SECONDS = float(env.env_str("ROUTING_CACHE_SECONDS", "1"))
 # How long each process trusts what it read of an access token's person (active, role): core/tokens.py.
 PERSON_CACHE_SECONDS = float(env.env_str("PERSON_CACHE_SECONDS", "1"))
+# How long each process trusts what it read of a studio's scheduling and commerce policies: core/memo.py.
+POLICY_CACHE_SECONDS = float(env.env_str("POLICY_CACHE_SECONDS", "1"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MIDDLEWARE = [

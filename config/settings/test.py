@@ -13,6 +13,7 @@ STUDIO_SCHEMA_POOL_SIZE = 0
 # Each test sees the studios as they are this instant (tests change statuses with plain updates);
 # tests/tenants/test_request_path.py turns the per-process host cache on where it tests it.
 ROUTING_CACHE_SECONDS = 0
+POLICY_CACHE_SECONDS = 0  # and the studio's policies (tests/core/test_memo.py turns it on)
 PERSON_CACHE_SECONDS = 0  # likewise the token's person (tests/core/test_api_auth.py turns it on)
 # Request metrics (core/metrics.py) stay out of every other test's way (query and call counts);
 # tests/ops turns them on where it tests them.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
+from core.memo import StudioRowMemo
 from core.models import User
 from core.permissions import STAFF_ROLES, is_management, is_studio_staff, require
 from core.studio_time import studio_zone
@@ -43,9 +45,14 @@ class Slot:
     ends_at: datetime
 
 
+_policy: StudioRowMemo[SchedulingPolicy] = StudioRowMemo(SchedulingPolicy, ttl=lambda: settings.POLICY_CACHE_SECONDS)
+
+
 def policy_get() -> SchedulingPolicy:
-    """The studio's policy; its defaults (unsaved) until someone changes them."""
-    return SchedulingPolicy.objects.filter(key=1).first() or SchedulingPolicy()
+    """The studio's policy (a new instance per call); its defaults (unsaved) until someone changes them.
+
+    Read at most once per POLICY_CACHE_SECONDS per process (core.memo.StudioRowMemo)."""
+    return _policy.get(lambda: SchedulingPolicy.objects.filter(key=1).first()) or SchedulingPolicy()
 
 
 def trainer_list() -> QuerySet[User]:
