@@ -127,6 +127,7 @@ class ErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_A_MEMBERSHIP = "not_a_membership"
     NOT_CANCELLABLE = "not_cancellable"
+    NOTHING_TO_REFUND = "nothing_to_refund"
     NOT_CANCELLING = "not_cancelling"
     NOT_EDITABLE = "not_editable"
     NOT_FOUND = "not_found"

@@ -11,7 +11,7 @@ from core.api.types import EARLIEST_DATE, LATEST_DATE
 from core.exceptions import ApplicationError
 
 
-def form_add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
+def form_add_service_errors(form: forms.BaseForm, exc: ApplicationError) -> None:
     """Show a service's refusal on the form: each field's message under that field, the rest on top."""
     fields: dict[str, str] = exc.extra.get("fields") or {}
     unplaced = [message for name, message in fields.items() if name not in form.fields]

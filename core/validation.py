@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlparse
@@ -11,6 +12,17 @@ from django.utils.translation import gettext as _
 
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
+
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def one_line_problem(value: object) -> str | None:
+    """The message for a name typed with a line break or another control character (it would reach email
+    headers, page titles, invoice PDFs and CSV rows), else None. Studio names, sender names, package names
+    and the studio's legal name on invoices all use it, so they refuse with the same words."""
+    if isinstance(value, str) and _LINE_BREAKS.search(value):
+        return _("Use one line of text, without line breaks.")
+    return None
 
 
 class FieldErrors:

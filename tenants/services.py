@@ -28,6 +28,7 @@ from core.metrics import PROVISIONING
 from core.models import Role, User
 from core.people import user_fields_check
 from core.permissions import require
+from core.validation import one_line_problem
 from tenants import schema_pool
 from tenants.branding import colour_check, logo_prepare
 from tenants.models import Domain, HandoffToken, Studio
@@ -123,17 +124,6 @@ def studio_slug_check(*, slug: str) -> str:
             fields={"slug": _("This address is already taken.")},
         )
     return slug
-
-
-_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
-
-
-def one_line_problem(value: object) -> str | None:
-    """The message for a name typed with a line break or another control character (it would reach email
-    headers and page titles), else None."""
-    if isinstance(value, str) and _LINE_BREAKS.search(value):
-        return _("Use one line of text, without line breaks.")
-    return None
 
 
 def _check_studio_fields(*, name: str, timezone: str, currency: str, locale: str) -> None:

@@ -82,7 +82,7 @@ def socket_identity(scope: dict[str, Any]) -> tuple[Studio | None, User | None]:
 
 class StudioSocketMiddleware:
     """ASGI middleware for websocket scopes: refuses a socket without a studio and a person; otherwise adds
-    `studio_schema`, `studio_id` and `user` to the scope."""
+    `studio_schema`, `studio_id`, `studio_language` (its default language code) and `user` to the scope."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
@@ -94,5 +94,11 @@ class StudioSocketMiddleware:
             await receive()  # websocket.connect
             await send({"type": "websocket.close", "code": 4401})
             return None
-        scope = {**scope, "studio_schema": studio.schema_name, "studio_id": studio.pk, "user": user}
+        scope = {
+            **scope,
+            "studio_schema": studio.schema_name,
+            "studio_id": studio.pk,
+            "studio_language": studio.locale,
+            "user": user,
+        }
         return await self.inner(scope, receive, send)

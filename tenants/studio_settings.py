@@ -23,9 +23,10 @@ from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, ValidationError
 from core.models import User
 from core.permissions import require
+from core.validation import one_line_problem
 from tenants.models import Studio
 from tenants.routing import routing_forget
-from tenants.services import _check_studio_fields, one_line_problem
+from tenants.services import _check_studio_fields
 
 # What the settings page edits, and the longest each may be (the model's max_length).
 EDITABLE: dict[str, int] = {

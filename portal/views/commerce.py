@@ -20,10 +20,11 @@ from django.views.decorators.http import require_POST
 
 from billing.payments import selectors, services
 from billing.payments.models import ClientSubscription, Invoice, Payment
-from billing.payments.money import format_money
+from billing.payments.money import format_money, input_money, parse_money
 from billing.payments.services.policy import EDITABLE, commerce_policy_update
 from billing.payments.services.saved_cards import saved_card_list, saved_card_remove
 from core.exceptions import ApplicationError
+from core.forms import form_add_service_errors
 from core.http import id_param
 from core.models import User
 from core.permissions import can
@@ -55,13 +56,6 @@ def _acting(default: str) -> Callable[[Callable[..., str | HttpResponse]], Calla
         return login_required(require_POST(wrapper))
 
     return decorate
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _money(amount: int, currency: str) -> str:
@@ -114,7 +108,12 @@ def _wallet_context(client: User) -> dict[str, Any]:
             }
         )
     invoices = [
-        {"invoice": i, "total": _money(i.total_amount, i.currency), "due": _money(i.amount_due, i.currency)}
+        {
+            "invoice": i,
+            "total": _money(i.total_amount, i.currency),
+            "due": _money(i.amount_due, i.currency),
+            "due_input": input_money(i.amount_due, i.currency),  # the desk's amount field, typed as money
+        }
         for i in selectors.invoice_list(client=client)[:50]
     ]
     fees = [{"fee": f, "amount": _money(f.amount, f.currency)} for f in selectors.fee_list(client=client)[:20]]
@@ -242,10 +241,7 @@ def desk_sell(request: StudioRequest) -> str:
 
 @_acting("portal:sales_desk")
 def desk_payment(request: StudioRequest, invoice_id: int) -> str:
-    amount = _int(request.POST.get("amount"))
-    if amount is None:
-        messages.error(request, _("Enter the amount in minor units (cents)."))
-        return ""
+    amount = parse_money(request.POST.get("amount"), request.tenant.currency)
     payment = services.payment_record_manual(
         actor=request.user,
         invoice_id=invoice_id,
@@ -258,7 +254,8 @@ def desk_payment(request: StudioRequest, invoice_id: int) -> str:
 
 @_acting("portal:sales_desk")
 def desk_refund(request: StudioRequest, payment_id: int) -> str:
-    amount = _int(request.POST.get("amount")) if request.POST.get("amount") else None
+    typed = (request.POST.get("amount") or "").strip()
+    amount = parse_money(typed, request.tenant.currency) if typed else None  # empty: all that is left
     refund = services.payment_refund(
         actor=request.user, payment_id=payment_id, amount=amount, reason=request.POST.get("reason", "")
     )
@@ -298,7 +295,7 @@ def billing_settings(request: StudioRequest) -> HttpResponse:
         try:
             commerce_policy_update(actor=request.user, **{name: form.cleaned_data[name] for name in EDITABLE})
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            form_add_service_errors(form, exc)
         else:
             messages.success(request, _("Billing settings saved."))
             return HttpResponseRedirect(reverse("portal:billing_settings"))

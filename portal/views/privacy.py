@@ -17,6 +17,7 @@ from core.exceptions import ApplicationError, NotFoundError
 from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.permissions import can, is_client
+from core.studio_time import studio_local
 from domain.clients.selectors import client_in_scope
 from domain.privacy import services
 from domain.privacy.models import DataExport
@@ -131,7 +132,8 @@ def export_download(request: StudioRequest, token: str) -> HttpResponse:
         export = services.export_for_download(viewer=request.user, token=token, ip=client_ip(request))
     except NotFoundError as exc:
         return render(request, "portal/privacy/export_gone.html", {"message": exc.message}, status=exc.status_code)
-    stamp = export.ready_at.strftime("%Y-%m-%d") if export.ready_at else "export"
+    # The day on the studio's wall clock (23:30 UTC is already tomorrow in London's summer).
+    stamp = studio_local(export.ready_at).strftime("%Y-%m-%d") if export.ready_at else "export"
     filename = f"{request.tenant.slug}-{export.kind}-data-{stamp}.zip"
     response: HttpResponse = FileResponse(  # type: ignore[assignment]  # streamed, an HttpResponseBase
         default_storage.open(export.storage_name, "rb"), as_attachment=True, filename=filename

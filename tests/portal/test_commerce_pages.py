@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
 from billing.payments.models import ClientPack, CommercePolicy, Invoice, Payment
 from core.models import Role
 from tests.factories.payments import PackFactory
@@ -31,14 +36,49 @@ def test_the_sales_desk_sells_and_records_cash_then_the_credits_are_there(signed
     assert desk.get(f"/sales/?client={client.pk}").status_code == 200
     desk.post("/sales/sell/", {"client": client.pk, "package": pack.pk})
     invoice = Invoice.objects.get(client=client)
-    desk.post(f"/sales/invoices/{invoice.pk}/payment/", {"amount": "10000", "method": "cash", "reference": "till 2"})
+    desk.post(f"/sales/invoices/{invoice.pk}/payment/", {"amount": "100.00", "method": "cash", "reference": "till 2"})
     invoice.refresh_from_db()
     assert (invoice.status, Payment.objects.get().reference) == ("paid", "till 2")
     assert ClientPack.objects.get(client=client).credits_remaining == 10
     # a bad amount is refused with a message and records nothing more
     response = desk.post(f"/sales/invoices/{invoice.pk}/payment/", {"amount": "x", "method": "cash"}, follow=True)
-    assert "Enter the amount" in response.content.decode()
+    assert f"Enter an amount in {tenant.currency}, such as 79.00." in response.content.decode()
     assert Payment.objects.count() == 1
+
+
+@pytest.fixture
+def language_restored() -> Iterator[None]:
+    """A page in another language leaves it active on the test's thread; later tests speak English again."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+def test_the_sales_desk_takes_money_as_money_in_the_staffs_language(signed_in, tenant, language_restored):
+    pack = PackFactory(currency=tenant.currency, price_amount=7900)
+    desk, _manager = signed_in(Role.MANAGER)
+    _browser, client = signed_in(Role.CLIENT)
+    desk.cookies["django_language"] = "de"
+    desk.post("/sales/sell/", {"client": client.pk, "package": pack.pk})
+    invoice = Invoice.objects.get(client=client)
+    # the form offers what is due as money, written the German way
+    page = desk.get(f"/sales/?client={client.pk}").content.decode()
+    assert 'name="amount" inputmode="decimal" value="79,00"' in page
+    url = f"/sales/invoices/{invoice.pk}/payment/"
+    # more decimals than the currency has are refused, and nothing is recorded
+    refused = desk.post(url, {"amount": "29,001", "method": "cash"}, follow=True).content.decode()
+    assert f"{tenant.currency}-Beträge haben höchstens 2 Nachkommastellen." in refused
+    assert not Payment.objects.exists()
+    # 29,29 and then 49.71 are exact cents (29.29 as a float is 2928.9999... cents)
+    desk.post(url, {"amount": "29,29", "method": "cash"})
+    desk.post(url, {"amount": "49.71", "method": "cash"})
+    assert sorted(Payment.objects.values_list("amount", flat=True)) == [2929, 4971]
+    invoice.refresh_from_db()
+    assert invoice.status == "paid"
+    # a refund is typed the same way; empty refunds all that is left
+    payment = Payment.objects.get(amount=4971)
+    desk.post(f"/sales/payments/{payment.pk}/refund/", {"amount": "0,71"})
+    payment.refresh_from_db()
+    assert payment.amount_refunded == 71
 
 
 def test_clients_cannot_open_the_sales_desk_or_the_settings(signed_in):
@@ -68,6 +108,13 @@ def test_the_owner_sets_fees_and_invoice_details(signed_in):
     assert browser.post("/settings/billing/", form).status_code == 302
     policy = CommercePolicy.objects.get()
     assert (policy.no_show_fee_amount, policy.legal_name, policy.invoice_prefix) == (1500, "Alpha Strength Ltd", "AS-")
+    # a legal name or tax id with a line break is refused by its field, as a studio's name is, and nothing changes
+    for field in ("legal_name", "tax_id"):
+        page = browser.post("/settings/billing/", {**form, field: "Alpha\nBcc: x@example.com", "no_show_fee_amount": 9})
+        assert page.status_code == 200
+        assert page.context["form"].errors[field] == ["Use one line of text, without line breaks."]
+    policy.refresh_from_db()
+    assert (policy.no_show_fee_amount, policy.legal_name, policy.tax_id) == (1500, "Alpha Strength Ltd", "GB1")
 
 
 def test_the_wallet_lists_the_card_on_file_and_its_client_removes_it(signed_in, tenant):

@@ -111,3 +111,16 @@ def test_an_expired_link_is_a_410_page_saying_so_to_its_owner_only(export, api_c
     assert b"Ask for a new export." in response.content
     # and anyone else still sees only a 404
     assert api_client(ClientFactory()).get(path).status_code == 404
+
+
+def test_the_archive_is_named_by_the_studios_date_not_utcs(export, api_client, clock, studio):
+    # given an export that became ready at 23:30 UTC on 10 June: already 11 June in London (BST)
+    clock.move_to("2026-06-10T23:30:00+00:00")
+    export.ready_at = timezone.now()
+    export.save(update_fields=["ready_at"])
+    assert studio.timezone == "Europe/London"
+    # when it is downloaded
+    response = api_client(export.client).get(link(export))
+    # then the file is named by the studio's date
+    assert response.status_code == 200
+    assert f'filename="{studio.slug}-client-data-2026-06-11.zip"' in response["Content-Disposition"]

@@ -117,7 +117,8 @@ def payment_refund(
     """Refund all (amount None) or part of a succeeded payment; a card refund goes to Stripe after commit.
     Per the studio's policy the credits the refunded money paid for are taken back (`refund_revoke_credits`).
 
-    Raises ValidationError (more than is left to refund), ConflictError (payment not succeeded).
+    Raises ValidationError (more than is left to refund), ConflictError (payment not succeeded, or
+    `nothing_to_refund`: refunded in full already).
     """
     now = now or timezone.now()
     if not is_management(actor):
@@ -128,6 +129,8 @@ def payment_refund(
     if payment.status != Payment.Status.SUCCEEDED:
         raise ConflictError(_("Only a completed payment can be refunded."), code=ErrorCode.PAYMENT_NOT_REFUNDABLE)
     left = payment.amount - payment.amount_refunded
+    if left <= 0:
+        raise ConflictError(_("Nothing is left to refund on this payment."), code=ErrorCode.NOTHING_TO_REFUND)
     amount = left if amount is None else amount
     _check_amount(amount, left, payment.currency, refund=True)
     refund = Refund.objects.create(

@@ -34,6 +34,7 @@ from core.error_codes import ErrorCode
 from core.exceptions import ConflictError, PermissionDeniedError, ValidationError
 from core.models import User
 from core.permissions import is_management, is_studio_staff
+from core.validation import one_line_problem
 
 TERMS = (
     "kind",
@@ -58,8 +59,11 @@ def _check_package(values: dict[str, Any]) -> None:
     fields: dict[str, str] = {}
     if kind not in PackageKind.values:
         fields["kind"] = _("One of: pack, membership, drop_in, program.")
-    if not str(values.get("name", "")).strip():
+    name = str(values.get("name", ""))
+    if not name.strip():
         fields["name"] = _("Give the package a name.")
+    elif problem := one_line_problem(name):
+        fields["name"] = problem
     if not isinstance(values.get("price_amount"), int) or values["price_amount"] < 0:
         fields["price_amount"] = _("A whole number of minor units, 0 or more.")
     if not 0 <= int(values.get("tax_rate_bp") or 0) <= 10000:

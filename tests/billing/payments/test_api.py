@@ -50,6 +50,38 @@ def test_bad_package_input_is_a_4xx_and_creates_nothing(api_client, manager):
     assert not Package.objects.exists()
 
 
+def test_a_package_name_is_one_line_as_a_studios_name_is(api_client, manager, pack):
+    one_line = "Use one line of text, without line breaks."
+    # when a package is created, or replaced, with a line break (or another control character) in its name
+    for name in ("5 classes\nBcc: x@example.com", "5 classes\u2028", "5\tclasses"):
+        body = {"kind": "pack", "name": name, "price_amount": 5, "credits": 5}
+        status, answer = send(api_client(manager), "post", "/api/v1/packages", body)
+        # then it is refused by the field, with the studio name's words
+        assert (status, answer["code"], answer["fields"]) == (400, "package_invalid", {"name": one_line})
+        status, answer = send(api_client(manager), "post", f"/api/v1/packages/{pack.pk}/replace", {"name": name})
+        assert (status, answer["fields"]) == (400, {"name": one_line})
+    # and nothing changed: the pack is still on sale, alone
+    assert list(Package.objects.values_list("pk", "is_active")) == [(pack.pk, True)]
+
+
+def test_the_legal_name_and_tax_id_on_invoices_are_one_line(api_client, tenant):
+    owner = OwnerFactory()
+    body = {"late_cancel_fee_amount": 0, "no_show_fee_amount": 0, "fee_waive_hours": 0, "strike_limit": 0}
+    body |= {"strike_window_days": 1, "strike_block_days": 1, "past_due_grace_days": 0, "invoice_due_days": 0}
+    body |= {"invoice_prefix": "", "address": "1 Gym Lane\nLondon", "invoice_footer": "Thanks\nSee you"}
+    for field in ("legal_name", "tax_id"):
+        sent = {"legal_name": "Alpha Ltd", "tax_id": "GB1", field: "Alpha\r\nLtd"}
+        status, answer = send(api_client(owner), "put", "/api/v1/commerce/policy", body | sent)
+        assert (status, answer["code"], answer["fields"]) == (
+            400,
+            "policy_invalid",
+            {field: "Use one line of text, without line breaks."},
+        )
+    # an address and a footer are many lines by nature
+    status, saved = send(api_client(owner), "put", "/api/v1/commerce/policy", body | {"legal_name": "A", "tax_id": ""})
+    assert (status, saved["address"]) == (200, "1 Gym Lane\nLondon")
+
+
 def test_a_client_buys_a_pack_and_staff_record_the_cash(api_client, manager, member, pack):
     status, sale = send(api_client(member), "post", f"/api/v1/clients/{member.pk}/purchases", {"package_id": pack.pk})
     assert status == 201, sale
@@ -184,3 +216,19 @@ def test_cards_on_file_are_listed_and_removed_by_their_client_or_staff_who_see_t
     assert send(api_client(TrainerFactory()), "delete", f"/api/v1/cards/{card.pk}")[0] == 404  # not their client
     assert send(api_client(manager), "delete", f"/api/v1/cards/{card.pk}")[0] == 204
     assert not SavedCard.objects.exists()
+
+
+def test_refunding_a_fully_refunded_payment_is_a_conflict_of_its_own(api_client, manager, member, pack, buy):
+    buy(member, pack, now=NOW)
+    payment = Payment.objects.get()
+    url = f"/api/v1/payments/{payment.pk}/refund"
+    # given a payment refunded in full
+    assert send(api_client(manager), "post", url, {})[0] == 201
+    # when it is refunded again, in full or in part
+    for body in ({}, {"amount": 1}):
+        status, answer = send(api_client(manager), "post", url, body)
+        # then a 409 that says there is nothing left, and no second refund
+        assert (status, answer["code"]) == (409, "nothing_to_refund"), answer
+        assert answer["detail"] == "Nothing is left to refund on this payment."
+    payment.refresh_from_db()
+    assert (payment.amount_refunded, payment.refunds.count()) == (payment.amount, 1)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import translation
 
-from billing.payments.money import div_round, format_money, line_amounts, period_add, prorate
+from billing.payments.money import div_round, format_money, input_money, line_amounts, parse_money, period_add, prorate
+from core.exceptions import ValidationError
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,52 @@ def test_money_is_written_the_way_the_active_language_writes_numbers():
     with translation.override("es"):
         assert format_money(123456, "EUR") == "1\xa0234,56 EUR"  # Spanish groups with a (no-break) space
         assert format_money(-5, "EUR") == "-0,05 EUR"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "currency", "minor"),
+    [
+        ("en", "79.00", "GBP", 7900),
+        ("en", " 79 ", "GBP", 7900),
+        ("en", "0.07", "EUR", 7),
+        ("en", "79.5", "EUR", 7950),
+        ("de", "79,00", "EUR", 7900),
+        ("de", "79.00", "EUR", 7900),
+        ("es", "1234,56", "EUR", 123456),
+        ("en", "500", "JPY", 500),
+        ("en", "0.29", "EUR", 29),  # float(0.29) * 100 is 28.999999999999996
+    ],
+)
+def test_typed_money_becomes_exact_minor_units(language, typed, currency, minor):
+    with translation.override(language):
+        assert parse_money(typed, currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "currency", "message"),
+    [
+        ("en", "79.001", "GBP", "GBP amounts have at most 2 decimals."),
+        ("en", "500.5", "JPY", "JPY amounts are whole numbers, without decimals."),
+        ("en", "79,00", "GBP", "Enter an amount in GBP, such as 79.00."),  # English groups with a comma
+        ("de", "1.234,56", "EUR", "Gib einen Betrag in EUR ein, z. B. 79,00."),
+        ("en", "-5", "GBP", "Enter an amount in GBP, such as 79.00."),
+        ("en", "", "GBP", "Enter an amount in GBP, such as 79.00."),
+        ("en", "1e3", "GBP", "Enter an amount in GBP, such as 79.00."),
+        ("en", "9" * 13, "GBP", "Enter an amount in GBP, such as 79.00."),
+    ],
+)
+def test_typed_money_that_is_not_exact_is_refused_by_its_field(language, typed, currency, message):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        parse_money(typed, currency)
+    assert (refused.value.code, refused.value.extra["fields"]) == ("amount_invalid", {"amount": message})
+
+
+def test_an_amount_is_shown_for_editing_as_it_is_typed():
+    with translation.override("en"):
+        assert (input_money(7900, "GBP"), input_money(500, "JPY"), input_money(123456, "EUR")) == (
+            "79.00",
+            "500",
+            "1234.56",
+        )
+    with translation.override("de"):
+        assert input_money(7900, "EUR") == "79,00"

@@ -16,9 +16,11 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from config.asgi import application
-from core.models import User
+from core.models import Preferences, User
 from core.tokens import access_token_issue
 from domain.messaging import services
 from domain.messaging.models import Thread
@@ -296,3 +298,43 @@ def test_a_socket_idle_for_longer_than_the_layers_blocking_pop_stays_open_and_st
     quiet, events, message_id = run_apart(scenario)
     assert quiet
     assert any(e["type"] == "message.new" and e["message"] == message_id for e in events)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("de", ["Erwartet wird ein JSON-Objekt {type, thread}.", "Erwartet wird {type, thread}.", "Unbekannter Typ."]),
+        ("es", ["Se espera un objeto JSON {type, thread}.", "Se espera {type, thread}.", "Tipo desconocido."]),
+        ("", ["Expected a JSON object {type, thread}.", "Expected {type, thread}.", "Unknown type."]),
+    ],
+)
+def test_error_events_speak_the_persons_language(world, language, expected):
+    def choose() -> None:
+        _studio(STUDIO_SLUG)
+        Preferences.objects.update_or_create(user_id=world.client, defaults={"language": language})
+
+    # given a client who chose a language ("" is the studio's, English)
+    in_own_connection(choose)
+    socket = _socket(STUDIO_SLUG, _bearer(_token(STUDIO_SLUG, world.client)))
+    frames = ["not json", '{"thread": "x"}', '{"type": "shout", "thread": 1}', '{"type": "typing", "thread": 9}']
+
+    async def scenario() -> list[dict]:
+        assert (await socket.connect())[0]
+        await socket.receive_json_from(timeout=5)  # hello
+        answers = []
+        for frame in frames:
+            await socket.send_input({"type": "websocket.receive", "text": frame})
+            answers.append(await socket.receive_json_from(timeout=5))
+        await socket.disconnect()
+        return answers
+
+    # when the socket gets frames it cannot act on
+    try:
+        answers = run_apart(scenario)
+    finally:
+        in_own_connection(lambda: (_studio(STUDIO_SLUG), Preferences.objects.filter(user_id=world.client).delete()))
+    # then each error event is in the person's language, a service's refusal too
+    assert [answer["detail"] for answer in answers[:3]] == expected
+    assert answers[3]["code"] == "thread_not_found"
+    with translation.override(language or "en"):
+        assert answers[3]["detail"] == gettext("Conversation not found.")
