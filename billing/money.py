@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from core.error_codes import ErrorCode
 from core.exceptions import ValidationError
 
-# Currencies without a minor unit (Stripe's "zero-decimal currencies").
+# The one list of currencies without a minor unit (Stripe's zero-decimal currencies): every price, fee,
+# payment and invoice is printed, typed and parsed by it.
 ZERO_DECIMAL = frozenset(
     {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"}
 )

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from core.models import User
@@ -136,6 +137,14 @@ def _back_to_public() -> Iterator[None]:
     yield
     if hasattr(connection, "set_schema_to_public"):
         connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language() -> Iterator[None]:
+    """A request leaves its language active in the thread (core.preferences activates it, as Django's
+    LocaleMiddleware does; each request of a server activates its own): the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -70,18 +70,15 @@ def period_add(moment: datetime, *, period: str, count: int = 1, zone: str = "UT
 def format_money(amount: int, currency: str) -> str:
     """12345, "GBP" -> "123.45 GBP" in English, "123,45 GBP" in Spanish and German (billing.money.money_format);
     zero-decimal currencies like JPY print whole."""
-    return money_format(amount, currency, zero_decimal=ZERO_DECIMAL)
+    return money_format(amount, currency)
 
 
 def parse_money(text: str | None, currency: str, *, field: str = "amount") -> int:
     """What staff typed ("79.00", "79,00" in es/de) as minor units, the decimals `format_money` shows;
     ValidationError `amount_invalid` otherwise (billing.money.money_parse)."""
-    return money_parse(text, currency, field=field, zero_decimal=ZERO_DECIMAL)
+    return money_parse(text, currency, field=field)
 
 
 def input_money(amount: int, currency: str) -> str:
     """Minor units as a form field's editable value ("79.00", "79,00"), read back by `parse_money`."""
-    return money_input(amount, currency, zero_decimal=ZERO_DECIMAL)
-
-
-ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"})
+    return money_input(amount, currency)

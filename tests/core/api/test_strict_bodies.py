@@ -86,7 +86,7 @@ def test_a_string_number_is_refused_and_changes_nothing_while_the_number_is_save
     response = owner_api.put("/api/v1/privacy/retention", sent, content_type="application/json")
     # then it is a 422 naming it, and nothing changed
     assert response.status_code == 422
-    assert response.json()["fields"] == {"export_days": "Input should be a valid integer"}
+    assert response.json()["fields"] == {"export_days": "Enter a whole number."}
     assert retention_get().export_days == 7
     # and as a number it is saved
     saved = owner_api.put("/api/v1/privacy/retention", {**before, "export_days": 14}, content_type="application/json")
