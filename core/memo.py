@@ -27,6 +27,10 @@ def clock() -> float:
     return time.monotonic()
 
 
+def _now() -> float:
+    return clock()  # looked up on each call, so a test's replacement of `clock` is seen
+
+
 class ShortMemo(Generic[V]):
     """A per-process map of key -> (deadline, answer).
 
@@ -67,34 +71,51 @@ class ShortMemo(Generic[V]):
         transaction.on_commit(self.clear)
 
 
-class StudioRowMemo(Generic[M]):
-    """The one row of a per-studio singleton table (a studio's policy), remembered per schema like
-    `ShortMemo`; each call builds a new instance from the remembered columns, so a caller that edits it
-    never edits what the next caller sees. Saving or deleting a row of `model` in this process forgets
-    at once (after commit); other processes catch up within `ttl()` seconds.
+class RowMemo(Generic[M]):
+    """Rows of `model` remembered by key as their column values (a `ShortMemo`): the host's studio, the
+    token's person, a studio's policy. Each `get` builds a new instance, so a caller that edits it (a view
+    editing `request.user`, a list column edited in place) never edits what the next caller sees. With
+    `forget_on_save`, saving or deleting any row of `model` in this process forgets them all at commit.
     """
 
-    def __init__(self, model: type[M], ttl: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        model: type[M],
+        ttl: Callable[[], float],
+        *,
+        clock: Callable[[], float] | None = None,
+        forget_on_save: bool,
+    ) -> None:
         self._model = model
-        self._fields = [field.attname for field in model._meta.concrete_fields]
-        self._memo: ShortMemo[tuple[Any, ...] | None] = ShortMemo(ttl=ttl, clock=lambda: clock())
-        post_save.connect(self._forget, sender=model, weak=False)
-        post_delete.connect(self._forget, sender=model, weak=False)
+        self.fields = [field.attname for field in model._meta.concrete_fields]  # what a loader reads, in order
+        self._memo: ShortMemo[tuple[Any, ...] | None] = ShortMemo(ttl=ttl, clock=clock or _now)
+        if forget_on_save:
+            post_save.connect(self._forget, sender=model, weak=False)
+            post_delete.connect(self._forget, sender=model, weak=False)
 
-    def get(self, load: Callable[[], M | None]) -> M | None:
-        """The studio's row as `load()` (a query in the current schema) last found it; None: no row."""
+    def get(self, key: Hashable, load: Callable[[], tuple[Any, ...] | None]) -> M | None:
+        """The row at `key` as `load()` last read it (`values_list(*self.fields)` of one row), or None."""
+        values = self._memo.get(key, load)
+        if values is None:
+            return None
+        fresh = tuple(copy.deepcopy(value) if isinstance(value, list | dict) else value for value in values)
+        return self._model.from_db(DEFAULT_DB_ALIAS, self.fields, fresh)
 
-        def row() -> tuple[Any, ...] | None:
-            found = load()
-            return None if found is None else tuple(getattr(found, name) for name in self._fields)
-
-        values = self._memo.get(getattr(connection, "schema_name", "public"), row)
-        # Copies: a list or dict column (reminder offsets, say) edited in place must not edit the memo.
-        return None if values is None else self._model.from_db(DEFAULT_DB_ALIAS, self._fields, copy.deepcopy(values))
+    def __len__(self) -> int:
+        return len(self._memo)
 
     def clear(self) -> None:
-        """Forget every studio's row in this process now."""
+        """Forget every row of this process now."""
         self._memo.clear()
+
+    def forget_on_commit(self) -> None:
+        """Forget every row of this process once the current transaction commits."""
+        self._memo.forget_on_commit()
 
     def _forget(self, **_signal: Any) -> None:
         self._memo.forget_on_commit()
+
+
+def schema_key() -> str:
+    """The current studio's schema: the key of a per-studio singleton row (a policy) in a `RowMemo`."""
+    return getattr(connection, "schema_name", "public")

@@ -14,14 +14,14 @@ from typing import Any
 
 import jwt
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.db import tenant_connection
 from core.error_codes import ErrorCode
 from core.exceptions import ApplicationError
-from core.memo import ShortMemo
+from core.memo import RowMemo
 from core.models import RefreshToken, User
 
 ALGORITHM = "HS256"
@@ -68,24 +68,24 @@ def clock() -> float:
     return time.monotonic()
 
 
-_PERSON_FIELDS = [field.attname for field in User._meta.concrete_fields]
-_people: ShortMemo[tuple[Any, ...] | None] = ShortMemo(ttl=lambda: settings.PERSON_CACHE_SECONDS, clock=lambda: clock())
+_people: RowMemo[User] = RowMemo(
+    User, ttl=lambda: settings.PERSON_CACHE_SECONDS, clock=lambda: clock(), forget_on_save=True
+)
 
 
 def _active_person(user_id: Any) -> User | None:
     """The active person `user_id` of the current schema as of at most PERSON_CACHE_SECONDS ago (a new
     instance per call, so a view that edits `request.user` never edits what the next request sees)."""
-    schema = tenant_connection.schema_name
-    row = _people.get(
-        (schema, str(user_id)),
-        lambda: User.objects.filter(pk=user_id, is_active=True).values_list(*_PERSON_FIELDS).first(),
+    return _people.get(
+        (tenant_connection.schema_name, str(user_id)),
+        lambda: User.objects.filter(pk=user_id, is_active=True).values_list(*_people.fields).first(),
     )
-    return None if row is None else User.from_db(DEFAULT_DB_ALIAS, _PERSON_FIELDS, row)
 
 
-def people_forget(**_signal: Any) -> None:
-    """Forget the people this process remembers, once the current transaction commits (on every saved or
-    deleted User, and after bulk updates of people). Other processes catch up within PERSON_CACHE_SECONDS."""
+def people_forget() -> None:
+    """Forget the people this process remembers, once the current transaction commits: after a bulk update
+    of people, which sends no signal (a saved or deleted User is forgotten by itself). Other processes
+    catch up within PERSON_CACHE_SECONDS."""
     _people.forget_on_commit()
 
 

@@ -3,7 +3,7 @@
 Every request needs this answer, and it almost never changes: looking it up in PostgreSQL each
 time was the largest cost of a trivial request after the connection itself. Each process keeps
 the answers (unknown hosts too) for ROUTING_CACHE_SECONDS (default 1 s) and then asks again
-(`core.memo.ShortMemo`), so a suspension, a closure or a domain change reaches every worker of every
+(`core.memo.RowMemo`), so a suspension, a closure or a domain change reaches every worker of every
 server within that time; what it costs is at most one indexed lookup per host per second per
 process. A change made in this process is forgotten at once (`routing_forget`, after commit).
 
@@ -17,10 +17,9 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django_tenants.utils import schema_context
 
-from core.memo import ShortMemo
+from core.memo import RowMemo
 from tenants.models import Domain, Studio
 
 
@@ -29,16 +28,16 @@ def clock() -> float:
     return time.monotonic()
 
 
-_FIELDS = [field.attname for field in Studio._meta.concrete_fields]
-_remembered: ShortMemo[tuple[Any, ...] | None] = ShortMemo(
-    ttl=lambda: settings.ROUTING_CACHE_SECONDS, clock=lambda: clock()
+_remembered: RowMemo[Studio] = RowMemo(
+    Studio, ttl=lambda: settings.ROUTING_CACHE_SECONDS, clock=lambda: clock(), forget_on_save=False
 )
 
 
 def _lookup(host: str) -> tuple[Any, ...] | None:
     """The studio row at `host` (a tuple of its column values), or None. Runs in the public schema."""
     with schema_context("public"):
-        return Domain.objects.filter(domain=host).values_list(*(f"tenant__{name}" for name in _FIELDS)).first()
+        columns = (f"tenant__{name}" for name in _remembered.fields)
+        return Domain.objects.filter(domain=host).values_list(*columns).first()
 
 
 def studio_for_host(host: str) -> Studio | None:
@@ -46,8 +45,7 @@ def studio_for_host(host: str) -> Studio | None:
 
     Returns a new, unsaved-changes-free Studio instance per call, or None when no studio has that host.
     """
-    row = _remembered.get(host, lambda: _lookup(host))
-    return None if row is None else Studio.from_db(connection.alias, _FIELDS, row)
+    return _remembered.get(host, lambda: _lookup(host))
 
 
 def routing_cache_clear() -> None:

@@ -27,19 +27,21 @@ from billing.payments.models import (
 )
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError
-from core.memo import StudioRowMemo
+from core.memo import RowMemo, schema_key
 from core.models import User
 from core.permissions import is_client, is_management, require
 
-_policy: StudioRowMemo[CommercePolicy] = StudioRowMemo(CommercePolicy, ttl=lambda: settings.POLICY_CACHE_SECONDS)
+_policy: RowMemo[CommercePolicy] = RowMemo(
+    CommercePolicy, ttl=lambda: settings.POLICY_CACHE_SECONDS, forget_on_save=True
+)
 
 
 def policy_get() -> CommercePolicy:
     """The studio's commerce policy (created with defaults on first read; a new instance per call).
 
-    Read at most once per POLICY_CACHE_SECONDS per process (core.memo.StudioRowMemo)."""
+    Read at most once per POLICY_CACHE_SECONDS per process (core.memo.RowMemo)."""
     # A row made here is not remembered (its transaction may yet roll back); the next read remembers it.
-    found = _policy.get(lambda: CommercePolicy.objects.filter(key=1).first())
+    found = _policy.get(schema_key(), lambda: CommercePolicy.objects.filter(key=1).values_list(*_policy.fields).first())
     return found or CommercePolicy.objects.get_or_create(key=1)[0]
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.error_codes import ErrorCode
 from core.exceptions import NotFoundError, PermissionDeniedError, ValidationError
-from core.memo import StudioRowMemo
+from core.memo import RowMemo, schema_key
 from core.models import User
 from core.permissions import STAFF_ROLES, is_management, is_studio_staff, require
 from core.studio_time import studio_zone
@@ -45,14 +45,19 @@ class Slot:
     ends_at: datetime
 
 
-_policy: StudioRowMemo[SchedulingPolicy] = StudioRowMemo(SchedulingPolicy, ttl=lambda: settings.POLICY_CACHE_SECONDS)
+_policy: RowMemo[SchedulingPolicy] = RowMemo(
+    SchedulingPolicy, ttl=lambda: settings.POLICY_CACHE_SECONDS, forget_on_save=True
+)
 
 
 def policy_get() -> SchedulingPolicy:
     """The studio's policy (a new instance per call); its defaults (unsaved) until someone changes them.
 
-    Read at most once per POLICY_CACHE_SECONDS per process (core.memo.StudioRowMemo)."""
-    return _policy.get(lambda: SchedulingPolicy.objects.filter(key=1).first()) or SchedulingPolicy()
+    Read at most once per POLICY_CACHE_SECONDS per process (core.memo.RowMemo)."""
+    found = _policy.get(
+        schema_key(), lambda: SchedulingPolicy.objects.filter(key=1).values_list(*_policy.fields).first()
+    )
+    return found or SchedulingPolicy()
 
 
 def trainer_list() -> QuerySet[User]:
