@@ -109,8 +109,9 @@ def preferences_update(
     return wanted
 
 
-def request_language(request: HttpRequest) -> str:
-    """The language this request is answered in (the order is in the module's docstring)."""
+def request_language(request: HttpRequest, personal: PersonPreferences | None = None) -> str:
+    """The language this request is answered in (the order is in the module's docstring); `personal`: the
+    person's preferences when the caller has them already (read here otherwise, for pages)."""
     tenant = getattr(connection, "tenant", None)
     studio_language = supported_language(getattr(tenant, "locale", None)) if hasattr(tenant, "slug") else None
     header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
@@ -119,8 +120,8 @@ def request_language(request: HttpRequest) -> str:
         choices = [from_header, studio_language]
     else:
         cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        personal = preferences_of(getattr(request, "user", None)).language
-        choices = [personal, cookie, studio_language] if studio_language else [cookie, from_header]
+        chosen = (personal if personal is not None else preferences_of(getattr(request, "user", None))).language
+        choices = [chosen, cookie, studio_language] if studio_language else [cookie, from_header]
     for choice in choices:
         found = supported_language(choice)
         if found:
@@ -138,12 +139,12 @@ class PreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request_language(request)
+        # A page's person is read once, for the language and the zone; the API's language comes from its header.
+        personal = None if request.path_info.startswith(API_PREFIX) else preferences_of(getattr(request, "user", None))
+        language = request_language(request, personal)
         translation.activate(language)
         request.LANGUAGE_CODE = language  # as LocaleMiddleware sets it, for templates
-        zone = (
-            "" if request.path_info.startswith(API_PREFIX) else preferences_of(getattr(request, "user", None)).timezone
-        )
+        zone = personal.timezone if personal is not None else ""
         if zone:
             timezone.activate(zone)
         try:
